@@ -48,3 +48,5 @@ class CollectState:
     since: datetime | None = None          # backfill: keep going until items are older than this
     progress: Callable[[str], None] = lambda message: None
     now: datetime | None = None            # injected clock (aware); None means the real time
+    memo: dict = field(default_factory=dict)  # per-source state the pipeline persists between runs
+    #   (ETag / Last-Modified, hash of the previous first page, ...); JSON-serialisable values only
