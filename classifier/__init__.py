@@ -1,1 +1,37 @@
-"""(being written)"""
+"""Keyword classifier (信息分类): rules file -> Aho–Corasick matcher -> Decision with evidence.
+
+Pure: the only I/O is reading the rules file in :func:`load_rules`.
+
+    rules = load_rules()                 # the built-in default for a commerce bureau
+    clf = Classifier(rules)
+    d = clf.classify("2024年汽车消费券申报名单公示")
+    d.category, d.score, d.needs_review, d.evidence
+"""
+
+from ._classify import Classifier, Decision, Evidence
+from ._normalize import normalize
+from ._rules import (
+    Category,
+    NearRule,
+    Ruleset,
+    RulesError,
+    default_rules_path,
+    default_rules_text,
+    load_rules,
+    parse_rules,
+)
+
+__all__ = [
+    "Category",
+    "Classifier",
+    "Decision",
+    "Evidence",
+    "NearRule",
+    "Ruleset",
+    "RulesError",
+    "default_rules_path",
+    "default_rules_text",
+    "load_rules",
+    "normalize",
+    "parse_rules",
+]

@@ -1,1 +1,4 @@
-"""(being written)"""
+"""SQLite through sqlite-utils: schema, migrations, upserts, queries. The only SQL of gongkai."""
+from ._store import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

@@ -1,0 +1,183 @@
+"""gongkai.toml: load, validate, explain. Every error names the file, the source id and the key."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import collectors
+
+DEFAULT_CONFIG = "gongkai.toml"
+DEFAULT_DB = "gongkai.db"
+
+# Keys every source has; the rest are declared by its kind (collectors.REGISTRY).
+COMMON_KEYS = {"id", "type", "channel", "interval", "attribution", "enabled"}
+ATTRIBUTIONS = ("all", "mention")
+TOP_LEVEL = {"bureau", "database", "http", "sources", "report", "rules", "crawl"}
+SECTION_KEYS = {
+    "bureau": {"name", "aliases"},
+    "database": {"path"},
+    "http": {"min_delay", "respect_robots", "user_agent", "timeout", "max_bytes"},
+    "report": {"channels"},
+    "rules": {"path"},
+    "crawl": {},
+}
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class ConfigError(ValueError):
+    """A mistake in gongkai.toml; the message is the one line the user sees."""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    type: str
+    channel: str
+    interval_s: int
+    attribution: str
+    enabled: bool
+    options: dict                # validated, defaults filled, as the kind declares them
+
+    @property
+    def url(self) -> str:
+        return self.options.get("url", "")
+
+    def as_row(self) -> dict:
+        return {"id": self.id, "type": self.type, "channel": self.channel, "url": self.url,
+                "enabled": self.enabled,
+                "config": {"interval_s": self.interval_s, "attribution": self.attribution,
+                           **self.options}}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    bureau: str
+    aliases: tuple[str, ...]
+    db_path: Path
+    sources: tuple[Source, ...]
+    http: dict = field(default_factory=dict)
+    report_channels: tuple[str, ...] = ()
+    rules_path: Path | None = None
+
+    def source(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: no source with id {source_id!r} (known: {known})")
+
+
+def parse_interval(text: Any) -> int:
+    """'6h' -> 21600. Units s, m, h, d."""
+    m = _INTERVAL.match(str(text)) if isinstance(text, str) else None
+    if not m:
+        raise ValueError(f"must look like '30m', '6h' or '1d', got {text!r}")
+    seconds = int(float(m.group(1)) * _UNITS[m.group(2)])
+    if seconds < 60:
+        raise ValueError(f"must be at least 1 minute, got {text!r}")
+    return seconds
+
+
+def load(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (create one with `gongkai init`)") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    return from_dict(data, path)
+
+
+def _check_keys(path: Path, where: str, table: Any, allowed: set[str]) -> dict:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{where}] must be a table")
+    for key in table:
+        if key not in allowed:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise ConfigError(f"{path}: [{where}] unknown key {key!r} (known: {known})")
+    return table
+
+
+def from_dict(data: dict, path: Path) -> Config:
+    for key in data:
+        if key not in TOP_LEVEL:
+            raise ConfigError(f"{path}: unknown top-level key {key!r} "
+                              f"(known: {', '.join(sorted(TOP_LEVEL))})")
+    sections = {name: _check_keys(path, name, data.get(name, {}), keys)
+                for name, keys in SECTION_KEYS.items()}
+    bureau = sections["bureau"]
+    name = bureau.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{path}: [bureau] key 'name' is required (the bureau's full name)")
+    aliases = bureau.get("aliases", [name])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ConfigError(f"{path}: [bureau] key 'aliases' must be a list of non-empty strings")
+    aliases = tuple(dict.fromkeys([name, *aliases]))
+    db = sections["database"].get("path", DEFAULT_DB)
+    if not isinstance(db, str) or not db:
+        raise ConfigError(f"{path}: [database] key 'path' must be a file path string")
+    db_path = (path.parent / db) if not Path(db).is_absolute() else Path(db)
+    channels = sections["report"].get("channels", [])
+    if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+        raise ConfigError(f"{path}: [report] key 'channels' must be a list of strings")
+    rules = sections["rules"].get("path")
+    if rules is not None and not isinstance(rules, str):
+        raise ConfigError(f"{path}: [rules] key 'path' must be a file path string")
+    rules_path = None if rules is None else (path.parent / rules if not Path(rules).is_absolute()
+                                             else Path(rules))
+    raw_sources = data.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise ConfigError(f"{path}: 'sources' must be an array of tables ([[sources]])")
+    sources: list[Source] = []
+    for n, raw in enumerate(raw_sources, 1):
+        src = _source(path, n, raw)
+        if any(s.id == src.id for s in sources):
+            raise ConfigError(f"{path}: source {src.id!r}: duplicate id (ids must be unique)")
+        sources.append(src)
+    return Config(path=path, bureau=name.strip(), aliases=aliases, db_path=db_path,
+                  sources=tuple(sources), http=dict(sections["http"]),
+                  report_channels=tuple(channels), rules_path=rules_path)
+
+
+def _source(path: Path, n: int, raw: Any) -> Source:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: sources #{n} must be a table")
+    sid = raw.get("id")
+    if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]+", sid or ""):
+        raise ConfigError(f"{path}: sources #{n}: key 'id' is required and must be letters, "
+                          f"digits, '-', '_' or '.' (got {sid!r})")
+    where = f"{path}: source {sid!r}"
+    kind_name = raw.get("type")
+    kind = collectors.REGISTRY.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        known = ", ".join(sorted(collectors.REGISTRY))
+        raise ConfigError(f"{where}: key 'type' must be one of {known} (got {kind_name!r})")
+    channel = raw.get("channel")
+    if not isinstance(channel, str) or not channel.strip():
+        raise ConfigError(f"{where}: key 'channel' is required (e.g. website, wechat, board)")
+    try:
+        interval = parse_interval(raw.get("interval", "6h"))
+    except ValueError as e:
+        raise ConfigError(f"{where}: key 'interval' {e}") from None
+    attribution = raw.get("attribution", "all")
+    if attribution not in ATTRIBUTIONS:
+        raise ConfigError(f"{where}: key 'attribution' must be 'all' or 'mention' "
+                          f"(got {attribution!r})")
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}: key 'enabled' must be true or false")
+    options = {k: v for k, v in raw.items() if k not in COMMON_KEYS}
+    try:
+        options = kind.validate(options)
+    except collectors.ConfigError as e:
+        raise ConfigError(f"{where}: {e}") from None
+    return Source(id=sid, type=kind_name, channel=channel.strip(), interval_s=interval,
+                  attribution=attribution, enabled=enabled, options=options)

@@ -1,0 +1,148 @@
+"""Word rendering following GB/T 9704-2012 conventions (A4, 37/35/28/26 mm, 3号仿宋 body).
+
+The fonts are only referenced; the recipient's Windows/WPS machine supplies them. In Word the
+East-Asian font lives in ``w:rFonts/@w:eastAsia`` — ``font.name`` alone sets only Latin text.
+"""
+
+from __future__ import annotations
+
+import os
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from ._atomic import write_atomic
+from ._grid import Grid, grid_for, place
+from ._model import ReportModel
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING1_FONT = "黑体"
+HEADING2_FONT = "楷体_GB2312"
+LATIN_FONT = "Times New Roman"  # GB/T 9704 habit: Arabic numerals in Times New Roman
+
+PAGE = {"width": Mm(210), "height": Mm(297)}
+MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
+TEXT_WIDTH_MM = 210 - 28 - 26  # 156 mm 版心
+
+# 22 lines per page on a 225 mm type area ≈ 29 pt fixed line pitch.
+_LINE_PITCH = Pt(29)
+
+# Column widths in mm, summing to the 156 mm type area; labels need room, numbers little.
+_WIDTHS_MM = {
+    "t2": [60, 32, 32, 32],
+    "t3": [14, 18, 52] + [10.2] * 6 + [10.8],
+    "t4": [10.4] * 15,
+}
+_TABLE_SIZE = {"t2": Pt(10.5), "t3": Pt(10.5), "t4": Pt(9)}
+
+
+def _set_fonts(rpr_owner, east_asian: str) -> None:
+    """Latin and East-Asian font on a style's or run's ``w:rPr``."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _style(doc, name: str, font: str, size: Pt, *, centred: bool = False, indent: bool = False,
+           outline: int | None = None, pitch: Pt | None = _LINE_PITCH):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = size
+    _set_fonts(style.element, font)
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    if pitch is None:
+        fmt.line_spacing = 1.0
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = pitch
+    if centred:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if indent:
+        fmt.first_line_indent = Pt(32)  # two characters of 3号
+    if outline is not None:
+        # Outline level gives Word's navigation pane the section structure without using the
+        # built-in Heading styles, whose theme colours and fonts would fight the convention.
+        ppr = style.element.get_or_add_pPr()
+        lvl = ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): str(outline)})
+        ppr.insert_element_before(lvl, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+    return style
+
+
+def _setup(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE["width"], PAGE["height"]
+    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    _set_fonts(normal.element, BODY_FONT)
+    _style(doc, "GK Title", TITLE_FONT, Pt(22), centred=True, outline=None, pitch=Pt(36))
+    _style(doc, "GK Body", BODY_FONT, Pt(16), indent=True)
+    _style(doc, "GK Heading 1", HEADING1_FONT, Pt(16), indent=True, outline=0)
+    _style(doc, "GK Heading 2", HEADING2_FONT, Pt(16), indent=True, outline=1)
+    for key, size in _TABLE_SIZE.items():
+        _style(doc, f"GK Table {key}", BODY_FONT, size, centred=True, pitch=None)
+
+
+def _table(doc, grid: Grid) -> None:
+    table = doc.add_table(rows=len(grid.rows), cols=grid.columns)
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    widths = [Mm(w) for w in _WIDTHS_MM[grid.key]]
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    style = doc.styles[f"GK Table {grid.key}"]
+    for r, c, spec in place(grid):
+        cell = table.cell(r, c)
+        if spec.rowspan > 1 or spec.colspan > 1:
+            cell = cell.merge(table.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        para = cell.paragraphs[0]
+        para.style = style
+        if not (spec.header or spec.number) and spec.colspan < grid.columns:
+            para.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        run = para.add_run(spec.text)
+        run.bold = spec.header
+    # Repeat the column headers when table 三 breaks across pages.
+    for row in table.rows[: grid.header_rows]:
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+
+
+def build_document(model: ReportModel):
+    """The python-docx Document for ``model`` (not yet saved)."""
+    doc = Document()
+    _setup(doc)
+    doc.core_properties.title = model.title
+    doc.add_paragraph(model.title, style="GK Title")
+    doc.add_paragraph("", style="GK Body")
+    for section in model.sections:
+        doc.add_paragraph(section.heading, style="GK Heading 1")
+        for text in section.paragraphs:
+            doc.add_paragraph(text, style="GK Body")
+        for part in section.parts:
+            doc.add_paragraph(part.heading, style="GK Heading 2")
+            for text in part.paragraphs:
+                doc.add_paragraph(text, style="GK Body")
+        if section.table:
+            _table(doc, grid_for(section.table, model.tables))
+    return doc
+
+
+def render_docx(model: ReportModel, path: str | os.PathLike[str]) -> None:
+    """Write the report as .docx atomically: ``path`` is either the old file or the complete new one."""
+    doc = build_document(model)
+    write_atomic(path, lambda tmp: doc.save(str(tmp)))
+

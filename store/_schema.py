@@ -1,0 +1,90 @@
+"""Schema, versioned from the first version with sqlite-utils' built-in migrations.
+
+A new column or table is a new migration appended below; never edit an applied one.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("gongkai")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["sources"].create(
+        {
+            "id": str, "type": str, "channel": str, "url": str, "config_json": str,
+            "enabled": int,
+            # health (健康状况): what the officer needs to see the same day a source breaks
+            "last_run_at": str, "last_success_at": str, "last_error": str,
+            "consecutive_failures": int, "next_due_at": str,
+            "memo_json": str,            # collector state between runs (ETag, ...)
+            "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"type", "channel"},
+        defaults={"enabled": 1, "consecutive_failures": 0, "memo_json": "{}"},
+    )
+    db["items"].create(
+        {
+            "id": int,
+            "source_id": str, "key": str, "channel": str, "url": str,
+            "title": str, "title_norm": str,
+            "published_at": str,         # ISO 8601 with offset, as read
+            "pub_date": str,             # Beijing-time date YYYY-MM-DD: the year key
+            "pub_year": int,
+            "date_source": str, "date_raw": str, "list_date": str,
+            "body": str, "byline": str,
+            "external": int,
+            "attribution": str,          # ours | not_ours (归属)
+            "attribution_manual": int,   # 1 when a person decided; crawls never override it
+            "upstream_status": str,      # live | gone: gone items stay counted
+            "first_seen_at": str, "last_seen_at": str,
+            "cluster_id": int,           # cross-channel duplicates share one 信息
+            "cluster_manual": int,
+            # the current decision, denormalised from `decisions` for fast counts
+            "category": str, "score": float, "margin": float, "needs_review": int,
+            "decided_by": str,           # auto | manual
+            "ruleset_version": str, "decision_id": int,
+        },
+        pk="id",
+        not_null={"source_id", "key", "channel", "attribution", "upstream_status"},
+        defaults={"external": 0, "attribution_manual": 0, "upstream_status": "live",
+                  "cluster_manual": 0, "needs_review": 0},
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db["items"].create_index(["source_id", "key"], unique=True)
+    db["items"].create_index(["pub_year"])
+    db["items"].create_index(["cluster_id"])
+    db["items"].create_index(["title_norm"])
+    db["raw_pages"].create(
+        {"id": int, "item_id": int, "url": str, "fetched_at": str, "content_type": str,
+         "sha256": str, "size": int, "content_zlib": bytes},
+        pk="id", foreign_keys=[("item_id", "items", "id")],
+    )
+    db["raw_pages"].create_index(["item_id", "sha256"], unique=True)
+    db["decisions"].create(
+        {"id": int, "item_id": int, "category": str, "score": float, "margin": float,
+         "needs_review": int, "evidence_json": str, "ruleset_version": str,
+         "method": str, "actor": str, "reason": str, "decided_at": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")],
+    )
+    db["decisions"].create_index(["item_id"])
+    db["audit"].create(
+        {"id": int, "at": str, "actor": str, "item_id": int, "action": str,
+         "old": str, "new": str, "reason": str},
+        pk="id",
+    )
+    db["audit"].create_index(["item_id"])
+    db["runs"].create(
+        {"id": int, "source_id": str, "started_at": str, "finished_at": str,
+         "status": str,               # running | ok | not_modified | failed
+         "reason": str, "n_seen": int, "n_new": int},
+        pk="id", defaults={"n_seen": 0, "n_new": 0},
+    )
+    db["runs"].create_index(["source_id", "id"])
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)

@@ -1,0 +1,303 @@
+"""The store: every SQL statement of gongkai lives in this package."""
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from . import _schema
+from ._db import connect, immediate
+
+CLUSTER_WINDOW_DAYS = 2   # the same 信息 on two channels is published within a couple of days
+
+ITEM_FIELDS = ("url", "title", "title_norm", "published_at", "pub_date", "date_source", "date_raw",
+               "list_date", "body", "byline", "external")
+
+
+class StoreError(Exception):
+    """A request the store cannot honour (unknown item, unknown source ...)."""
+
+
+def _ts(now: datetime) -> str:
+    return now.isoformat(timespec="seconds")
+
+
+class Store:
+    """Items, sources, decisions, audit and runs in one SQLite file (WAL)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.db = connect(path)
+        _schema.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[Mapping[str, Any]], now: datetime) -> None:
+        """Make the sources table match the config. Sources dropped from the config are disabled,
+        never deleted: their items stay in the record."""
+        seen = []
+        with immediate(self.db):
+            for s in sources:
+                seen.append(s["id"])
+                row = {"id": s["id"], "type": s["type"], "channel": s["channel"],
+                       "url": s.get("url", ""), "enabled": int(s.get("enabled", True)),
+                       "config_json": json.dumps(s.get("config", {}), ensure_ascii=False,
+                                                 sort_keys=True, default=str),
+                       "updated_at": _ts(now)}
+                if self.db["sources"].count_where("id = ?", [s["id"]]):
+                    self.db["sources"].update(s["id"], row)
+                else:
+                    self.db["sources"].insert({**row, "created_at": _ts(now)})
+            marks = ",".join("?" * len(seen)) or "''"
+            self.db.execute(f"UPDATE sources SET enabled = 0 WHERE id NOT IN ({marks})", seen)
+
+    def sources(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM sources ORDER BY id"))
+
+    def source(self, source_id: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+        return rows[0] if rows else None
+
+    def memo(self, source_id: str) -> dict:
+        src = self.source(source_id)
+        return json.loads(src["memo_json"] or "{}") if src else {}
+
+    def set_next_due(self, source_id: str, when: datetime) -> None:
+        with immediate(self.db):
+            self.db.execute("UPDATE sources SET next_due_at = ? WHERE id = ?", [_ts(when), source_id])
+
+    # -- runs ----------------------------------------------------------------------------------
+
+    def last_run(self, source_id: str) -> dict | None:
+        rows = list(self.db.query(
+            "SELECT * FROM runs WHERE source_id = ? ORDER BY id DESC LIMIT 1", [source_id]))
+        return rows[0] if rows else None
+
+    def begin_run(self, source_id: str, now: datetime) -> int:
+        with immediate(self.db):
+            # A run still 'running' was cut short (kill -9, power loss): say so.
+            self.db.execute(
+                "UPDATE runs SET status = 'failed', reason = 'interrupted', finished_at = ? "
+                "WHERE source_id = ? AND status = 'running'", [_ts(now), source_id])
+            self.db.execute("UPDATE sources SET last_run_at = ? WHERE id = ?", [_ts(now), source_id])
+            return self.db["runs"].insert(
+                {"source_id": source_id, "started_at": _ts(now), "status": "running"}).last_pk
+
+    def end_run(self, run_id: int, *, status: str, now: datetime, reason: str = "",
+                n_seen: int = 0, n_new: int = 0, memo: Mapping | None = None) -> None:
+        if status not in ("ok", "not_modified", "failed"):
+            raise ValueError(f"bad run status {status!r}")
+        with immediate(self.db):
+            run = self.db["runs"].get(run_id)
+            self.db["runs"].update(run_id, {"status": status, "reason": reason or None,
+                                            "finished_at": _ts(now), "n_seen": n_seen,
+                                            "n_new": n_new})
+            if status == "failed":
+                self.db.execute(
+                    "UPDATE sources SET last_error = ?, "
+                    "consecutive_failures = consecutive_failures + 1 WHERE id = ?",
+                    [reason, run["source_id"]])
+            else:
+                self.db.execute(
+                    "UPDATE sources SET last_success_at = ?, last_error = NULL, "
+                    "consecutive_failures = 0, memo_json = ? WHERE id = ?",
+                    [_ts(now), json.dumps(dict(memo or {}), ensure_ascii=False),
+                     run["source_id"]])
+
+    def runs(self, source_id: str | None = None, limit: int = 20) -> list[dict]:
+        where, args = ("WHERE source_id = ?", [source_id]) if source_id else ("", [])
+        return list(self.db.query(
+            f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*args, limit]))
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def is_known(self, source_id: str, key: str) -> bool:
+        return bool(self.db.execute(
+            "SELECT 1 FROM items WHERE source_id = ? AND key = ?", [source_id, key]).fetchone())
+
+    def save_item(self, source_id: str, channel: str, record: Mapping[str, Any], *,
+                  attribution: str, now: datetime, raw: bytes | None = None,
+                  raw_url: str = "", raw_content_type: str = "") -> tuple[int, bool]:
+        """Insert or refresh one item, its raw page and its cluster in one transaction.
+
+        Returns ``(item_id, is_new)``. Saving the same record twice never adds an item.
+        """
+        if attribution not in ("ours", "not_ours"):
+            raise ValueError(f"bad attribution {attribution!r}")
+        fields = {k: record.get(k) for k in ITEM_FIELDS}
+        fields["external"] = int(bool(fields["external"]))
+        pub_date = fields["pub_date"]
+        fields["pub_year"] = int(pub_date[:4]) if pub_date else None
+        with immediate(self.db):
+            row = self.db.execute(
+                "SELECT id, attribution_manual FROM items WHERE source_id = ? AND key = ?",
+                [source_id, record["key"]]).fetchone()
+            if row:
+                item_id, manual = row
+                update = {k: v for k, v in fields.items() if v not in (None, "")}
+                update.update(last_seen_at=_ts(now), upstream_status="live")
+                if not manual:
+                    update["attribution"] = attribution
+                self.db["items"].update(item_id, update)
+                is_new = False
+            else:
+                item_id = self.db["items"].insert({
+                    **fields, "source_id": source_id, "key": record["key"], "channel": channel,
+                    "attribution": attribution, "first_seen_at": _ts(now),
+                    "last_seen_at": _ts(now)}).last_pk
+                self.db["items"].update(item_id, {"cluster_id": self._find_cluster(
+                    item_id, record["key"], fields["title_norm"], pub_date)})
+                is_new = True
+            if raw:
+                self._save_raw(item_id, raw, raw_url or fields["url"] or "", raw_content_type, now)
+        return item_id, is_new
+
+    def _find_cluster(self, item_id: int, key: str, title_norm: str | None,
+                      pub_date: str | None) -> int:
+        """The cluster of an earlier item that is the same 信息, else a new one (its own id)."""
+        row = self.db.execute(
+            "SELECT cluster_id FROM items WHERE key = ? AND id != ? ORDER BY id LIMIT 1",
+            [key, item_id]).fetchone()
+        if row:
+            return row[0]
+        if title_norm and pub_date:
+            d = date.fromisoformat(pub_date)
+            lo = (d - timedelta(days=CLUSTER_WINDOW_DAYS)).isoformat()
+            hi = (d + timedelta(days=CLUSTER_WINDOW_DAYS)).isoformat()
+            row = self.db.execute(
+                "SELECT cluster_id FROM items WHERE title_norm = ? AND id != ? "
+                "AND pub_date BETWEEN ? AND ? ORDER BY id LIMIT 1",
+                [title_norm, item_id, lo, hi]).fetchone()
+            if row:
+                return row[0]
+        return item_id
+
+    def _save_raw(self, item_id: int, raw: bytes, url: str, content_type: str,
+                  now: datetime) -> None:
+        digest = hashlib.sha256(raw).hexdigest()
+        self.db.execute(
+            "INSERT OR IGNORE INTO raw_pages (item_id, url, fetched_at, content_type, sha256, "
+            "size, content_zlib) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [item_id, url, _ts(now), content_type, digest, len(raw), zlib.compress(raw, 6)])
+
+    def raw_pages(self, item_id: int) -> list[dict]:
+        rows = self.db.query("SELECT * FROM raw_pages WHERE item_id = ? ORDER BY id", [item_id])
+        return [{**r, "content": zlib.decompress(r.pop("content_zlib"))} for r in rows]
+
+    def item(self, item_id: int) -> dict:
+        rows = list(self.db.query("SELECT * FROM items WHERE id = ?", [item_id]))
+        if not rows:
+            raise StoreError(f"no item with id {item_id}")
+        return rows[0]
+
+    def items(self, *, year: int | None = None, source_id: str | None = None) -> list[dict]:
+        where, args = [], []
+        if year is not None:
+            where.append("pub_year = ?")
+            args.append(year)
+        if source_id:
+            where.append("source_id = ?")
+            args.append(source_id)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        return list(self.db.query(f"SELECT * FROM items {clause} ORDER BY id", args))
+
+    def item_count(self) -> int:
+        return self.db["items"].count
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def pending_classification(self, ruleset_version: str) -> list[dict]:
+        """Items never classified, or classified automatically under another ruleset."""
+        return list(self.db.query(
+            "SELECT id, title, body FROM items WHERE category IS NULL "
+            "OR (decided_by = 'auto' AND ruleset_version IS NOT ?) ORDER BY id",
+            [ruleset_version]))
+
+    def apply_decision(self, item_id: int, decision: Mapping[str, Any], *, now: datetime,
+                       method: str = "auto", actor: str = "gongkai", reason: str = "") -> bool:
+        """Record a decision. An automatic one never overrides a manual one (returns False)."""
+        if method not in ("auto", "manual"):
+            raise ValueError(f"bad decision method {method!r}")
+        with immediate(self.db):
+            row = self.db.execute("SELECT category, decided_by FROM items WHERE id = ?",
+                                  [item_id]).fetchone()
+            if row is None:
+                raise StoreError(f"no item with id {item_id}")
+            old_category, decided_by = row
+            if method == "auto" and decided_by == "manual":
+                return False
+            dec_id = self.db["decisions"].insert({
+                "item_id": item_id, "category": decision["category"],
+                "score": decision.get("score"), "margin": decision.get("margin"),
+                "needs_review": int(bool(decision.get("needs_review"))) if method == "auto" else 0,
+                "evidence_json": json.dumps(decision.get("evidence", []), ensure_ascii=False),
+                "ruleset_version": decision.get("ruleset_version"), "method": method,
+                "actor": actor, "reason": reason or None, "decided_at": _ts(now)}).last_pk
+            self.db["items"].update(item_id, {
+                "category": decision["category"], "score": decision.get("score"),
+                "margin": decision.get("margin"),
+                "needs_review": int(bool(decision.get("needs_review"))) if method == "auto" else 0,
+                "decided_by": method, "ruleset_version": decision.get("ruleset_version"),
+                "decision_id": dec_id})
+            if method == "manual":
+                self.db["audit"].insert({
+                    "at": _ts(now), "actor": actor, "item_id": item_id, "action": "category",
+                    "old": old_category, "new": decision["category"], "reason": reason or None})
+        return True
+
+    def audit(self, item_id: int | None = None) -> list[dict]:
+        if item_id is None:
+            return list(self.db.query("SELECT * FROM audit ORDER BY id"))
+        return list(self.db.query("SELECT * FROM audit WHERE item_id = ? ORDER BY id", [item_id]))
+
+    # -- counts --------------------------------------------------------------------------------
+
+    def counts(self, year: int) -> dict:
+        """Raw counts for one year (only non-zero entries; report.Counts orders and fills them).
+
+        A cluster (one 信息) counts once, in the year of its earliest publication, under the
+        category of its manually decided item if any, else of its earliest item. ``by_channel``
+        counts clusters per channel, each in the year of that channel's own publication.
+        ``not_ours`` items are not counted; ``gone`` items are (the report counts what was
+        published).
+        """
+        ours = ("SELECT id, cluster_id, channel, pub_date, category, decided_by FROM items "
+                "WHERE attribution = 'ours' AND pub_date IS NOT NULL AND category IS NOT NULL")
+        rep = (f"SELECT cluster_id, category FROM (SELECT cluster_id, category, ROW_NUMBER() "
+               f"OVER (PARTITION BY cluster_id ORDER BY decided_by = 'manual' DESC, pub_date, id)"
+               f" AS rn FROM ({ours})) WHERE rn = 1")
+        y = f"{year:04d}"
+        categories = {r["category"]: r["n"] for r in self.db.query(
+            f"SELECT rep.category, COUNT(*) AS n FROM (SELECT cluster_id, MIN(pub_date) AS d "
+            f"FROM ({ours}) GROUP BY cluster_id) c JOIN ({rep}) rep USING (cluster_id) "
+            f"WHERE substr(c.d, 1, 4) = ? GROUP BY rep.category", [y])}
+        by_channel: dict[str, dict[str, int]] = {}
+        for r in self.db.query(
+                f"SELECT c.channel, rep.category, COUNT(*) AS n FROM (SELECT channel, cluster_id, "
+                f"MIN(pub_date) AS d FROM ({ours}) GROUP BY channel, cluster_id) c "
+                f"JOIN ({rep}) rep USING (cluster_id) WHERE substr(c.d, 1, 4) = ? "
+                f"GROUP BY c.channel, rep.category", [y]):
+            by_channel.setdefault(r["channel"], {})[r["category"]] = r["n"]
+        unreviewed = self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
+            "AND needs_review = 1 AND decided_by = 'auto'", [year]).fetchone()[0]
+        undated = self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_date IS NULL"
+        ).fetchone()[0]
+        unclassified = self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
+            "AND category IS NULL", [year]).fetchone()[0]
+        return {"categories": categories, "by_channel": by_channel, "unreviewed": unreviewed,
+                "undated": undated, "unclassified": unclassified}

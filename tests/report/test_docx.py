@@ -1,0 +1,91 @@
+import os
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from report import render_docx
+
+from .conftest import SEED_SENTENCE
+
+
+def _text(document) -> str:
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def test_docx_opens_with_sentence_tables_page_and_margins(model, tmp_path):
+    path = tmp_path / "report-2024.docx"
+    render_docx(model, path)
+    document = docx.Document(str(path))
+    assert SEED_SENTENCE in _text(document)
+    assert len(document.tables) >= 3
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(0.1) and abs(section.page_height - Mm(297)) < Mm(0.1)
+    for got, want in [(section.top_margin, 37), (section.bottom_margin, 35),
+                      (section.left_margin, 28), (section.right_margin, 26)]:
+        assert abs(got - Mm(want)) < Mm(0.1)
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_docx_fonts_are_set_for_east_asian_text(model, tmp_path):
+    path = tmp_path / "r.docx"
+    render_docx(model, path)
+    document = docx.Document(str(path))
+    title = document.paragraphs[0]
+    assert title.text == model.title
+
+    def east_asian(style) -> str:
+        return style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert east_asian(title.style) == "方正小标宋简体"
+    assert title.style.font.size.pt == 22
+    by_text = {p.text: p for p in document.paragraphs}
+    assert east_asian(by_text["一、总体情况"].style) == "黑体"
+    assert east_asian(by_text["（一）主动公开"].style) == "楷体_GB2312"
+    body = next(p for p in document.paragraphs if SEED_SENTENCE in p.text)
+    assert east_asian(body.style) == "仿宋_GB2312" and body.style.font.size.pt == 16
+
+
+def test_docx_tables_have_official_shape_and_merges(model, tmp_path):
+    path = tmp_path / "r.docx"
+    render_docx(model, path)
+    t2, t3, t4 = docx.Document(str(path)).tables
+    assert len(t3.rows) == 28 and len(t3.columns) == 10
+    assert len(t4.rows) == 4 and len(t4.columns) == 15
+    # Merged cells come back as the same cell object spanning the grid.
+    note = t3.cell(0, 0)
+    assert note.text.startswith("（本列数据的勾稽关系为") and t3.cell(2, 2)._tc is note._tc
+    assert t3.cell(3 + 2, 0).text == "三、本年度办理结果" and t3.cell(3 + 23, 0)._tc is t3.cell(5, 0)._tc
+    assert t3.cell(27, 0).text == "四、结转下年度继续办理" and t3.cell(27, 9).text == "0"
+    assert t4.cell(0, 5).text == "行政诉讼" and t4.cell(0, 14)._tc is t4.cell(0, 5)._tc
+    assert t2.cell(0, 0).text == "第二十条第（一）项" and t2.cell(0, 3)._tc is t2.cell(0, 0)._tc
+
+
+def test_failed_render_leaves_no_partial_file(model, tmp_path, monkeypatch):
+    path = tmp_path / "report-2024.docx"
+
+    def crash(self, target):
+        with open(target, "wb") as f:
+            f.write(b"PK\x03\x04 half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(docx.document.Document, "save", crash)
+    with pytest.raises(OSError, match="disk full"):
+        render_docx(model, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_render_keeps_the_previous_report(model, tmp_path, monkeypatch):
+    path = tmp_path / "report-2024.docx"
+    render_docx(model, path)
+    before = path.read_bytes()
+
+    def crash(self, target):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(docx.document.Document, "save", crash)
+    with pytest.raises(RuntimeError):
+        render_docx(model, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == [path.name]
