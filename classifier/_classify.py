@@ -26,10 +26,6 @@ import ahocorasick
 from ._normalize import normalize
 from ._rules import Ruleset
 
-# Roles a word can play; one word may play several (for several categories).
-_KEYWORD, _NEAR_TERM, _NEAR_WITH, _EXCLUDE, _IGNORE = range(5)
-
-
 @dataclass(frozen=True)
 class Evidence:
     """One keyword hit that counted: ``start`` is its offset in the normalized field."""
@@ -67,6 +63,19 @@ class Decision:
         }
 
 
+@dataclass(frozen=True)
+class _Word:
+    """Everything one automaton word means, precomputed so matching does no dispatch."""
+
+    text: str
+    length: int
+    keyword: tuple[tuple[int, float], ...]  # (category index, weight)
+    near_term: tuple[tuple[int, int, int, float], ...]  # (near rule, category, within, weight)
+    near_with: tuple[int, ...]  # near rules this word is context for
+    exclude: tuple[int, ...]  # categories this word voids
+    ignore: bool
+
+
 class Classifier:
     """Files items into the categories of *ruleset*; build once, call ``classify`` many times."""
 
@@ -74,42 +83,44 @@ class Classifier:
         self.ruleset = ruleset
         self._names = ruleset.names
         self._priority = [c.priority for c in ruleset.categories]
-        self._fallback = self._names.index(ruleset.fallback)
-        # near rules flattened: (category index, within, weight); words point at them by index.
-        self._near: list[tuple[int, int, float]] = []
-        self._excludes: list[frozenset[str]] = [frozenset(c.exclude) for c in ruleset.categories]
 
-        roles: dict[str, list[tuple[int, int, float]]] = {}
+        parts: dict[str, dict[str, list]] = {}
 
-        def add(word: str, role: int, ref: int, weight: float = 0.0) -> None:
-            roles.setdefault(word, []).append((role, ref, weight))
+        def slot(word: str, kind: str) -> list:
+            entry = parts.setdefault(word, {"keyword": [], "near_term": [], "near_with": [],
+                                            "exclude": [], "ignore": []})
+            return entry[kind]
 
+        near_index = 0
         for ci, cat in enumerate(ruleset.categories):
             for word, weight in cat.keywords.items():
-                add(word, _KEYWORD, ci, weight)
+                slot(word, "keyword").append((ci, weight))
             for word in cat.exclude:
-                add(word, _EXCLUDE, ci)
+                slot(word, "exclude").append(ci)
             for rule in cat.near:
-                ni = len(self._near)
-                self._near.append((ci, rule.within, rule.weight))
                 for word in rule.terms:
-                    add(word, _NEAR_TERM, ni, rule.weight)
+                    slot(word, "near_term").append((near_index, ci, rule.within, rule.weight))
                 for word in rule.with_:
-                    add(word, _NEAR_WITH, ni)
+                    slot(word, "near_with").append(near_index)
+                near_index += 1
         for word in ruleset.ignore:
-            add(word, _IGNORE, -1)
+            slot(word, "ignore").append(True)
 
         self._automaton = ahocorasick.Automaton()
-        for word, word_roles in roles.items():
-            self._automaton.add_word(word, (word, tuple(word_roles)))
-        self._empty = not roles
-        if not self._empty:
+        for word, p in parts.items():
+            self._automaton.add_word(word, _Word(
+                text=word, length=len(word), keyword=tuple(p["keyword"]),
+                near_term=tuple(p["near_term"]), near_with=tuple(p["near_with"]),
+                exclude=tuple(p["exclude"]), ignore=bool(p["ignore"])))
+        self._words = tuple(parts)
+        self._max_len = max((len(w) for w in parts), default=0)
+        if parts:
             self._automaton.make_automaton()
 
     @property
     def words(self) -> tuple[str, ...]:
         """Every distinct word the automaton looks for (keywords, context, exclusion, ignore)."""
-        return tuple(self._automaton.keys()) if not self._empty else ()
+        return self._words
 
     def classify(self, title: str, body: str = "") -> Decision:
         rs = self.ruleset
@@ -135,55 +146,62 @@ class Classifier:
 
     def _score_field(self, field: str, text: str, mult: float, scores: list[float],
                      evidence: list[Evidence]) -> None:
-        if self._empty or not text:
+        if not self._words or not text:
             return
-        # (start, end, word, roles) for every occurrence, overlapping ones included.
-        hits = [(end - len(word) + 1, end + 1, word, word_roles)
-                for end, (word, word_roles) in self._automaton.iter(text)]
+        # Occurrences arrive ordered by end position; overlapping ones are all reported.
+        hits = [(end + 1 - w.length, end + 1, w) for end, w in self._automaton.iter(text)]
         if not hits:
             return
 
-        near_with: dict[int, list[tuple[int, int]]] = {}
+        context: dict[int, list[tuple[int, int]]] = {}
         excluded: set[int] = set()
-        for start, end, _word, word_roles in hits:
-            for role, ref, _w in word_roles:
-                if role == _NEAR_WITH:
-                    near_with.setdefault(ref, []).append((start, end))
-                elif role == _EXCLUDE:
-                    excluded.add(ref)
+        for start, end, w in hits:
+            for ref in w.near_with:
+                context.setdefault(ref, []).append((start, end))
+            if w.exclude:
+                excluded.update(w.exclude)
 
-        # Candidates that score or shadow: (start, end, word, category, weight); category -1 = ignore.
+        # Candidates that score: (start, end, word, category, weight).
         candidates: list[tuple[int, int, str, int, float]] = []
-        for start, end, word, word_roles in hits:
-            for role, ref, weight in word_roles:
-                if role == _KEYWORD:
-                    candidates.append((start, end, word, ref, weight))
-                elif role == _IGNORE:
-                    candidates.append((start, end, word, -1, 0.0))
-                elif role == _NEAR_TERM:
-                    ci, within, _ = self._near[ref]
-                    if any(_gap(start, end, s, e) <= within for s, e in near_with.get(ref, ())
-                           if (s, e) != (start, end)):
-                        candidates.append((start, end, word, ci, weight))
+        # Longest live span (scoring or ignore) starting at each position, for containment.
+        longest: dict[int, int] = {}
+        for start, end, w in hits:
+            live = w.ignore
+            for ci, weight in w.keyword:
+                candidates.append((start, end, w.text, ci, weight))
+                live = True
+            for ref, ci, within, weight in w.near_term:
+                if _near(start, end, within, context.get(ref)):
+                    candidates.append((start, end, w.text, ci, weight))
+                    live = True
+            if live and longest.get(start, 0) < end:
+                longest[start] = end
         if not candidates:
             return
 
-        spans = {(s, e) for s, e, *_ in candidates}
+        reach = self._max_len
         seen: set[tuple[int, str]] = set()
+        names = self._names
         for start, end, word, ci, weight in sorted(candidates):
-            if ci < 0 or ci in excluded:
+            if ci in excluded or (ci, word) in seen:
                 continue
-            if any(s <= start and end <= e and (e - s) > (end - start) for s, e in spans):
-                continue
-            if (ci, word) in seen:
+            # Hidden when a longer live span starting at or before `start` covers [start, end).
+            size = end - start
+            if any(longest.get(s, 0) >= end and longest[s] - s > size
+                   for s in range(max(0, start - reach), start + 1)):
                 continue
             seen.add((ci, word))
             w = weight * mult
             scores[ci] += w
             evidence.append(Evidence(keyword=word, field=field, start=start, weight=w,
-                                     category=self._names[ci]))
+                                     category=names[ci]))
 
 
-def _gap(s1: int, e1: int, s2: int, e2: int) -> int:
-    """Characters between two spans (0 when they touch or overlap)."""
-    return max(0, s2 - e1, s1 - e2)
+def _near(start: int, end: int, within: int, others: list[tuple[int, int]] | None) -> bool:
+    """True when one of *others* (context-word spans) lies within *within* characters."""
+    if not others:
+        return False
+    for s, e in others:
+        if (s, e) != (start, end) and max(0, s - end, start - e) <= within:
+            return True
+    return False

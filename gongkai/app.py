@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,7 +91,7 @@ def cmd_init(args) -> int:
     if existing and not args.force:
         raise UsageError(f"{', '.join(existing)} already exist; pass --force to overwrite")
     for path, text in targets:
-        _write_atomic(path, text.encode("utf-8"))
+        report.write_text_atomic(path, text)
         print(f"wrote {path}")
     print("next: edit the [[sources]] in gongkai.toml, then run `gongkai crawl`")
     return 0
@@ -208,8 +207,8 @@ def cmd_demo(args) -> int:
             year = 2024
             counts = _counts(st, rules, year)
             counts_path = out / f"counts-{year}.json"
-            _write_atomic(counts_path, (json.dumps(counts.as_dict(), ensure_ascii=False, indent=2)
-                                        + "\n").encode("utf-8"))
+            report.write_text_atomic(
+                counts_path, json.dumps(counts.as_dict(), ensure_ascii=False, indent=2) + "\n")
             paths = [counts_path]
             for fmt in ("docx", "html"):
                 path = out / f"report-{year}.{fmt}"
@@ -238,11 +237,4 @@ def write_report(cfg: config_mod.Config, rules: classifier.Ruleset, st: store_mo
         report.render_docx(model, out)
     else:
         text = report.render_html(model) if fmt == "html" else report.render_markdown(model)
-        _write_atomic(out, text.encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+        report.write_text_atomic(out, text)

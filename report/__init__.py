@@ -1,5 +1,16 @@
 """report — counts → report model → validation → renderers (docx, html, markdown).
 
+Typical use::
+
+    counts = Counts.from_raw(2024, raw_from_store, category_names)   # ruleset order
+    model = build_model(counts, bureau="卫滨区商务局", channels=[...],
+                        labels=report_labels, template=sentence_template, texts=officer_texts)
+    errors = validate(model)            # [] when every table adds up; check() adds warnings
+    render_docx(model, "report-2024.docx")                       # atomic
+    write_text_atomic("report-2024.html", render_html(model))
+
+``texts`` keys are listed in ``TEXT_KEYS``; table cells are set on ``model.tables`` (or a
+``Tables`` passed to ``build_model``) by schema id, e.g. ``tables.set("t3.r1_new.total", 2)``.
 The public API is the names below; everything else is private. ``report`` imports nothing of
 the project (later it may read through ``store``).
 """

@@ -87,6 +87,10 @@ def _setup(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
     _set_fonts(normal.element, BODY_FONT)
+    # Chinese language tagging makes Word apply Chinese line-breaking and punctuation rules.
+    rpr = normal.element.get_or_add_rPr()
+    lang = rpr.makeelement(qn("w:lang"), {qn("w:val"): "zh-CN", qn("w:eastAsia"): "zh-CN"})
+    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     _style(doc, "GK Title", TITLE_FONT, Pt(22), centred=True, outline=None, pitch=Pt(36))
     _style(doc, "GK Body", BODY_FONT, Pt(16), indent=True)
     _style(doc, "GK Heading 1", HEADING1_FONT, Pt(16), indent=True, outline=0)
@@ -100,6 +104,9 @@ def _table(doc, grid: Grid) -> None:
     table.style = doc.styles["Table Grid"]
     table.autofit = False
     widths = [Mm(w) for w in _WIDTHS_MM[grid.key]]
+    # Word reads the cell widths, LibreOffice the table grid: set both.
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ._counts import Counts, ReportError
 from ._format import S1_PARTS, S5_PARTS, SECTION_HEADINGS
 from ._tables import Tables
-from ._text import TEXT_KEYS, channels_sentence, default_texts, paragraphs, proactive_sentence
+from ._text import TEXT_KEYS, channels_sentence, clean, default_texts, paragraphs, proactive_sentence
 
 
 @dataclass
@@ -71,14 +71,15 @@ def build_model(
     ``texts`` keys are those of ``report.TEXT_KEYS``; a missing or blank one gets a neutral
     default. ``tables`` defaults to all zeros.
     """
-    if not bureau.strip():
+    bureau = " ".join(clean(bureau).split())
+    if not bureau:
         raise ReportError("bureau name is empty")
     texts = dict(texts or {})
     unknown = [key for key in texts if key not in TEXT_KEYS]
     if unknown:
         raise ReportError(f"unknown text key(s) {', '.join(unknown)}; known: {', '.join(TEXT_KEYS)}")
     tables = tables if tables is not None else Tables()
-    channels = tuple(c.strip() for c in channels if c.strip())
+    channels = tuple(" ".join(clean(c).split()) for c in channels if clean(c).strip())
     year = counts.year
 
     defaults = default_texts(year, channels, tables)
@@ -103,7 +104,6 @@ def build_model(
         Section("s5", headings["s5"], parts=[Part(k, h, paragraphs(chosen[k])) for k, h in S5_PARTS]),
         Section("s6", headings["s6"], paragraphs=paragraphs(chosen["other"])),
     ]
-    bureau = bureau.strip()
     return ReportModel(
         year=year,
         bureau=bureau,

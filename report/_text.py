@@ -117,6 +117,16 @@ def _apply_default(year: int, tables: Tables) -> str:
     )
 
 
+# Text pasted from Word carries vertical tabs (soft breaks) and other control characters that
+# XML — hence .docx — cannot hold; they would crash the Word renderer at publication time.
+_CONTROL = {c: None for c in range(0x20) if chr(c) not in "\t\n\r\x0b\x0c"} | {0x7F: None}
+
+
+def clean(text: str) -> str:
+    """Drop control characters; soft line breaks become line breaks."""
+    return text.replace("\x0b", "\n").replace("\x0c", "\n").translate(_CONTROL)
+
+
 def paragraphs(text: str) -> list[str]:
     """One paragraph per non-blank line, trimmed."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [line.strip() for line in clean(text).splitlines() if line.strip()]

@@ -4,33 +4,32 @@ import pytest
 
 from report import Counts, ReportError
 
-from .conftest import SEED_NAMES, SEED_RAW
 
 
-def test_from_raw_orders_by_ruleset_and_totals(counts):
-    assert list(counts.categories) == SEED_NAMES
+def test_from_raw_orders_by_ruleset_and_totals(counts, seed):
+    assert list(counts.categories) == seed.names
     assert list(counts.categories.values()) == [7, 36, 28, 17, 4, 13]
     assert counts.total == 105
 
 
-def test_from_raw_zero_fills_categories_and_channels():
+def test_from_raw_zero_fills_categories_and_channels(seed):
     counts = Counts.from_raw(
         2024,
         {"categories": {"促消费": 2}, "by_channel": {"board": {"促消费": 2}}, "unreviewed": 0, "undated": 1},
-        SEED_NAMES,
+        seed.names,
     )
     assert counts.categories == {"内贸流通": 0, "促消费": 2, "招商引资": 0, "安全生产": 0, "行政事项审批": 0, "其他": 0}
-    assert list(counts.by_channel["board"]) == SEED_NAMES
+    assert list(counts.by_channel["board"]) == seed.names
     assert counts.by_channel["board"]["其他"] == 0
     assert counts.total == 2
 
 
-def test_as_dict_is_the_json_contract(counts):
+def test_as_dict_is_the_json_contract(counts, seed):
     data = counts.as_dict()
     assert list(data) == ["year", "total", "categories", "by_channel", "unreviewed", "undated"]
     assert data["year"] == 2024 and data["total"] == 105
     assert data["unreviewed"] == 3 and data["undated"] == 0
-    assert list(data["by_channel"]["wechat"]) == SEED_NAMES
+    assert list(data["by_channel"]["wechat"]) == seed.names
     assert data["by_channel"]["wechat"] == {"内贸流通": 0, "促消费": 16, "招商引资": 0, "安全生产": 0, "行政事项审批": 0, "其他": 13}
     # Round trip through JSON keeps order and numbers.
     assert Counts.from_dict(json.loads(json.dumps(data, ensure_ascii=False))) == counts
@@ -42,27 +41,27 @@ def test_as_dict_cannot_mutate_the_record(counts):
 
 
 @pytest.mark.parametrize("where", ["categories", "by_channel"])
-def test_unknown_category_is_named(where):
+def test_unknown_category_is_named(where, seed):
     raw = {"categories": {"促消费": 1}, "by_channel": {}, "unreviewed": 0, "undated": 0}
     if where == "categories":
         raw["categories"]["外贸"] = 2
     else:
         raw["by_channel"] = {"website": {"外贸": 2}}
     with pytest.raises(ReportError, match="外贸"):
-        Counts.from_raw(2024, raw, SEED_NAMES)
+        Counts.from_raw(2024, raw, seed.names)
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "3", True, None])
-def test_bad_count_values_are_rejected(bad):
-    raw = dict(SEED_RAW, categories={"促消费": bad})
+def test_bad_count_values_are_rejected(bad, seed):
+    raw = dict(seed.raw, categories={"促消费": bad})
     with pytest.raises(ReportError, match="促消费"):
-        Counts.from_raw(2024, raw, SEED_NAMES)
+        Counts.from_raw(2024, raw, seed.names)
 
 
-def test_missing_raw_key_is_named():
-    raw = {k: v for k, v in SEED_RAW.items() if k != "undated"}
+def test_missing_raw_key_is_named(seed):
+    raw = {k: v for k, v in seed.raw.items() if k != "undated"}
     with pytest.raises(ReportError, match="undated"):
-        Counts.from_raw(2024, raw, SEED_NAMES)
+        Counts.from_raw(2024, raw, seed.names)
 
 
 def test_from_dict_rejects_a_wrong_total(counts):

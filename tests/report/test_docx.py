@@ -7,18 +7,17 @@ from docx.shared import Mm
 
 from report import render_docx
 
-from .conftest import SEED_SENTENCE
 
 
 def _text(document) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
-def test_docx_opens_with_sentence_tables_page_and_margins(model, tmp_path):
+def test_docx_opens_with_sentence_tables_page_and_margins(model, tmp_path, seed):
     path = tmp_path / "report-2024.docx"
     render_docx(model, path)
     document = docx.Document(str(path))
-    assert SEED_SENTENCE in _text(document)
+    assert seed.sentence in _text(document)
     assert len(document.tables) >= 3
     section = document.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(0.1) and abs(section.page_height - Mm(297)) < Mm(0.1)
@@ -28,7 +27,7 @@ def test_docx_opens_with_sentence_tables_page_and_margins(model, tmp_path):
     assert list(tmp_path.iterdir()) == [path]
 
 
-def test_docx_fonts_are_set_for_east_asian_text(model, tmp_path):
+def test_docx_fonts_are_set_for_east_asian_text(model, tmp_path, seed):
     path = tmp_path / "r.docx"
     render_docx(model, path)
     document = docx.Document(str(path))
@@ -43,7 +42,7 @@ def test_docx_fonts_are_set_for_east_asian_text(model, tmp_path):
     by_text = {p.text: p for p in document.paragraphs}
     assert east_asian(by_text["一、总体情况"].style) == "黑体"
     assert east_asian(by_text["（一）主动公开"].style) == "楷体_GB2312"
-    body = next(p for p in document.paragraphs if SEED_SENTENCE in p.text)
+    body = next(p for p in document.paragraphs if seed.sentence in p.text)
     assert east_asian(body.style) == "仿宋_GB2312" and body.style.font.size.pt == 16
 
 
@@ -89,3 +88,11 @@ def test_failed_render_keeps_the_previous_report(model, tmp_path, monkeypatch):
         render_docx(model, path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == [path.name]
+
+
+def test_control_characters_from_pasted_text_do_not_break_word(build, tmp_path):
+    model = build(bureau="卫滨区\x00商务局", texts={"problems": "一是甲。\x0b二是乙。\x07"})
+    assert model.title.startswith("卫滨区商务局 ")
+    assert model.section("s5").parts[0].paragraphs == ["一是甲。", "二是乙。"]
+    render_docx(model, tmp_path / "r.docx")
+    assert docx.Document(str(tmp_path / "r.docx")).paragraphs[0].text == model.title

@@ -2,7 +2,6 @@ from html.parser import HTMLParser
 
 from report import render_html
 
-from .conftest import SEED_SENTENCE, SIX_HEADINGS, build
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -59,15 +58,15 @@ def outline(html: str) -> _Outline:
     return parser
 
 
-def test_self_contained_page_with_six_headings_in_order(model):
+def test_self_contained_page_with_six_headings_in_order(model, seed):
     html = render_html(model)
     assert '<meta charset="utf-8">' in html and "<style>" in html
     assert "<link" not in html and "src=" not in html
     page = outline(html)
     assert page.headings["h1"] == [model.title]
-    assert page.headings["h2"] == SIX_HEADINGS
+    assert page.headings["h2"] == seed.headings
     assert page.headings["h3"][0] == "（一）主动公开"
-    assert SEED_SENTENCE in html
+    assert seed.sentence in html
 
 
 def test_table_three_has_25_data_rows_and_official_merges(model):
@@ -84,8 +83,8 @@ def test_table_three_has_25_data_rows_and_official_merges(model):
     assert ("第二十条第（一）项", "1", "4") in page.spans["t2"]
 
 
-def test_hostile_names_and_texts_are_escaped(counts):
-    model = build(counts, bureau=f"局{HOSTILE}", channels=[f"网站{HOSTILE}", "公众号"],
+def test_hostile_names_and_texts_are_escaped(counts, build):
+    model = build(bureau=f"局{HOSTILE}", channels=[f"网站{HOSTILE}", "公众号"],
                   texts={"other": f"说明{HOSTILE}\"'&"})
     html = render_html(model)
     assert "<script" not in html.lower()

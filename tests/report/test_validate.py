@@ -2,7 +2,6 @@ from dataclasses import replace
 
 from report import check, validate
 
-from .conftest import build
 
 
 def test_default_model_is_valid(model):
@@ -45,7 +44,7 @@ def test_table_four_sum(model):
     assert len(errors) == 1 and "复议后起诉" in errors[0] and "lit_after_review_total" in errors[0]
 
 
-def test_category_sum_must_equal_total(counts):
+def test_category_sum_must_equal_total(counts, build):
     model = build(replace(counts, total=104))
     errors = validate(model)
     assert len(errors) == 1 and "105" in errors[0] and "104" in errors[0]
