@@ -283,7 +283,10 @@ class Store:
             f"SELECT rep.category, COUNT(*) AS n FROM (SELECT cluster_id, MIN(pub_date) AS d "
             f"FROM ({ours}) GROUP BY cluster_id) c JOIN ({rep}) rep USING (cluster_id) "
             f"WHERE substr(c.d, 1, 4) = ? GROUP BY rep.category", [y])}
-        by_channel: dict[str, dict[str, int]] = {}
+        # every channel in use appears, with zeros, so a silent channel is visible as such
+        by_channel: dict[str, dict[str, int]] = {r[0]: {} for r in self.db.execute(
+            "SELECT channel FROM sources WHERE enabled = 1 UNION "
+            "SELECT DISTINCT channel FROM items WHERE pub_year = ? ORDER BY 1", [year])}
         for r in self.db.query(
                 f"SELECT c.channel, rep.category, COUNT(*) AS n FROM (SELECT channel, cluster_id, "
                 f"MIN(pub_date) AS d FROM ({ours}) GROUP BY channel, cluster_id) c "

@@ -69,7 +69,7 @@ def test_year_is_the_cluster_first_publication(st):
     _decide(st, i2, "其他")
     assert st.counts(2024)["categories"] == {"其他": 1}
     assert st.counts(2025)["categories"] == {}
-    assert st.counts(2025)["by_channel"] == {"wechat": {"其他": 1}}
+    assert st.counts(2025)["by_channel"] == {"website": {}, "wechat": {"其他": 1}}
 
 
 def test_not_ours_and_undated_not_counted(st):
@@ -79,6 +79,7 @@ def test_not_ours_and_undated_not_counted(st):
     _decide(st, i2, "其他")
     c = st.counts(2024)
     assert c["categories"] == {} and c["undated"] == 1
+    assert c["by_channel"] == {"website": {}, "wechat": {}}   # silent channels still listed
 
 
 def test_manual_decision_wins_and_survives_reclassification(st):
