@@ -1,6 +1,17 @@
-"""Fetch and parse sources; yield :class:`Item` records. No database, no classification."""
+"""Fetch and parse sources; yield :class:`Item` records. No database, no classification.
+
+The pipeline calls ``REGISTRY[type](options, http).collect(state)``; importing this package registers
+the ``website`` and ``feed`` kinds.
+"""
 from ._base import REGISTRY, Option, SourceKind, register
+from ._dates import BEIJING, beijing_date, parse_date
+from ._http import DEFAULT_UA, FetchError, Http, Response, decode_html
 from ._item import CollectState, ConfigError, Item, SourceError
+from ._urls import canonical_url, wechat_key
+from ._website import Website
+from ._feed import Feed
 
 __all__ = ["REGISTRY", "Option", "SourceKind", "register", "CollectState", "ConfigError", "Item",
-           "SourceError"]
+           "SourceError", "Http", "Response", "FetchError", "DEFAULT_UA", "decode_html",
+           "parse_date", "BEIJING", "beijing_date", "canonical_url", "wechat_key", "Website",
+           "Feed"]

@@ -52,12 +52,15 @@ _STATUS_HINTS = {
 
 class FetchError(SourceError):
     """An HTTP error status, a refused URL or a network failure; the message is one line naming the
-    URL (and the status when there is one)."""
+    URL (and the status when there is one). ``kind`` is one of ``http``, ``network``, ``refused``
+    (host not allowed), ``robots``, ``too-large``."""
 
-    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+    def __init__(self, message: str, *, url: str, status: int | None = None,
+                 kind: str = "http") -> None:
         super().__init__(message)
         self.url = url
         self.status = status
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -240,10 +243,11 @@ class Http:
         parts = urlsplit(url)
         host = _host(url)
         if parts.scheme not in ("http", "https") or not host:
-            raise FetchError(f"refusing non-HTTP URL {url}", url=url)
+            raise FetchError(f"refusing non-HTTP URL {url}", url=url, kind="refused")
         if host not in allowed:
             via = f" (redirected from {origin})" if origin else ""
-            raise FetchError(f"host {host} is not allowed for this source: {url}{via}", url=url)
+            raise FetchError(f"host {host} is not allowed for this source: {url}{via}", url=url,
+                             kind="refused")
 
     def _throttle(self, host: str) -> None:
         last = self._last.get(host)
@@ -260,7 +264,7 @@ class Http:
                                     allow_redirects=False)
         except requests.RequestException as exc:
             raise FetchError(f"network error fetching {url}: {type(exc).__name__}: "
-                             f"{_one_line(exc, 160)}", url=url) from exc
+                             f"{_one_line(exc, 160)}", url=url, kind="network") from exc
         finally:
             self._last[host] = self._clock()
 
@@ -269,7 +273,7 @@ class Http:
         if declared.isdigit() and int(declared) > limit:
             resp.close()
             raise FetchError(f"response too large from {url}: {declared} bytes > {limit}", url=url,
-                             status=resp.status_code)
+                             status=resp.status_code, kind="too-large")
         start = self._clock()
         buf = bytearray()
         try:
@@ -277,13 +281,13 @@ class Http:
                 buf += chunk
                 if len(buf) > limit:
                     raise FetchError(f"response too large from {url}: over {limit} bytes", url=url,
-                                     status=resp.status_code)
+                                     status=resp.status_code, kind="too-large")
                 if self._clock() - start > self.deadline:
                     raise FetchError(f"response from {url} took over {self.deadline:.0f} s", url=url,
                                      status=resp.status_code)
         except requests.RequestException as exc:
             raise FetchError(f"network error reading {url}: {type(exc).__name__}: "
-                             f"{_one_line(exc, 160)}", url=url) from exc
+                             f"{_one_line(exc, 160)}", url=url, kind="network") from exc
         finally:
             resp.close()
         return bytes(buf)
@@ -311,7 +315,7 @@ class Http:
             return
         rules = self._robots_for(url, allowed)
         if rules is not None and not rules.can_fetch(url, UA_TOKEN):
-            raise FetchError(f"robots.txt disallows {url}", url=url)
+            raise FetchError(f"robots.txt disallows {url}", url=url, kind="robots")
 
     def _robots_for(self, url: str, allowed: frozenset[str]) -> Protego | None:
         parts = urlsplit(url)
@@ -348,7 +352,8 @@ class Http:
             if status >= 500 or status < 200 or status >= 300:
                 resp.close()
                 raise FetchError(f"robots.txt unreachable (HTTP {status}) at {robots_url}; not "
-                                 "fetching the site until it answers", url=robots_url, status=status)
+                                 "fetching the site until it answers", url=robots_url, status=status,
+                                 kind="robots")
             body = self._read(current, resp, _ROBOTS_MAX_BYTES)
             return Protego.parse(body.decode("utf-8", errors="replace"))
         return None

@@ -61,8 +61,6 @@ def problem(resp: Response, soup: BeautifulSoup | None = None) -> str | None:
     if len(text) < 20 and soup.find("script") is not None:
         # 瑞数-style challenges and JS redirect stubs: scripts and nothing to read.
         return f"script-only page at {resp.url} (JavaScript challenge or redirect stub)"
-    if len(resp.content) < STUB_BYTES and len(text) < 40:
-        return f"stub page ({len(resp.content)} bytes) at {resp.url}"
     return None
 
 

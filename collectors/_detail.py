@@ -1,0 +1,160 @@
+"""Reading an article (detail) page: title, publish time, byline, body (gov-sites.md §3).
+
+The publish time decides the year an item is counted in, so the order is fixed: the ``PubDate``-style
+meta, then a visible 发布日期/发布时间 label. 成文日期/生成日期 are deliberately not read: they are
+the document's signing date and can fall in the previous year (gov-sites.md §5 T2).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from bs4 import BeautifulSoup, Tag
+
+from ._dates import find_date, parse_date
+from ._pages import html_to_text, page_title
+
+_META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
+               "publishtime", "dispatch date", "og:release_date")
+_META_TITLES = ("articletitle", "og:title")
+_META_SOURCES = ("contentsource", "source")
+# Labels may be padded with spaces or U+3000 ("发 布 时 间", gov-sites.md §3.2); NFKC maps U+3000
+# to a space before these run.
+_STRONG_DATE_LABEL = re.compile(r"发\s*布\s*(?:日\s*期|时\s*间)\s*[:：]\s*")
+# A bare 时间/日期 label (丽水: "时间:2020-05-25") only when it is not the tail of a label naming
+# another date (成文日期, 生成日期, 发文日期, 归档时间, 生效时间 …).
+_WEAK_DATE_LABEL = re.compile(r"(?:时\s*间|日\s*期)\s*[:：]\s*")
+_OTHER_DATES = ("成文", "生成", "发文", "归档", "上载", "生效", "废止", "印发", "施行", "截止", "更新",
+                "报名", "开始", "结束", "办理", "受理")
+_SOURCE_LABEL = re.compile(
+    r"(?:信\s*息\s*来\s*源|文\s*章\s*来\s*源|来\s*源\s*单\s*位|来\s*源|发\s*布\s*机\s*构)\s*[:：]\s*"
+    r"(?P<value>[^\s:：|｜]{0,40})(?P<after>\s*[:：])?")
+_LABEL_WORDS = ("发布", "时间", "日期", "作者", "浏览", "访问", "点击", "字号", "编辑", "责任")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|--|—|–|\s-\s)\s*")
+_BODY_SELECTORS = (
+    "#UCAP-CONTENT", ".trs_editor_view", ".TRS_UEDITOR", ".TRS_Editor", "#zoom", "#Zoom",
+    ".article-content", "#zoomcon", ".article_con", ".bt-content", ".main-txt", "#ivs_content",
+    ".Article_content", ".pages_content", ".xxgk-content", ".detail-content", ".tys-main-zt-show",
+    ".show-content", ".zc_article_con", ".artile_zw", ".wzzw-article", "div.view-content",
+    ".news_cont_d_wrap", ".articleBox", ".content_article", ".article", "#content", ".content",
+)
+_FOOTER_MARK = re.compile(r"^(?:相关附件|相关链接|扫一扫|打印本页|【?\s*关闭\s*】?|【?打印】?|分享到)")
+
+
+@dataclass(frozen=True)
+class Detail:
+    title: str
+    published: datetime | None
+    date_source: str          # detail-meta | detail-label | "" (caller falls back to the list)
+    date_raw: str
+    byline: str
+    body: str
+
+
+def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
+    wanted = {n.lower(): i for i, n in enumerate(names)}
+    best: tuple[int, str] | None = None
+    for tag in soup.find_all("meta"):
+        key = (tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip().lower()
+        value = " ".join((tag.get("content") or "").split())
+        if key in wanted and value and (best is None or wanted[key] < best[0]):
+            best = (wanted[key], value)
+    return best[1] if best else ""
+
+
+def _title(soup: BeautifulSoup) -> str:
+    meta = _meta(soup, _META_TITLES)
+    if meta:
+        return meta
+    full = page_title(soup)
+    # A heading whose text is inside <title> is the article title; a logo <h1> holding the site name
+    # is also inside <title>, so prefer the longest such heading.
+    best = ""
+    for h in soup.find_all(["h1", "h2", "h3"]):
+        text = " ".join(h.get_text("").split())
+        if len(text) >= 4 and (not full or text in full) and len(text) > len(best):
+            best = text
+    if best and (not full or len(best) >= len(full) / 3):
+        return best
+    if full:
+        parts = [p for p in _TITLE_SEPARATORS.split(full) if p]
+        # "标题_栏目_站点": the article comes first; the site decoration follows.
+        return parts[0] if parts else full
+    return best
+
+
+def _label_date(flat: str) -> tuple[datetime, str] | None:
+    for m in _STRONG_DATE_LABEL.finditer(flat):
+        found = find_date(flat[m.end(): m.end() + 40])
+        if found:
+            return found
+    for m in _WEAK_DATE_LABEL.finditer(flat):
+        before = "".join(flat[max(0, m.start() - 8): m.start()].split())
+        if before.endswith(_OTHER_DATES):
+            continue
+        found = find_date(flat[m.end(): m.end() + 40])
+        if found:
+            return found
+    return None
+
+
+def _byline(flat: str, soup: BeautifulSoup) -> str:
+    for m in _SOURCE_LABEL.finditer(flat):
+        value = m.group("value")
+        if value and not m.group("after") and not value.startswith(_LABEL_WORDS):
+            return value
+    return _meta(soup, _META_SOURCES)
+
+
+def _density_body(soup: BeautifulSoup) -> Tag | None:
+    # hulelan's fallback (gov-sites.md §3.5): the element whose direct <p> children carry the most text.
+    scores: dict[int, tuple[int, Tag]] = {}
+    for p in soup.find_all("p"):
+        parent = p.parent
+        if parent is None:
+            continue
+        n = len(p.get_text(strip=True))
+        prev = scores.get(id(parent), (0, parent))
+        scores[id(parent)] = (prev[0] + n, parent)
+    if not scores:
+        return None
+    score, node = max(scores.values(), key=lambda t: t[0])
+    return node if score >= 20 else None
+
+
+def _body(soup: BeautifulSoup) -> str:
+    for sel in _BODY_SELECTORS:
+        node = soup.select_one(sel)
+        if node is not None:
+            text = html_to_text(node)
+            if len(text) >= 10:
+                return text
+    node = _density_body(soup)
+    if node is None:
+        return ""
+    lines = []
+    for line in html_to_text(node).split("\n"):
+        if _FOOTER_MARK.match(line):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def parse_detail(soup: BeautifulSoup) -> Detail:
+    """Parse a detail page already checked by :func:`collectors._pages.problem`."""
+    flat = unicodedata.normalize("NFKC", html_to_text(soup.body or soup)).replace("\n", " ")
+    published, date_source, date_raw = None, "", ""
+    meta_date = _meta(soup, _META_DATES)
+    if meta_date:
+        published = parse_date(meta_date)
+        if published is not None:
+            date_source, date_raw = "detail-meta", meta_date
+    if published is None:
+        found = _label_date(flat)
+        if found:
+            published, date_raw = found
+            date_source = "detail-label"
+    return Detail(title=_title(soup), published=published, date_source=date_source,
+                  date_raw=date_raw, byline=_byline(flat, soup), body=_body(soup))

@@ -1,0 +1,186 @@
+"""Source kind ``feed``: RSS 2.0 / Atom from a WeChat bridge (RSSHub, WeWe RSS, we-mp-rss,
+Wechat2RSS) or any site.
+
+feedparser only parses bytes here: fetching goes through :class:`Http` (it has no timeout of its
+own), and its ``*_parsed`` dates are not used because they mis-read Chinese, slash, epoch and ``CST``
+dates (wechat-feeds.md §4). Items from feeds are not fetched from mp.weixin in this version.
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+import feedparser
+from bs4 import BeautifulSoup
+
+from ._base import Option, SourceKind, register
+from ._dates import parse_date
+from ._item import CollectState, ConfigError, Item, SourceError
+from ._pages import html_to_text
+from ._urls import canonical_url, wechat_key
+
+log = logging.getLogger(__name__)
+
+# Placeholder texts bridges put where the article body should be (wechat-feeds.md §6 F7/F8).
+_PLACEHOLDERS = ("获取全文失败", "环境异常", "去验证", "访问过于频繁", "content not found",
+                 "全文内容获取失败", "该内容已被发布者删除", "此内容因违规无法查看")
+_FOOTER = re.compile(r"^(?:📍\s*)?(?:发表于|阅读原文|原文链接|预览时标签不可点|微信扫一扫)")
+_TRUNCATED = ("...", "…")
+_WE_MP_RSS_ID = re.compile(r"^(\d+)-(\d+)_(\d+)$")     # "<biz num>-<mid>_<idx>"
+_ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+
+@register
+class Feed(SourceKind):
+    """An RSS/Atom feed; each entry is one item (the articles of one WeChat push differ by idx)."""
+
+    name = "feed"
+    options = {
+        "url": Option(str, help="the feed URL (ask bridges for .rss or .atom, not .json)"),
+        "allow_hosts": Option(list, [], help="other hosts the feed may redirect to"),
+    }
+
+    @classmethod
+    def validate(cls, options: dict[str, Any]) -> dict[str, Any]:
+        opts = super().validate(options)
+        parts = urlsplit(opts["url"])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"key 'url' must be an http(s) URL, got {opts['url']!r}")
+        if not all(isinstance(h, str) and h for h in opts["allow_hosts"]):
+            raise ConfigError("key 'allow_hosts' must be a list of host names")
+        return opts
+
+    def collect(self, state: CollectState) -> Iterator[Item]:
+        url = self.opts["url"]
+        hosts = {urlsplit(url).hostname.lower()} | {h.lower() for h in self.opts["allow_hosts"]}
+        resp = self.http.get(url, allowed_hosts=hosts, etag=state.memo.get("etag"),
+                             last_modified=state.memo.get("last_modified"))
+        if resp.status == 304:
+            state.memo["not_modified"] = True
+            state.progress(f"{url}: not modified")
+            return
+        state.memo["not_modified"] = False
+        parsed = self._parse(url, resp.content, resp.headers)
+        items = [self._item(url, parsed, entry) for entry in parsed.entries]
+        # Only a feed that parsed is worth remembering: a failed one must be fetched in full again.
+        for header, key in (("etag", "etag"), ("last-modified", "last_modified")):
+            if resp.headers.get(header):
+                state.memo[key] = resp.headers[header]
+        state.progress(f"{url}: {len(items)} entries")
+        for item in items:
+            if item is not None:
+                yield item
+
+    def _parse(self, url: str, content: bytes, headers: dict[str, str]) -> Any:
+        if not content.strip():
+            raise SourceError(f"empty response body from feed {url} (bridge down or login expired?)")
+        if _HTML_START.match(content[:2048]):
+            soup = BeautifulSoup(content[:65536], "lxml")
+            title = " ".join((soup.title.get_text() if soup.title else "").split())
+            text = " ".join(soup.get_text(" ").split())[:120]
+            raise SourceError(f"feed {url} returned an HTML page, not a feed "
+                              f"(title {title!r}: {text!r})")
+        parsed = feedparser.parse(content, response_headers=dict(headers), sanitize_html=False,
+                                  resolve_relative_uris=False)
+        if not parsed.entries:
+            if parsed.get("bozo") and not parsed.get("version"):
+                raise SourceError(f"feed {url} is not well-formed: "
+                                  f"{type(parsed.get('bozo_exception')).__name__}: "
+                                  f"{' '.join(str(parsed.get('bozo_exception')).split())[:150]}")
+            raise SourceError(f"feed {url} has zero entries (an empty feed means a broken bridge, "
+                              "not a quiet bureau)")
+        if parsed.get("bozo"):
+            log.info("feed %s parsed with a warning: %r", url, parsed.get("bozo_exception"))
+        return parsed
+
+    def _item(self, feed_url: str, parsed: Any, entry: Any) -> Item | None:
+        link = _unwrap_link(entry)
+        guid = str(entry.get("id") or "")
+        key = (wechat_key(link) if link else None) or _id_key(guid)
+        if key is None and link:
+            key = canonical_url(link)
+        if key is None and guid:
+            key = f"guid:{guid}"
+        if key is None:
+            log.warning("feed %s: entry without link or id skipped: %r", feed_url, entry.get("title"))
+            return None
+        title = _title(entry)
+        raw_date = str(entry.get("published") or entry.get("updated") or entry.get("created") or "")
+        published = parse_date(raw_date) if raw_date else None
+        extra: dict[str, Any] = {"feed_title": _clean(parsed.feed.get("title", ""))}
+        if title.endswith(_TRUNCATED):
+            extra["title_truncated"] = True   # RSSHub cuts long titles; kept as given
+        if raw_date and published is None:
+            extra["date_unparsed"] = raw_date
+        body, placeholder = _body(entry)
+        if placeholder:
+            extra["body_placeholder"] = placeholder
+        return Item(key=key, url=link or guid, title=title, published_at=published,
+                    date_source="feed" if published else "", date_raw=raw_date, body=body,
+                    byline=_clean(entry.get("author", "")), raw=_raw(entry),
+                    raw_url=feed_url, raw_content_type="application/json", extra=extra)
+
+
+def _clean(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _unwrap_link(entry: Any) -> str:
+    link = entry.get("link") or ""
+    if not link:
+        for candidate in entry.get("links", []):
+            if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+                link = candidate["href"]
+                break
+    if not link:
+        guid = str(entry.get("id") or "")
+        if guid.startswith(("http://", "https://")):
+            link = guid
+    return link.strip()
+
+
+def _id_key(guid: str) -> str | None:
+    # we-mp-rss ids carry the article identity without a fetch (wechat-feeds.md §3.5).
+    m = _WE_MP_RSS_ID.match(guid.strip())
+    return f"wx:{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else None
+
+
+def _title(entry: Any) -> str:
+    title = str(entry.get("title", ""))
+    kind = (entry.get("title_detail") or {}).get("type", "")
+    if "html" in kind or "<" in title:
+        # type="html" titles keep markup and entities in entry.title (wechat-feeds.md §6 F11).
+        title = BeautifulSoup(title, "lxml").get_text("")
+    if _ENTITY.search(title):
+        title = html.unescape(title)
+    return _clean(title)
+
+
+def _body(entry: Any) -> tuple[str, str]:
+    """Plain text of the longest content/summary, and the placeholder text if that is all it was."""
+    values = [c.get("value", "") for c in entry.get("content", [])]
+    values.append(entry.get("summary", ""))
+    raw = max(values, key=len, default="")
+    if not raw.strip():
+        return "", ""
+    soup = BeautifulSoup(raw, "lxml")
+    # WeWe's fulltext mode puts the whole mp.weixin page in content; the article is #js_content.
+    node = soup.select_one("#js_content") or soup.body or soup
+    lines = [ln for ln in html_to_text(node).split("\n") if not _FOOTER.match(ln.strip())]
+    text = "\n".join(lines).strip()
+    marker = next((p for p in _PLACEHOLDERS if p in text), "")
+    if marker and (len(text) < 200 or ("环境异常" in text and "去验证" in text)):
+        return "", text[:80]
+    return text, ""
+
+
+def _raw(entry: Any) -> bytes:
+    # feedparser does not keep per-entry bytes; keep the entry's own fields (not the *_parsed
+    # tuples, which are derived) so the item can be re-parsed later.
+    fields = {k: v for k, v in entry.items() if not k.endswith("_parsed")}
+    return json.dumps(fields, ensure_ascii=False, default=str, sort_keys=True).encode("utf-8")

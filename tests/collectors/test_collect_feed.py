@@ -1,0 +1,91 @@
+"""Source kind ``feed``: every tests/fixtures/feeds/* file states its Expect."""
+from datetime import datetime
+
+import pytest
+from _collectors_support import FEEDS, expect_of
+
+from collectors import BEIJING, REGISTRY, CollectState, ConfigError, SourceError, beijing_date
+
+CASES = sorted(p for p in FEEDS.iterdir() if not p.name.endswith(".meta.json"))
+
+
+def feed(server, http, path):
+    return REGISTRY["feed"]({"url": server.base + path}, http)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_feed_fixture(server, http, path):
+    expect = expect_of(path)
+    source = feed(server, http, "/feeds/" + path.name)
+    state = CollectState()
+    if "error" in expect:
+        with pytest.raises(SourceError, match=expect["error"]):
+            list(source.collect(state))
+        assert "etag" not in state.memo
+        return
+    items = list(source.collect(state))
+    assert len(items) == expect["count"]
+    if "keys" in expect:
+        assert [i.key for i in items] == expect["keys"]
+    if "titles" in expect:
+        assert [i.title for i in items] == expect["titles"]
+    if "dates" in expect:
+        assert [str(beijing_date(i.published_at)) for i in items] == expect["dates"]
+    if "datetimes" in expect:
+        assert [i.published_at.isoformat() if i.published_at else None for i in items] == expect["datetimes"]
+        assert all(i.date_source == ("feed" if i.published_at else "") for i in items)
+    if "bylines" in expect:
+        assert [i.byline for i in items] == expect["bylines"]
+    if "bodies" in expect:
+        assert [i.body for i in items] == expect["bodies"]
+    if "placeholders" in expect:
+        assert [bool(i.extra.get("body_placeholder")) for i in items] == expect["placeholders"]
+    if "truncated" in expect:
+        assert [bool(i.extra.get("title_truncated")) for i in items] == expect["truncated"]
+    assert all(i.raw and i.date_raw for i in items)
+
+
+def test_feed_cases_cover_the_brief():
+    names = {p.name for p in CASES}
+    assert {"rss_gmt.xml", "atom_z.xml", "rss_odd_dates.xml", "rsshub_error.xml", "empty.xml",
+            "zero_entries.xml", "not_well_formed.txt"} <= names
+
+
+def test_new_year_midnight_in_beijing_counts_in_2025(server, http):
+    items = list(feed(server, http, "/feeds/atom_z.xml").collect(CollectState()))
+    assert items[0].published_at == datetime(2025, 1, 1, 0, 10, tzinfo=BEIJING)
+    assert items[0].published_at.year == 2025 and items[1].published_at.year == 2024
+
+
+def test_unparseable_date_is_flagged_not_now(server, http):
+    items = list(feed(server, http, "/feeds/rss_odd_dates.xml").collect(CollectState()))
+    last = items[-1]
+    assert last.published_at is None and last.extra["date_unparsed"] == "yesterday"
+
+
+def test_body_is_text_not_html(server, http):
+    items = list(feed(server, http, "/feeds/rss_gmt.xml").collect(CollectState()))
+    assert items[0].body == "元旦期间，区商务局组织商超开展促消费活动。"
+    assert items[1].body == "节日期间注意用电安全。"
+
+
+def test_conditional_get_memo(server, http):
+    source = feed(server, http, "/etag-feed")
+    state = CollectState()
+    assert len(list(source.collect(state))) == 3
+    assert state.memo["etag"] == '"v1"' and state.memo["last_modified"].startswith("Wed, 01 Jan 2025")
+    assert state.memo["not_modified"] is False
+    assert list(source.collect(state)) == []
+    assert state.memo["not_modified"] is True
+
+
+def test_feed_http_error_is_a_source_error(server, http):
+    with pytest.raises(SourceError, match=r"HTTP 404 .*/feeds/missing.xml"):
+        list(feed(server, http, "/feeds/missing.xml").collect(CollectState()))
+
+
+def test_feed_config():
+    with pytest.raises(ConfigError, match="missing required key 'url'"):
+        REGISTRY["feed"].validate({})
+    with pytest.raises(ConfigError, match="unknown key 'preset'"):
+        REGISTRY["feed"].validate({"url": "https://x.example/a.rss", "preset": "auto"})
