@@ -87,4 +87,7 @@ def m001_initial(db: Database) -> None:
 
 
 def apply(db: Database) -> None:
+    # Each area registers its migrations in its own module; importing them registers them.
+    from . import (_schema_channels, _schema_ops, _schema_reporting,  # noqa: F401
+                   _schema_review, _schema_rules)
     migrations.apply(db)

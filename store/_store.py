@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from . import _schema
+from ._channels import ChannelQueries
 from ._db import connect, immediate
+from ._ops import OpsQueries
+from ._reporting import ReportQueries
+from ._review import ReviewQueries
+from ._rules import RulesQueries
 
 CLUSTER_WINDOW_DAYS = 2   # the same 信息 on two channels is published within a couple of days
 
@@ -25,8 +30,11 @@ def _ts(now: datetime) -> str:
     return now.isoformat(timespec="seconds")
 
 
-class Store:
-    """Items, sources, decisions, audit and runs in one SQLite file (WAL)."""
+class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueries):
+    """Items, sources, decisions, audit and runs in one SQLite file (WAL).
+
+    The core lives here; each area's queries live in a mixin module (``_ops``, ``_channels``,
+    ``_review``, ``_rules``, ``_reporting``)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -261,6 +269,11 @@ class Store:
         if item_id is None:
             return list(self.db.query("SELECT * FROM audit ORDER BY id"))
         return list(self.db.query("SELECT * FROM audit WHERE item_id = ? ORDER BY id", [item_id]))
+
+    def review_backlog(self) -> int:
+        """Items whose automatic decision is flagged for review and nobody has decided yet."""
+        return self.db.execute("SELECT COUNT(*) FROM items WHERE needs_review = 1 "
+                               "AND decided_by = 'auto'").fetchone()[0]
 
     # -- counts --------------------------------------------------------------------------------
 

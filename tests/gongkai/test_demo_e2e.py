@@ -36,8 +36,8 @@ def _cfg(tmp_path, base, name="gongkai.toml", extra=""):
 def _crawl(cfg, **kw):
     rules = classifier.load_rules()
     with Store(cfg.db_path) as st:
-        results = pipeline.crawl(cfg, st, classifier.Classifier(rules), app._http(cfg), **kw)
-        counts = {y: app._counts(st, rules, y).as_dict() for y in (2024, 2025)}
+        results = pipeline.crawl(cfg, st, classifier.Classifier(rules), app.make_http(cfg), **kw)
+        counts = {y: app.counts_for(st, rules, y).as_dict() for y in (2024, 2025)}
         keys = sorted((r["source_id"], r["key"]) for r in st.items())
     return results, counts, keys
 

@@ -1,0 +1,121 @@
+"""init, crawl, counts, demo."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import classifier
+import report
+
+from . import app, pipeline
+from . import config as config_mod
+
+_HERE = Path(__file__).parent
+
+
+def register(sub, common) -> None:
+    s = sub.add_parser("init", parents=[common], help="write a starter gongkai.toml and rules.toml here")
+    s.add_argument("--force", action="store_true", help="overwrite existing files")
+    s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("crawl", parents=[common], help="one pass over every enabled source, then classify")
+    s.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
+    s.add_argument("--since", metavar="YYYY-MM-DD", help="backfill: keep paging back to this date")
+    s.set_defaults(func=cmd_crawl)
+
+    s = sub.add_parser("counts", parents=[common], help="category counts for a year")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--json", action="store_true", help="print the JSON object")
+    s.set_defaults(func=cmd_counts)
+
+    s = sub.add_parser("demo", parents=[common],
+                       help="crawl the bundled offline sample site and write counts and reports")
+    s.add_argument("--out", metavar="DIR", default="demo-out", help="output folder (default: ./demo-out)")
+    s.set_defaults(func=cmd_demo)
+
+
+def cmd_init(args) -> int:
+    cfg_path = Path(args.config or config_mod.DEFAULT_CONFIG)
+    rules_path = cfg_path.parent / "rules.toml"
+    targets = [(cfg_path, (_HERE / "starter.toml").read_text(encoding="utf-8")),
+               (rules_path, classifier.default_rules_text())]
+    existing = [str(p) for p, _ in targets if p.exists()]
+    if existing and not args.force:
+        raise app.UsageError(f"{', '.join(existing)} already exist; pass --force to overwrite")
+    for path, text in targets:
+        report.write_text_atomic(path, text)
+        print(f"wrote {path}")
+    print("next: edit the [[sources]] in gongkai.toml, then run `gongkai crawl`")
+    return 0
+
+
+def cmd_crawl(args) -> int:
+    cfg = app.load_config(args)
+    rules = app.load_rules(cfg)
+    since = app.parse_day(args.since, "--since") if args.since else None
+    with app.open_store(args, cfg) as st:
+        results = pipeline.crawl(cfg, st, classifier.Classifier(rules), app.make_http(cfg),
+                                 source_ids=args.source, since=since, progress=app.progress)
+    app.end_progress()
+    for r in results:
+        print(f"{r.source_id}: {r.status}, {r.seen} seen, {r.new} new"
+              + (f" — {r.reason}" if r.reason else ""))
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_counts(args) -> int:
+    cfg = app.load_config_optional(args)
+    rules = app.load_rules(cfg)
+    with app.open_store(args, cfg) as st:
+        counts = app.counts_for(st, rules, args.year)
+    if args.json:
+        print(json.dumps(counts.as_dict(), ensure_ascii=False))
+        return 0
+    print(f"{args.year}: {counts.total} 信息 (unique across channels)")
+    for name, n in counts.categories.items():
+        print(f"  {name}\t{n}")
+    for channel, cats in counts.by_channel.items():
+        print(f"  [{channel}] " + ", ".join(f"{k} {v}" for k, v in cats.items()))
+    print(f"  awaiting review: {counts.unreviewed}; undated: {counts.undated}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+    from .cmd_report import write_report
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # The site's port, hence its URLs, change every run: the demo needs a fresh database.
+    if args.db:
+        db = Path(args.db)
+        if db.exists():
+            raise app.UsageError(f"--db {db} exists; the demo needs a new database file")
+    else:
+        db = out / "demo.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+    year = 2024
+    with demo.serve(demo.build_site()) as base:
+        cfg_path = out / "gongkai.toml"
+        cfg_path.write_text(demo.config_text(base, str(db.resolve())), encoding="utf-8")
+        cfg = config_mod.load(cfg_path)
+        rules = app.load_rules(cfg)
+        with app.open_store(args, cfg) as st:
+            results = pipeline.crawl(cfg, st, classifier.Classifier(rules), app.make_http(cfg),
+                                     progress=app.progress)
+            app.end_progress()
+            for r in results:
+                print(f"{r.source_id}: {r.status}, {r.seen} items"
+                      + (f" — {r.reason}" if r.reason else ""))
+            counts = app.counts_for(st, rules, year)
+            paths = [out / f"counts-{year}.json"]
+            report.write_text_atomic(
+                paths[0], json.dumps(counts.as_dict(), ensure_ascii=False, indent=2) + "\n")
+            for fmt in ("docx", "html"):
+                paths.append(out / f"report-{year}.{fmt}")
+                write_report(cfg, rules, st, year, fmt, paths[-1])
+    print(json.dumps(counts.as_dict(), ensure_ascii=False))
+    print(report.proactive_sentence(counts, app.labels(rules), rules.report))
+    for p in paths:
+        print(f"wrote {p}")
+    return 0
