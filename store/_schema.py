@@ -86,6 +86,16 @@ def m001_initial(db: Database) -> None:
     db["runs"].create_index(["source_id", "id"])
 
 
+@migrations()
+def m002_lookup_indexes(db: Database) -> None:
+    # Clustering looks an item's key up across sources on every insert.
+    db["items"].create_index(["key"])
+    # Counting reads these columns only; covering indexes keep it off the (large) body pages.
+    db["items"].create_index(["pub_year", "attribution", "cluster_id"], index_name="items_year_cluster")
+    db["items"].create_index(["cluster_id", "attribution", "pub_date", "category", "decided_by",
+                              "channel"], index_name="items_cluster_counts")
+
+
 def apply(db: Database) -> None:
     # Each area registers its migrations in its own module; importing them registers them.
     from . import (_schema_channels, _schema_ops, _schema_reporting,  # noqa: F401

@@ -137,8 +137,8 @@ def test_reopen_keeps_schema_and_data(tmp_path):
         s.save_item("web", "website", _rec("a"), attribution="ours", now=NOW)
     with Store(path) as s:
         assert s.item_count() == 1
-        applied = [r[0] for r in s.db.execute("SELECT name FROM _sqlite_migrations")]
-        assert applied == ["m001_initial"]
+        applied = [r[0] for r in s.db.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
+        assert applied[:2] == ["m001_initial", "m002_lookup_indexes"]
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
