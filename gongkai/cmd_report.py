@@ -1,6 +1,8 @@
-"""report."""
+"""report: write the annual report; ``report init`` writes the yearly data file, ``report check`` checks it."""
 from __future__ import annotations
 
+import dataclasses
+import sys
 from pathlib import Path
 
 import classifier
@@ -12,30 +14,88 @@ from .config import Config
 
 
 def register(sub, common) -> None:
-    s = sub.add_parser("report", parents=[common], help="write the annual report")
+    s = sub.add_parser(
+        "report", parents=[common], help="write the annual report (also: report init, report check)",
+        description="Write the annual report; `report init` writes the yearly data file "
+                    "(report-YEAR.toml), `report check` prints every problem and exits 1 on errors.")
+    # An optional positional rather than nested subparsers: `report --year 2024 --format html`
+    # keeps working unchanged, and options may come before or after the action.
+    s.add_argument("action", nargs="?", choices=("init", "check"), help="init | check (default: write)")
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--format", choices=("html", "docx", "md"), default="html")
     s.add_argument("-o", "--output", metavar="FILE", help="output file (default: report-YEAR.EXT)")
+    s.add_argument("--data", metavar="FILE",
+                   help="the yearly data file (tables 二/三/四 and texts); init default: report-YEAR.toml")
+    s.add_argument("--force", action="store_true",
+                   help="write despite errors (the report is marked 草稿); init: overwrite")
+    s.add_argument("--no-charts", action="store_true", help="leave out the monthly charts")
     s.set_defaults(func=cmd_report)
 
 
 def cmd_report(args) -> int:
+    if args.action == "init":
+        path, notes = report.init_data(args.data or f"report-{args.year}.toml", args.year, force=args.force)
+        for note in notes:
+            print(note)
+        print(f"wrote {path}")
+        return 0
     cfg = app.load_config(args)
+    if args.action == "check":
+        with app.open_store(args, cfg) as st:
+            _, problems = prepare(cfg, app.load_rules(cfg), st, args.year, data=_path(args.data),
+                                  charts=not args.no_charts)
+        for p in problems:
+            print(f"{p.severity}: {p}")
+        errors = sum(p.severity == "error" for p in problems)
+        print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+        return 1 if errors else 0
     out = Path(args.output or f"report-{args.year}.{args.format}")
     with app.open_store(args, cfg) as st:
-        write_report(cfg, app.load_rules(cfg), st, args.year, args.format, out)
-    print(f"wrote {out}")
+        problems = write_report(cfg, app.load_rules(cfg), st, args.year, args.format, out,
+                                data=_path(args.data), force=args.force, charts=not args.no_charts)
+    for p in problems:
+        print(f"gongkai: {p.severity}: {p}", file=sys.stderr)
+    draft = any(p.severity == "error" for p in problems)
+    print(f"wrote {out}" + (" (草稿: it has errors)" if draft else ""))
     return 0
 
 
-def write_report(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, fmt: str,
-                 out: Path) -> None:
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,
+            charts: bool = True) -> tuple[report.ReportModel, list[report.Problem]]:
+    """The model for ``year`` and its problems (errors first)."""
     counts = app.counts_for(st, rules, year)
     channels = cfg.report_channels or tuple(dict.fromkeys(s.channel for s in cfg.sources))
-    model = report.build_model(counts, bureau=cfg.bureau, channels=channels,
-                               labels=app.labels(rules), template=rules.report)
+    loaded = report.load_data(data, year) if data else None
+    previous = None
+    if data and report.previous_path(data, year).exists():
+        previous = report.load_data(report.previous_path(data, year), year - 1).tables
+    monthly = report.Monthly.from_raw(year, st.monthly_counts(year), rules.names) if charts else None
+    model = report.build_model(counts, bureau=cfg.bureau, channels=channels, labels=app.labels(rules),
+                               template=rules.report, texts=loaded.texts if loaded else None,
+                               tables=loaded.tables if loaded else None, monthly=monthly)
+    return model, report.check(model, previous=previous)
+
+
+def write_report(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, fmt: str,
+                 out: Path, *, data: Path | None = None, force: bool = False,
+                 charts: bool = True) -> list[report.Problem]:
+    """Write the report; errors refuse it unless ``force``, which marks it 草稿. Returns the problems."""
+    model, problems = prepare(cfg, rules, st, year, data=data, charts=charts)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and not force:
+        raise report.ReportError(
+            f"{len(errors)} error(s) in the {year} report, first: {errors[0]}; "
+            f"see `gongkai report check --year {year}`{' --data ' + str(data) if data else ''}, "
+            f"or pass --force to write a draft")
+    if errors:
+        model = dataclasses.replace(model, draft=True)
     if fmt == "docx":
         report.render_docx(model, out)
     else:
         text = report.render_html(model) if fmt == "html" else report.render_markdown(model)
         report.write_text_atomic(out, text)
+    return problems

@@ -11,12 +11,17 @@ Typical use::
 
 ``texts`` keys are listed in ``TEXT_KEYS``; table cells are set on ``model.tables`` (or a
 ``Tables`` passed to ``build_model``) by schema id, e.g. ``tables.set("t3.r1_new.total", 2)``.
+The yearly data file (``report-2024.toml``, see ``report._data``) supplies the tables and
+texts: ``data = load_data(path, year)``; ``check(model, previous=last_year.tables)`` adds the
+carry-over rule. ``Monthly`` (from ``Store.monthly_counts``) adds the charts.
 The public API is the names below; everything else is private. ``report`` imports nothing of
 the project (later it may read through ``store``).
 """
 
 from ._atomic import write_text_atomic
+from ._charts import Monthly, chart_png, chart_svg, missing_glyphs
 from ._counts import Counts, ReportError
+from ._data import ReportData, data_template, init_data, load_data, previous_path
 from ._docx import render_docx
 from ._html import render_html
 from ._markdown import render_markdown
@@ -27,6 +32,15 @@ from ._validate import Problem, check, validate
 
 __all__ = [
     "Counts",
+    "Monthly",
+    "ReportData",
+    "chart_png",
+    "chart_svg",
+    "data_template",
+    "init_data",
+    "load_data",
+    "missing_glyphs",
+    "previous_path",
     "Part",
     "Problem",
     "ReportError",

@@ -6,16 +6,19 @@ East-Asian font lives in ``w:rFonts/@w:eastAsia`` — ``font.name`` alone sets o
 
 from __future__ import annotations
 
+import io
 import os
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ._atomic import write_atomic
+from ._charts import chart_png
 from ._grid import Grid, grid_for, place
 from ._model import ReportModel
 
@@ -36,7 +39,7 @@ _LINE_PITCH = Pt(29)
 _WIDTHS_MM = {
     "t2": [60, 32, 32, 32],
     "t3": [14, 18, 52] + [10.2] * 6 + [10.8],
-    "t4": [10.4] * 15,
+    "t4": [15.0] * 15,  # on a landscape page: 243 mm of type area, 225 used
 }
 _TABLE_SIZE = {"t2": Pt(10.5), "t3": Pt(10.5), "t4": Pt(9)}
 
@@ -128,14 +131,81 @@ def _table(doc, grid: Grid) -> None:
         trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
 
 
+DRAFT_MARK = "草稿"
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE …) as begin/instrText/end runs; Word and LibreOffice compute it."""
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
+        else:
+            instr = run._r.makeelement(qn("w:instrText"), {qn("xml:space"): "preserve"})
+            instr.text = text
+            run._r.append(instr)
+
+
+def _footer(section, draft: bool) -> None:
+    """GB/T 9704 page number "— 1 —" (4号, centred: one layout for odd and even pages)."""
+    section.footer.is_linked_to_previous = False
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("— ")
+    _field(para, " PAGE ")
+    para.add_run(" —")
+    for run in para.runs:
+        run.font.size = Pt(14)
+        _set_fonts(run._r, "宋体")
+    section.header.is_linked_to_previous = False
+    head = section.header.paragraphs[0]
+    head.text = ""
+    if draft:
+        # In the header, so every printed page of a draft says so.
+        head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = head.add_run(f"{DRAFT_MARK}（未通过校验，不得发布）")
+        run.bold = True
+        run.font.size = Pt(14)
+        _set_fonts(run._r, HEADING1_FONT)
+
+
+def _new_section(doc, landscape: bool, draft: bool) -> None:
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    wide, tall = PAGE["height"], PAGE["width"]
+    section.page_width, section.page_height = (wide, tall) if landscape else (tall, wide)
+    # The binding edge (订口) stays on the left of the portrait page, i.e. the top when rotated.
+    if landscape:
+        section.top_margin, section.bottom_margin = MARGINS["left"], MARGINS["right"]
+        section.left_margin, section.right_margin = MARGINS["top"], MARGINS["bottom"]
+    else:
+        section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+        section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    _footer(section, draft)
+
+
+def _chart(doc, model: ReportModel) -> None:
+    para = doc.add_paragraph(style="GK Table t2")
+    para.add_run().add_picture(io.BytesIO(chart_png(model.monthly)), width=Mm(TEXT_WIDTH_MM))
+
+
 def build_document(model: ReportModel):
     """The python-docx Document for ``model`` (not yet saved)."""
     doc = Document()
     _setup(doc)
+    _footer(doc.sections[0], model.draft)
     doc.core_properties.title = model.title
+    if model.draft:
+        mark = doc.add_paragraph(style="GK Title")
+        run = mark.add_run(DRAFT_MARK)
+        run.bold = True
+        _set_fonts(run._r, HEADING1_FONT)
     doc.add_paragraph(model.title, style="GK Title")
     doc.add_paragraph("", style="GK Body")
     for section in model.sections:
+        if section.table == "t4":
+            # Fifteen numeric columns do not fit 156 mm; the national form is wide.
+            _new_section(doc, landscape=True, draft=model.draft)
         doc.add_paragraph(section.heading, style="GK Heading 1")
         for text in section.paragraphs:
             doc.add_paragraph(text, style="GK Body")
@@ -143,8 +213,12 @@ def build_document(model: ReportModel):
             doc.add_paragraph(part.heading, style="GK Heading 2")
             for text in part.paragraphs:
                 doc.add_paragraph(text, style="GK Body")
+            if part.key == "active" and model.monthly is not None:
+                _chart(doc, model)
         if section.table:
             _table(doc, grid_for(section.table, model.tables))
+        if section.table == "t4":
+            _new_section(doc, landscape=False, draft=model.draft)
     return doc
 
 

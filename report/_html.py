@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ._charts import chart_svg
 from ._grid import Grid, grid_for
 from ._model import ReportModel
 
@@ -20,8 +21,14 @@ th,td{border:1px solid #000;padding:4px 5px;vertical-align:middle}
 th{font-weight:bold;text-align:center}
 td{text-align:left}
 td.num{text-align:center;white-space:nowrap}
+.draft{color:#c00;border:3px solid #c00;display:inline-block;padding:0 .5em;font-size:20pt;font-weight:bold;letter-spacing:.3em}
+.draft-wrap{text-align:center;margin:0 0 .5em}
+figure.chart{margin:.8em 0;text-align:center}figure.chart svg{max-width:100%;height:auto}
 @media print{body{background:#fff}main{padding:0}}
 """.strip()
+
+
+DRAFT_MARK = "草稿"
 
 
 def _e(text: str) -> str:
@@ -55,15 +62,20 @@ def render_html(model: ReportModel) -> str:
         "<!DOCTYPE html>\n",
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        f"<title>{_e(model.title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n",
-        f"<h1>{_e(model.title)}</h1>\n",
+        f"<title>{'（草稿）' if model.draft else ''}{_e(model.title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n<main>\n",
     ]
+    if model.draft:
+        out.append(f'<div class="draft-wrap"><span class="draft">{DRAFT_MARK}</span></div>\n')
+    out.append(f"<h1>{_e(model.title)}</h1>\n")
     for section in model.sections:
         out.append(f'<section id="{section.key}">\n<h2>{_e(section.heading)}</h2>\n')
         out.extend(f"<p>{_e(p)}</p>\n" for p in section.paragraphs)
         for part in section.parts:
             out.append(f"<h3>{_e(part.heading)}</h3>\n")
             out.extend(f"<p>{_e(p)}</p>\n" for p in part.paragraphs)
+            if part.key == "active" and model.monthly is not None:
+                # Inline SVG with text as paths: the page stays one file and needs no font.
+                out.append(f'<figure class="chart" id="chart-monthly">{chart_svg(model.monthly)}</figure>\n')
         if section.table:
             out.append(_table(grid_for(section.table, model.tables)))
         out.append("</section>\n")

@@ -61,7 +61,7 @@ def _t4(model: ReportModel) -> list[str]:
 
 
 def render_markdown(model: ReportModel) -> str:
-    lines = [f"# {_e(model.title)}", ""]
+    lines = (["> **草稿**：本报告未通过校验，不得发布。", ""] if model.draft else []) + [f"# {_e(model.title)}", ""]
     tables = {"t2": _t2, "t3": _t3, "t4": _t4}
     for section in model.sections:
         lines += [f"## {_e(section.heading)}", ""]

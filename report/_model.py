@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ._charts import Monthly
 from ._counts import Counts, ReportError
 from ._format import S1_PARTS, S5_PARTS, SECTION_HEADINGS
 from ._tables import Tables
@@ -48,6 +49,9 @@ class ReportModel:
     sections: list[Section]
     tables: Tables
     defaulted_texts: tuple[str, ...] = ()
+    # Publications per month for the charts (None: no chart); draft marks every rendering 草稿.
+    monthly: Monthly | None = None
+    draft: bool = False
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -65,11 +69,14 @@ def build_model(
     template: Mapping[str, str],
     texts: Mapping[str, str] | None = None,
     tables: Tables | None = None,
+    monthly: Monthly | None = None,
+    draft: bool = False,
 ) -> ReportModel:
     """Assemble the six sections from the counts, the channel names and the officer's texts.
 
     ``texts`` keys are those of ``report.TEXT_KEYS``; a missing or blank one gets a neutral
-    default. ``tables`` defaults to all zeros.
+    default. ``tables`` defaults to all zeros. ``monthly`` adds the charts; ``draft`` marks
+    the report 草稿 (written with --force despite errors).
     """
     bureau = " ".join(clean(bureau).split())
     if not bureau:
@@ -114,4 +121,6 @@ def build_model(
         sections=sections,
         tables=tables,
         defaulted_texts=defaulted,
+        monthly=monthly,
+        draft=draft,
     )

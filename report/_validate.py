@@ -20,7 +20,10 @@ from ._format import (
     T4_GROUPS,
     T4_OUTCOMES,
 )
+from ._charts import missing_glyphs
+from ._crosscheck import monotone_problems, previous_year_problems, text_problems
 from ._model import ReportModel
+from ._tables import Tables
 
 @dataclass(frozen=True)
 class Problem:
@@ -32,14 +35,24 @@ class Problem:
         return f"[{self.rule}] {self.message}"
 
 
-def validate(model: ReportModel) -> list[str]:
+def validate(model: ReportModel, *, previous: Tables | None = None) -> list[str]:
     """Error messages only; an empty list means the numbers are consistent."""
-    return [str(p) for p in check(model) if p.severity == "error"]
+    return [str(p) for p in check(model, previous=previous) if p.severity == "error"]
 
 
-def check(model: ReportModel) -> list[Problem]:
-    """Errors and warnings, errors first."""
-    problems = _counts(model) + _domain(model) + _t3(model) + _t4(model) + _warnings(model)
+def check(model: ReportModel, *, previous: Tables | None = None) -> list[Problem]:
+    """Errors and warnings, errors first.
+
+    ``previous`` is last year's tables (from its data file): the carry-over must match it.
+    Texts are checked only when every table adds up, so one wrong cell is reported once.
+    """
+    problems = _counts(model) + _domain(model)
+    if not problems:
+        # Cross-checks do arithmetic on cells, which needs the domain (whole numbers ≥ 0) to hold.
+        problems += _t3(model) + _t4(model) + text_problems(model, Problem) + monotone_problems(model, Problem)
+        if previous is not None:
+            problems += previous_year_problems(model, previous, Problem)
+    problems += _warnings(model)
     return sorted(problems, key=lambda p: p.severity != "error")
 
 
@@ -135,6 +148,11 @@ def _warnings(model: ReportModel) -> list[Problem]:
     if any(v for v in regs.values()):
         found.append(Problem("warning", "H-T2-NO-RULEMAKING",
                              "表二“规章”行不为 0：区县级部门没有规章制定权，请核实"))
+    if model.monthly is not None:
+        lacking = missing_glyphs(list(model.monthly.categories) + list(model.monthly.by_channel))
+        if lacking:
+            found.append(Problem("warning", "CHART-GLYPHS",
+                                 f"图表字体子集缺少“{lacking}”，将使用本机字体，无中文字体时显示为方框"))
     for key in model.defaulted_texts:
         found.append(Problem("warning", "TEXT-DEFAULT", f"文本 {key} 使用了默认内容，请核实后再发布"))
     return found

@@ -8,7 +8,7 @@ def test_default_model_is_valid(model):
     assert validate(model) == []
 
 
-def test_broken_identity_names_column_and_numbers(model):
+def test_broken_identity_names_column_and_numbers(model, build):
     t3 = model.tables.t3
     # Consistent rows and total column, but 一 + 二 ≠ 三（七） + 四 for 自然人 (and so for 总计).
     t3["r1_new"]["natural_person"] = 3
@@ -26,7 +26,8 @@ def test_broken_identity_names_column_and_numbers(model):
     # Carrying the missing application over to next year balances the table.
     t3["r4_carried_out"]["natural_person"] = 1
     t3["r4_carried_out"]["total"] = 1
-    assert validate(model) == []
+    # Rebuilt, because the default 依申请公开 text quotes table 三 as it was at build time.
+    assert validate(build(tables=model.tables)) == []
 
 
 def test_column_total_names_the_row(model):
