@@ -1,39 +1,189 @@
-"""run, status."""
+"""run, status, backup, restore."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import argparse
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 import classifier
+import collectors
+import store as store_mod
 
-from . import app
+from . import app, backup, oplock, pipeline
+from .config import Config
+
+HEARTBEAT_STALE_S = 120
 
 
 def register(sub, common) -> None:
     s = sub.add_parser("run", parents=[common], help="the daemon: poll each source on its interval")
+    s.add_argument("--tick", type=float, default=5.0, metavar="SECONDS",
+                   help=argparse.SUPPRESS)   # tests tick faster
     s.set_defaults(func=cmd_run)
     s = sub.add_parser("status", parents=[common],
-                       help="sources with their health, items awaiting review")
+                       help="sources with their health, open alerts, items awaiting review")
     s.set_defaults(func=cmd_status)
+    s = sub.add_parser("backup", parents=[common],
+                       help="copy the database now (safe while `gongkai run` works)")
+    s.add_argument("--to", metavar="FILE", help="backup file (default: a dated file in [backup] dir "
+                                                "or next to the database)")
+    s.set_defaults(func=cmd_backup)
+    s = sub.add_parser("restore", parents=[common],
+                       help="replace the database with a checked backup (daemon stopped)")
+    s.add_argument("file", metavar="FILE", help="a backup written by `gongkai backup` or nightly")
+    s.set_defaults(func=cmd_restore)
+
+
+def _lock(path: Path, doing: str) -> oplock.InstanceLock:
+    try:
+        return oplock.InstanceLock(path).acquire()
+    except oplock.LockHeld as e:
+        raise app.UsageError(f"{doing}: {e}") from None
 
 
 def cmd_run(args) -> int:
-    from . import daemon
+    from . import daemon, logsetup
     cfg = app.load_config(args)
-    with app.open_store(args, cfg) as st:
-        daemon.run(cfg, st, classifier.Classifier(app.load_rules(cfg)), app.make_http(cfg))
+    path = app.db_path(args, cfg)
+    if args.tick <= 0:
+        raise app.UsageError(f"--tick must be positive, got {args.tick}")
+    lock = _lock(path, "cannot start")
+    try:
+        logsetup.setup(cfg.log, verbose=args.verbose)
+        with store_mod.Store(path) as st:
+            daemon.run(cfg, st, classifier.Classifier(app.load_rules(cfg)), app.make_http(cfg),
+                       tick_seconds=args.tick, hard_exit_after=daemon.STOP_GRACE_S)
+    finally:
+        lock.release()
     return 0
 
 
 def cmd_status(args) -> int:
     cfg = app.load_config(args)
-    with app.open_store(args, cfg) as st:
-        st.sync_sources([s.as_row() for s in cfg.sources], datetime.now(timezone.utc))
-        for s in st.sources():
-            state = "disabled" if not s["enabled"] else (
-                "FAILING" if s["consecutive_failures"] else
-                ("ok" if s["last_success_at"] else "never run"))
-            print(f"{s['id']:<20} {s['channel']:<16} {state:<9} last ok {s['last_success_at'] or '-'}"
-                  + (f"  failures {s['consecutive_failures']}: {s['last_error']}"
-                     if s["consecutive_failures"] else ""))
-        print(f"items awaiting review: {st.review_backlog()}")
+    path = app.db_path(args, cfg)
+    with store_mod.Store(path) as st:
+        print("\n".join(status_lines(cfg, st, pipeline.utcnow(), daemon_running=_running(path))))
+    return 0
+
+
+def _running(path: Path) -> bool:
+    try:
+        oplock.InstanceLock(path).acquire().release()
+        return False
+    except oplock.LockHeld:
+        return True
+
+
+def _local(ts: str | None) -> str:
+    if not ts:
+        return "-"
+    return datetime.fromisoformat(ts).astimezone(collectors.BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
+                 daemon_running: bool | None = None) -> list[str]:
+    """What `gongkai status` prints; ``now`` is injected so January is testable."""
+    st.sync_sources([s.as_row() for s in cfg.sources], now)
+    out = [_daemon_line(st, now, daemon_running)]
+    failing = []
+    alerts_by_source: dict[str, list[str]] = {}
+    for a in st.open_alerts():
+        if a["kind"] != "digest":
+            alerts_by_source.setdefault(a["source"], []).append(a["kind"])
+    out.append(f"{'SOURCE':<20} {'CHANNEL':<16} {'HEALTH':<12} {'LAST OK':<16} {'NEXT DUE':<16} "
+               "REASON / ALERTS")
+    for s in st.sources():
+        streak, reason = st.failure_streak(s["id"])
+        if not s["enabled"]:
+            health = "disabled"
+        elif streak:
+            health = f"FAILING x{streak}"
+            failing.append(s["id"])
+        elif "quiet" in alerts_by_source.get(s["id"], []):
+            health = "QUIET"
+        else:
+            health = "ok" if s["last_success_at"] else "never run"
+        notes = ([reason] if streak else []) + [
+            f"alert open: {k}" for k in alerts_by_source.get(s["id"], [])]
+        out.append(f"{s['id']:<20} {s['channel']:<16} {health:<12} "
+                   f"{_local(s['last_success_at']):<16} "
+                   f"{_local(s['next_due_at']) if s['enabled'] else '-':<16} "
+                   + "; ".join(notes))
+    unsent = [a for a in st.open_alerts() if a["kind"] != "digest" and not a["sent_at"]]
+    if unsent:
+        why = unsent[-1]["last_send_error"] or "no [alerts] webhook or [alerts.email] configured"
+        out.append(f"alerts not delivered yet: {len(unsent)} ({why})")
+    out.append(f"items awaiting review: {st.review_backlog()}")
+    out += january_lines(cfg, st, now, failing)
+    return out
+
+
+def _daemon_line(st: store_mod.Store, now: datetime, running: bool | None) -> str:
+    hb = st.last_heartbeat()
+    if hb is None:
+        return "daemon: never run (start it with `gongkai run`)"
+    age = (now - datetime.fromisoformat(hb["beat_at"])).total_seconds()
+    beat = f"last heartbeat {_local(hb['beat_at'])} ({int(age)} s ago)"
+    if running is False:
+        return f"daemon: NOT RUNNING — {beat}"
+    if age > HEARTBEAT_STALE_S:
+        return f"daemon: STALLED? pid {hb['pid']} — {beat}"
+    return f"daemon: running, pid {hb['pid']} on {hb['host']} — {beat}"
+
+
+def january_lines(cfg: Config, st: store_mod.Store, now: datetime,
+                  failing: list[str]) -> list[str]:
+    """In January (Beijing time): days left before the 1月31日 deadline and what is missing."""
+    today = now.astimezone(collectors.BEIJING).date()
+    if today.month != 1:
+        return []
+    year = today.year - 1
+    left = (date(today.year, 1, 31) - today).days
+    raw = st.counts(year)
+    missing = []
+    if raw["unreviewed"]:
+        missing.append(f"{raw['unreviewed']} items of {year} awaiting review (`gongkai review`)")
+    if raw["undated"]:
+        missing.append(f"{raw['undated']} undated items")
+    if raw.get("unclassified"):
+        missing.append(f"{raw['unclassified']} items of {year} not classified yet")
+    if failing:
+        missing.append(f"{len(failing)} failing sources ({', '.join(failing)})")
+    data_file = cfg.path.parent / f"report-{year}.toml"
+    if not data_file.exists():
+        missing.append(f"no report data file {data_file.name} (`gongkai report init --year {year}`)")
+    head = (f"{year} annual report: {left} days left before the 1月31日 publication deadline"
+            if left > 0 else f"{year} annual report: the 1月31日 publication deadline is today")
+    return [head] + ([f"  still missing: {m}" for m in missing] or ["  nothing missing"])
+
+
+def cmd_backup(args) -> int:
+    cfg = app.load_config_optional(args)
+    path = app.db_path(args, cfg)
+    if args.to:
+        dest = Path(args.to)
+    else:
+        folder = cfg.backup.dir if cfg is not None and cfg.backup is not None else path.parent
+        stamp = datetime.now(timezone.utc).astimezone(collectors.BEIJING).strftime("%Y%m%d-%H%M%S")
+        dest = folder / f"gongkai-manual-{stamp}.db"
+    try:
+        backup.backup_file(path, dest)
+    except backup.BackupError as e:
+        raise app.UsageError(str(e)) from None
+    print(f"wrote {dest}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    cfg = app.load_config_optional(args)
+    path = app.db_path(args, cfg)
+    lock = _lock(path, "refusing to restore")
+    try:
+        kept = backup.restore(path, args.file)
+    except backup.BackupError as e:
+        raise app.UsageError(str(e)) from None
+    finally:
+        lock.release()
+    print(f"restored {path} from {args.file}"
+          + (f"; the previous database is kept as {kept}" if kept else ""))
     return 0

@@ -15,7 +15,8 @@ DEFAULT_DB = "gongkai.db"
 # Keys every source has; the rest are declared by its kind (collectors.REGISTRY).
 COMMON_KEYS = {"id", "type", "channel", "interval", "attribution", "enabled"}
 ATTRIBUTIONS = ("all", "mention")
-TOP_LEVEL = {"bureau", "database", "http", "sources", "report", "rules", "crawl"}
+TOP_LEVEL = {"bureau", "database", "http", "sources", "report", "rules", "crawl",
+             "alerts", "backup", "log"}
 SECTION_KEYS = {
     "bureau": {"name", "aliases"},
     "database": {"path"},
@@ -23,7 +24,14 @@ SECTION_KEYS = {
     "report": {"channels"},
     "rules": {"path"},
     "crawl": {},
+    # operations (issue 8): parsed by _ops_sections below
+    "alerts": {"after_failures", "quiet_days_min", "digest_at", "webhook", "kind", "email"},
+    "backup": {"dir", "keep", "at"},
+    "log": {"file", "max_bytes", "keep", "level"},
 }
+EMAIL_KEYS = {"host", "port", "user", "password", "password_env", "from", "to", "starttls", "ssl"}
+WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -54,6 +62,44 @@ class Source:
 
 
 @dataclass(frozen=True)
+class EmailConfig:
+    host: str
+    port: int
+    sender: str
+    to: tuple[str, ...]
+    user: str = ""
+    password: str = ""           # or read from the environment variable password_env at send time
+    password_env: str = ""
+    starttls: bool = False
+    ssl: bool = False
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    after_failures: int = 3
+    quiet_days_min: int = 7      # a source is quiet after max(3 x its median gap, this many days)
+    digest_at: str = "08:30"     # Beijing time; "" turns the daily digest off
+    webhook: str = ""
+    kind: str = "json"
+    email: EmailConfig | None = None
+
+
+@dataclass(frozen=True)
+class BackupConfig:
+    dir: Path
+    keep: int = 14
+    at: str = "02:30"            # Beijing time
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    file: Path
+    max_bytes: int = 5_000_000
+    keep: int = 5
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     bureau: str
@@ -63,6 +109,9 @@ class Config:
     http: dict = field(default_factory=dict)
     report_channels: tuple[str, ...] = ()
     rules_path: Path | None = None
+    alerts: AlertsConfig = field(default_factory=lambda: AlertsConfig())
+    backup: BackupConfig | None = None       # None: no nightly backup
+    log: LogConfig | None = None             # None: stderr only
 
     def source(self, source_id: str) -> Source:
         for s in self.sources:
@@ -142,9 +191,105 @@ def from_dict(data: dict, path: Path) -> Config:
         if any(s.id == src.id for s in sources):
             raise ConfigError(f"{path}: source {src.id!r}: duplicate id (ids must be unique)")
         sources.append(src)
+    alerts, backup, log = _ops_sections(path, sections)
     return Config(path=path, bureau=name.strip(), aliases=aliases, db_path=db_path,
                   sources=tuple(sources), http=dict(sections["http"]),
-                  report_channels=tuple(channels), rules_path=rules_path)
+                  report_channels=tuple(channels), rules_path=rules_path,
+                  alerts=alerts, backup=backup, log=log)
+
+
+def _get(path: Path, where: str, table: dict, key: str, kind: type | tuple, default: Any,
+         what: str) -> Any:
+    value = table.get(key, default)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        raise ConfigError(f"{path}: [{where}] key {key!r} must be {what}, got {value!r}")
+    return value
+
+
+def _clock_time(path: Path, where: str, table: dict, key: str, default: str,
+                allow_empty: bool = False) -> str:
+    value = _get(path, where, table, key, str, default, "a Beijing time like \"08:30\"")
+    if allow_empty and value == "":
+        return value
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ConfigError(f"{path}: [{where}] key {key!r} must be a Beijing time like "
+                          f"\"08:30\", got {value!r}")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _positive(path: Path, where: str, table: dict, key: str, default: int) -> int:
+    value = _get(path, where, table, key, int, default, "a positive whole number")
+    if value < 1:
+        raise ConfigError(f"{path}: [{where}] key {key!r} must be a positive whole number, "
+                          f"got {value!r}")
+    return value
+
+
+def _rel(path: Path, value: str) -> Path:
+    return Path(value) if Path(value).is_absolute() else path.parent / value
+
+
+def _ops_sections(path: Path, sections: dict
+                  ) -> tuple[AlertsConfig, BackupConfig | None, LogConfig | None]:
+    """[alerts] (with [alerts.email]), [backup] and [log]."""
+    a = sections["alerts"]
+    kind = _get(path, "alerts", a, "kind", str, "json", "a string")
+    if kind not in WEBHOOK_KINDS:
+        raise ConfigError(f"{path}: [alerts] key 'kind' must be one of "
+                          f"{', '.join(WEBHOOK_KINDS)} (got {kind!r})")
+    webhook = _get(path, "alerts", a, "webhook", str, "", "a URL string")
+    if webhook and not re.match(r"https?://", webhook):
+        raise ConfigError(f"{path}: [alerts] key 'webhook' must be an http(s) URL, got {webhook!r}")
+    email = None
+    if "email" in a:
+        e = _check_keys(path, "alerts.email", a["email"], EMAIL_KEYS)
+        to = e.get("to")
+        if isinstance(to, str):
+            to = [to]
+        if not to or not isinstance(to, list) or not all(isinstance(t, str) and "@" in t
+                                                         for t in to):
+            raise ConfigError(f"{path}: [alerts.email] key 'to' must be an address or a list of "
+                              f"addresses")
+        host = _get(path, "alerts.email", e, "host", str, "", "the SMTP server's host name")
+        if not host:
+            raise ConfigError(f"{path}: [alerts.email] key 'host' is required")
+        use_ssl = _get(path, "alerts.email", e, "ssl", bool, False, "true or false")
+        email = EmailConfig(
+            host=host, port=_positive(path, "alerts.email", e, "port", 465 if use_ssl else 25),
+            sender=_get(path, "alerts.email", e, "from", str, f"gongkai@{host}", "an address"),
+            to=tuple(to), user=_get(path, "alerts.email", e, "user", str, "", "a string"),
+            password=_get(path, "alerts.email", e, "password", str, "", "a string"),
+            password_env=_get(path, "alerts.email", e, "password_env", str, "",
+                              "an environment variable name"),
+            starttls=_get(path, "alerts.email", e, "starttls", bool, False, "true or false"),
+            ssl=use_ssl)
+    alerts = AlertsConfig(
+        after_failures=_positive(path, "alerts", a, "after_failures", 3),
+        quiet_days_min=_positive(path, "alerts", a, "quiet_days_min", 7),
+        digest_at=_clock_time(path, "alerts", a, "digest_at", "08:30", allow_empty=True),
+        webhook=webhook, kind=kind, email=email)
+    b = sections["backup"]
+    backup = None
+    if b:
+        d = _get(path, "backup", b, "dir", str, "", "a folder path string")
+        if not d:
+            raise ConfigError(f"{path}: [backup] key 'dir' is required (where backups go)")
+        backup = BackupConfig(dir=_rel(path, d), keep=_positive(path, "backup", b, "keep", 14),
+                              at=_clock_time(path, "backup", b, "at", "02:30"))
+    lg = sections["log"]
+    log = None
+    if lg:
+        f = _get(path, "log", lg, "file", str, "", "a file path string")
+        if not f:
+            raise ConfigError(f"{path}: [log] key 'file' is required")
+        level = _get(path, "log", lg, "level", str, "INFO", "a string").upper()
+        if level not in LOG_LEVELS:
+            raise ConfigError(f"{path}: [log] key 'level' must be one of {', '.join(LOG_LEVELS)}")
+        log = LogConfig(file=_rel(path, f), max_bytes=_positive(path, "log", lg, "max_bytes",
+                                                                5_000_000),
+                        keep=_positive(path, "log", lg, "keep", 5), level=level)
+    return alerts, backup, log
 
 
 def _source(path: Path, n: int, raw: Any) -> Source:

@@ -1,72 +1,201 @@
 """`gongkai run`: poll each source on its interval until SIGTERM/SIGINT.
 
-`schedule` is only the tick; when each source is due lives in the database (sources.next_due_at),
-so a restart picks up overdue sources instead of waiting a whole interval or repeating work.
+`schedule` is only the tick (reference/libraries-anchors.md §1.5). When each source is due lives
+in the database (sources.next_due_at), so a restart picks up overdue sources instead of waiting a
+whole interval or repeating work. Each tick: heartbeat, every due source once (a crash in one is
+caught and recorded as its failure), classify what is new, alerts, digest, nightly backup.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import signal
+import socket
 import threading
 from datetime import datetime, timedelta
+from typing import Callable
 
 import schedule
 
+import collectors
 from classifier import Classifier
 from store import Store
 
-from . import pipeline
-from .config import Config
+from . import alerts, backup, pipeline
+from .config import Config, Source
 
 log = logging.getLogger(__name__)
 
-
-def due_sources(cfg: Config, st: Store, now: datetime) -> list:
-    """Enabled sources whose next due time has come (never-run sources are due at once)."""
-    due = []
-    for src in cfg.sources:
-        if not src.enabled:
-            continue
-        row = st.source(src.id)
-        next_due = row and row["next_due_at"]
-        if not next_due or datetime.fromisoformat(next_due) <= now:
-            due.append(src)
-    return due
+JITTER = 0.1                 # next run at interval ± 10 %, fixed per source: sources spread out
+RETRY_FIRST_S = 600          # after a failure retry in 10 min, then 20, 40 ... (exponential backoff)
+BACKOFF_CAP_S = 6 * 3600     # ... but never wait longer than max(interval, 6 h)
+ALERT_SWEEP_S = 3600         # quiet sources are looked for hourly; failing ones after every run
+STOP_GRACE_S = 8.0           # SIGTERM: exit 0 within 10 s even if a request hangs
+STOPPING_TIMEOUT = (3.05, 3.0)
+# the pipeline's reason for a pass cut short by a stop; the store ignores such runs in streaks
+STOPPED = "stopped before the end of the pass"
 
 
-def tick(cfg: Config, st: Store, clf: Classifier, http, *, clock=pipeline.utcnow,
-         should_stop=lambda: False) -> list[pipeline.RunResult]:
-    """Run every due source once; one failing source never stops the others."""
-    results = []
-    for src in due_sources(cfg, st, clock()):
-        if should_stop():
-            break
+def jitter_s(source_id: str, interval_s: int) -> float:
+    """A fixed offset in [-JITTER, +JITTER) x interval, seeded by the source id (deterministic)."""
+    h = int.from_bytes(hashlib.sha256(source_id.encode("utf-8")).digest()[:8], "big")
+    return (h / 2 ** 64 * 2 - 1) * JITTER * interval_s
+
+
+def next_due(src: Source, now: datetime, streak: int) -> datetime:
+    """When to poll ``src`` again after a run ending at ``now`` with ``streak`` failures in a row."""
+    if streak <= 0:
+        return now + timedelta(seconds=src.interval_s + jitter_s(src.id, src.interval_s))
+    first = min(RETRY_FIRST_S, src.interval_s)
+    cap = max(src.interval_s, BACKOFF_CAP_S)
+    return now + timedelta(seconds=min(first * 2 ** min(streak - 1, 30), cap))
+
+
+class _StoppableHttp:
+    """The HTTP client as the collectors see it: once stopping, the next request fails at once, so
+    a pass ends between pages instead of walking the rest of the column."""
+
+    def __init__(self, http, should_stop: Callable[[], bool]) -> None:
+        self._http = http
+        self._should_stop = should_stop
+
+    def get(self, url: str, **kw):
+        if self._should_stop():
+            raise collectors.FetchError(STOPPED, url=url, kind="network")
+        return self._http.get(url, **kw)
+
+    def __getattr__(self, name: str):
+        return getattr(self._http, name)
+
+
+class Daemon:
+    """One tick of the daemon at a time; all time comes from ``clock`` (tests drive it)."""
+
+    def __init__(self, cfg: Config, st: Store, clf: Classifier, http, *,
+                 clock: pipeline.Clock = pipeline.utcnow, stop: threading.Event | None = None,
+                 webhook: Callable = alerts.send_webhook, email: Callable = alerts.send_email,
+                 pid: int | None = None) -> None:
+        self.cfg, self.st, self.clf = cfg, st, clf
+        self.clock = clock
+        self.stop = stop or threading.Event()
+        self.http = _StoppableHttp(http, self.stop.is_set)
+        self._send = {"webhook": webhook, "email": email}
+        self.pid = os.getpid() if pid is None else pid
+        self._last_sweep: datetime | None = None
+
+    def start(self) -> None:
+        now = self.clock()
+        self.st.sync_sources([s.as_row() for s in self.cfg.sources], now)
+        self.st.heartbeat(pid=self.pid, host=socket.gethostname(), now=now, started=True)
+        log.info("gongkai run: %d sources (%d enabled)", len(self.cfg.sources),
+                 sum(s.enabled for s in self.cfg.sources))
+
+    def tick(self) -> list[pipeline.RunResult]:
+        """Run every due source once, then the housekeeping. Never raises for one source's sake."""
+        now = self.clock()
+        self.st.heartbeat(pid=self.pid, host=socket.gethostname(), now=now)
+        enabled = {s.id: s for s in self.cfg.sources if s.enabled}
+        results = []
+        for sid in self.st.due_source_ids(now):
+            if self.stop.is_set():
+                break
+            if sid in enabled:
+                results.append(self._run_one(enabled[sid]))
+        if results:
+            self._guard("classify", lambda: pipeline.classify_pending(self.st, self.clf, self.clock))
+        if not self.stop.is_set():
+            self._housekeeping([r.source_id for r in results])
+        return results
+
+    def _run_one(self, src: Source) -> pipeline.RunResult:
         try:
-            r = pipeline.collect_source(src, cfg, st, http, since=None, clock=clock,
-                                        should_stop=should_stop)
-        except Exception:  # a bug in one collector must not kill the daemon
+            r = pipeline.collect_source(src, self.cfg, self.st, self.http, since=None,
+                                        clock=self.clock, should_stop=self.stop.is_set)
+        except Exception as e:  # a bug in one collector must not kill the daemon
             log.exception("source %s crashed", src.id)
-            r = pipeline.RunResult(src.id, "failed", reason="internal error (see log)")
-        results.append(r)
-        st.set_next_due(src.id, clock() + timedelta(seconds=src.interval_s))
-    if results:
-        pipeline.classify_pending(st, clf, clock)
-    return results
+            reason = f"internal error: {type(e).__name__}: {e}"[:300]
+            self._guard("record crash", lambda: self.st.fail_open_run(src.id, reason, self.clock()))
+            r = pipeline.RunResult(src.id, "failed", reason=reason)
+        if r.status == "failed" and r.reason == STOPPED:
+            return r    # next_due_at untouched: the restarted daemon finishes this pass first
+        streak, _ = self.st.failure_streak(src.id)
+        self.st.set_next_due(src.id, next_due(src, self.clock(), streak))
+        return r
+
+    def _housekeeping(self, ran: list[str]) -> None:
+        now = self.clock()
+        sweep = self._last_sweep is None or now - self._last_sweep >= timedelta(seconds=ALERT_SWEEP_S)
+        if sweep:
+            self._last_sweep = now
+            self._guard("alerts", lambda: alerts.check_sources(self.cfg, self.st, now))
+        elif ran:
+            self._guard("alerts", lambda: alerts.check_sources(self.cfg, self.st, now, ran,
+                                                               quiet=False))
+        self._guard("digest", lambda: alerts.check_digest(self.cfg, self.st, now))
+        self._guard("send alerts", lambda: alerts.deliver(
+            self.cfg, self.st, now, webhook=self._send["webhook"], email=self._send["email"]))
+        bc = self.cfg.backup
+        if bc is not None and backup.nightly_due(bc, now):
+            self._guard("backup", lambda: backup.run_nightly(bc, self.st.db.conn, now))
+
+    @staticmethod
+    def _guard(what: str, fn: Callable) -> None:
+        try:
+            fn()
+        except Exception:   # housekeeping failing must not stop collecting
+            log.exception("%s failed", what)
+
+    def shorten_requests(self) -> None:
+        """While stopping, a request still to be sent gets a short timeout."""
+        inner = self.http._http
+        if hasattr(inner, "timeout"):
+            inner.timeout = STOPPING_TIMEOUT
+        if hasattr(inner, "deadline"):
+            inner.deadline = STOPPING_TIMEOUT[1]
 
 
-def run(cfg: Config, st: Store, clf: Classifier, http, *, clock=pipeline.utcnow,
-        stop: threading.Event | None = None, tick_seconds: float = 1.0) -> None:
-    stop = stop or threading.Event()
+def run(cfg: Config, st: Store, clf: Classifier, http, *, clock: pipeline.Clock = pipeline.utcnow,
+        stop: threading.Event | None = None, tick_seconds: float = 5.0,
+        hard_exit_after: float | None = None, **kw) -> None:
+    """The loop. With ``hard_exit_after`` (the CLI), a stop that is not done in that many seconds
+    (a request hanging in its 30 s read) ends the process with status 0: every saved item is
+    already committed and the unfinished pass is redone on the next start."""
+    d = Daemon(cfg, st, clf, http, clock=clock, stop=stop, **kw)
+    done = threading.Event()
+
+    def on_signal(signum, _frame) -> None:
+        log.info("gongkai run: %s received, finishing the page in hand",
+                 signal.Signals(signum).name)
+        d.stop.set()
+        d.shorten_requests()
+
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
-    st.sync_sources([s.as_row() for s in cfg.sources], clock())
+            signal.signal(sig, on_signal)
+    if hard_exit_after is not None:
+        def watchdog() -> None:
+            d.stop.wait()
+            if not done.wait(hard_exit_after):
+                log.warning("gongkai run: still busy %.0f s after the stop; exiting now",
+                            hard_exit_after)
+                logging.shutdown()
+                os._exit(0)
+        threading.Thread(target=watchdog, name="gongkai-stop-watchdog", daemon=True).start()
+
+    def safe_tick() -> None:
+        try:
+            d.tick()
+        except Exception:   # e.g. the database locked for longer than its 30 s busy timeout
+            log.exception("tick failed; trying again next tick")
+
+    d.start()
     scheduler = schedule.Scheduler()
-    scheduler.every(tick_seconds).seconds.do(
-        lambda: tick(cfg, st, clf, http, clock=clock, should_stop=stop.is_set))
-    log.info("gongkai run: %d sources", len(cfg.sources))
-    tick(cfg, st, clf, http, clock=clock, should_stop=stop.is_set)
-    while not stop.is_set():
+    scheduler.every(tick_seconds).seconds.do(safe_tick)
+    safe_tick()
+    while not d.stop.is_set():
         scheduler.run_pending()
-        stop.wait(tick_seconds)
+        idle = scheduler.idle_seconds
+        d.stop.wait(tick_seconds if idle is None else min(max(idle, 0.05), tick_seconds))
+    done.set()
     log.info("gongkai run: stopped")

@@ -2,4 +2,29 @@
 migration '<area>_NNN_what' so names never collide across areas."""
 from __future__ import annotations
 
-from ._schema import migrations  # noqa: F401  (register with @migrations())
+from sqlite_utils import Database
+
+from ._schema import migrations
+
+
+@migrations()
+def ops_001_heartbeat_alerts(db: Database) -> None:
+    # one row (id = 1): the daemon's pulse, so `gongkai status` can tell a dead daemon from a quiet one
+    db["ops_heartbeat"].create(
+        {"id": int, "pid": int, "host": str, "started_at": str, "beat_at": str, "ticks": int},
+        pk="id")
+    db["alerts"].create(
+        {
+            "id": int,
+            "source": str,             # a source id; '' for the daily digest
+            "kind": str,              # failing | quiet | digest
+            "ref": str,               # the digest's Beijing date; '' otherwise
+            "subject": str, "body": str,
+            "opened_at": str, "sent_at": str, "resolved_at": str,
+            # delivery: each channel once, retried with growing pauses (no spamming)
+            "delivered": str,         # JSON list of channels that already accepted it
+            "attempts": int, "next_attempt_at": str, "last_send_error": str,
+        },
+        pk="id", not_null={"source", "kind", "opened_at"},
+        defaults={"ref": "", "delivered": "[]", "attempts": 0})
+    db["alerts"].create_index(["source", "kind", "resolved_at"])
