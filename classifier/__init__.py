@@ -9,8 +9,18 @@ Pure: the only I/O is reading the rules file in :func:`load_rules`.
 """
 
 from ._classify import Classifier, Decision, Evidence
+from ._evaluate import CategoryScore, Evaluation, evaluate
+from ._learn import (
+    NaiveBayes,
+    Prediction,
+    SecondOpinion,
+    Suggestion,
+    char_ngrams,
+    suggest_keywords,
+)
 from ._normalize import normalize
 from ._rules import (
+    AllRule,
     Category,
     NearRule,
     Ruleset,
@@ -22,11 +32,21 @@ from ._rules import (
 )
 
 __all__ = [
+    "AllRule",
     "Category",
+    "CategoryScore",
     "Classifier",
     "Decision",
+    "Evaluation",
     "Evidence",
+    "NaiveBayes",
     "NearRule",
+    "Prediction",
+    "SecondOpinion",
+    "Suggestion",
+    "char_ngrams",
+    "evaluate",
+    "suggest_keywords",
     "Ruleset",
     "RulesError",
     "default_rules_path",

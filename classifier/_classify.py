@@ -11,6 +11,9 @@ How a decision is reached, per field (title, body) of the normalized item:
 4. A category's hits in a field are voided when one of its exclusion words (排除词) is in that field.
 5. Each (category, keyword, field) scores once, at its first position: weight × title_weight or
    body_weight. A category's score is the sum of its evidence weights.
+6. A required group (``[[category.all]]``) scores its weight once per field when all its words
+   occur there (within ``within`` characters of its first word, if given); its evidence keyword
+   is the words joined by "+". Exclusion words void it like any other hit.
 
 The best score wins; ties go to the higher ``priority``, then to report order. With no positive
 score the item goes to the fallback category (其他) and always needs review.
@@ -24,7 +27,7 @@ from typing import Any
 import ahocorasick
 
 from ._normalize import normalize
-from ._rules import Ruleset
+from ._rules import AllRule, Ruleset
 
 @dataclass(frozen=True)
 class Evidence:
@@ -51,9 +54,11 @@ class Decision:
     needs_review: bool
     evidence: tuple[Evidence, ...]
     ruleset_version: str
+    # Why a second opinion (a model trained on reviewed items) asked for review; "" when none.
+    second_opinion: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "category": self.category,
             "score": self.score,
             "margin": self.margin,
@@ -61,6 +66,9 @@ class Decision:
             "evidence": [e.as_dict() for e in self.evidence],
             "ruleset_version": self.ruleset_version,
         }
+        if self.second_opinion:
+            out["second_opinion"] = self.second_opinion
+        return out
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class _Word:
     near_with: tuple[int, ...]  # near rules this word is context for
     exclude: tuple[int, ...]  # categories this word voids
     ignore: bool
+    all_of: tuple[int, ...] = ()  # required groups this word belongs to
 
 
 class Classifier:
@@ -85,10 +94,11 @@ class Classifier:
         self._priority = [c.priority for c in ruleset.categories]
 
         parts: dict[str, dict[str, list]] = {}
+        self._groups: list[tuple[int, AllRule]] = []  # (category index, rule)
 
         def slot(word: str, kind: str) -> list:
             entry = parts.setdefault(word, {"keyword": [], "near_term": [], "near_with": [],
-                                            "exclude": [], "ignore": []})
+                                            "exclude": [], "ignore": [], "all_of": []})
             return entry[kind]
 
         near_index = 0
@@ -103,6 +113,10 @@ class Classifier:
                 for word in rule.with_:
                     slot(word, "near_with").append(near_index)
                 near_index += 1
+            for group in cat.all_of:
+                for word in group.words:
+                    slot(word, "all_of").append(len(self._groups))
+                self._groups.append((ci, group))
         for word in ruleset.ignore:
             slot(word, "ignore").append(True)
 
@@ -111,7 +125,8 @@ class Classifier:
             self._automaton.add_word(word, _Word(
                 text=word, length=len(word), keyword=tuple(p["keyword"]),
                 near_term=tuple(p["near_term"]), near_with=tuple(p["near_with"]),
-                exclude=tuple(p["exclude"]), ignore=bool(p["ignore"])))
+                exclude=tuple(p["exclude"]), ignore=bool(p["ignore"]),
+                all_of=tuple(p["all_of"])))
         self._words = tuple(parts)
         self._max_len = max((len(w) for w in parts), default=0)
         if parts:
@@ -155,11 +170,16 @@ class Classifier:
 
         context: dict[int, list[tuple[int, int]]] = {}
         excluded: set[int] = set()
+        groups: dict[int, dict[str, list[tuple[int, int]]]] = {}
         for start, end, w in hits:
             for ref in w.near_with:
                 context.setdefault(ref, []).append((start, end))
             if w.exclude:
                 excluded.update(w.exclude)
+            for g in w.all_of:
+                groups.setdefault(g, {}).setdefault(w.text, []).append((start, end))
+        if groups:
+            self._score_groups(field, groups, excluded, mult, scores, evidence)
 
         # Candidates that score: (start, end, word, category, weight).
         candidates: list[tuple[int, int, str, int, float]] = []
@@ -195,6 +215,25 @@ class Classifier:
             scores[ci] += w
             evidence.append(Evidence(keyword=word, field=field, start=start, weight=w,
                                      category=names[ci]))
+
+    def _score_groups(self, field: str, found: dict[int, dict[str, list[tuple[int, int]]]],
+                      excluded: set[int], mult: float, scores: list[float],
+                      evidence: list[Evidence]) -> None:
+        """Required groups (all of …): every word present (and close, with ``within``)."""
+        for g, spans in found.items():
+            ci, rule = self._groups[g]
+            if ci in excluded or len(spans) < len(rule.words):
+                continue
+            first, others = rule.words[0], rule.words[1:]
+            anchor = next((s for s, e in spans[first]
+                           if rule.within is None
+                           or all(_near(s, e, rule.within, spans[o]) for o in others)), None)
+            if anchor is None:
+                continue
+            w = rule.weight * mult
+            scores[ci] += w
+            evidence.append(Evidence(keyword="+".join(rule.words), field=field, start=anchor,
+                                     weight=w, category=self._names[ci]))
 
 
 def _near(start: int, end: int, within: int, others: list[tuple[int, int]] | None) -> bool:

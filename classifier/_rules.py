@@ -20,8 +20,9 @@ from ._normalize import normalize
 _DEFAULT_NAME = "default_rules.toml"
 
 _TOP_KEYS = {"title_weight", "body_weight", "fallback", "ignore", "review", "report", "category"}
-_CATEGORY_KEYS = {"name", "label", "key", "priority", "keywords", "exclude", "near"}
+_CATEGORY_KEYS = {"name", "label", "key", "priority", "keywords", "exclude", "near", "all"}
 _NEAR_KEYS = {"terms", "with", "within", "weight"}
+_ALL_KEYS = {"words", "within", "weight"}
 _REVIEW_KEYS = {"min_score", "min_margin"}
 _REPORT_KEYS = {"sentence", "item", "separator"}
 
@@ -47,6 +48,16 @@ class NearRule:
 
 
 @dataclass(frozen=True)
+class AllRule:
+    """A required group (all of …): scores ``weight`` once per field when every word occurs in
+    it, and, with ``within``, every word lies within that many characters of the first word."""
+
+    words: tuple[str, ...]
+    weight: float
+    within: int | None = None
+
+
+@dataclass(frozen=True)
 class Category:
     """One reporting category (信息类别) in report order.
 
@@ -62,6 +73,7 @@ class Category:
     keywords: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     exclude: tuple[str, ...] = ()
     near: tuple[NearRule, ...] = ()
+    all_of: tuple[AllRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,8 +284,37 @@ class _Parser:
                             near="near", after=start)
         near = tuple(self.near_rule(ctx, n, start) for n in near_raw)
 
+        all_raw = raw.get("all", [])
+        if not isinstance(all_raw, list):
+            raise self.fail(f"{ctx}'all' must be a list of [[category.all]] tables",
+                            near="all", after=start)
+        all_of = tuple(self.all_rule(ctx, a, start) for a in all_raw)
+
         return Category(name=name, label=label.strip(), key=str(key), priority=priority,
-                        keywords=keywords, exclude=exclude, near=near)
+                        keywords=keywords, exclude=exclude, near=near, all_of=all_of)
+
+    def all_rule(self, ctx: str, raw: Any, after: int) -> AllRule:
+        if not isinstance(raw, dict):
+            raise self.fail(f"{ctx}each 'all' entry must be a table", near="all", after=after)
+        ctx = f"{ctx}all: "
+        self.check_keys(raw, _ALL_KEYS, ctx, after=after)
+        for required in ("words", "weight"):
+            if required not in raw:
+                raise self.fail(f"{ctx}missing {required!r}", near="all", after=after)
+        words = self.words(raw["words"], "words", ctx, after=after)
+        if len(words) < 2:
+            raise self.fail(f"{ctx}'words' needs at least two words (one word is a keyword)",
+                            near="words", after=after)
+        weight = raw["weight"]
+        if not _is_number(weight):
+            raise self.fail(f"{ctx}weight must be a number, got {weight!r}", near="weight",
+                            after=after)
+        within = raw.get("within")
+        if within is not None and (isinstance(within, bool) or not isinstance(within, int)
+                                   or within < 0):
+            raise self.fail(f"{ctx}'within' must be a non-negative integer (characters), "
+                            f"got {within!r}", near="within", after=after)
+        return AllRule(words=words, weight=float(weight), within=within)
 
     def near_rule(self, ctx: str, raw: Any, after: int) -> NearRule:
         if not isinstance(raw, dict):

@@ -1,12 +1,18 @@
-"""classify (and, later, the rules tooling)."""
+"""classify, reclassify, and the rules tooling: rules test / diff / suggest."""
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
 
 import classifier
 
 from . import app
+
+BATCH = 500          # decisions per write transaction in reclassify
+UNCLASSIFIED = "(unclassified)"
 
 
 def register(sub, common) -> None:
@@ -15,6 +21,57 @@ def register(sub, common) -> None:
     s.add_argument("--rules", metavar="FILE", help="rules file (default: the built-in rules)")
     s.set_defaults(func=cmd_classify)
 
+    s = sub.add_parser("reclassify", parents=[common],
+                       help="apply the current rules to every item not decided by hand")
+    s.add_argument("--rules", metavar="FILE", help="rules file (default: the config's rules)")
+    s.set_defaults(func=cmd_reclassify)
+
+    s = sub.add_parser("rules", parents=[common], help="test, compare and improve the rules file")
+    rsub = s.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+
+    t = rsub.add_parser("test", parents=[common],
+                        help="precision, recall, F1 and confusion matrix against labelled items")
+    t.add_argument("file", nargs="?", metavar="FILE.jsonl",
+                   help='labelled JSON lines {"title", "body", "label"} '
+                        "(default: the items reviewed in the database)")
+    t.add_argument("--rules", metavar="FILE", help="rules file (default: the config's rules)")
+    t.add_argument("--json", action="store_true", help="print one JSON object")
+    t.set_defaults(func=cmd_rules_test)
+
+    d = rsub.add_parser("diff", parents=[common],
+                        help="which items a new rules file would file differently, and why")
+    d.add_argument("new", metavar="NEW.toml")
+    d.add_argument("--rules", metavar="FILE", help="the current rules (default: the config's rules)")
+    d.add_argument("--limit", type=int, default=50, metavar="N",
+                   help="show at most N changed items in detail (default 50; all are counted)")
+    d.set_defaults(func=cmd_rules_diff)
+
+    g = rsub.add_parser("suggest", parents=[common],
+                        help="candidate keywords per category learned from reviewed items")
+    g.add_argument("--rules", metavar="FILE", help="rules file (default: the config's rules)")
+    g.add_argument("--top", type=int, default=10, metavar="N", help="per category (default 10)")
+    g.add_argument("--min-hits", type=int, default=2, metavar="N",
+                   help="reviewed items an n-gram must occur in (default 2)")
+    g.add_argument("--body", type=int, default=0, metavar="CHARS",
+                   help="also learn from the first CHARS characters of the body (default: titles)")
+    g.set_defaults(func=cmd_rules_suggest)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _rules(args, cfg) -> classifier.Ruleset:
+    return app.load_rules(cfg, getattr(args, "rules", None))
+
+
+def _opinion(st, rules: classifier.Ruleset) -> classifier.SecondOpinion | None:
+    return classifier.SecondOpinion.from_reviewed(
+        ((r["title"] or "", r["body"] or "", r["category"]) for r in st.reviewed_items()),
+        categories=rules.names)
+
+
+# -- classify ---------------------------------------------------------------------------------
 
 def cmd_classify(args) -> int:
     rules = classifier.load_rules(args.rules) if args.rules else classifier.load_rules()
@@ -32,4 +89,201 @@ def cmd_classify(args) -> int:
             raise app.UsageError(f'stdin line {n}: expected {{"title": str, "body": str}}')
         decision = clf.classify(obj.get("title", ""), obj.get("body", ""))
         out.write(json.dumps(decision.as_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+# -- reclassify -------------------------------------------------------------------------------
+
+def cmd_reclassify(args) -> int:
+    cfg = app.load_config_optional(args)
+    rules = _rules(args, cfg)
+    clf = classifier.Classifier(rules)
+    with app.open_store(args, cfg) as st:
+        opinion = _opinion(st, rules)
+        total = st.count_auto_items()
+        changes: Counter[tuple[str, str]] = Counter()
+        done = written = 0
+        batch: list = []
+        for row in st.iter_auto_items():
+            title, body = row["title"] or "", row["body"] or ""
+            d = clf.classify(title, body)
+            if opinion is not None:
+                d = opinion.review(d, title, body)
+            done += 1
+            if row["category"] != d.category:
+                changes[(row["category"] or UNCLASSIFIED, d.category)] += 1
+            # Unchanged decisions are not rewritten: reclassifying twice adds no history.
+            if (row["category"], row["score"], row["margin"], bool(row["needs_review"]),
+                    row["ruleset_version"]) != (d.category, d.score, d.margin, d.needs_review,
+                                                rules.version):
+                batch.append((row["id"], d.as_dict(), d.second_opinion))
+            if len(batch) >= BATCH:
+                written += st.apply_auto_decisions(batch, now=_now())
+                batch = []
+            if done % BATCH == 0:
+                app.progress(f"reclassify: {done:,}/{total:,} items")
+        if batch:
+            written += st.apply_auto_decisions(batch, now=_now())
+        reviewed = len(st.reviewed_items())
+    app.end_progress()
+    print(f"reclassified {done:,} items with rules {rules.version}"
+          f"{' (second opinion on)' if opinion else ''}: {sum(changes.values()):,} changed "
+          f"category, {written:,} decisions written; {reviewed:,} decided by hand, left alone")
+    for (old, new), n in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {old} → {new}: {n:,}")
+    return 0
+
+
+# -- rules test -------------------------------------------------------------------------------
+
+def _labelled_file(path: Path, names: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise app.UsageError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise app.UsageError(f"{path}: line {n}: not JSON ({e.msg})") from None
+        if not isinstance(obj, dict) or not all(
+                isinstance(obj.get(k, ""), str) for k in ("title", "body", "label")):
+            raise app.UsageError(f'{path}: line {n}: expected {{"title", "body", "label"}} strings')
+        label = obj.get("label", "")
+        if label not in names:
+            raise app.UsageError(f"{path}: line {n}: unknown label {label!r} "
+                                 f"(categories: {', '.join(names)})")
+        rows.append((obj.get("title", ""), obj.get("body", ""), label))
+    if not rows:
+        raise app.UsageError(f"{path}: no labelled lines")
+    return rows
+
+
+def cmd_rules_test(args) -> int:
+    cfg = app.load_config_optional(args)
+    rules = _rules(args, cfg)
+    if args.file:
+        rows = _labelled_file(Path(args.file), rules.names)
+        where = args.file
+    else:
+        with app.open_store(args, cfg) as st:
+            rows = [(r["title"] or "", r["body"] or "", r["category"])
+                    for r in st.reviewed_items()]
+        where = "reviewed items in the database"
+        if not rows:
+            raise app.UsageError("no reviewed items in the database yet; review some items "
+                                 "or pass a labelled FILE.jsonl")
+    clf = classifier.Classifier(rules)
+    ev = classifier.evaluate(((label, clf.classify(t, b).category) for t, b, label in rows),
+                             rules.names)
+    if args.json:
+        print(json.dumps({
+            "rules_version": rules.version, "items": ev.total, "macro_f1": round(ev.macro_f1, 4),
+            "accuracy": round(ev.accuracy, 4),
+            "categories": {s.name: {"precision": round(s.precision, 4),
+                                    "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                                    "support": s.support} for s in ev.scores},
+            "confusion": ev.confusion}, ensure_ascii=False))
+        return 0
+    print(f"rules {rules.version} against {ev.total} labelled items ({where})")
+    print(f"  {'category':<14}{'precision':>10}{'recall':>8}{'F1':>7}{'items':>7}")
+    for s in ev.scores:
+        print(f"  {_pad(s.name, 14)}{s.precision:>10.2f}{s.recall:>8.2f}{s.f1:>7.2f}"
+              f"{s.support:>7}")
+    print(f"macro-F1 {ev.macro_f1:.3f}   accuracy {ev.accuracy:.3f}")
+    # Columns are numbered: Chinese names do not line up in a terminal table.
+    print("confusion matrix (rows: label, columns: rules' category, numbered as the rows)")
+    print("  " + " " * 16 + "".join(f"{i + 1:>5}" for i in range(len(ev.names))))
+    for i, name in enumerate(ev.names):
+        print(f"  {i + 1:>2} {_pad(name, 13)}"
+              + "".join(f"{ev.confusion[name][p]:>5}" for p in ev.names))
+    return 0
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify in terminal columns (a CJK character takes two)."""
+    used = sum(2 if ord(c) > 0x2e80 else 1 for c in text)
+    return text + " " * max(1, width - used)
+
+
+# -- rules diff -------------------------------------------------------------------------------
+
+def _why(d: classifier.Decision, limit: int = 4) -> str:
+    hits = [e for e in d.evidence if e.category == d.category][:limit]
+    if not hits:
+        return f"{d.category} (no keyword hit)"
+    words = ", ".join(f"{e.keyword}@{e.field} {e.weight:g}" for e in hits)
+    return f"{d.category} {d.score:g} [{words}]"
+
+
+def cmd_rules_diff(args) -> int:
+    cfg = app.load_config_optional(args)
+    old_rules = _rules(args, cfg)
+    new_rules = classifier.load_rules(args.new)
+    old, new = classifier.Classifier(old_rules), classifier.Classifier(new_rules)
+    changes: Counter[tuple[str, str]] = Counter()
+    shown = seen = 0
+    with app.open_store(args, cfg) as st:
+        total = st.count_auto_items()
+        for row in st.iter_auto_items():
+            seen += 1
+            if seen % BATCH == 0:
+                app.progress(f"rules diff: {seen:,}/{total:,} items")
+            title, body = row["title"] or "", row["body"] or ""
+            a, b = old.classify(title, body), new.classify(title, body)
+            if a.category == b.category:
+                continue
+            changes[(a.category, b.category)] += 1
+            if shown < args.limit:
+                if shown == 0:
+                    app.end_progress()
+                shown += 1
+                print(f"#{row['id']} {title[:60]}")
+                print(f"    old: {_why(a)}")
+                print(f"    new: {_why(b)}")
+        reviewed = st.reviewed_items()
+    app.end_progress()
+    print(f"{sum(changes.values()):,} of {seen:,} items not decided by hand would change "
+          f"category (rules {old_rules.version} → {new_rules.version})")
+    for (a_cat, b_cat), n in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {a_cat} → {b_cat}: {n:,}")
+    if reviewed:
+        agree_old = sum(old.classify(r["title"] or "", r["body"] or "").category == r["category"]
+                        for r in reviewed)
+        agree_new = sum(new.classify(r["title"] or "", r["body"] or "").category == r["category"]
+                        for r in reviewed)
+        print(f"items decided by hand that the rules get right: old {agree_old}/{len(reviewed)}, "
+              f"new {agree_new}/{len(reviewed)}")
+    return 0
+
+
+# -- rules suggest ----------------------------------------------------------------------------
+
+def cmd_rules_suggest(args) -> int:
+    cfg = app.load_config_optional(args)
+    rules = _rules(args, cfg)
+    with app.open_store(args, cfg) as st:
+        rows = [(r["title"] or "", r["body"] or "", r["category"]) for r in st.reviewed_items()]
+    if not rows:
+        raise app.UsageError("no reviewed items in the database yet; suggestions are learned "
+                             "from the items you decide by hand")
+    known = {c.name: [*c.keywords, *(t for n in c.near for t in n.terms)]
+             for c in rules.categories}
+    found = classifier.suggest_keywords(rows, min_hits=max(1, args.min_hits),
+                                        per_category=args.top, known=known,
+                                        body_chars=max(0, args.body))
+    print(f"# candidate keywords learned from {len(rows)} reviewed items; paste the ones that "
+          "fit into the category's [category.keywords] table and adjust the weight")
+    for name in rules.names:
+        if name not in found:
+            continue
+        print(f"\n# {name}")
+        if not found[name]:
+            print("#   (nothing distinctive yet)")
+        for s in found[name]:
+            print(f'"{s.ngram}" = 3   # in {s.hits} of {s.total} reviewed {name} items, '
+                  f"{s.elsewhere} elsewhere")
     return 0

@@ -1,0 +1,220 @@
+"""Learning from the officer's corrections: a naive-Bayes second opinion and keyword suggestions.
+
+Pure: both are built from rows the caller passes — ``(title, body, category)`` of reviewed
+(manually decided) items — and never read files or the database.
+
+The model never decides. :class:`SecondOpinion` only raises ``needs_review`` on a rules decision
+when the model confidently prefers another category, so an officer looks at it; the rules file
+stays the single, readable source of every category.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
+
+from ._classify import Decision
+from ._normalize import normalize
+
+# Runs of text an n-gram may span: CJK ideographs, letters, digits. Punctuation breaks a run so
+# "公示。关于" does not yield the meaningless "示关".
+_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffa-z0-9]+")
+
+_DIGIT = re.compile(r"[0-9]")
+
+BODY_CHARS = 300  # the lead of an article says what it is about; the rest is boilerplate
+MIN_REVIEWED = 30
+MIN_CATEGORIES = 2
+
+
+def char_ngrams(text: str, lo: int, hi: int) -> set[str]:
+    """Distinct character n-grams (lo..hi characters) of the normalized *text*, within runs."""
+    out: set[str] = set()
+    for run in _RUN.findall(normalize(text)):
+        size = len(run)
+        for n in range(lo, min(hi, size) + 1):
+            out.update(run[i:i + n] for i in range(size - n + 1))
+    return out
+
+
+def _features(title: str, body: str) -> set[str]:
+    # Title and body n-grams are different evidence: the same word weighs more in a headline.
+    return ({"t" + g for g in char_ngrams(title, 1, 3)}
+            | {"b" + g for g in char_ngrams(body[:BODY_CHARS], 2, 3)})
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The model's preferred category and its (tempered) posterior probability."""
+
+    category: str
+    probability: float
+    probabilities: dict[str, float]
+
+
+class NaiveBayes:
+    """Multinomial naive Bayes over binary character n-gram features, Laplace-smoothed.
+
+    Overlapping n-grams of one phrase are anything but independent, so raw naive-Bayes
+    posteriors are near 0 or 1 for every item. Log-likelihoods are therefore divided by
+    ``max(1, features / features_per_vote)``: every ~10 features count as one independent vote,
+    which keeps "confident" meaning something.
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]], *, alpha: float = 1.0,
+                 features_per_vote: float = 10.0) -> None:
+        self.alpha = alpha
+        self.features_per_vote = features_per_vote
+        docs: Counter[str] = Counter()
+        counts: dict[str, Counter[str]] = {}
+        for title, body, label in rows:
+            docs[label] += 1
+            counts.setdefault(label, Counter()).update(_features(title or "", body or ""))
+        self.n_items = sum(docs.values())
+        self.categories = tuple(sorted(docs))
+        vocab: set[str] = set()
+        for c in counts.values():
+            vocab.update(c)
+        self._vocab = vocab
+        v = len(vocab) or 1
+        self._prior = {c: math.log(docs[c] / self.n_items) for c in self.categories}
+        self._counts = counts
+        self._denominator = {c: math.log(sum(counts[c].values()) + alpha * v)
+                             for c in self.categories}
+
+    def predict(self, title: str, body: str = "") -> Prediction:
+        if not self.categories:
+            raise ValueError("the model has no training items")
+        feats = [f for f in _features(title, body) if f in self._vocab]
+        temper = max(1.0, len(feats) / self.features_per_vote)
+        scores = {}
+        for c in self.categories:
+            counts, denom = self._counts[c], self._denominator[c]
+            ll = sum(math.log(counts.get(f, 0) + self.alpha) - denom for f in feats)
+            scores[c] = self._prior[c] + ll / temper
+        top = max(scores.values())
+        exp = {c: math.exp(s - top) for c, s in scores.items()}
+        total = sum(exp.values())
+        probs = {c: e / total for c, e in exp.items()}
+        best = max(self.categories, key=lambda c: (probs[c], c))
+        return Prediction(best, probs[best], probs)
+
+
+class SecondOpinion:
+    """Flags a rules decision for review where the model confidently disagrees with it.
+
+    Build it with :meth:`from_reviewed`, which returns ``None`` until there are enough reviewed
+    items (``MIN_REVIEWED`` in at least ``MIN_CATEGORIES`` categories) to learn anything.
+    """
+
+    def __init__(self, model: NaiveBayes, *, min_probability: float = 0.9) -> None:
+        self.model = model
+        self.min_probability = min_probability
+
+    @classmethod
+    def from_reviewed(cls, rows: Iterable[tuple[str, str, str]], *,
+                      categories: Iterable[str] | None = None,
+                      min_items: int = MIN_REVIEWED, min_categories: int = MIN_CATEGORIES,
+                      min_probability: float = 0.9) -> "SecondOpinion | None":
+        """Train on *rows* ``(title, body, category)``; with *categories*, rows filed under a
+        category the current rules no longer have are left out."""
+        rows = list(rows)
+        if categories is not None:
+            keep = set(categories)
+            rows = [r for r in rows if r[2] in keep]
+        if len(rows) < min_items or len({r[2] for r in rows}) < min_categories:
+            return None
+        return cls(NaiveBayes(rows), min_probability=min_probability)
+
+    def review(self, decision: Decision, title: str, body: str = "") -> Decision:
+        """*decision* unchanged, or with ``needs_review`` set and ``second_opinion`` saying why.
+
+        The category is never changed: the model only asks a person to look."""
+        p = self.model.predict(title, body)
+        if p.category == decision.category or p.probability < self.min_probability:
+            return decision
+        why = (f"second opinion: {p.category} (p={p.probability:.2f}, "
+               f"trained on {self.model.n_items} reviewed items)")
+        return replace(decision, needs_review=True, second_opinion=why)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A candidate keyword: in ``hits`` of the category's ``total`` reviewed items, and in
+    ``elsewhere`` reviewed items of other categories."""
+
+    category: str
+    ngram: str
+    hits: int
+    total: int
+    elsewhere: int
+    score: float
+
+
+def suggest_keywords(rows: Iterable[tuple[str, str, str]], *, lo: int = 2, hi: int = 6,
+                     min_hits: int = 2, min_precision: float = 0.8, per_category: int = 15,
+                     known: Mapping[str, Iterable[str]] | None = None,
+                     body_chars: int = 0) -> dict[str, list[Suggestion]]:
+    """Discriminative character n-grams per category, best first.
+
+    An n-gram is a candidate for category C when it occurs in at least ``min_hits`` reviewed
+    items of C and at least ``min_precision`` of the reviewed items containing it are C's. It is
+    ranked by how much more often it occurs in C than elsewhere (difference of document rates).
+    An n-gram inside a better-ranked candidate with the same hits is dropped (the longer phrase
+    says the same, more precisely), as is one shifted by a character against such a candidate
+    (both are pieces of one longer phrase). Never suggested: n-grams with digits (dates, phone
+    numbers) and those inside, around or cutting into a word the rules already list for C
+    (``known``).
+    Titles only, unless ``body_chars`` adds the start of the body.
+    """
+    docs: dict[str, list[set[str]]] = {}
+    for title, body, label in rows:
+        text = (title or "") + "\n" + (body or "")[:body_chars] if body_chars else title or ""
+        docs.setdefault(label, []).append(char_ngrams(text, lo, hi))
+    df = {c: Counter(g for d in ds for g in d) for c, ds in docs.items()}
+    total_df: Counter[str] = Counter()
+    for c in df.values():
+        total_df.update(c)
+    n_all = sum(len(ds) for ds in docs.values())
+    known_norm = {c: {normalize(w) for w in ws} for c, ws in (known or {}).items()}
+
+    out: dict[str, list[Suggestion]] = {}
+    for c, counts in df.items():
+        n_c = len(docs[c])
+        n_other = n_all - n_c
+        cands = []
+        for g, hits in counts.items():
+            if hits < min_hits or _DIGIT.search(g):
+                continue
+            elsewhere = total_df[g] - hits
+            if hits / (hits + elsewhere) < min_precision:
+                continue
+            rate_other = elsewhere / n_other if n_other else 0.0
+            cands.append(Suggestion(c, g, hits, n_c, elsewhere, hits / n_c - rate_other))
+        cands.sort(key=lambda s: (-s.score, -len(s.ngram), s.ngram))
+        chosen: list[Suggestion] = []
+        skip = known_norm.get(c, set())
+        for s in cands:
+            if any(s.ngram in k or k in s.ngram or _cuts(s.ngram, k) for k in skip):
+                continue
+            if any(s.hits == t.hits and (s.ngram in t.ngram or s.ngram[1:] in t.ngram
+                                         or s.ngram[:-1] in t.ngram) for t in chosen):
+                continue
+            # a longer candidate replaces the shorter ones inside it that say the same
+            chosen = [t for t in chosen if not (t.ngram in s.ngram and t.hits == s.hits)]
+            chosen.append(s)
+            if len(chosen) >= per_category:
+                break
+        out[c] = chosen
+    return out
+
+
+def _cuts(gram: str, word: str) -> bool:
+    """True when *gram* runs into *word* past its middle (消防安全检 | 安全检查): a piece of the
+    known phrase, not a word of its own."""
+    half = len(word) // 2
+    return any(gram.endswith(word[:i]) or gram.startswith(word[-i:])
+               for i in range(half + 1, len(word)))

@@ -1,0 +1,73 @@
+"""The second opinion (naive Bayes over character n-grams) and keyword suggestions."""
+from dataclasses import replace
+
+from classifier import (Classifier, NaiveBayes, SecondOpinion, char_ngrams, load_rules,
+                        suggest_keywords)
+
+PROMO = ["家电以旧换新补贴活动开启", "汽车以旧换新补贴申领指南", "以旧换新补贴第二批名单",
+         "手机以旧换新补贴来了", "家居以旧换新补贴政策解读"]
+SAFETY = ["商场消防安全检查通报", "加油站消防安全检查", "节前消防安全检查部署",
+          "餐饮燃气消防安全检查", "超市消防安全检查结果"]
+
+
+def rows(n=3):
+    return ([(t, "", "促消费") for t in PROMO] * n) + ([(t, "", "安全生产") for t in SAFETY] * n)
+
+
+def test_char_ngrams_stay_inside_runs():
+    grams = char_ngrams("公示。关于", 2, 2)
+    assert grams == {"公示", "关于"}   # not "示关" across the full stop
+
+
+def test_naive_bayes_prefers_the_category_of_similar_items():
+    model = NaiveBayes(rows())
+    p = model.predict("冰箱以旧换新补贴")
+    assert p.category == "促消费" and p.probability > 0.9
+    assert model.predict("仓库消防安全检查").category == "安全生产"
+    assert abs(sum(p.probabilities.values()) - 1) < 1e-9
+
+
+def test_second_opinion_needs_enough_reviewed_items_in_two_categories():
+    assert SecondOpinion.from_reviewed(rows(1)) is None                       # 10 < 30
+    assert SecondOpinion.from_reviewed([(t, "", "促消费") for t in PROMO * 7]) is None
+    assert SecondOpinion.from_reviewed(rows(3)) is not None
+    # rows filed under a category the rules no longer have are not learned from
+    assert SecondOpinion.from_reviewed(rows(3), categories=["促消费"]) is None
+
+
+def test_second_opinion_flags_confident_disagreement_but_never_changes_the_category():
+    clf = Classifier(load_rules())
+    opinion = SecondOpinion.from_reviewed(rows(3))
+    d = clf.classify("电视以旧换新补贴")
+    agreed = opinion.review(replace(d, needs_review=False), "电视以旧换新补贴")
+    assert agreed.needs_review is False and agreed.second_opinion == ""
+
+    wrong = replace(d, category="安全生产", needs_review=False)
+    flagged = opinion.review(wrong, "电视以旧换新补贴")
+    assert flagged.category == "安全生产"          # the rules still decide
+    assert flagged.needs_review is True
+    assert "促消费" in flagged.second_opinion
+    assert flagged.as_dict()["second_opinion"] == flagged.second_opinion
+    assert "second_opinion" not in d.as_dict()
+
+
+def test_unsure_model_stays_silent():
+    clf = Classifier(load_rules())
+    opinion = SecondOpinion.from_reviewed(rows(3), min_probability=0.999999)
+    d = replace(clf.classify("通知"), category="安全生产", needs_review=False)
+    assert opinion.review(d, "通知").needs_review is False
+
+
+def test_suggest_finds_discriminative_ngrams_with_counts():
+    found = suggest_keywords(rows(1) + [("2024年0373通知", "", "促消费")] * 2, min_hits=2,
+                             known={"安全生产": ["安全检查"]})
+    promo = {s.ngram: s for s in found["促消费"]}
+    assert "以旧换新补贴" in promo
+    top = promo["以旧换新补贴"]
+    assert (top.hits, top.total, top.elsewhere) == (5, 7, 0)
+    # pieces of the longer phrase with the same counts are not repeated
+    assert "以旧换新" not in promo and "旧换新补" not in promo
+    assert not any(ch.isdigit() for g in promo for ch in g)
+    safety = {s.ngram for s in found["安全生产"]}
+    assert "消防" in safety or "消防安全" in safety
+    assert not any("安全检查" in g or g in "安全检查" for g in safety)
