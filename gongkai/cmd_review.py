@@ -1,6 +1,187 @@
-"""Commands of this area register here (see cli.COMMAND_MODULES)."""
+"""serve, user, export, import-review, review: the officer's review of the bot's decisions."""
 from __future__ import annotations
+
+import getpass
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from report._atomic import write_atomic
+
+from . import app
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MIN_PASSWORD = 8
 
 
 def register(sub, common) -> None:
-    """Add this area's subcommands to the parser."""
+    s = sub.add_parser("serve", parents=[common], help="the web review UI (login required)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("user", parents=[common], help="manage web UI accounts")
+    usub = s.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    a = usub.add_parser("add", parents=[common], help="add an account (password prompted)")
+    a.add_argument("name")
+    a.add_argument("--role", choices=("reviewer", "readonly"), default="reviewer")
+    a.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin")
+    a.add_argument("--force", action="store_true", help="reset an existing account")
+    a.set_defaults(func=cmd_user_add)
+
+    s = sub.add_parser("export", parents=[common], help="the year's items as an .xlsx to review")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("path", metavar="FILE.xlsx")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("import-review", parents=[common],
+                       help="read back a reviewed .xlsx: a diff first, --apply to apply")
+    s.add_argument("path", metavar="FILE.xlsx")
+    s.add_argument("--apply", action="store_true", help="apply the changes (audited)")
+    s.add_argument("--actor", default=None, help="name in the audit log (default: login name)")
+    s.set_defaults(func=cmd_import_review)
+
+    s = sub.add_parser("review", parents=[common], help="the review queue in the terminal")
+    s.add_argument("--year", type=int)
+    s.add_argument("--status", default="todo",
+                   help="todo (default), '' for all of ours, not_ours, undated, gone, all")
+    s.add_argument("--actor", default=None, help="name in the audit log (default: login name)")
+    s.set_defaults(func=cmd_review)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _actor(args) -> str:
+    return args.actor or getpass.getuser()
+
+
+def cmd_serve(args) -> int:
+    from werkzeug.serving import run_simple
+
+    from .web import create_app
+    cfg = app.load_config_optional(args)
+    rules = app.load_rules(cfg)
+    db = app.db_path(args, cfg)
+    with app.open_store(args, cfg) as st:
+        if not st.user_count():
+            raise app.UsageError("no accounts yet: create one with `gongkai user add NAME`")
+    if args.host not in LOOPBACK:
+        print(f"gongkai: warning: serving plain HTTP on {args.host}; put it behind HTTPS",
+              file=sys.stderr)
+    web = create_app(db, rules, bureau=cfg.bureau if cfg else "")
+    print(f"review UI on http://{args.host}:{args.port}/ (Ctrl-C to stop)")
+    run_simple(args.host, args.port, web, threaded=True)
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from .web._auth import hash_password
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise app.UsageError("the two passwords differ")
+    if len(password) < MIN_PASSWORD:
+        raise app.UsageError(f"password too short: at least {MIN_PASSWORD} characters")
+    cfg = app.load_config_optional(args)
+    with app.open_store(args, cfg) as st:
+        st.add_user(args.name, hash_password(password), args.role, now=_now(),
+                    replace=args.force)
+    print(f"account {args.name} ({args.role}) saved")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from . import review_xlsx
+    path = Path(args.path)
+    if path.suffix.lower() != ".xlsx":
+        raise app.UsageError(f"{path}: the export is an .xlsx file")
+    cfg = app.load_config_optional(args)
+    rules = app.load_rules(cfg)
+    with app.open_store(args, cfg) as st:
+        rows = st.export_rows(args.year)
+    write_atomic(path, lambda tmp: review_xlsx.write(tmp, rows, rules.names))
+    print(f"wrote {path}: {len(rows)} items of {args.year}")
+    return 0
+
+
+def cmd_import_review(args) -> int:
+    from . import review_xlsx
+    cfg = app.load_config_optional(args)
+    rules = app.load_rules(cfg)
+    changes = review_xlsx.read(Path(args.path), rules.names)
+    with app.open_store(args, cfg) as st:
+        out = st.apply_review_import(changes, actor=_actor(args), now=_now(),
+                                     dry_run=not args.apply)
+    for ch in out["applied"]:
+        print(f"#{ch['item_id']}: {_desc(ch['old_category'], ch['old_attribution'])} -> "
+              f"{_desc(ch.get('category') or ch['old_category'], ch.get('attribution') or ch['old_attribution'])}")
+    for ch in out["conflicts"]:
+        print(f"CONFLICT #{ch['item_id']}: {ch['why']}; sheet wants "
+              f"{_desc(ch.get('category'), ch.get('attribution'))} — not applied")
+    verb = "applied" if args.apply else "would apply (dry run; pass --apply)"
+    print(f"{len(out['applied'])} change(s) {verb}, {len(out['conflicts'])} conflict(s), "
+          f"{len(out['already'])} already so")
+    return 0
+
+
+def _desc(category, attribution) -> str:
+    return f"{category or '-'}" + (" (not ours)" if attribution == "not_ours" else "")
+
+
+def cmd_review(args) -> int:
+    cfg = app.load_config_optional(args)
+    rules = app.load_rules(cfg)
+    keys = {c.key: c.name for c in rules.categories}
+    menu = "  ".join(f"{c.key} {c.name}" for c in rules.categories) + "  n not-ours  s skip  q quit"
+    actor = _actor(args)
+    seen: set[int] = set()
+    done = 0
+    with app.open_store(args, cfg) as st:
+        while True:
+            row = next((r for r in st.review_queue(year=args.year, status=args.status,
+                                                   limit=len(seen) + 1) if r["id"] not in seen),
+                       None)
+            if row is None:
+                break
+            seen.add(row["id"])
+            _show(row)
+            while True:
+                try:
+                    answer = input(f"{menu}\n> ").strip()
+                except EOFError:
+                    answer = "q"
+                if answer == "q":
+                    print(f"{done} decision(s) recorded")
+                    return 0
+                if answer == "s":
+                    break
+                if answer == "n":
+                    new = "ours" if row["attribution"] == "not_ours" else "not_ours"
+                    st.review_set_attribution(row["id"], new, actor=actor, now=_now())
+                    done += 1
+                    break
+                if answer in keys:
+                    st.review_set_category(row["id"], keys[answer], actor=actor, now=_now())
+                    done += 1
+                    break
+                print("?")
+    print(f"queue done; {done} decision(s) recorded")
+    return 0
+
+
+def _show(row: dict) -> None:
+    print()
+    print(f"#{row['id']}  {row['pub_date'] or 'undated'}  {row['channel']}  {row['source_id']}")
+    print(f"  {row['title']}")
+    score = "-" if row["score"] is None else f"{row['score']:.1f}"
+    margin = "-" if row["margin"] is None else f"{row['margin']:.1f}"
+    flag = " NEEDS REVIEW" if row["needs_review"] and row["decided_by"] == "auto" else ""
+    print(f"  category {row['category'] or '-'} (score {score}, margin {margin}){flag}"
+          f"{'  [not ours]' if row['attribution'] == 'not_ours' else ''}")
+    for e in row["evidence"][:8]:
+        print(f"    {e['keyword']} ({e['field']} @{e['start']}, {e['weight']:g}) -> {e['category']}")

@@ -1,7 +1,310 @@
-"""Store queries of one area, mixed into :class:`store.Store` (self.db is the sqlite-utils Database;
-write inside `with immediate(self.db):` from ._db)."""
+"""Store queries of the review workflow (issue 6), mixed into :class:`store.Store`.
+
+The queue, search, reviewer actions with undo, users and settings, the Excel round trip.
+Every write runs inside ``immediate`` so a reviewer never meets "database is locked" while
+the daemon crawls.
+"""
 from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Callable, Iterable, Mapping
+
+from ._db import immediate
+from ._schema_review import QUEUE_ORDER
+
+STATUSES = ("", "todo", "not_ours", "undated", "gone", "all")
+ROLES = ("reviewer", "readonly")
+_ITEM_COLUMNS = ("id, source_id, channel, url, title, pub_date, pub_year, category, score, margin, "
+                 "needs_review, decided_by, attribution, upstream_status, cluster_id, decision_id")
+MAX_TERMS = 5
+
+
+def _ts(now: datetime) -> str:
+    return now.isoformat(timespec="seconds")
+
+
+def _error(message: str) -> Exception:
+    from ._store import StoreError  # late: _store imports this module
+    return StoreError(message)
+
+
+def _filters(year: int | None, month: int | None, category: str | None, channel: str | None,
+             source_id: str | None, status: str | None, query: str | None
+             ) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if year is not None:
+        where.append("pub_year = ?")
+        args.append(year)
+        if month is not None:
+            where.append("substr(pub_date, 1, 7) = ?")
+            args.append(f"{year:04d}-{month:02d}")
+    if category:
+        where.append("category = ?")
+        args.append(category)
+    if channel:
+        where.append("channel = ?")
+        args.append(channel)
+    if source_id:
+        where.append("source_id = ?")
+        args.append(source_id)
+    status = status or ""
+    if status not in STATUSES:
+        raise _error(f"unknown status {status!r}; one of: {', '.join(s for s in STATUSES if s)}")
+    if status == "not_ours":
+        where.append("attribution = 'not_ours'")
+    elif status != "all":
+        where.append("attribution = 'ours'")
+    if status == "todo":
+        where.append("needs_review = 1 AND decided_by = 'auto'")
+    elif status == "undated":
+        where.append("pub_date IS NULL")
+    elif status == "gone":
+        where.append("upstream_status = 'gone'")
+    for term in (query or "").split()[:MAX_TERMS]:
+        if len(term) >= 3:
+            # trigram FTS: a quoted phrase, so user input is never FTS syntax
+            where.append("id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            args.append('"' + term.replace('"', '""') + '"')
+        else:
+            # trigram cannot match 1-2 characters (消费, 招商): scan the base table
+            where.append("(instr(title, ?) > 0 OR instr(body, ?) > 0)")
+            args += [term, term]
+    return where, args
 
 
 class ReviewQueries:
-    pass
+    db: Any
+
+    # -- the queue -----------------------------------------------------------------------------
+
+    def review_queue(self, *, year: int | None = None, month: int | None = None,
+                     category: str | None = None, channel: str | None = None,
+                     source_id: str | None = None, status: str | None = None,
+                     query: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+        """Items ordered by doubt: needs_review first, then undecided by hand, then smallest
+        margin. ``status``: '' (ours), todo, not_ours, undated, gone, all."""
+        where, args = _filters(year, month, category, channel, source_id, status, query)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = list(self.db.query(
+            f"SELECT {_ITEM_COLUMNS} FROM items {clause} ORDER BY {QUEUE_ORDER} "
+            f"LIMIT ? OFFSET ?", [*args, limit, offset]))
+        evidence = self.auto_evidence([r["id"] for r in rows])
+        for r in rows:
+            r["evidence"] = evidence.get(r["id"], [])
+        return rows
+
+    def auto_evidence(self, item_ids: Iterable[int]) -> dict[int, list[dict]]:
+        """The evidence of each item's latest automatic decision (a manual one carries none)."""
+        ids = list(item_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT item_id, evidence_json FROM decisions WHERE id IN (SELECT MAX(id) "
+            f"FROM decisions WHERE method = 'auto' AND item_id IN ({marks}) GROUP BY item_id)",
+            ids).fetchall()
+        return {item_id: json.loads(ev or "[]") for item_id, ev in rows}
+
+    def review_facets(self) -> dict[str, list]:
+        """Values the queue's filter menus offer."""
+        return {
+            "years": [r[0] for r in self.db.execute(
+                "SELECT DISTINCT pub_year FROM items WHERE pub_year IS NOT NULL "
+                "ORDER BY 1 DESC")],
+            "channels": [r[0] for r in self.db.execute(
+                "SELECT DISTINCT channel FROM sources ORDER BY 1")],
+            "sources": [r[0] for r in self.db.execute("SELECT id FROM sources ORDER BY 1")],
+        }
+
+    def duplicates(self, item_id: int) -> list[dict]:
+        """The other items of this item's cluster (the same 信息 on other channels)."""
+        return list(self.db.query(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE cluster_id = "
+            f"(SELECT cluster_id FROM items WHERE id = ?) AND id != ? ORDER BY pub_date, id",
+            [item_id, item_id]))
+
+    def source_health(self) -> list[dict]:
+        """Each source with its last run and how many items it brought."""
+        rows = list(self.db.query("SELECT * FROM sources ORDER BY id"))
+        for r in rows:
+            last = self.db.execute(
+                "SELECT status, reason, started_at, finished_at, n_seen, n_new FROM runs "
+                "WHERE source_id = ? ORDER BY id DESC LIMIT 1", [r["id"]]).fetchone()
+            r["last_run"] = dict(zip(("status", "reason", "started_at", "finished_at",
+                                      "n_seen", "n_new"), last)) if last else None
+            r["n_items"] = self.db.execute(
+                "SELECT COUNT(*) FROM items WHERE source_id = ?", [r["id"]]).fetchone()[0]
+        return rows
+
+    def recent_audit(self, limit: int = 200) -> list[dict]:
+        return list(self.db.query(
+            "SELECT a.*, i.title FROM audit a LEFT JOIN items i ON i.id = a.item_id "
+            "ORDER BY a.id DESC LIMIT ?", [limit]))
+
+    # -- reviewer actions ----------------------------------------------------------------------
+
+    def _journal(self, item_id: int, kind: str, actor: str, now: datetime) -> None:
+        row = self.db.execute(
+            "SELECT decision_id, attribution, attribution_manual FROM items WHERE id = ?",
+            [item_id]).fetchone()
+        if row is None:
+            raise _error(f"no item with id {item_id}")
+        self.db["review_actions"].insert({
+            "at": _ts(now), "actor": actor, "item_id": item_id, "kind": kind,
+            "prev_decision_id": row[0], "prev_attribution": row[1],
+            "prev_attribution_manual": row[2]})
+
+    def review_set_category(self, item_id: int, category: str, *, actor: str, now: datetime,
+                            reason: str = "") -> None:
+        """A manual decision (audited, survives re-classification), undoable with review_undo."""
+        with immediate(self.db):
+            self._journal(item_id, "category", actor, now)
+            self.apply_decision(item_id, {"category": category}, now=now, method="manual",
+                                actor=actor, reason=reason)
+
+    def review_set_attribution(self, item_id: int, attribution: str, *, actor: str,
+                               now: datetime, reason: str = "") -> None:
+        """Mark an item ours / not ours (归属) by hand; crawls never override it."""
+        if attribution not in ("ours", "not_ours"):
+            raise _error(f"bad attribution {attribution!r}")
+        with immediate(self.db):
+            self._journal(item_id, "attribution", actor, now)
+            old = self.db.execute("SELECT attribution FROM items WHERE id = ?",
+                                  [item_id]).fetchone()[0]
+            self.db.execute("UPDATE items SET attribution = ?, attribution_manual = 1 "
+                            "WHERE id = ?", [attribution, item_id])
+            self.db["audit"].insert({"at": _ts(now), "actor": actor, "item_id": item_id,
+                                     "action": "attribution", "old": old, "new": attribution,
+                                     "reason": reason or None})
+
+    def review_undo(self, item_id: int, *, actor: str, now: datetime) -> dict | None:
+        """Undo the latest not-yet-undone reviewer action on the item; None when there is none.
+
+        A category change restores the decision that was current before it (an automatic one
+        comes back with its score, margin and needs_review flag)."""
+        with immediate(self.db):
+            act = self.db.execute(
+                "SELECT id, kind, prev_decision_id, prev_attribution, prev_attribution_manual "
+                "FROM review_actions WHERE item_id = ? AND undone_at IS NULL "
+                "ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
+            if act is None:
+                return None
+            act_id, kind, prev_dec, prev_attr, prev_attr_manual = act
+            cur = self.item(item_id)
+            if kind == "category":
+                prev = self.db["decisions"].get(prev_dec) if prev_dec else {}
+                self.db["items"].update(item_id, {
+                    "category": prev.get("category"), "score": prev.get("score"),
+                    "margin": prev.get("margin"), "needs_review": prev.get("needs_review") or 0,
+                    "decided_by": prev.get("method"),
+                    "ruleset_version": prev.get("ruleset_version"), "decision_id": prev_dec})
+                old, new = cur["category"], prev.get("category")
+            else:
+                self.db["items"].update(item_id, {"attribution": prev_attr,
+                                                  "attribution_manual": prev_attr_manual or 0})
+                old, new = cur["attribution"], prev_attr
+            self.db.execute("UPDATE review_actions SET undone_at = ? WHERE id = ?",
+                            [_ts(now), act_id])
+            self.db["audit"].insert({"at": _ts(now), "actor": actor, "item_id": item_id,
+                                     "action": f"undo {kind}", "old": old, "new": new,
+                                     "reason": None})
+            return {"kind": kind, "old": old, "new": new}
+
+    # -- users and settings --------------------------------------------------------------------
+
+    def add_user(self, name: str, password_hash: str, role: str, *, now: datetime,
+                 replace: bool = False) -> None:
+        """Store a user; the caller hashes the password (the store never sees it)."""
+        if role not in ROLES:
+            raise _error(f"unknown role {role!r}; one of: {', '.join(ROLES)}")
+        if not name or len(name) > 64 or any(c.isspace() for c in name):
+            raise _error(f"bad user name {name!r}: 1-64 characters, no spaces")
+        with immediate(self.db):
+            exists = self.db["users"].count_where("name = ?", [name])
+            if exists and not replace:
+                raise _error(f"user {name!r} exists; pass --force to reset its password")
+            self.db["users"].upsert({"name": name, "password_hash": password_hash, "role": role,
+                                     "updated_at": _ts(now),
+                                     **({} if exists else {"created_at": _ts(now)})}, pk="name")
+
+    def user(self, name: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM users WHERE name = ?", [name]))
+        return rows[0] if rows else None
+
+    def user_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+
+    def setting(self, key: str, default: Callable[[], str]) -> str:
+        """The stored value of *key*; on first use store ``default()`` (once, even when two
+        processes start together: the insert and the read share one IMMEDIATE transaction)."""
+        with immediate(self.db):
+            row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+            if row:
+                return row[0]
+            value = default()
+            self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [key, value])
+            return value
+
+    # -- Excel round trip ----------------------------------------------------------------------
+
+    def export_rows(self, year: int) -> list[dict]:
+        """Every item of the year (ours and not ours) in doubt order, with its export stamp
+        (the current decision id and attribution) so a later import can spot changes."""
+        rows = list(self.db.query(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE pub_year = ? ORDER BY {QUEUE_ORDER}",
+            [year]))
+        evidence = self.auto_evidence(r["id"] for r in rows)
+        for r in rows:
+            r["evidence"] = evidence.get(r["id"], [])
+        return rows
+
+    def decision_category(self, decision_id: int | None) -> str | None:
+        if not decision_id:
+            return None
+        row = self.db.execute("SELECT category FROM decisions WHERE id = ?",
+                              [decision_id]).fetchone()
+        return row[0] if row else None
+
+    def apply_review_import(self, changes: Iterable[Mapping[str, Any]], *, actor: str,
+                            now: datetime, dry_run: bool) -> dict[str, list[dict]]:
+        """Sort imported rows into applied / conflicts / already, and apply when not dry_run.
+
+        Each change: item_id, stamp_decision_id, stamp_attribution, and the wanted category
+        and/or attribution. A row whose item changed since the export is a conflict and is
+        left alone. Everything happens in one transaction: all or nothing.
+        """
+        out: dict[str, list[dict]] = {"applied": [], "conflicts": [], "already": []}
+        with immediate(self.db):
+            for ch in changes:
+                row = self.db.execute(
+                    "SELECT decision_id, attribution, category FROM items WHERE id = ?",
+                    [ch["item_id"]]).fetchone()
+                if row is None:
+                    out["conflicts"].append({**ch, "why": "item no longer exists"})
+                    continue
+                dec_id, attribution, category = row
+                exported = self.decision_category(ch["stamp_decision_id"])
+                want_cat = ch.get("category") or exported
+                want_attr = ch.get("attribution") or ch["stamp_attribution"]
+                if want_cat == exported and want_attr == ch["stamp_attribution"]:
+                    continue            # the officer left this row alone
+                if want_cat == category and want_attr == attribution:
+                    out["already"].append(dict(ch))
+                    continue
+                if dec_id != ch["stamp_decision_id"] or attribution != ch["stamp_attribution"]:
+                    out["conflicts"].append({**ch, "why": f"changed since the export (now "
+                                             f"{category or '-'}, {attribution})"})
+                    continue
+                out["applied"].append({**ch, "old_category": category,
+                                       "old_attribution": attribution})
+                if dry_run:
+                    continue
+                if want_cat and want_cat != category:
+                    self.review_set_category(ch["item_id"], want_cat, actor=actor, now=now,
+                                             reason="import-review")
+                if want_attr != attribution:
+                    self.review_set_attribution(ch["item_id"], want_attr, actor=actor, now=now,
+                                                reason="import-review")
+        return out

@@ -1,0 +1,119 @@
+"""Login, sessions, CSRF, roles and the security headers of every response."""
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (Flask, abort, current_app, g, redirect, render_template, request, session,
+                   url_for)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+import store as store_mod
+
+log = logging.getLogger(__name__)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+OPEN_ENDPOINTS = ("login", "static")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# A hash to compare against when the user does not exist, so the answer takes as long.
+_DUMMY_HASH = generate_password_hash("not a password")
+
+
+def hash_password(password: str) -> str:
+    """scrypt through werkzeug: salted, memory-hard; the format names its parameters."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def get_store() -> store_mod.Store:
+    """This request's own connection (sqlite3 connections are not shared across threads)."""
+    if "store" not in g:
+        g.store = store_mod.Store(current_app.config["GONGKAI_DB"])
+    return g.store
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _check_csrf() -> None:
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
+    expected = session.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        log.warning("refused %s %s: missing or wrong CSRF token", request.method, request.path)
+        abort(400, "missing or wrong CSRF token")
+
+
+def can_write() -> bool:
+    return bool(g.get("user")) and g.user["role"] == "reviewer"
+
+
+def require_writer() -> None:
+    if not can_write():
+        abort(403, "this account is read-only")
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a local path: a login link must not bounce the officer to another site.
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return url_for("queue")
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.globals.update(csrf_token=csrf_token, can_write=can_write)
+
+    @app.before_request
+    def _guard():
+        if request.method not in SAFE_METHODS:
+            _check_csrf()
+        g.user = None
+        name = session.get("user")
+        if name:
+            g.user = get_store().user(name)
+            if g.user is None:          # deleted since login
+                session.clear()
+        if g.user is None and request.endpoint not in OPEN_ENDPOINTS:
+            if request.path.startswith("/api/"):
+                abort(401)
+            return redirect(url_for("login", next=request.full_path.rstrip("?")))
+        return None
+
+    @app.after_request
+    def _headers(resp):
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        if request.endpoint != "static":
+            resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login():
+        error = None
+        if request.method == "POST":
+            name = request.form.get("name", "")
+            password = request.form.get("password", "")
+            user = get_store().user(name) if name else None
+            ok = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password)
+            if user and ok:
+                session.clear()                # a fresh session (and CSRF token) per login
+                session.permanent = True
+                session["user"] = user["name"]
+                csrf_token()
+                log.info("login %s", name)
+                return redirect(_safe_next(request.args.get("next")))
+            log.warning("failed login for %r", name)
+            error = "用户名或密码错误 (wrong name or password)"
+        return render_template("login.html", error=error), (401 if error else 200)
+
+    @app.route("/logout", methods=["POST"])
+    def logout():
+        session.clear()
+        return redirect(url_for("login"))

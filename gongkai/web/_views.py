@@ -1,0 +1,167 @@
+"""Pages (queue, item, counts, sources, audit) and the reviewer's actions."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request
+
+import store as store_mod
+
+from .. import app as gk_app
+from ._auth import get_store, require_writer
+from ._highlight import highlight, keyword_map, paragraphs
+
+PAGE_SIZE = 50
+FILTERS = ("year", "month", "category", "channel", "source", "status", "q")
+
+
+def safe_link(url: str | None) -> str | None:
+    """Only http(s) links reach an href: a crawled javascript: or data: URL never does."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _int(name: str, lo: int, hi: int) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        abort(400, f"{name} must be a number")
+    if not lo <= value <= hi:
+        abort(400, f"{name} out of range")
+    return value
+
+
+def _rules():
+    return current_app.config["GONGKAI_RULES"]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _item_json(item: dict) -> dict:
+    return {k: item[k] for k in ("id", "category", "decided_by", "attribution", "needs_review",
+                                 "score", "margin")}
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.globals.update(safe_link=safe_link, highlight=highlight,
+                                 keyword_map=keyword_map, FILTERS=FILTERS)
+
+    @app.context_processor
+    def _common():
+        rules = _rules()
+        return {"categories": rules.categories, "user": g.get("user"),
+                "bureau": current_app.config["GONGKAI_BUREAU"]}
+
+    @app.route("/")
+    def queue():
+        status = request.args.get("status", "")
+        if status not in store_mod._review.STATUSES:
+            abort(400, "unknown status")
+        page = _int("page", 1, 100000) or 1
+        args = dict(year=_int("year", 1900, 2999), month=_int("month", 1, 12),
+                    category=request.args.get("category") or None,
+                    channel=request.args.get("channel") or None,
+                    source_id=request.args.get("source") or None, status=status,
+                    query=(request.args.get("q") or "")[:100] or None)
+        st = get_store()
+        rows = st.review_queue(**args, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        more = len(rows) > PAGE_SIZE
+        current = {k: request.args.get(k, "") for k in FILTERS}
+        return render_template("queue.html", rows=rows[:PAGE_SIZE], more=more, page=page,
+                               facets=st.review_facets(), current=current,
+                               statuses=store_mod._review.STATUSES)
+
+    @app.route("/item/<int:item_id>")
+    def item(item_id: int):
+        st = get_store()
+        try:
+            it = st.item(item_id)
+        except store_mod.StoreError:
+            abort(404)
+        evidence = st.auto_evidence([item_id]).get(item_id, [])
+        return render_template(
+            "item.html", item=it, evidence=evidence,
+            title_html=highlight(it["title"], keyword_map(evidence, "title", it["category"])),
+            body_html=paragraphs(it["body"], keyword_map(evidence, "body", it["category"])),
+            duplicates=st.duplicates(item_id), audit=st.audit(item_id),
+            source=st.source(it["source_id"]))
+
+    @app.route("/counts")
+    def counts():
+        year = _int("year", 1900, 2999) or _now().year
+        c = gk_app.counts_for(get_store(), _rules(), year)
+        return render_template("counts.html", counts=c, year=year,
+                               labels=gk_app.labels(_rules()))
+
+    @app.route("/counts.json")
+    def counts_json():
+        year = _int("year", 1900, 2999) or _now().year
+        return jsonify(gk_app.counts_for(get_store(), _rules(), year).as_dict())
+
+    @app.route("/sources")
+    def sources():
+        return render_template("sources.html", sources=get_store().source_health())
+
+    @app.route("/audit")
+    def audit():
+        return render_template("audit.html", rows=get_store().recent_audit(500))
+
+    def _done(item_id: int):
+        # JSON for the keyboard (fetch); a redirect back for the plain forms of the item page.
+        it = get_store().item(item_id)
+        if request.is_json or request.headers.get("X-Requested-With") == "fetch":
+            return jsonify(_item_json(it))
+        return redirect(f"/item/{item_id}")
+
+    def _payload() -> dict:
+        return (request.get_json(silent=True) or {}) if request.is_json else request.form
+
+    def _existing(item_id: int) -> None:
+        try:
+            get_store().item(item_id)
+        except store_mod.StoreError:
+            abort(404)
+
+    @app.route("/api/item/<int:item_id>/category", methods=["POST"])
+    def set_category(item_id: int):
+        require_writer()
+        _existing(item_id)
+        category = _payload().get("category", "")
+        if category not in _rules().names:
+            abort(400, "unknown category")
+        get_store().review_set_category(item_id, category, actor=g.user["name"], now=_now(),
+                                        reason=str(_payload().get("reason", ""))[:500])
+        return _done(item_id)
+
+    @app.route("/api/item/<int:item_id>/not-ours", methods=["POST"])
+    def toggle_not_ours(item_id: int):
+        require_writer()
+        _existing(item_id)
+        st = get_store()
+        new = "ours" if st.item(item_id)["attribution"] == "not_ours" else "not_ours"
+        st.review_set_attribution(item_id, new, actor=g.user["name"], now=_now())
+        return _done(item_id)
+
+    @app.route("/api/item/<int:item_id>/undo", methods=["POST"])
+    def undo(item_id: int):
+        require_writer()
+        _existing(item_id)
+        get_store().review_undo(item_id, actor=g.user["name"], now=_now())
+        return _done(item_id)
+
+    @app.errorhandler(400)
+    @app.errorhandler(401)
+    @app.errorhandler(403)
+    @app.errorhandler(404)
+    def _error(e):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": e.description}), e.code
+        return render_template("error.html", error=e), e.code

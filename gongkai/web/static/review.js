@@ -1,0 +1,148 @@
+// Keyboard review for gongkai. Served as a static file: the Content-Security-Policy forbids
+// inline script. Crawled text is only ever written with textContent, never innerHTML.
+"use strict";
+
+(function () {
+  const body = document.body;
+  const page = body.dataset.page;
+  const canWrite = body.dataset.canWrite === "1";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const flash = document.getElementById("flash");
+  const help = document.getElementById("help");
+  const UNDO_KEY = "gongkai-undo";
+  const QUEUE_KEY = "gongkai-queue";
+
+  const catKeys = {};
+  document.querySelectorAll("#catkeys li").forEach(function (li) {
+    catKeys[li.dataset.key] = li.dataset.category;
+  });
+
+  function say(text) { flash.textContent = text; }
+
+  function undoStack() {
+    try { return JSON.parse(sessionStorage.getItem(UNDO_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function saveUndo(stack) { sessionStorage.setItem(UNDO_KEY, JSON.stringify(stack.slice(-200))); }
+
+  function post(itemId, action, data) {
+    return fetch("/api/item/" + itemId + "/" + action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf,
+                "X-Requested-With": "fetch"},
+      body: JSON.stringify(data || {}),
+    }).then(function (r) {
+      return r.json().then(function (j) {
+        if (!r.ok) { throw new Error(j.error || r.statusText); }
+        return j;
+      });
+    });
+  }
+
+  function stateText(item) {
+    if (item.attribution === "not_ours") { return "非本单位"; }
+    if (item.decided_by === "manual") { return "已审"; }
+    return item.needs_review ? "待审" : "自动";
+  }
+
+  function show(el, item) {
+    el.dataset.category = item.category || "";
+    el.dataset.attribution = item.attribution;
+    el.dataset.decidedBy = item.decided_by || "";
+    const cat = el.querySelector(".cat");
+    if (cat) { cat.textContent = item.category || "-"; }
+    const state = el.querySelector(".state");
+    if (state) { state.textContent = stateText(item); }
+    const attr = el.querySelector(".attr");
+    if (attr) { attr.textContent = item.attribution === "ours" ? "本单位 ours" : "非本单位 not ours"; }
+  }
+
+  // -- the queue: j/k select a row, actions apply to it and move on --------------------------
+  const rows = Array.prototype.slice.call(document.querySelectorAll("#queue tr.row"));
+  let sel = 0;
+  function select(i) {
+    if (!rows.length) { return; }
+    sel = Math.max(0, Math.min(rows.length - 1, i));
+    rows.forEach(function (r, n) { r.classList.toggle("sel", n === sel); });
+    rows[sel].scrollIntoView({block: "nearest"});
+  }
+  if (page === "queue") {
+    sessionStorage.setItem(QUEUE_KEY, JSON.stringify(rows.map(function (r) { return r.dataset.id; })));
+    select(0);
+    rows.forEach(function (r, n) { r.addEventListener("click", function () { select(n); }); });
+  }
+
+  function rowFor(id) {
+    if (page === "item") { return document.getElementById("item"); }
+    return rows.find(function (r) { return r.dataset.id === String(id); });
+  }
+  function currentId() {
+    if (page === "item") { return document.getElementById("item").dataset.id; }
+    return rows.length ? rows[sel].dataset.id : null;
+  }
+  function neighbour(step) {
+    const ids = JSON.parse(sessionStorage.getItem(QUEUE_KEY) || "[]");
+    const i = ids.indexOf(currentId());
+    return i >= 0 ? ids[i + step] : undefined;
+  }
+
+  function act(action, data, label) {
+    const id = currentId();
+    if (!id) { return; }
+    if (!canWrite) { say("只读账号 read-only account"); return; }
+    post(id, action, data).then(function (item) {
+      const stack = undoStack();
+      stack.push(id);
+      saveUndo(stack);
+      const el = rowFor(id);
+      if (el) { show(el, item); }
+      say("#" + id + " → " + label);
+      if (page === "queue") { select(sel + 1); }
+    }).catch(function (e) { say("失败 failed: " + e.message); });
+  }
+
+  function undo() {
+    if (!canWrite) { say("只读账号 read-only account"); return; }
+    const stack = undoStack();
+    const id = stack.pop();
+    if (!id) { say("没有可撤销的操作 nothing to undo"); return; }
+    post(id, "undo").then(function (item) {
+      saveUndo(stack);
+      const el = rowFor(id);
+      if (el && (page === "queue" || el.dataset.id === id)) { show(el, item); }
+      if (page === "queue") {
+        const i = rows.indexOf(el);
+        if (i >= 0) { select(i); }
+      }
+      say("已撤销 undone #" + id);
+    }).catch(function (e) { say("失败 failed: " + e.message); });
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    const t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) { return; }
+    if (page !== "queue" && page !== "item") {
+      if (ev.key === "?" && help) { help.hidden = !help.hidden; }
+      return;
+    }
+    const k = ev.key;
+    if (catKeys[k]) { act("category", {category: catKeys[k]}, catKeys[k]); }
+    else if (k === "n") { act("not-ours", {}, "归属 attribution"); }
+    else if (k === "u") { undo(); }
+    else if (k === "?") { if (help) { help.hidden = !help.hidden; } }
+    else if (k === "Escape") { if (help) { help.hidden = true; } }
+    else if (k === "j" || k === "k") {
+      if (page === "queue") { select(sel + (k === "j" ? 1 : -1)); }
+      else {
+        const next = neighbour(k === "j" ? 1 : -1);
+        if (next) { window.location.href = "/item/" + encodeURIComponent(next); }
+      }
+    }
+    else if ((k === "Enter" || k === "o") && page === "queue" && rows.length) {
+      window.location.href = "/item/" + encodeURIComponent(currentId());
+    }
+    else { return; }
+    ev.preventDefault();
+  });
+})();
