@@ -11,6 +11,7 @@ import html
 import json
 import logging
 import re
+from datetime import datetime, timezone
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from bs4 import BeautifulSoup
 from ._base import Option, SourceKind, register
 from ._dates import parse_date
 from ._item import CollectState, ConfigError, Item, SourceError
+from ._jsonfeed import looks_like_json, parse_json
 from ._pages import html_to_text
 from ._urls import canonical_url, wechat_key
 
@@ -31,6 +33,15 @@ _PLACEHOLDERS = ("获取全文失败", "环境异常", "去验证", "访问过�
 _FOOTER = re.compile(r"^(?:📍\s*)?(?:发表于|阅读原文|原文链接|预览时标签不可点|微信扫一扫)")
 _TRUNCATED = ("...", "…")
 _WE_MP_RSS_ID = re.compile(r"^(\d+)-(\d+)_(\d+)$")     # "<biz num>-<mid>_<idx>"
+# we-mp-rss with rss.local links to its own view page: /views/article/<N-M_I> (§6 F14)
+_WE_MP_RSS_LINK = re.compile(r"/(?:views/article|rss/feed|article)/(\d+)-(\d+)_(\d+)/?$")
+# what a bridge shows instead of articles when its WeChat / WeRead login has expired (§6 F1)
+_LOGIN_EXPIRED = re.compile(
+    r"登录已过期|登录过期|登录失效|登录状态失效|登录已失效|请重新登录|请重新扫码|重新扫码登录|"
+    r"invalid session|session (?:has )?expired|账号已失效|账号失效|授权已过期|授权过期|授权失效", re.I)
+_RSS_ITEM_ID = re.compile(rb"<item\b.*?</item>", re.S)
+_RSS_ID_TAG = re.compile(rb"<id>\s*(\d+-\d+_\d+)\s*</id>")
+_DAY = 86400.0
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 
@@ -43,6 +54,9 @@ class Feed(SourceKind):
     options = {
         "url": Option(str, help="the feed URL (ask bridges for .rss or .atom, not .json)"),
         "allow_hosts": Option(list, [], help="other hosts the feed may redirect to"),
+        "stale_factor": Option(float, 4.0, help="fail when the newest item is older than this many "
+                               "times the feed's usual gap between items (0: never)"),
+        "stale_min_days": Option(float, 7.0, help="...but never before this many days"),
     }
 
     @classmethod
@@ -61,20 +75,62 @@ class Feed(SourceKind):
         resp = self.http.get(url, allowed_hosts=hosts, etag=state.memo.get("etag"),
                              last_modified=state.memo.get("last_modified"))
         if resp.status == 304:
+            # a bridge whose login expired keeps serving the same feed: 304 is no proof of health
+            self._check_rhythm(url, state, None)
             state.memo["not_modified"] = True
             state.progress(f"{url}: not modified")
             return
         state.memo["not_modified"] = False
         parsed = self._parse(url, resp.content, resp.headers)
-        items = [self._item(url, parsed, entry) for entry in parsed.entries]
+        _check_login(url, parsed)
+        ids = _rss_item_ids(resp.content) if parsed.get("version", "").startswith("rss") else []
+        if len(ids) != len(parsed.entries):
+            ids = []   # the raw scan and feedparser disagree: trust neither pairing
+        items = [self._item(url, parsed, entry, ids[n] if n < len(ids) else "")
+                 for n, entry in enumerate(parsed.entries)]
+        items = [i for i in items if i is not None]
+        self._check_rhythm(url, state, [i.published_at for i in items if i.published_at])
         # Only a feed that parsed is worth remembering: a failed one must be fetched in full again.
         for header, key in (("etag", "etag"), ("last-modified", "last_modified")):
             if resp.headers.get(header):
                 state.memo[key] = resp.headers[header]
         state.progress(f"{url}: {len(items)} entries")
-        for item in items:
-            if item is not None:
-                yield item
+        yield from items
+
+    def _check_rhythm(self, url: str, state: CollectState,
+                      dates: list[datetime] | None) -> None:
+        """Fail when the newest item is much older than the feed's usual gap between items (an
+        expired bridge login serves the old feed with HTTP 200 or 304, wechat-feeds.md §6 F1).
+
+        The rhythm is learned from the feed's own items and kept in ``state.memo``. Only a feed
+        that was once seen fresh can go stale: an archive that was already old when first read
+        (a retired account, the demo site) is not an alarm."""
+        factor = self.opts["stale_factor"]
+        now = state.now or datetime.now(timezone.utc)
+        memo = state.memo
+        newest_seen = memo.get("newest")
+        newest = max(dates) if dates else None
+        if newest_seen:
+            known = datetime.fromisoformat(newest_seen)
+            newest = known if newest is None or known > newest else newest
+        if newest is None:
+            return
+        if dates and len(dates) >= 3:
+            ordered = sorted(dates)
+            memo["rhythm_s"] = max((ordered[-1] - ordered[0]).total_seconds() / (len(ordered) - 1),
+                                   _DAY / 4)
+        rhythm = memo.get("rhythm_s")
+        if not factor or not rhythm:
+            memo["newest"] = newest.isoformat()
+            return
+        limit = max(factor * rhythm, self.opts["stale_min_days"] * _DAY)
+        age = (now - newest).total_seconds()
+        if age > limit and memo.get("fresh"):
+            raise SourceError(
+                f"feed {url}: newest item is {age / _DAY:.1f} days old, but the account usually "
+                f"posts every {rhythm / _DAY:.1f} days (bridge login expired or blocked?)")
+        memo["fresh"] = age <= limit
+        memo["newest"] = newest.isoformat()
 
     def _parse(self, url: str, content: bytes, headers: dict[str, str]) -> Any:
         if not content.strip():
@@ -85,6 +141,12 @@ class Feed(SourceKind):
             text = " ".join(soup.get_text(" ").split())[:120]
             raise SourceError(f"feed {url} returned an HTML page, not a feed "
                               f"(title {title!r}: {text!r})")
+        if looks_like_json(content):
+            parsed = parse_json(content, url)
+            if not parsed.entries:
+                raise SourceError(f"feed {url} has zero entries (an empty feed means a broken "
+                                  "bridge, not a quiet bureau)")
+            return parsed
         parsed = feedparser.parse(content, response_headers=dict(headers), sanitize_html=False,
                                   resolve_relative_uris=False)
         if not parsed.entries:
@@ -98,10 +160,17 @@ class Feed(SourceKind):
             log.info("feed %s parsed with a warning: %r", url, parsed.get("bozo_exception"))
         return parsed
 
-    def _item(self, feed_url: str, parsed: Any, entry: Any) -> Item | None:
+    def _item(self, feed_url: str, parsed: Any, entry: Any, raw_id: str = "") -> Item | None:
         link = _unwrap_link(entry)
         guid = str(entry.get("id") or "")
-        key = (wechat_key(link) if link else None) or _id_key(guid)
+        from_link = wechat_key(link) if link else None
+        # we-mp-rss carries the article identity in its id (RSS <id>, JSON id, local view link):
+        # canonical without a page fetch, so it wins over a short /s/TOKEN link (§3.5)
+        canonical = _id_key(raw_id) or _id_key(guid) or _link_id_key(link)
+        aliases: list[str] = []
+        if canonical and from_link and from_link != canonical:
+            aliases.append(from_link)
+        key = canonical or from_link
         if key is None and link:
             key = canonical_url(link)
         if key is None and guid:
@@ -113,6 +182,8 @@ class Feed(SourceKind):
         raw_date = str(entry.get("published") or entry.get("updated") or entry.get("created") or "")
         published = parse_date(raw_date) if raw_date else None
         extra: dict[str, Any] = {"feed_title": _clean(parsed.feed.get("title", ""))}
+        if aliases:
+            extra["aliases"] = aliases
         if title.endswith(_TRUNCATED):
             extra["title_truncated"] = True   # RSSHub cuts long titles; kept as given
         if raw_date and published is None:
@@ -148,6 +219,39 @@ def _id_key(guid: str) -> str | None:
     # we-mp-rss ids carry the article identity without a fetch (wechat-feeds.md §3.5).
     m = _WE_MP_RSS_ID.match(guid.strip())
     return f"wx:{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else None
+
+
+def _link_id_key(link: str) -> str | None:
+    m = _WE_MP_RSS_LINK.search(urlsplit(link).path) if link else None
+    return f"wx:{m.group(1)}:{m.group(2)}:{m.group(3)}" if m else None
+
+
+def _rss_item_ids(content: bytes) -> list[str]:
+    """we-mp-rss's non-standard <id> of each RSS <item>, in order ("" where absent): feedparser
+    drops it in favour of <guid>, which holds only the link."""
+    if b"<id>" not in content:
+        return []
+    out = []
+    for m in _RSS_ITEM_ID.finditer(content):
+        found = _RSS_ID_TAG.search(m.group(0))
+        out.append(found.group(1).decode("ascii") if found else "")
+    return out
+
+
+def _check_login(url: str, parsed: Any) -> None:
+    """A bridge whose login expired may still answer with a feed: its title, or an entry that
+    is no article (no WeChat link), says so."""
+    feed = parsed.feed
+    for field in ("title", "subtitle", "description"):
+        m = _LOGIN_EXPIRED.search(str(feed.get(field, "")))
+        if m:
+            raise SourceError(f"feed {url}: bridge login expired ({field} says {m.group(0)!r})")
+    for entry in parsed.entries:
+        text = f"{entry.get('title', '')} {entry.get('summary', '')}"
+        m = _LOGIN_EXPIRED.search(text)
+        if m and not wechat_key(_unwrap_link(entry)) and not _id_key(str(entry.get("id") or "")):
+            raise SourceError(f"feed {url}: bridge login expired (entry "
+                              f"{_clean(entry.get('title', ''))[:60]!r} says {m.group(0)!r})")
 
 
 def _title(entry: Any) -> str:

@@ -1,6 +1,206 @@
-"""Commands of this area register here (see cli.COMMAND_MODULES)."""
+"""add, import, dupes: manual channels (the bulletin board) and cross-channel duplicates."""
 from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import classifier
+
+from . import app, manual
+from .config import Config, Source
 
 
 def register(sub, common) -> None:
-    """Add this area's subcommands to the parser."""
+    s = sub.add_parser("add", parents=[common],
+                       help="record one item of a manual channel (e.g. the bulletin board 公开栏)")
+    which = s.add_mutually_exclusive_group(required=True)
+    which.add_argument("--source", metavar="ID", help="a manual source of the config")
+    which.add_argument("--channel", metavar="NAME", help="the manual source with this channel (e.g. board)")
+    s.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day it was published/posted")
+    s.add_argument("--title", required=True)
+    s.add_argument("--time", metavar="HH:MM", help="time of day, when known")
+    s.add_argument("--body", default="", help="text or summary (helps the classifier)")
+    s.add_argument("--url", default="", help="an online version, if any")
+    s.add_argument("--byline", default="", help="来源 / 发布机构")
+    s.set_defaults(func=cmd_add)
+
+    s = sub.add_parser("import", parents=[common],
+                       help="import manual-channel items from an .xlsx or .csv (--template writes one)")
+    s.add_argument("file", nargs="?", metavar="FILE", help="an .xlsx or .csv with a header row")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--source", metavar="ID", help="the manual source (default: the only one)")
+    which.add_argument("--channel", metavar="NAME", help="the manual source with this channel")
+    s.add_argument("--skip-bad", action="store_true", help="import the good rows, skip the bad ones")
+    s.add_argument("--dry-run", action="store_true", help="check and show, write nothing")
+    s.add_argument("--template", metavar="OUT", help="write an empty .xlsx or .csv with the headers")
+    s.add_argument("--force", action="store_true", help="overwrite an existing --template file")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("dupes", parents=[common],
+                       help="cross-channel duplicates: list clusters, merge or split them")
+    s.add_argument("action", nargs="?", choices=("list", "merge", "split"), default="list",
+                   help="list (default) | merge ITEM ITEM... | split ITEM")
+    s.add_argument("items", nargs="*", metavar="ITEM", help="item ids (from `gongkai dupes`)")
+    s.add_argument("--year", type=int, help="list only clusters with an item of this year")
+    s.add_argument("--json", action="store_true", help="list as JSON")
+    s.add_argument("--reason", default="", help="why (kept in the audit log)")
+    s.add_argument("--by", default=None, metavar="NAME", help="who (default: the login name)")
+    s.set_defaults(func=cmd_dupes)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _manual_source(cfg: Config, source_id: str | None, channel: str | None) -> Source:
+    manual_sources = [s for s in cfg.sources if s.type == "manual"]
+    listed = ", ".join(f"{s.id} ({s.channel})" for s in manual_sources) or "none configured"
+    if source_id:
+        src = cfg.source(source_id)
+        if src.type != "manual":
+            raise app.UsageError(f"source {src.id!r} is a {src.type} source; items can only be "
+                                 f"added to manual sources (manual sources: {listed})")
+        return src
+    if channel:
+        found = [s for s in manual_sources if s.channel == channel]
+    else:
+        found = manual_sources
+    if len(found) == 1:
+        return found[0]
+    what = f" on channel {channel!r}" if channel else ""
+    if not found:
+        raise app.UsageError(f"no manual source{what} in {cfg.path} (manual sources: {listed}); "
+                             "add a [[sources]] with type = \"manual\"")
+    raise app.UsageError(f"several manual sources{what}: {listed}; pass --source ID")
+
+
+def cmd_add(args) -> int:
+    cfg = app.load_config(args)
+    src = _manual_source(cfg, args.source, args.channel)
+    now = _now()
+    try:
+        entry = manual.make_entry(title=args.title, day=args.date, when=args.time, body=args.body,
+                                  url=args.url, byline=args.byline, now=now)
+    except manual.ManualError as e:
+        raise app.UsageError(str(e)) from None
+    rules = app.load_rules(cfg)
+    with app.open_store(args, cfg) as st:
+        [(_, item_id, is_new)] = manual.store_entries(
+            st, cfg, src, [entry], now=now, origin="gongkai add",
+            classifier=classifier.Classifier(rules))
+        item = st.item(item_id)
+    verb = "added" if is_new else "already recorded as"
+    print(f"{verb} item {item_id} ({src.id}, {item['pub_date']}): {item['title']} "
+          f"-> {item['category'] or '?'}" + (" (not ours)" if item["attribution"] != "ours" else ""))
+    return 0
+
+
+def cmd_import(args) -> int:
+    if args.template:
+        if args.file:
+            raise app.UsageError("pass either FILE to import or --template OUT, not both")
+        out = Path(args.template)
+        if out.exists() and not args.force:
+            raise app.UsageError(f"{out} already exists; pass --force to overwrite")
+        try:
+            manual.write_template(out)
+        except manual.ManualError as e:
+            raise app.UsageError(str(e)) from None
+        print(f"wrote {out}: headers {', '.join(manual.TEMPLATE_HEADERS)}")
+        return 0
+    if not args.file:
+        raise app.UsageError("import needs FILE (an .xlsx or .csv), or --template OUT")
+    cfg = app.load_config(args)
+    src = _manual_source(cfg, args.source, args.channel)
+    now = _now()
+    try:
+        plan = manual.plan_import(args.file, src.id, now=now)
+    except manual.ManualError as e:
+        raise app.UsageError(str(e)) from None
+    for w in plan.warnings:
+        print(f"gongkai: warning: {w}", file=sys.stderr)
+    for row, message in plan.errors:
+        print(f"{args.file} row {row}: {message}", file=sys.stderr)
+    if plan.errors and not args.skip_bad:
+        raise app.UsageError(
+            f"{args.file}: {len(plan.errors)} bad row(s); nothing imported (fix them, or pass "
+            f"--skip-bad to import the {len(plan.entries)} good row(s))")
+    skipped = f", {len(plan.errors)} bad row(s) skipped" if plan.errors else ""
+    with app.open_store(args, cfg) as st:
+        if args.dry_run:
+            keys = manual.keys_of(plan.entries, src.id)
+            known = [st.is_known(src.id, k) for k in keys]
+            for entry, k in zip(plan.entries, known):
+                print(f"row {entry.row}: {'already recorded' if k else 'new'}\t"
+                      f"{entry.day.isoformat()}\t{entry.title}")
+            print(f"dry run, nothing written: {args.file} -> {src.id}: "
+                  f"{known.count(False)} new, {known.count(True)} already recorded{skipped}")
+            return 0
+        saved = manual.store_entries(st, cfg, src, plan.entries, now=now,
+                                     origin=f"gongkai import {Path(args.file).name}",
+                                     classifier=classifier.Classifier(app.load_rules(cfg)))
+    new = sum(1 for _, _, is_new in saved if is_new)
+    print(f"imported {args.file} -> {src.id}: {new} new, {len(saved) - new} already recorded"
+          f"{skipped}")
+    return 0
+
+
+def _item_ids(values: list[str]) -> list[int]:
+    ids = []
+    for v in values:
+        v = v.lstrip("#")
+        if not v.isdigit():
+            raise app.UsageError(f"item ids are numbers (see `gongkai dupes`), got {v!r}")
+        ids.append(int(v))
+    return ids
+
+
+def cmd_dupes(args) -> int:
+    cfg = app.load_config_optional(args)
+    actor = args.by or _login()
+    with app.open_store(args, cfg) as st:
+        if args.action == "list":
+            if args.items:
+                raise app.UsageError("`gongkai dupes` lists; use `dupes merge ITEM ITEM...` or "
+                                     "`dupes split ITEM` to change clusters")
+            return _list(st, args)
+        ids = _item_ids(args.items)
+        if args.action == "merge":
+            if len(ids) < 2:
+                raise app.UsageError("dupes merge needs at least two item ids")
+            target = st.merge_items(ids, now=_now(), actor=actor, reason=args.reason)
+            print(f"merged items {', '.join(map(str, ids))} into cluster {target}")
+        else:
+            if len(ids) != 1:
+                raise app.UsageError("dupes split takes exactly one item id")
+            st.split_item(ids[0], now=_now(), actor=actor, reason=args.reason)
+            print(f"item {ids[0]} is now a cluster of its own")
+    return 0
+
+
+def _list(st, args) -> int:
+    clusters = st.clusters(args.year)
+    if args.json:
+        print(json.dumps(clusters, ensure_ascii=False))
+        return 0
+    for c in clusters:
+        items = c["items"]
+        print(f"cluster {c['cluster_id']}: {len(items)} items"
+              + (" (placed by hand)" if c["manual"] else ""))
+        for i in items:
+            flags = "" if i["attribution"] == "ours" else "  [not ours]"
+            print(f"  #{i['id']:<6} {i['pub_date'] or '????-??-??'}  {i['channel']:<16} "
+                  f"{i['source_id']:<18} {i['title']}  [{i['category'] or '?'}]{flags}")
+    where = f" with an item in {args.year}" if args.year else ""
+    print(f"{len(clusters)} cluster(s) of more than one item{where}")
+    return 0
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "officer"

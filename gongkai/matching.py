@@ -7,16 +7,31 @@ import unicodedata
 
 # 【商务动态】, [转载], 〔图文〕 ... prefixes that WeChat editors add to a website headline
 _TAG_PREFIX = re.compile(r"^\s*(?:[【\[〔（(][^】\]〕）)]{1,12}[】\]〕）)]\s*)+")
-_TRUNCATION = re.compile(r"(?:\.{3}|…+)\s*$")
+# "转载：", "转发|", "图文：" ... a short label before a colon or bar
+_LABEL_PREFIX = re.compile(r"^\s*(?:转载|转发|转自|原创|图文|视频|快讯|速看|重磅|提醒|通知)\s*[:：|｜丨]\s*")
+# RSSHub cuts long titles and appends "..." (wechat-feeds.md §2.1, F10)
+_TRUNCATION = re.compile(r"(?:\.{3,}|…+|⋯+)\s*$")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+# Appended to a key whose title was cut: the store then matches it as a prefix of a full title,
+# and never mistakes a cut title for a complete one.
+TRUNCATED_MARK = "…"
 
 
 def title_key(title: str) -> str:
-    """Normalized title for duplicate detection: NFKC, no tag prefixes, no punctuation or space."""
-    text = unicodedata.normalize("NFKC", title or "")
-    text = _TAG_PREFIX.sub("", text)
+    """Normalized title for duplicate detection: NFKC, no tag prefixes or labels, no punctuation
+    or space, lower case. A title cut short ("..." at the end) keeps ``TRUNCATED_MARK`` at the end
+    of its key."""
+    text = unicodedata.normalize("NFKC", title or "").strip()
+    truncated = bool(_TRUNCATION.search(text))
     text = _TRUNCATION.sub("", text)
-    return _NOISE.sub("", text).lower()
+    for _ in range(3):   # 【商务动态】转载：... nests labels and brackets
+        stripped = _LABEL_PREFIX.sub("", _TAG_PREFIX.sub("", text))
+        if stripped == text or not stripped.strip():
+            break
+        text = stripped
+    key = _NOISE.sub("", text).lower()
+    return key + TRUNCATED_MARK if truncated and key else key
 
 
 def attribute(mode: str, aliases: tuple[str, ...], *texts: str) -> str:

@@ -1,0 +1,401 @@
+"""Manual channels (the bulletin board 政务信息公开栏 and anything else nobody can crawl): one entry
+from the command line, or a spreadsheet of entries.
+
+Spreadsheet layout (first sheet of an .xlsx, or a .csv in UTF-8, UTF-8 with BOM or GBK): row 1 holds
+the headers, every later row is one 信息. Headers may be Chinese or English, in any order:
+
+======================  ============================  =========
+column                  accepted headers              required
+======================  ============================  =========
+title                   标题 / 题目 / title            yes
+date                    发布日期 / 日期 / date         yes (2024-03-05, 2024/3/5, 2024年3月5日, an Excel date)
+time                    时间 / time                    no (09:30)
+body                    正文 / 内容 / body             no
+url                     链接 / 网址 / url              no
+byline                  来源 / 发布机构 / byline       no
+======================  ============================  =========
+
+A file with any bad row imports nothing (unless the caller skips bad rows): a missing title, a date
+that is missing, unreadable or in the future, or a row repeating an earlier row of the file. The
+identity of a manual item is a hash of source + normalized title + date, so importing the same file
+again adds nothing.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+import collectors
+
+MAX_FILE_BYTES = 20_000_000
+MAX_TITLE = 500
+FUTURE_SLACK = timedelta(minutes=5)
+
+TEMPLATE_HEADERS = ("标题", "发布日期", "时间", "正文", "链接", "来源")
+_HEADERS = {
+    "title": ("标题", "题目", "信息标题", "文章标题", "名称", "title", "headline"),
+    "date": ("发布日期", "日期", "发布时间", "公开日期", "张贴日期", "date", "published",
+             "pubdate", "publishdate", "publisheddate"),
+    "time": ("时间", "time"),
+    "body": ("正文", "内容", "正文内容", "摘要", "body", "content", "text"),
+    "url": ("链接", "网址", "原文链接", "url", "link"),
+    "byline": ("来源", "发布机构", "发布单位", "作者", "byline", "author", "source"),
+}
+_IGNORED = ("序号", "编号", "备注", "说明", "no", "id", "note", "notes", "remark", "remarks")
+_LOOKUP = {alias: name for name, aliases in _HEADERS.items() for alias in aliases}
+_HINT = re.compile(r"[(（\[【].*?[)）\]】]")
+_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+_IDENTITY_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class ManualError(ValueError):
+    """A file or entry that cannot be imported; the message names the file or the field."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One manual 信息, checked and ready to store. ``row`` is the spreadsheet row (0: `add`)."""
+
+    title: str
+    published_at: datetime          # aware, Beijing time; midnight when only the date is known
+    date_raw: str
+    body: str = ""
+    url: str = ""
+    byline: str = ""
+    row: int = 0
+    has_time: bool = False
+
+    @property
+    def day(self) -> date:
+        return collectors.beijing_date(self.published_at)
+
+
+@dataclass
+class Plan:
+    """What a file holds: good entries, and one message per bad row (row number first)."""
+
+    path: str
+    entries: list[Entry] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def manual_key(source_id: str, title: str, day: date) -> str:
+    """The identity of a manual item. Frozen on purpose: changing this normalization would make
+    every earlier import look new and double the board's count."""
+    norm = _IDENTITY_NOISE.sub("", unicodedata.normalize("NFKC", title)).lower()
+    digest = hashlib.sha256(f"{source_id}\x1f{norm}\x1f{day.isoformat()}".encode()).hexdigest()
+    return f"manual:{digest[:24]}"
+
+
+# -- one entry ---------------------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).replace("\u3000", " ").split()) if not isinstance(value, str) \
+        else value.strip()
+
+
+def parse_day(value: Any) -> tuple[datetime, bool, str]:
+    """A date cell -> (Beijing datetime, whether it carries a time, the raw text). ManualError
+    when it is not a date: a bad date is reported, never guessed."""
+    if isinstance(value, datetime):
+        dt = value if value.tzinfo else value.replace(tzinfo=collectors.BEIJING)
+        return dt.astimezone(collectors.BEIJING), value.time() != time(0), value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return datetime.combine(value, time(0), collectors.BEIJING), False, value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # a date pasted as a value into a General-formatted Excel cell becomes its serial number
+        if 36526 <= value < 73051:   # 2000-01-01 .. 2099-12-31
+            day = _EXCEL_EPOCH + timedelta(days=int(value))
+            return datetime.combine(day, time(0), collectors.BEIJING), False, f"excel:{value}"
+        value = _text(value)
+    text = _text(value)
+    if not text:
+        raise ManualError("missing date")
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    elif re.fullmatch(r"\d{10}|\d{13}", text):
+        raise ManualError(f"bad date {text!r} (write it like 2024-03-05)")
+    dt = collectors.parse_date(text)
+    if dt is None:
+        raise ManualError(f"bad date {text!r} (write it like 2024-03-05)")
+    has_time = bool(re.search(r"\d[:：时]\d", text))
+    return dt, has_time, text
+
+
+def parse_time(value: Any) -> time | None:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, datetime):
+        return value.time()
+    text = _text(value)
+    if not text:
+        return None
+    m = _TIME.fullmatch(unicodedata.normalize("NFKC", text))
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59 or int(m.group(3) or 0) > 59:
+        raise ManualError(f"bad time {text!r} (write it like 09:30)")
+    return time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+
+
+def make_entry(*, title: Any, day: Any, when: Any = None, body: Any = "", url: Any = "",
+               byline: Any = "", now: datetime, row: int = 0) -> Entry:
+    """Check one entry; ManualError with every problem of it, joined by '; '."""
+    problems: list[str] = []
+    title_s = " ".join(_text(title).split())
+    if not title_s:
+        problems.append("missing title")
+    elif len(title_s) > MAX_TITLE:
+        problems.append(f"title longer than {MAX_TITLE} characters (is it the body?)")
+    published: datetime | None = None
+    raw = ""
+    try:
+        published, has_time, raw = parse_day(day)
+        t = parse_time(when)
+        if t is not None:
+            published = datetime.combine(published.date(), t, collectors.BEIJING)
+            raw = f"{raw} {t.isoformat(timespec='minutes')}"
+            has_time = True
+        today = now.astimezone(collectors.BEIJING)
+        if (has_time and published > today + FUTURE_SLACK) or published.date() > today.date():
+            problems.append(f"date {published.date().isoformat()} is in the future")
+    except ManualError as e:
+        problems.append(str(e))
+    url_s = _text(url)
+    if url_s and not re.match(r"https?://", url_s, re.I):
+        problems.append(f"url {url_s[:60]!r} must start with http:// or https://")
+    if problems:
+        raise ManualError("; ".join(problems))
+    body_s = _text(body) if not isinstance(body, str) else body.strip()
+    return Entry(title=title_s, published_at=published, date_raw=raw, body=body_s, url=url_s,
+                 byline=_text(byline), row=row, has_time=has_time)
+
+
+# -- files -------------------------------------------------------------------------------------
+
+def _header_name(cell: Any) -> str | None:
+    text = unicodedata.normalize("NFKC", _text(cell)).lower().replace("*", "")
+    text = _HINT.sub("", text)
+    for part in [text, *re.split(r"[/|\s]+", text)]:
+        part = re.sub(r"[\s_:\-]+", "", part)
+        if part in _LOOKUP:
+            return _LOOKUP[part]
+        if part in _IGNORED:
+            return ""
+    return None
+
+
+def _decode_csv(data: bytes, path: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")   # Excel's "Unicode text" export
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")   # Excel on Chinese Windows saves CSV in GBK
+    except UnicodeDecodeError as e:
+        raise ManualError(f"{path}: neither UTF-8 nor GBK text (byte {e.start}); "
+                          "save it again as CSV UTF-8 or as .xlsx") from None
+
+
+def read_rows(path: str | Path) -> list[tuple[int, list[Any]]]:
+    """(row number, cells) of every row of a .csv or the first sheet of an .xlsx."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise ManualError(f"{p}: file not found") from None
+    if size > MAX_FILE_BYTES:
+        raise ManualError(f"{p}: {size} bytes is too large for an import (max {MAX_FILE_BYTES})")
+    if suffix == ".csv" or suffix == ".txt":
+        text = _decode_csv(p.read_bytes(), str(p))
+        first = text.split("\n", 1)[0]
+        delimiter = "\t" if "\t" in first and "," not in first else ","
+        try:
+            return [(n, row) for n, row in
+                    enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]
+        except csv.Error as e:
+            raise ManualError(f"{p}: not a readable CSV file ({e})") from None
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+        try:
+            wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as e:
+            raise ManualError(f"{p}: not a readable .xlsx file ({type(e).__name__})") from None
+        try:
+            ws = wb.worksheets[0]
+            return [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
+        finally:
+            wb.close()
+    if suffix == ".xls":
+        raise ManualError(f"{p}: the old .xls format is not read; save it as .xlsx or .csv")
+    raise ManualError(f"{p}: unknown file type {suffix or '(none)'!r}; use .xlsx or .csv")
+
+
+def plan_import(path: str | Path, source_id: str, *, now: datetime) -> Plan:
+    """Read and check a file. Nothing is written anywhere."""
+    rows = read_rows(path)
+    plan = Plan(str(path))
+    while rows and not any(_text(c) for c in rows[0][1]):
+        rows.pop(0)
+    if not rows:
+        raise ManualError(f"{path}: the file is empty (row 1 must hold the headers)")
+    header_row, headers = rows[0]
+    columns: dict[str, int] = {}
+    for i, cell in enumerate(headers):
+        if not _text(cell):
+            continue
+        name = _header_name(cell)
+        if name is None:
+            plan.warnings.append(f"{path}: column {_text(cell)!r} is not one gongkai reads; ignored")
+        elif name and name in columns:
+            raise ManualError(f"{path} row {header_row}: two columns mean {name} "
+                              f"({_text(headers[columns[name]])!r} and {_text(cell)!r})")
+        elif name:
+            columns[name] = i
+    missing = [n for n in ("title", "date") if n not in columns]
+    if missing:
+        raise ManualError(f"{path} row {header_row}: no {' and no '.join(missing)} column "
+                          f"(headers: {', '.join(TEMPLATE_HEADERS)}; see `gongkai import --template`)")
+    seen: dict[str, int] = {}
+    for n, cells in rows[1:]:
+        if not any(_text(c) for c in cells):
+            continue   # blank rows between blocks are common in hand-kept sheets
+        get = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
+        try:
+            entry = make_entry(title=get["title"], day=get["date"], when=get.get("time"),
+                               body=get.get("body") or "", url=get.get("url") or "",
+                               byline=get.get("byline") or "", now=now, row=n)
+        except ManualError as e:
+            plan.errors.append((n, str(e)))
+            continue
+        key = manual_key(source_id, entry.title, entry.day)
+        if key in seen:
+            plan.errors.append((n, f"duplicate of row {seen[key]} (same title and date)"))
+            continue
+        seen[key] = n
+        plan.entries.append(entry)
+    return plan
+
+
+def write_template(path: str | Path) -> None:
+    """An empty sheet with the headers (and, in .xlsx, a sheet explaining them)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    tmp = p.with_name(p.name + ".tmp")
+    if suffix == ".csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerow(TEMPLATE_HEADERS)
+        # with a BOM, Excel on Chinese Windows opens UTF-8 correctly
+        tmp.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    elif suffix == ".xlsx":
+        import openpyxl
+        from openpyxl.styles import Font
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "信息"
+        ws.append(list(TEMPLATE_HEADERS))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for col, width in zip("ABCDEF", (50, 14, 8, 60, 30, 20)):
+            ws.column_dimensions[col].width = width
+        ws.column_dimensions["B"].number_format = "yyyy-mm-dd"
+        ws.freeze_panes = "A2"
+        help_ws = wb.create_sheet("说明")
+        for line in (
+                ("列", "必填", "说明"),
+                ("标题", "是", "信息标题"),
+                ("发布日期", "是", "张贴或发布的日期，如 2024-03-05（也可写 2024/3/5、2024年3月5日）"),
+                ("时间", "否", "如 09:30；不填则只记日期"),
+                ("正文", "否", "正文或摘要，用于分类"),
+                ("链接", "否", "有网上版本时填写 http(s) 链接"),
+                ("来源", "否", "发布机构，如 卫滨区商务局"),
+                ("", "", "第 1 行是表头，从第 2 行起每行一条信息；只读取第一个工作表。"),
+                ("", "", "有错误的行会按行号列出，整个文件不导入（除非使用 --skip-bad）。"),
+                ("", "", "重复导入同一文件不会重复计数。")):
+            help_ws.append(list(line))
+        help_ws.column_dimensions["C"].width = 70
+        wb.save(tmp)
+    else:
+        raise ManualError(f"{p}: a template is .xlsx or .csv")
+    tmp.replace(p)
+
+
+# -- storing -----------------------------------------------------------------------------------
+
+def record(entry: Entry, source_id: str, title_key) -> dict:
+    """The store record of an entry (``title_key`` is gongkai.matching.title_key)."""
+    return {
+        "key": manual_key(source_id, entry.title, entry.day), "url": entry.url,
+        "title": entry.title, "title_norm": title_key(entry.title),
+        "published_at": entry.published_at.isoformat(), "pub_date": entry.day.isoformat(),
+        "date_source": "manual", "date_raw": entry.date_raw, "list_date": "",
+        "body": entry.body, "byline": entry.byline, "external": False,
+    }
+
+
+def raw_of(entry: Entry, origin: str) -> bytes:
+    """What the person typed, kept like a crawled page is kept (for audit and re-parsing)."""
+    data = {"origin": origin, "row": entry.row, "title": entry.title, "date": entry.date_raw,
+            "body": entry.body, "url": entry.url, "byline": entry.byline}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def keys_of(entries: Iterable[Entry], source_id: str) -> list[str]:
+    return [manual_key(source_id, e.title, e.day) for e in entries]
+
+
+def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: str,
+                  classifier=None) -> list[tuple[Entry, int, bool]]:
+    """Save entries of manual source ``src`` through the same path as crawled items (one run,
+    ``store.save_item``, attribution, then classification). Returns (entry, item id, is new)."""
+    from . import pipeline
+    from .matching import attribute, title_key
+    st.sync_sources([s.as_row() for s in cfg.sources], now)
+    run_id = st.begin_run(src.id, now)
+    out: list[tuple[Entry, int, bool]] = []
+    try:
+        for entry in entries:
+            byline = entry.byline or src.options.get("byline", "")
+            rec = record(entry, src.id, title_key)
+            rec["byline"] = byline
+            if not entry.has_time:
+                # the same entry again without its time of day must not lose the time known
+                known = st.item_id_for_key(src.id, rec["key"])
+                if known is not None:
+                    rec["published_at"] = st.item(known)["published_at"] or rec["published_at"]
+                    rec["date_raw"] = ""
+            item_id, is_new = st.save_item(
+                src.id, src.channel, rec,
+                attribution=attribute(src.attribution, cfg.aliases, entry.title, entry.body,
+                                      byline),
+                now=now, raw=raw_of(entry, origin), raw_url=entry.url or f"manual:{src.id}",
+                raw_content_type="application/json")
+            out.append((entry, item_id, is_new))
+    except BaseException:
+        st.end_run(run_id, status="failed", now=now, reason=f"{origin}: stopped part-way",
+                   n_seen=len(out), n_new=sum(n for _, _, n in out), memo=st.memo(src.id))
+        raise
+    st.end_run(run_id, status="ok", now=now, n_seen=len(out), n_new=sum(n for _, _, n in out),
+               memo=st.memo(src.id))
+    if classifier is not None:
+        pipeline.classify_pending(st, classifier, lambda: now)
+    return out
