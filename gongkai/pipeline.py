@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterable
 
 import collectors
-from classifier import Classifier
+from classifier import Classifier, SecondOpinion
 from store import Store
 
 from .config import Config, Source
@@ -59,18 +59,20 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
         since = EPOCH
     run_id = store.begin_run(src.id, clock())
     state = collectors.CollectState(
-        is_known=lambda key: store.is_known(src.id, key), since=since, progress=progress,
+        is_known=lambda key: store.is_known_key(src.id, key), since=since, progress=progress,
         now=clock(), memo=store.memo(src.id))
     result = RunResult(src.id, "ok")
     kind = collectors.REGISTRY[src.type](src.options, http)
     try:
         for item in kind.collect(state):
-            _, is_new = store.save_item(
+            item_id, is_new = store.save_item(
                 src.id, src.channel, _record(item),
                 attribution=attribute(src.attribution, cfg.aliases, item.title, item.body,
                                       item.byline),
                 now=clock(), raw=item.raw, raw_url=item.raw_url,
                 raw_content_type=item.raw_content_type)
+            if item.extra.get("aliases"):
+                store.add_aliases(src.id, item_id, item.extra["aliases"], clock())
             result.seen += 1
             result.new += is_new
             if should_stop():
@@ -88,11 +90,29 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
 
 
 def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow) -> int:
-    """Classify items never classified or decided under another ruleset; manual decisions stay."""
+    """Classify items never classified or decided under another ruleset; manual decisions stay.
+
+    Once enough items are reviewed, a model trained on them gives a second opinion: it only
+    flags decisions it confidently disagrees with for review, never changes a category.
+    """
     rows = store.pending_classification(classifier.ruleset.version)
+    if not rows:
+        return 0
+    opinion = SecondOpinion.from_reviewed(
+        ((r["title"] or "", r["body"] or "", r["category"]) for r in store.reviewed_items()),
+        categories=classifier.ruleset.names)
+    batch: list = []
     for row in rows:
-        decision = classifier.classify(row["title"] or "", row["body"] or "")
-        store.apply_decision(row["id"], decision.as_dict(), now=clock())
+        title, body = row["title"] or "", row["body"] or ""
+        decision = classifier.classify(title, body)
+        if opinion is not None:
+            decision = opinion.review(decision, title, body)
+        batch.append((row["id"], decision.as_dict(), decision.second_opinion))
+        if len(batch) >= 500:  # one write transaction per few hundred decisions
+            store.apply_auto_decisions(batch, now=clock())
+            batch = []
+    if batch:
+        store.apply_auto_decisions(batch, now=clock())
     return len(rows)
 
 

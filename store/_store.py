@@ -174,23 +174,20 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
 
     def _find_cluster(self, item_id: int, key: str, title_norm: str | None,
                       pub_date: str | None) -> int:
-        """The cluster of an earlier item that is the same 信息, else a new one (its own id)."""
+        """The cluster of an earlier item that is the same 信息, else a new one (its own id).
+
+        Same key first (the same article through two bridges), then an alias of the key or a
+        near-equal title within CLUSTER_WINDOW_DAYS (``ChannelQueries.near_cluster``: equal, cut
+        short by a bridge, contained, or a few characters apart). Only new items come here: a
+        re-crawl never moves an item, so a person's merge or split stays as they left it.
+        """
         row = self.db.execute(
             "SELECT cluster_id FROM items WHERE key = ? AND id != ? ORDER BY id LIMIT 1",
             [key, item_id]).fetchone()
         if row:
             return row[0]
-        if title_norm and pub_date:
-            d = date.fromisoformat(pub_date)
-            lo = (d - timedelta(days=CLUSTER_WINDOW_DAYS)).isoformat()
-            hi = (d + timedelta(days=CLUSTER_WINDOW_DAYS)).isoformat()
-            row = self.db.execute(
-                "SELECT cluster_id FROM items WHERE title_norm = ? AND id != ? "
-                "AND pub_date BETWEEN ? AND ? ORDER BY id LIMIT 1",
-                [title_norm, item_id, lo, hi]).fetchone()
-            if row:
-                return row[0]
-        return item_id
+        found = self.near_cluster(item_id, key, title_norm, pub_date, CLUSTER_WINDOW_DAYS)
+        return item_id if found is None else found
 
     def _save_raw(self, item_id: int, raw: bytes, url: str, content_type: str,
                   now: datetime) -> None:
@@ -286,26 +283,40 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
         ``not_ours`` items are not counted; ``gone`` items are (the report counts what was
         published).
         """
-        ours = ("SELECT id, cluster_id, channel, pub_date, category, decided_by FROM items "
-                "WHERE attribution = 'ours' AND pub_date IS NOT NULL AND category IS NOT NULL")
-        rep = (f"SELECT cluster_id, category FROM (SELECT cluster_id, category, ROW_NUMBER() "
-               f"OVER (PARTITION BY cluster_id ORDER BY decided_by = 'manual' DESC, pub_date, id)"
-               f" AS rn FROM ({ours})) WHERE rn = 1")
+        # Only clusters with an item dated in `year` can count in it; read just those.
+        rows = self.db.execute(
+            "SELECT i.cluster_id, i.channel, i.pub_date, i.category, i.decided_by = 'manual', i.id "
+            "FROM (SELECT DISTINCT cluster_id FROM items WHERE pub_year = ? "
+            "AND attribution = 'ours') c JOIN items i INDEXED BY items_cluster_counts "
+            "ON i.cluster_id = c.cluster_id WHERE i.attribution = 'ours' "
+            "AND i.pub_date IS NOT NULL AND i.category IS NOT NULL", [year]).fetchall()
+        first: dict[int, str] = {}                 # cluster -> first publication date
+        rep: dict[int, tuple] = {}                 # cluster -> (sort key, category)
+        per_channel: dict[tuple[str, int], str] = {}
+        for cluster, channel, pub_date, category, manual, item_id in rows:
+            if cluster not in first or pub_date < first[cluster]:
+                first[cluster] = pub_date
+            key = (not manual, pub_date, item_id)
+            if cluster not in rep or key < rep[cluster][0]:
+                rep[cluster] = (key, category)
+            ck = (channel, cluster)
+            if ck not in per_channel or pub_date < per_channel[ck]:
+                per_channel[ck] = pub_date
         y = f"{year:04d}"
-        categories = {r["category"]: r["n"] for r in self.db.query(
-            f"SELECT rep.category, COUNT(*) AS n FROM (SELECT cluster_id, MIN(pub_date) AS d "
-            f"FROM ({ours}) GROUP BY cluster_id) c JOIN ({rep}) rep USING (cluster_id) "
-            f"WHERE substr(c.d, 1, 4) = ? GROUP BY rep.category", [y])}
+        categories: dict[str, int] = {}
+        for cluster, d in first.items():
+            if d.startswith(y):
+                cat = rep[cluster][1]
+                categories[cat] = categories.get(cat, 0) + 1
         # every channel in use appears, with zeros, so a silent channel is visible as such
         by_channel: dict[str, dict[str, int]] = {r[0]: {} for r in self.db.execute(
             "SELECT channel FROM sources WHERE enabled = 1 UNION "
             "SELECT DISTINCT channel FROM items WHERE pub_year = ? ORDER BY 1", [year])}
-        for r in self.db.query(
-                f"SELECT c.channel, rep.category, COUNT(*) AS n FROM (SELECT channel, cluster_id, "
-                f"MIN(pub_date) AS d FROM ({ours}) GROUP BY channel, cluster_id) c "
-                f"JOIN ({rep}) rep USING (cluster_id) WHERE substr(c.d, 1, 4) = ? "
-                f"GROUP BY c.channel, rep.category", [y]):
-            by_channel.setdefault(r["channel"], {})[r["category"]] = r["n"]
+        for (channel, cluster), d in per_channel.items():
+            if d.startswith(y):
+                cat = rep[cluster][1]
+                by_channel.setdefault(channel, {})
+                by_channel[channel][cat] = by_channel[channel].get(cat, 0) + 1
         unreviewed = self.db.execute(
             "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
             "AND needs_review = 1 AND decided_by = 'auto'", [year]).fetchone()[0]

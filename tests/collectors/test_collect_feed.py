@@ -1,5 +1,5 @@
 """Source kind ``feed``: every tests/fixtures/feeds/* file states its Expect."""
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from _collectors_support import FEEDS, expect_of
@@ -40,6 +40,8 @@ def test_feed_fixture(server, http, path):
         assert [i.body for i in items] == expect["bodies"]
     if "placeholders" in expect:
         assert [bool(i.extra.get("body_placeholder")) for i in items] == expect["placeholders"]
+    if "aliases" in expect:
+        assert [i.extra.get("aliases", []) for i in items] == expect["aliases"]
     if "truncated" in expect:
         assert [bool(i.extra.get("title_truncated")) for i in items] == expect["truncated"]
     assert all(i.raw and i.date_raw for i in items)
@@ -48,7 +50,9 @@ def test_feed_fixture(server, http, path):
 def test_feed_cases_cover_the_brief():
     names = {p.name for p in CASES}
     assert {"rss_gmt.xml", "atom_z.xml", "rss_odd_dates.xml", "rsshub_error.xml", "empty.xml",
-            "zero_entries.xml", "not_well_formed.txt"} <= names
+            "zero_entries.xml", "not_well_formed.txt", "jsonfeed_rsshub.json", "jsonfeed_wewe_v1.json",
+            "we_mp_rss.json", "we_mp_rss_id.xml", "login_expired_entry.xml",
+            "login_expired_feed.xml"} <= names
 
 
 def test_new_year_midnight_in_beijing_counts_in_2025(server, http):
@@ -89,3 +93,55 @@ def test_feed_config():
         REGISTRY["feed"].validate({})
     with pytest.raises(ConfigError, match="unknown key 'preset'"):
         REGISTRY["feed"].validate({"url": "https://x.example/a.rss", "preset": "auto"})
+
+
+# -- bridge health: a feed much older than its usual rhythm --------------------------------------
+# rss_gmt.xml: three items from 2024-12-30T02:00Z to 2024-12-31T16:10Z, a gap of ~0.8 days each;
+# the alarm comes after max(4 x gap, 7 days) without a new item.
+FRESH = datetime(2025, 1, 2, tzinfo=timezone.utc)
+
+
+def test_stale_feed_after_being_fresh_is_a_failed_run(server, http):
+    source = feed(server, http, "/feeds/rss_gmt.xml")
+    state = CollectState(now=FRESH)
+    assert len(list(source.collect(state))) == 3
+    assert state.memo["fresh"] is True and 0.5 < state.memo["rhythm_s"] / 86400 < 1
+    state.now = FRESH + timedelta(days=5)
+    assert len(list(source.collect(state))) == 3          # quiet for a few days is fine
+    state.now = FRESH + timedelta(days=9)
+    with pytest.raises(SourceError, match=r"newest item is 10\.3 days old, but the account usually "
+                                          r"posts every 0\.\d days \(bridge login expired"):
+        list(source.collect(state))
+
+
+def test_stale_feed_served_as_304_is_a_failed_run(server, http):
+    source = feed(server, http, "/etag-feed")
+    state = CollectState(now=FRESH)
+    assert len(list(source.collect(state))) == 3
+    state.now = FRESH + timedelta(days=30)
+    with pytest.raises(SourceError, match="newest item is 31.3 days"):
+        list(source.collect(state))
+
+
+def test_an_archive_already_old_when_first_read_is_no_alarm(server, http):
+    source = feed(server, http, "/feeds/rss_gmt.xml")
+    state = CollectState(now=FRESH + timedelta(days=400))
+    assert len(list(source.collect(state))) == 3 and state.memo["fresh"] is False
+    state.now += timedelta(days=30)
+    assert len(list(source.collect(state))) == 3
+
+
+def test_stale_check_can_be_switched_off(server, http):
+    source = REGISTRY["feed"]({"url": server.base + "/feeds/rss_gmt.xml", "stale_factor": 0}, http)
+    state = CollectState(now=FRESH)
+    list(source.collect(state))
+    state.now = FRESH + timedelta(days=90)
+    assert len(list(source.collect(state))) == 3
+
+
+def test_raw_ids_are_used_only_when_they_pair_with_the_entries():
+    from collectors._feed import _rss_item_ids
+    body = (b"<rss><channel><item><id>1-2_3</id><title>a</title></item>"
+            b"<item><title>b</title></item></channel></rss>")
+    assert _rss_item_ids(body) == ["1-2_3", ""]
+    assert _rss_item_ids(b"<rss><channel><item><title>a</title></item></channel></rss>") == []
