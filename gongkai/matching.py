@@ -34,14 +34,46 @@ def title_key(title: str) -> str:
     return key + TRUNCATED_MARK if truncated and key else key
 
 
+# Characters that may stand right before a short alias such as 区商务局 without making it another
+# body's name: "我区商务局", "全区商务局", "由区商务局牵头", "、区商务局". Any other Han character
+# before it ("红旗区商务局", "牧野区商务局") names a different bureau.
+_ALIAS_LEAD_OK = set("我本全该由与和及同向对经据在是为请会联携协并、，。；：“”‘’（）《》【】")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _mentions(haystack: str, alias: str, longer: tuple[str, ...]) -> bool:
+    """True when `alias` occurs as the bureau's own name, not inside another body's name."""
+    start = haystack.find(alias)
+    while start != -1:
+        before = haystack[start - 1] if start else ""
+        full = any(haystack.startswith(name, start - (len(name) - len(alias)))
+                   for name in longer if len(name) > len(alias) and name.endswith(alias)
+                   and start >= len(name) - len(alias))
+        if full or not before or not _is_han(before) or before in _ALIAS_LEAD_OK:
+            return True
+        start = haystack.find(alias, start + 1)
+    return False
+
+
 def attribute(mode: str, aliases: tuple[str, ...], *texts: str) -> str:
     """'ours' when the source carries only the bureau's items (mode 'all') or when one of the
-    bureau's names appears in the title, body or byline (mode 'mention')."""
+    bureau's names appears in the title, body or byline (mode 'mention').
+
+    A short alias that ends another body's name does not count: on the city bureau's account
+    "红旗区商务局" is not "区商务局" of 卫滨区.
+    """
     if mode == "all":
         return "ours"
-    haystack = unicodedata.normalize("NFKC", " ".join(t or "" for t in texts))
-    haystack = re.sub(r"\s+", "", haystack)
-    for alias in aliases:
-        if re.sub(r"\s+", "", unicodedata.normalize("NFKC", alias)) in haystack:
+    haystack = _squash(" ".join(t or "" for t in texts))
+    names = tuple(_squash(a) for a in aliases if a.strip())
+    for alias in names:
+        if _mentions(haystack, alias, names):
             return "ours"
     return "not_ours"
