@@ -21,6 +21,7 @@ score the item goes to the fallback category (其他) and always needs review.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,7 @@ class _Word:
     exclude: tuple[int, ...]  # categories this word voids
     ignore: bool
     all_of: tuple[int, ...] = ()  # required groups this word belongs to
+    contained: bool = False  # some longer live word contains it, so a hit may be hidden
 
 
 class Classifier:
@@ -120,13 +122,17 @@ class Classifier:
         for word in ruleset.ignore:
             slot(word, "ignore").append(True)
 
+        # Only a word inside a longer scoring/ignore word can ever be hidden (step 3); knowing
+        # which ones lets the hot loop skip the containment scan for all the others.
+        live_words = [w for w, p in parts.items() if p["keyword"] or p["near_term"] or p["ignore"]]
         self._automaton = ahocorasick.Automaton()
         for word, p in parts.items():
             self._automaton.add_word(word, _Word(
                 text=word, length=len(word), keyword=tuple(p["keyword"]),
                 near_term=tuple(p["near_term"]), near_with=tuple(p["near_with"]),
                 exclude=tuple(p["exclude"]), ignore=bool(p["ignore"]),
-                all_of=tuple(p["all_of"])))
+                all_of=tuple(p["all_of"]),
+                contained=any(len(o) > len(word) and word in o for o in live_words)))
         self._words = tuple(parts)
         self._max_len = max((len(w) for w in parts), default=0)
         if parts:
@@ -181,18 +187,20 @@ class Classifier:
         if groups:
             self._score_groups(field, groups, excluded, mult, scores, evidence)
 
-        # Candidates that score: (start, end, word, category, weight).
-        candidates: list[tuple[int, int, str, int, float]] = []
+        # Candidates that score: (start, end, word, category, weight, may be hidden).
+        candidates: list[tuple[int, int, str, int, float, bool]] = []
         # Longest live span (scoring or ignore) starting at each position, for containment.
         longest: dict[int, int] = {}
         for start, end, w in hits:
             live = w.ignore
             for ci, weight in w.keyword:
-                candidates.append((start, end, w.text, ci, weight))
+                if ci not in excluded:
+                    candidates.append((start, end, w.text, ci, weight, w.contained))
                 live = True
             for ref, ci, within, weight in w.near_term:
                 if _near(start, end, within, context.get(ref)):
-                    candidates.append((start, end, w.text, ci, weight))
+                    if ci not in excluded:
+                        candidates.append((start, end, w.text, ci, weight, w.contained))
                     live = True
             if live and longest.get(start, 0) < end:
                 longest[start] = end
@@ -202,13 +210,13 @@ class Classifier:
         reach = self._max_len
         seen: set[tuple[int, str]] = set()
         names = self._names
-        for start, end, word, ci, weight in sorted(candidates):
-            if ci in excluded or (ci, word) in seen:
+        for start, end, word, ci, weight, contained in sorted(candidates):
+            if (ci, word) in seen:
                 continue
             # Hidden when a longer live span starting at or before `start` covers [start, end).
             size = end - start
-            if any(longest.get(s, 0) >= end and longest[s] - s > size
-                   for s in range(max(0, start - reach), start + 1)):
+            if contained and any(longest.get(s, 0) >= end and longest[s] - s > size
+                                 for s in range(max(0, start - reach), start + 1)):
                 continue
             seen.add((ci, word))
             w = weight * mult
@@ -237,10 +245,18 @@ class Classifier:
 
 
 def _near(start: int, end: int, within: int, others: list[tuple[int, int]] | None) -> bool:
-    """True when one of *others* (context-word spans) lies within *within* characters."""
+    """True when one of *others* (context-word spans, in order of their end) lies within
+    *within* characters of [start, end)."""
     if not others:
         return False
-    for s, e in others:
+    # Spans ending before start - within are too far left; skip them by bisection (long bodies
+    # carry hundreds of context hits).
+    i = bisect_left(others, (start - within,), key=lambda span: (span[1],))
+    for s, e in others[i:]:
+        if s > end + within and e - s <= 0:
+            break
         if (s, e) != (start, end) and max(0, s - end, start - e) <= within:
             return True
+        if s - end > within and e > end + within + 64:   # far right of us and beyond any word
+            break
     return False
