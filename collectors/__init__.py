@@ -10,8 +10,15 @@ from ._item import CollectState, ConfigError, Item, SourceError
 from ._urls import canonical_url, wechat_key
 from ._website import Website
 from ._feed import Feed
+from ._presets import PRESETS, Detection, Preset, detect, register_preset
+from ._probe import ProbeResult, probe
+from ._website import ColumnError
+from ._manual import Manual
 
 __all__ = ["REGISTRY", "Option", "SourceKind", "register", "CollectState", "ConfigError", "Item",
            "SourceError", "Http", "Response", "FetchError", "DEFAULT_UA", "decode_html",
            "parse_date", "BEIJING", "beijing_date", "canonical_url", "wechat_key", "Website",
            "Feed"]
+__all__ += ["PRESETS", "Preset", "Detection", "detect", "register_preset", "probe", "ProbeResult",
+            "ColumnError"]
+__all__ += ["Manual"]

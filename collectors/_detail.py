@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -43,6 +44,34 @@ _BODY_SELECTORS = (
 _FOOTER_MARK = re.compile(r"^(?:相关附件|相关链接|扫一扫|打印本页|【?\s*关闭\s*】?|【?打印】?|分享到)")
 
 
+# 政府信息公开 metadata (gov-sites.md §3.2): the field name we record -> the labels sites use.
+FIELD_LABELS = {
+    "索引号": ("索引号",),
+    "发布机构": ("发布机构", "发文机关", "发文机构", "发文单位"),
+    "文号": ("发文字号", "文件编号", "文号"),
+    "来源": ("信息来源", "文章来源", "来源"),
+    "主题分类": ("主题分类", "组配分类", "信息分类"),
+    "成文日期": ("成文日期", "生成日期", "发文日期"),
+    "有效性": ("有效性",),
+}
+_LABEL_TO_FIELD = {label: name for name, labels in FIELD_LABELS.items() for label in labels}
+_ALL_LABELS = sorted({*_LABEL_TO_FIELD, "发布日期", "发布时间", "时间", "日期", "浏览次数", "访问量",
+                      "点击次数", "作者", "名称", "标题", "统一编号", "关键词", "主题词", "字号"},
+                     key=len, reverse=True)
+
+
+def _spaced(label: str) -> str:
+    # "索   引   号" and "标　　题" (U+3000, a space after NFKC) are the same label.
+    return r"\s*".join(map(re.escape, label))
+
+
+_FREE_LABEL = re.compile(
+    r"(?<![\w])(?P<label>" + "|".join(_spaced(lab) for lab in _ALL_LABELS) + r")\s*[:：]\s*")
+_ATTACH_EXT = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar",
+               ".txt", ".ppt", ".pptx", ".jpg", ".png")
+_ONCLICK_FILE = re.compile(r"""\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]+)['"]""")
+
+
 @dataclass(frozen=True)
 class Detail:
     title: str
@@ -51,6 +80,85 @@ class Detail:
     date_raw: str
     byline: str
     body: str
+    fields: dict[str, str] = field(default_factory=dict)       # 索引号, 发布机构, 文号, 来源 …
+    attachments: list[dict[str, str]] = field(default_factory=list)   # {"name", "url"}
+
+
+def _norm_label(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).rstrip(":：")
+
+
+def _cell_fields(soup: BeautifulSoup) -> dict[str, str]:
+    """Label/value pairs laid out in cells: ``<td>索引号：</td><td>…</td>``, ``<dt>…<dd>``,
+    ``<td><b>文号：</b>…</td>`` — colons optional, which free text cannot afford."""
+    out: dict[str, str] = {}
+    for cell in soup.find_all(["td", "th", "dt", "b", "strong", "label", "lable", "span", "em"]):
+        name = _LABEL_TO_FIELD.get(_norm_label(cell.get_text("")))
+        if name is None or name in out:
+            continue
+        if cell.name in ("td", "th", "dt"):
+            sib = cell.find_next_sibling(["td", "th", "dd"])
+            value = sib.get_text("") if sib is not None else ""
+        else:
+            sib = cell.find_next_sibling()
+            rest = "".join(str(s) for s in cell.next_siblings if isinstance(s, str))
+            value = rest if rest.strip() else (sib.get_text("") if sib is not None else "")
+        value = " ".join(unicodedata.normalize("NFKC", value).split())
+        if name == "成文日期":
+            value = _iso_day(value)
+        if value and not _FREE_LABEL.match(value + "："):
+            out[name] = value
+    return out
+
+
+def _iso_day(text: str) -> str:
+    # 成文日期 is recorded, never used as the publish date (gov-sites.md §5 T2); one format for it.
+    found = find_date(text)
+    return found[0].strftime("%Y-%m-%d") if found else ""
+
+
+def _free_fields(flat: str) -> dict[str, str]:
+    """``索引号：… 发布机构：…`` runs in bylines and 太湖县-style one-line blocks."""
+    out: dict[str, str] = {}
+    matches = list(_FREE_LABEL.finditer(flat))
+    for i, m in enumerate(matches):
+        name = _LABEL_TO_FIELD.get("".join(m.group("label").split()))
+        if name is None or name in out:
+            continue
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(flat)
+        value = flat[m.end(): min(end, m.end() + 80)].strip()
+        if name == "成文日期":
+            value = _iso_day(value)
+        else:
+            value = value.split(" ")[0] if value else ""
+        if value:
+            out[name] = value
+    return out
+
+
+def _attachments(soup: BeautifulSoup, base: str) -> list[dict[str, str]]:
+    """Files linked from the page: by extension, by a gateway's ``fileName=`` parameter (jpaas),
+    by a ``download`` attribute, or by ``onclick="downloadFj('name','url')"`` (gov-sites.md §3.6)."""
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for a in soup.find_all("a"):
+        href = (a.get("href") or "").strip()
+        name = " ".join(a.get_text(" ").split()) or (a.get("title") or "")
+        m = _ONCLICK_FILE.search(a.get("onclick") or "")
+        if m and (not href or href.lower().startswith(("javascript:", "#"))):
+            name, href = m.group(1) or name, m.group(2)
+        if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = urljoin(base, href) if base else href
+        parts = urlsplit(url)
+        params = {k.lower(): v for k, v in parse_qsl(parts.query)}
+        target = unquote(params.get("filename", "")).lower() or parts.path.lower()
+        if not (target.endswith(_ATTACH_EXT) or a.has_attr("download")):
+            continue
+        if url not in seen:
+            seen.add(url)
+            out.append({"name": name or unquote(parts.path.rsplit("/", 1)[-1]), "url": url})
+    return out
 
 
 def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str:
@@ -142,8 +250,9 @@ def _body(soup: BeautifulSoup) -> str:
     return "\n".join(lines)
 
 
-def parse_detail(soup: BeautifulSoup) -> Detail:
-    """Parse a detail page already checked by :func:`collectors._pages.problem`."""
+def parse_detail(soup: BeautifulSoup, base: str = "") -> Detail:
+    """Parse a detail page already checked by :func:`collectors._pages.problem`. ``base`` (the
+    page's URL) makes attachment links absolute."""
     flat = unicodedata.normalize("NFKC", html_to_text(soup.body or soup)).replace("\n", " ")
     published, date_source, date_raw = None, "", ""
     meta_date = _meta(soup, _META_DATES)
@@ -156,5 +265,10 @@ def parse_detail(soup: BeautifulSoup) -> Detail:
         if found:
             published, date_raw = found
             date_source = "detail-label"
+    fields = {**_free_fields(flat), **_cell_fields(soup)}
+    meta_source = _meta(soup, _META_SOURCES)
+    if meta_source:
+        fields.setdefault("来源", meta_source)
     return Detail(title=_title(soup), published=published, date_source=date_source,
-                  date_raw=date_raw, byline=_byline(flat, soup), body=_body(soup))
+                  date_raw=date_raw, byline=_byline(flat, soup), body=_body(soup),
+                  fields=fields, attachments=_attachments(soup, base))

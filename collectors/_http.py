@@ -200,7 +200,9 @@ class Http:
             total=retries, connect=retries, read=retries, status=retries,
             backoff_factor=1.0, backoff_max=30, status_forcelist=(429, 500, 502, 503, 504),
             respect_retry_after_header=True, retry_after_max=retry_after_max,
-            raise_on_status=False)
+            raise_on_status=False,
+            # dataproxy.jsp's POST is a read, safe to repeat like a GET
+            allowed_methods=frozenset({"GET", "HEAD", "POST"}))
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent,
                                      "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
@@ -215,17 +217,27 @@ class Http:
             last_modified: str | None = None) -> Response:
         """GET ``url``; follow up to 5 redirects, each checked against ``allowed_hosts`` and
         robots.txt. 2xx and 304 return a :class:`Response`; anything else raises :class:`FetchError`."""
-        allowed = frozenset(h.lower().rstrip(".") for h in allowed_hosts)
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        return self._request("GET", url, allowed_hosts, headers, None)
+
+    def post(self, url: str, data: dict[str, str], *, allowed_hosts: Iterable[str]) -> Response:
+        """POST a form (Hanweb's ``dataproxy.jsp`` pages its column this way, gov-sites.md §2.1),
+        with the same allow-list, robots, size and redirect rules as :meth:`get`. A redirect
+        after a POST is followed with GET, as browsers do."""
+        return self._request("POST", url, allowed_hosts, {}, data)
+
+    def _request(self, method: str, url: str, allowed_hosts: Iterable[str],
+                 headers: dict[str, str], data: dict[str, str] | None) -> Response:
+        allowed = frozenset(h.lower().rstrip(".") for h in allowed_hosts)
         current = url
         for _hop in range(_MAX_REDIRECTS + 1):
             self._check_allowed(current, allowed, origin=url if current != url else None)
             self._check_robots(current, allowed)
-            resp = self._send(current, headers)
+            resp = self._send(current, headers, method, data)
             if resp.status_code in _REDIRECT_CODES:
                 location = resp.headers.get("Location")
                 resp.close()
@@ -233,6 +245,7 @@ class Http:
                     raise FetchError(f"HTTP {resp.status_code} without Location from {current}",
                                      url=current, status=resp.status_code)
                 current = urljoin(current, location.strip())
+                method, data = "GET", None
                 continue
             return self._finish(current, resp)
         raise FetchError(f"more than {_MAX_REDIRECTS} redirects starting at {url}", url=url)
@@ -256,12 +269,13 @@ class Http:
             if wait > 0:
                 self._sleep(wait)
 
-    def _send(self, url: str, headers: dict[str, str]) -> requests.Response:
+    def _send(self, url: str, headers: dict[str, str], method: str = "GET",
+              data: dict[str, str] | None = None) -> requests.Response:
         host = _host(url)
         self._throttle(host)
         try:
-            return self.session.get(url, headers=headers, timeout=self.timeout, stream=True,
-                                    allow_redirects=False)
+            return self.session.request(method, url, headers=headers, data=data,
+                                        timeout=self.timeout, stream=True, allow_redirects=False)
         except requests.RequestException as exc:
             raise FetchError(f"network error fetching {url}: {type(exc).__name__}: "
                              f"{_one_line(exc, 160)}", url=url, kind="network") from exc

@@ -27,9 +27,11 @@ _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|next\s*(?:page)?|>|�
 _ONCLICK_URL = re.compile(r"""['"]((?:https?:)?/{0,2}[^'"\s]+\.(?:s?html?|jsp|aspx?|php|do)[^'"\s]*)['"]""")
 _CREATE_PAGE = re.compile(
     r"create(?:Page|PageHTML)\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
+_CREATE_PAGE_BJ = re.compile(r"create(?:Page|PageHTML)\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*[,)]")
+_TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页")
 _COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
 _CURRENT_PAGE = re.compile(r"\bvar\s+currentPage\s*=\s*(\d+)")
-_INDEX_N = re.compile(r"^(?P<prefix>[A-Za-z]+)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
+_INDEX_N = re.compile(r"^(?P<prefix>[A-Za-z]+)(?:(?P<sep>[_-])(?P<n>\d+))?\.(?P<ext>s?html?)$")
 ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx", ".zip", ".rar", ".et")
 
 
@@ -142,6 +144,32 @@ def find_rows(soup: BeautifulSoup, base: str, *, context_year: int | None = None
     return _dedupe(best)
 
 
+def fragment_row(html: str, base: str, *, context_year: int | None = None) -> Row | None:
+    """One row from an HTML fragment that is a single record (Hanweb ``<record>`` CDATA, a jpaas
+    ``li``): its first real link and the date beside it."""
+    return fragment_rows([html], base, context_year=context_year)[0]
+
+
+def fragment_rows(htmls: list[str], base: str, *, context_year: int | None = None) -> list[Row | None]:
+    """:func:`fragment_row` for many records, parsed as one document (one parser run, not one
+    per record)."""
+    soup = BeautifulSoup("".join(f"<div class=\"gk-record\">{h}</div>" for h in htmls), "lxml")
+    out: list[Row | None] = []
+    for holder in soup.find_all("div", class_="gk-record", recursive=True)[: len(htmls)]:
+        row = holder.find(["li", "tr", "dd"]) or holder
+        anchor = _primary_anchor(row, base)
+        if anchor is None:
+            anchor = next((a for a in row.find_all("a") if row_href(a, base) and anchor_title(a)), None)
+        if anchor is None:
+            out.append(None)
+            continue
+        url = row_href(anchor, base)
+        assert url is not None
+        date_text, date = _row_date(row, anchor, context_year)
+        out.append(Row(url, anchor_title(anchor), date_text, date))
+    return out + [None] * (len(htmls) - len(out))
+
+
 def _nested_only(row: Tag) -> bool:
     """True when every inner li/tr sits in a nested pop-up list (TRS 解读 links), so the row is
     still an item."""
@@ -186,57 +214,76 @@ def _dedupe(rows: list[Row]) -> list[Row]:
 @dataclass(frozen=True)
 class Pager:
     next_url: str | None
-    total_pages: int | None = None   # when the page states it (createPageHTML / countPage)
+    total_pages: int | None = None   # when the page states it (createPageHTML / countPage / 共N页)
     signal: str = ""                 # which clue gave next_url, for the log
+    stated: bool = False             # next_url comes from a stated page count, not only a link
 
 
-def _index_number(url: str) -> tuple[str, int, str] | None:
+def _index_number(url: str) -> tuple[str, str, int, str] | None:
+    """``index_3.html`` -> ("index", "_", 3, "html"); ``list-2.html`` -> ("list", "-", 2, "html");
+    a bare ``index.html`` is number 0 (TRS counts from 0), a bare ``list.html`` too."""
     name = urlsplit(url).path.rsplit("/", 1)[-1] or "index.html"
     m = _INDEX_N.match(name)
     if not m:
         return None
-    return m.group("prefix"), int(m.group("n") or 0), m.group("ext")
+    return m.group("prefix"), m.group("sep") or "_", int(m.group("n") or 0), m.group("ext")
+
+
+def _stated_count(raw_text: str, page_url: str) -> tuple[int, int, str, str] | None:
+    """(page count, current 0-based page, prefix, ext) from a TRS-style pager script."""
+    here = _index_number(page_url)
+    prefix, ext = (here[0], here[3]) if here else ("index", "html")
+    m = _CREATE_PAGE.search(raw_text)
+    if m:
+        return int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    m = _CREATE_PAGE_BJ.search(raw_text)
+    if m:  # Beijing: createPageHTML(totalRecords, totalPages, current, ...) — pages come second
+        return int(m.group(2)), int(m.group(3)), prefix, ext
+    m = _COUNT_PAGE.search(raw_text)
+    if m:
+        km = _CURRENT_PAGE.search(raw_text)
+        cur = int(km.group(1)) if km else (here[2] if here else 0)
+        return int(m.group(1)), cur, prefix, ext
+    return None
 
 
 def find_next(soup: BeautifulSoup, page_url: str, raw_text: str) -> Pager:
     """Where the next list page is, by the first clue that exists: a stated page count
-    (``createPageHTML``/``countPage``), a 下一页 link, then an ``index_N`` sibling link."""
-    total = None
-    m = _CREATE_PAGE.search(raw_text)
-    count = cur = None
-    prefix, ext = "index", "html"
-    if m:
-        count, cur, prefix, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-    else:
-        cm = _COUNT_PAGE.search(raw_text)
-        if cm:
-            count = int(cm.group(1))
-            km = _CURRENT_PAGE.search(raw_text)
-            here = _index_number(page_url)
-            cur = int(km.group(1)) if km else (here[1] if here else 0)
-            if here:
-                prefix, ext = here[0], here[2]
-    if count is not None and cur is not None:
-        total = count
+    (``createPageHTML``/``createPage``/``countPage``), a 下一页 link, then an ``index_N`` /
+    ``list-N`` sibling link."""
+    stated = _stated_count(raw_text, page_url)
+    if stated is not None:
+        count, cur, prefix, ext = stated
         if cur + 1 >= count:
-            return Pager(None, total, "last page by page count")
+            return Pager(None, count, "last page by page count", stated=True)
         # TRS pages are 0-indexed: page 0 is index.html, page k is index_k.html.
-        return Pager(urljoin(page_url, f"{prefix}_{cur + 1}.{ext}"), total, "page count")
+        return Pager(urljoin(page_url, f"{prefix}_{cur + 1}.{ext}"), count, "page count", stated=True)
+    total = None
+    tm = _TOTAL_PAGES.search(visible_text_of(soup))
+    if tm:
+        total = int(tm.group(1))
 
     for a in soup.find_all("a"):
         label = _clean(a.get_text("")) or _clean(a.get("title") or "")
         if _NEXT_TEXT.match(label):
             href = row_href(a, page_url)
             if href and href != page_url.split("#", 1)[0]:
-                return Pager(href, None, "下一页 link")
-            return Pager(None, None, "下一页 link is inactive")
+                return Pager(href, total, "下一页 link")
+            return Pager(None, total, "下一页 link is inactive")
 
     here = _index_number(page_url)
     if here:
-        want = f"{here[0]}_{here[1] + 1}.{here[2]}"
+        prefix, sep, n, ext = here
+        wanted = {f"{prefix}_{n + 1}.{ext}", f"{prefix}-{n + 1}.{ext}"}
+        if sep == "-" or n == 0:
+            wanted.add(f"{prefix}-{max(n, 1) + 1}.{ext}")   # list-1 is page 1, list-2 page 2
+        folder = page_url.rsplit("/", 1)[0]
         for a in soup.find_all("a", href=True):
             target = urljoin(page_url, a["href"])
-            if urlsplit(target).path.rsplit("/", 1)[-1] == want and \
-                    target.rsplit("/", 1)[0] == page_url.rsplit("/", 1)[0]:
-                return Pager(target.split("#", 1)[0], None, "index_N sibling link")
-    return Pager(None, None, "no next-page clue")
+            if urlsplit(target).path.rsplit("/", 1)[-1] in wanted and target.rsplit("/", 1)[0] == folder:
+                return Pager(target.split("#", 1)[0], total, "sibling page link")
+    return Pager(None, total, "no next-page clue")
+
+
+def visible_text_of(soup: BeautifulSoup) -> str:
+    return " ".join(soup.get_text(" ").split())

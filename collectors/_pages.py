@@ -24,9 +24,15 @@ _VERIFY = re.compile(
     r"安全验证|访问验证|滑动验证|人机验证|验证码|拖动滑块|访问被拒绝|请求被拦截|访问过于频繁|"
     r"access denied|are you a robot|just a moment|环境异常", re.I)
 
+# Column pages whose list legitimately lives in scripts (Hanweb's <datastore>, jpaas build units).
+_LIST_IN_SCRIPT = re.compile(r"<datastore>|unitbuild\.js", re.I)
+
 _BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "tr", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6",
     "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "header", "footer", "center", "form", "hr",
+    # Table cells too: a 政府信息公开 block's label and value sit in neighbouring cells, and glued
+    # together ("索引号：…主题分类：…") a value would run into the next label.
+    "td", "th",
 })
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed")
 
@@ -58,7 +64,7 @@ def problem(resp: Response, soup: BeautifulSoup | None = None) -> str | None:
         return f"verification/anti-bot page at {resp.url} (title {title!r})"
     if _SOFT404_TITLE.search(title) or (len(text) < _SHORT_TEXT and _SOFT404_BODY.search(text)):
         return f"soft 404 at {resp.url} (HTTP {resp.status}, title {title!r})"
-    if len(text) < 20 and soup.find("script") is not None:
+    if len(text) < 20 and soup.find("script") is not None and not _LIST_IN_SCRIPT.search(resp.text):
         # 瑞数-style challenges and JS redirect stubs: scripts and nothing to read.
         return f"script-only page at {resp.url} (JavaScript challenge or redirect stub)"
     return None

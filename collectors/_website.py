@@ -1,32 +1,69 @@
-"""Source kind ``website``: a government-website column, list pages plus detail pages."""
+"""Source kind ``website``: a government-website column, list pages plus detail pages.
+
+The CMS family's list pages are read by a preset (``collectors/_presets/``); this module walks them
+and decides when to stop, which is where counts go wrong:
+
+- **Incremental** (no ``since``): stop once a page brings nothing new, plus one more page for pinned
+  (置顶) items (gov-sites.md §5 T1). An idle pass is one request: page 1 is fetched with
+  ``If-None-Match``/``If-Modified-Since`` (a 304 ends it), and a page 1 identical to the last
+  successful pass's, all known, ends it too.
+- **Backfill** (``since``): keep going, past known items, until a page and the page after it are
+  older than ``since`` by their newest date.
+- **A column cut short fails the run.** A list page N>1 that the site pointed to (a 下一页 link, a
+  stated page count, Hanweb's ``totalRecord``, jpaas' ``count``) and that answers 404/410, a soft
+  404, a stub under 600 bytes, or nothing where a total promised more, is a failed run naming the
+  page: the items before it are saved, but a silently truncated column would under-count the year.
+  A site whose deep pages are permanently broken can be accepted knowingly with ``max_pages``.
+- **Other failures with a reason**, never "0 new items": an error or verification page, a 412
+  challenge, an empty 200, no rows on page 1, a page repeating the previous one, a pager looping.
+"""
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any, Iterator
-from urllib.parse import urlsplit
-
-from bs4 import BeautifulSoup
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from ._base import Option, SourceKind, register
 from ._dates import BEIJING, beijing_date
 from ._detail import parse_detail
 from ._http import FetchError, Response
 from ._item import CollectState, ConfigError, Item, SourceError
-from ._listing import ATTACHMENT_EXT, Row, find_next, find_rows, select_rows
+from ._listing import ATTACHMENT_EXT, Row
 from ._pages import STUB_BYTES, problem, soup_of
+from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
 from ._urls import canonical_url
 
 log = logging.getLogger(__name__)
 
-_SUPPORTED_PRESETS = ("auto", "list", "selectors")
-_LATER_PRESETS = ("trs", "hanweb", "jpaas")
 # Problems that mean the site is blocking us: abort the run instead of recording a broken item.
 _BLOCKING = ("verification", "script-only")
+_JS_REDIRECT = re.compile(r"""location(?:\.href)?\s*=\s*["']([^"']{1,300})["']""")
+
+
+class ColumnError(SourceError):
+    """A failed website pass; ``health`` names the kind: truncated, repeated, empty, loop."""
+
+    def __init__(self, health: str, message: str) -> None:
+        super().__init__(message)
+        self.health = health
+
+
+class _JsRedirect(Exception):
+    def __init__(self, url: str) -> None:
+        self.url = url
 
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def is_attachment_url(url: str) -> bool:
+    parts = urlsplit(url)
+    name = {k.lower(): v for k, v in parse_qsl(parts.query)}.get("filename", "")
+    return parts.path.lower().endswith(ATTACHMENT_EXT) or unquote(name).lower().endswith(ATTACHMENT_EXT)
 
 
 @register
@@ -36,23 +73,24 @@ class Website(SourceKind):
     name = "website"
     options = {
         "url": Option(str, help="the column's first list page"),
-        "preset": Option(str, "auto", help="auto | list | selectors (trs, hanweb, jpaas: later)"),
+        "preset": Option(str, "auto", help="auto | trs | hanweb | jpaas | list | selectors"),
         "item_selector": Option(str, "", help="CSS selector of one list row"),
         "title_selector": Option(str, "", help="CSS selector of the title link inside a row"),
         "date_selector": Option(str, "", help="CSS selector of the date inside a row"),
+        "next_selector": Option(str, "", help="CSS selector of the next-page link"),
         "max_pages": Option(int, 100, help="hard cap on list pages per run"),
         "allow_hosts": Option(list, [], help="other hosts whose detail pages may be fetched"),
     }
+
+    detection: Detection | None = None   # what "auto" found on this pass, for the log and probe
 
     @classmethod
     def validate(cls, options: dict[str, Any]) -> dict[str, Any]:
         opts = super().validate(options)
         preset = opts["preset"]
-        if preset in _LATER_PRESETS:
-            raise ConfigError(f"preset {preset!r} is not supported yet")
-        if preset not in _SUPPORTED_PRESETS:
-            raise ConfigError(f"key 'preset' must be one of {', '.join(_SUPPORTED_PRESETS)}, "
-                              f"got {preset!r}")
+        if preset != "auto" and preset not in PRESETS:
+            known = ", ".join(["auto", *preset_names()])
+            raise ConfigError(f"key 'preset' must be one of {known}, got {preset!r}")
         if urlsplit(opts["url"]).scheme not in ("http", "https") or not _host(opts["url"]):
             raise ConfigError(f"key 'url' must be an http(s) URL, got {opts['url']!r}")
         if opts["max_pages"] < 1:
@@ -61,8 +99,12 @@ class Website(SourceKind):
             raise ConfigError("key 'allow_hosts' must be a list of host names")
         if (opts["title_selector"] or opts["date_selector"]) and not opts["item_selector"]:
             raise ConfigError("keys 'title_selector'/'date_selector' need 'item_selector'")
-        if preset == "selectors" and not opts["item_selector"]:
-            raise ConfigError("preset 'selectors' needs key 'item_selector'")
+        if opts["item_selector"] and preset == "auto":
+            opts["preset"] = "selectors"   # selectors given: that is the preset meant
+        if opts["preset"] != "auto":
+            why = PRESETS[opts["preset"]].check_options(opts)
+            if why:
+                raise ConfigError(why)
         return opts
 
     @property
@@ -73,33 +115,43 @@ class Website(SourceKind):
 
     def collect(self, state: CollectState) -> Iterator[Item]:
         now = state.now or datetime.now(BEIJING)
-        url: str | None = self.opts["url"]
-        visited: set[str] = set()
+        ctx = Context(context_year=now.astimezone(BEIJING).year, options=self.opts)
+        memo = state.memo
+        opened = self._open(state, ctx)
+        if opened is None:
+            memo["not_modified"] = True
+            memo["stop_reason"] = "not modified since the last pass (HTTP 304)"
+            return
+        preset, request, page = opened
         seen: set[str] = set()
+        visited = {self._request_key(request)}
         previous: set[str] | None = None
         settled = 0     # consecutive pages past the point of interest (all known / all older)
+        page_no, total_rows = 1, 0
         stop = f"max_pages ({self.opts['max_pages']}) reached"
-        for page_no in range(1, self.opts["max_pages"] + 1):
-            assert url is not None
-            visited.add(canonical_url(url))
-            page = self._list_page(url, page_no)
-            if page is None:
-                stop = f"page {page_no} is an end-of-list stub"
-                break
-            resp, soup = page
-            rows = self._rows(soup, resp.url, now)
+        while True:
+            rows = self._fix_years(page.rows, now)
+            where = request.label or request.url
             if not rows:
                 if page_no == 1:
-                    stub = f" (a {len(resp.content)}-byte stub)" if len(resp.content) < STUB_BYTES else ""
-                    raise SourceError(f"no items found on {resp.url}{stub} — layout changed? "
-                                      "try preset/selectors")
-                stop = f"page {page_no} has no items (end-of-list stub)"
+                    before = memo.get("page1_rows")
+                    had = f"; it listed {before} last time" if before else ""
+                    raise ColumnError("empty", f"no items found on {where}{had} — layout changed? "
+                                      "run `gongkai probe URL` and set preset/selectors")
+                stop = f"page {page_no} has no items: end of the list"
                 break
             urls = {r.url for r in rows}
             if previous is not None and urls == previous:
-                raise SourceError(f"list page {page_no} ({resp.url}) repeats page {page_no - 1}: "
-                                  "pagination is broken or the site ignores the page number")
+                raise ColumnError("repeated", f"list page {page_no} ({where}) repeats page "
+                                  f"{page_no - 1}: pagination is broken or the site ignores the page "
+                                  "number")
             previous = urls
+            unchanged = False
+            if page_no == 1:
+                digest = hashlib.sha1("\n".join(f"{r.url}\t{r.title}\t{r.date_text}"
+                                                for r in rows).encode()).hexdigest()
+                unchanged = memo.get("page1") == digest
+                memo["page1"], memo["page1_rows"] = digest, len(rows)
             fresh = 0
             all_known = True
             for row in rows:
@@ -112,56 +164,176 @@ class Website(SourceKind):
                 all_known = False
                 fresh += 1
                 yield self._item(key, row)
-            state.progress(f"{resp.url}: {len(rows)} rows, {fresh} new")
+            total_rows += len(rows)
+            state.progress(self._progress(page_no, page, rows, fresh, state))
             if state.since is not None:
                 dated = [r.date for r in rows if r.date is not None]
                 past = bool(dated) and max(dated) < state.since
             else:
                 past = all_known
+                if unchanged and all_known:
+                    stop = "page 1 unchanged since the last pass"
+                    break
             # One extra page after the first settled one: pinned (置顶) items keep old entries at
             # the top of page 1, so the page after it is checked too (gov-sites.md §5 T1).
             settled = settled + 1 if past else 0
             if settled >= 2:
                 stop = "older than since" if state.since is not None else "caught up with known items"
                 break
-            pager = find_next(soup, resp.url, resp.text)
-            if pager.next_url is None:
-                stop = f"last page ({pager.signal})"
+            if page.next is None:
+                stop = f"last page ({page.signal})"
                 break
-            if canonical_url(pager.next_url) in visited:
-                raise SourceError(f"pagination on {resp.url} loops back to {pager.next_url}")
-            url = pager.next_url
+            if page_no >= self.opts["max_pages"]:
+                break
+            request, promised = page.next, page.promised
+            if self._request_key(request) in visited:
+                raise ColumnError("loop", f"pagination on {where} loops back to {request.url}")
+            visited.add(self._request_key(request))
+            page_no += 1
+            resp = self._fetch(request, page_no, total_rows, promised)
+            page = preset.parse(request, resp, ctx, memo)
+            if not page.rows and (promised or len(resp.content) < STUB_BYTES):
+                what = "promised by the column's stated total" if promised else \
+                    f"a {len(resp.content)}-byte stub"
+                raise ColumnError("truncated", f"list page {page_no} ({request.label or request.url}) "
+                                  f"has no items although it was {what}: the column is cut short "
+                                  f"after {total_rows} rows (set max_pages = {page_no - 1} to accept)")
         log.info("%s: stopped: %s", self.opts["url"], stop)
-        state.memo["stop_reason"] = stop
+        memo["stop_reason"] = stop
 
     # -- steps --
 
-    def _list_page(self, url: str, page_no: int) -> tuple[Response, BeautifulSoup] | None:
+    def _open(self, state: CollectState, ctx: Context) -> tuple[Preset, ListRequest, ListPage] | None:
+        """The preset and the first page with rows (through a jpaas shell, a JS redirect stub).
+        A remembered shortcut (the detected family, jpaas' API endpoint) that fails is dropped
+        and the column page read afresh, once. None: page 1 is not modified (304)."""
+        memo = state.memo
+        for attempt in (0, 1):
+            preset = self._preset(memo if attempt == 0 else None)
+            request = preset.first(self.opts["url"], memo) if preset else ListRequest(self.opts["url"])
+            shortcut = attempt == 0 and (request.url != self.opts["url"] or (
+                self.opts["preset"] == "auto" and preset is not None))
+            try:
+                opened = self._first_page(preset, request, state, ctx)
+            except SourceError:
+                if not shortcut:
+                    raise
+                opened = ()
+            if opened is None:
+                return None
+            if opened and (opened[2].rows or not shortcut):
+                return opened
+            log.info("%s: remembered %s shortcut failed; reading the column page again",
+                     self.opts["url"], memo.get("detected", self.opts["preset"]))
+            memo.pop("detected", None)
+            memo.pop("cond", None)
+            if preset is not None:
+                preset.forget(memo)
+        raise AssertionError("unreachable")
+
+    def _preset(self, memo: dict | None) -> Preset | None:
+        name = self.opts["preset"]
+        if name == "auto":
+            name = (memo or {}).get("detected", "")
+            if name not in PRESETS:
+                return None
+        return PRESETS[name](self.opts)
+
+    def _first_page(self, preset: Preset | None, request: ListRequest, state: CollectState,
+                    ctx: Context) -> tuple[Preset, ListRequest, ListPage] | None:
+        memo = state.memo
+        for _hop in range(3):   # column shell -> list; a JS redirect stub -> column
+            try:
+                resp = self._fetch(request, 1, 0, False, conditional=state.since is None, memo=memo)
+            except _JsRedirect as jump:
+                request = ListRequest(jump.url, label=f"{jump.url} (JS redirect)")
+                continue
+            if resp.status == 304:
+                return None
+            if preset is None:
+                found = detect(resp.text, resp.url)
+                self._remember_detection(found, memo)
+                preset = PRESETS[found.preset](self.opts)
+            page = preset.parse(request, resp, ctx, memo)
+            if not page.shell:
+                if resp.headers.get("etag") or resp.headers.get("last-modified"):
+                    memo["cond"] = {"url": request.url, "etag": resp.headers.get("etag", ""),
+                                    "last_modified": resp.headers.get("last-modified", "")}
+                else:
+                    memo.pop("cond", None)
+                return preset, request, page
+            if page.next is None:
+                raise ColumnError("empty", f"{resp.url} leads to no list ({page.signal})")
+            request = page.next
+        raise ColumnError("loop", f"{self.opts['url']}: too many hops before the list")
+
+    def _remember_detection(self, found: Detection, memo: dict) -> None:
+        log.info("%s: detected %s", self.opts["url"], found.describe())
+        self.detection = found
+        memo["detected"] = found.preset
+        memo["detection"] = found.describe()
+
+    def _fetch(self, request: ListRequest, page_no: int, rows_so_far: int, promised: bool, *,
+               conditional: bool = False, memo: dict | None = None) -> Response:
+        where = request.label or request.url
         try:
-            resp = self.http.get(url, allowed_hosts=self.hosts)
+            if request.form is not None:
+                resp = self.http.post(request.url, request.form, allowed_hosts=self.hosts)
+            else:
+                cond = (memo or {}).get("cond") if conditional else None
+                use = isinstance(cond, dict) and cond.get("url") == request.url
+                resp = self.http.get(request.url, allowed_hosts=self.hosts,
+                                     etag=cond.get("etag") or None if use else None,
+                                     last_modified=cond.get("last_modified") or None if use else None)
         except FetchError as exc:
             if page_no > 1 and exc.status in (404, 410):
-                log.warning("list page %d missing (%s); treating as the end", page_no, exc)
-                return None
+                raise ColumnError("truncated", f"list page {page_no} ({where}) is missing "
+                                  f"(HTTP {exc.status}) although the column links to it: the "
+                                  f"column is cut short after {rows_so_far} rows (set max_pages = "
+                                  f"{page_no - 1} to accept)") from exc
             raise
-        soup = soup_of(resp.text)
-        why = problem(resp, soup)
+        if resp.status == 304:
+            return resp
+        if request.kind == "html":
+            soup = soup_of(resp.text)
+            why = problem(resp, soup)
+            if why and why.startswith("script-only") and page_no == 1:
+                m = _JS_REDIRECT.search(resp.text)
+                target = urljoin(resp.url, m.group(1)) if m else ""
+                if target and _host(target) in self.hosts and target != resp.url:
+                    raise _JsRedirect(target)
+        elif not resp.content.strip():
+            why = f"empty response (HTTP {resp.status}) from {resp.url}"
+        else:
+            why = None
         if why:
             if page_no == 1 or why.startswith(_BLOCKING):
                 raise SourceError(why)
-            # Deep index_N.html pages are often stubs or soft 404s (gov-sites.md §6 rule 2).
-            log.info("list page %d: %s; treating as the end", page_no, why)
-            return None
-        return resp, soup
+            raise ColumnError("truncated", f"list page {page_no} ({where}): {why}; the column is "
+                              f"cut short after {rows_so_far} rows (set max_pages = {page_no - 1} "
+                              "to accept)")
+        return resp
 
-    def _rows(self, soup: BeautifulSoup, base: str, now: datetime) -> list[Row]:
-        year = now.astimezone(BEIJING).year
-        o = self.opts
-        if o["item_selector"]:
-            rows = select_rows(soup, base, o["item_selector"], o["title_selector"],
-                               o["date_selector"], context_year=year)
+    @staticmethod
+    def _request_key(request: ListRequest) -> str:
+        form = "&".join(f"{k}={v}" for k, v in sorted((request.form or {}).items()))
+        return canonical_url(request.url) + ("#" + form if form else "")
+
+    def _progress(self, page_no: int, page: ListPage, rows: list[Row], fresh: int,
+                  state: CollectState) -> str:
+        total = page.total_pages
+        if total:
+            done = min(page_no, total)
+            bar = "[" + "#" * (done * 20 // total) + "-" * (20 - done * 20 // total) + "] "
+            where = f"{bar}page {page_no}/{total}"
         else:
-            rows = find_rows(soup, base, context_year=year)
+            where = f"page {page_no}"
+        dated = [r.date for r in rows if r.date is not None]
+        back = f", back to {beijing_date(min(dated))}" if dated else ""
+        goal = f" (backfilling to {beijing_date(state.since)})" if state.since is not None else ""
+        return f"{self.opts['url']}: {where}: {len(rows)} rows, {fresh} new{back}{goal}"
+
+    def _fix_years(self, rows: list[Row], now: datetime) -> list[Row]:
         # A year-less "12-20" read in January belongs to last December.
         fixed = []
         for r in rows:
@@ -176,7 +348,7 @@ class Website(SourceKind):
         host = _host(row.url)
         if host not in self.hosts:
             return Item(**list_fields, external=True, extra={"host": host})
-        if urlsplit(row.url).path.lower().endswith(ATTACHMENT_EXT):
+        if is_attachment_url(row.url):
             return Item(**list_fields, extra={"attachment": True})
         try:
             resp = self.http.get(row.url, allowed_hosts=self.hosts)
@@ -192,13 +364,18 @@ class Website(SourceKind):
             if why.startswith(_BLOCKING):
                 raise SourceError(why)
             return Item(**list_fields, extra={"detail_error": why})
-        d = parse_detail(soup)
+        d = parse_detail(soup, resp.url)
         published, source, raw = d.published, d.date_source, d.date_raw
         if published is None:
             published, source, raw = row.date, ("list" if row.date else ""), row.date_text
         list_date = ""
         extra: dict[str, Any] = {"encoding": resp.encoding}
+        if d.fields:
+            extra["fields"] = d.fields
+        if d.attachments:
+            extra["attachments"] = d.attachments
         if source.startswith("detail") and row.date is not None and published is not None:
+            # The detail wins (DESIGN); the list's date is kept when the day differs.
             delta = abs((beijing_date(published) - beijing_date(row.date)).days)
             if delta:
                 list_date = row.date_text

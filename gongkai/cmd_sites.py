@@ -1,6 +1,64 @@
-"""Commands of this area register here (see cli.COMMAND_MODULES)."""
+"""probe: what a website column is and what a ``website`` source would read from it."""
 from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import collectors
+
+from . import app
+
+_SHOWN = 10
 
 
 def register(sub, common) -> None:
-    """Add this area's subcommands to the parser."""
+    s = sub.add_parser("probe", parents=[common],
+                       help="fetch one column page: detected CMS preset, its first items, a [[sources]] snippet")
+    s.add_argument("url", metavar="URL", help="the column's first list page")
+    s.add_argument("--preset", default="auto",
+                   help="read with this preset instead of detecting (" +
+                   ", ".join(["auto", *sorted({c.name for c in collectors.PRESETS.values()})]) + ")")
+    s.add_argument("--limit", type=int, default=_SHOWN, metavar="N", help=f"items to show (default {_SHOWN})")
+    s.set_defaults(func=cmd_probe)
+
+
+def cmd_probe(args) -> int:
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise app.UsageError(f"URL must be an http(s) URL, got {args.url!r}")
+    if args.preset != "auto" and args.preset not in collectors.PRESETS:
+        raise app.UsageError(f"--preset must be auto or one of "
+                             f"{', '.join(sorted({c.name for c in collectors.PRESETS.values()}))}, "
+                             f"got {args.preset!r}")
+    cfg = app.load_config_optional(args)
+    http = app.make_http(cfg) if cfg is not None else collectors.Http()
+    try:
+        result = collectors.probe(args.url, http, preset=args.preset)
+    except collectors.ConfigError as e:
+        raise app.UsageError(str(e)) from None
+    finally:
+        http.close()
+    if result.detection is not None:
+        print(f"detected: {result.detection.describe()}")
+    elif result.preset:
+        print(f"preset: {result.preset} (as asked)")
+    if result.problem:
+        print(f"problem: {result.problem}")
+    if result.rows:
+        print(f"page 1: {len(result.rows)} items"
+              + (f" of {result.total_pages} pages" if result.total_pages else "")
+              + f"; next: {result.next_page}")
+        for row in result.rows[: max(0, args.limit)]:
+            day = collectors.beijing_date(row.date).isoformat() if row.date else "(no date)"
+            print(f"  {day}  {row.title}\n              {row.url}")
+        if len(result.rows) > args.limit:
+            print(f"  … {len(result.rows) - args.limit} more")
+    for line in result.findings:
+        print(f"found: {line}")
+    if result.selectors:
+        print("no preset reads this page; these selectors may fit (check with another probe):")
+    elif not result.rows:
+        print("no preset reads this page and no repeated link rows were found; "
+              "set item_selector/title_selector/date_selector by hand")
+    print()
+    print(result.snippet())
+    return 0 if result.rows else 1

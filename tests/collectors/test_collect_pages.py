@@ -48,7 +48,7 @@ def test_list_fixtures_exist():
 def test_detail_fixture(path):
     expect = expect_of(path)
     text, _ = decode_html(path.read_bytes(), "text/html")
-    d = parse_detail(soup_of(text))
+    d = parse_detail(soup_of(text), BASE + "page.html")
     assert d.title == expect["title"]
     assert d.published is not None
     assert d.published.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") == expect["date"]
@@ -57,6 +57,10 @@ def test_detail_fixture(path):
     assert expect["body_contains"] in d.body
     if "body_excludes" in expect:
         assert expect["body_excludes"] not in d.body
+    for name, value in expect.get("fields", {}).items():
+        assert d.fields.get(name) == value, (name, d.fields)
+    if "attachments" in expect:
+        assert [a["name"] for a in d.attachments] == expect["attachments"]
 
 
 def test_next_page_from_index_sibling_and_last_page():

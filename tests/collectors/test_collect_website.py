@@ -99,13 +99,24 @@ def test_failed_page_is_an_error_with_a_reason(server, http, case):
 
 
 def test_error_cases_cover_the_brief():
-    assert {"soft404", "verify", "empty", "script", "nolist", "repeat", "challenge"} <= set(ERROR_CASES)
+    assert {"soft404", "verify", "empty", "script", "nolist", "repeat", "challenge",
+            "stub_deep"} <= set(ERROR_CASES)
 
 
-def test_deep_stub_page_ends_the_column(server, http):
-    items, state = run(website(server, http, "/errors/stub_deep/index.html"))
+def test_deep_stub_page_fails_the_run_after_keeping_page_one(server, http):
+    # A silently truncated column under-counts the year: the stub is a failure with a reason,
+    # and what page 1 listed is still yielded (and saved by the pipeline) before it.
+    items = []
+    with pytest.raises(SourceError, match="cut short after 1 rows") as info:
+        for item in website(server, http, "/errors/stub_deep/index.html").collect(CollectState()):
+            items.append(item)
     assert len(items) == 1 and items[0].external
-    assert "end-of-list stub" in state.memo["stop_reason"]
+    assert info.value.health == "truncated"
+
+
+def test_max_pages_accepts_a_known_broken_deep_page(server, http):
+    items, state = run(website(server, http, "/errors/stub_deep/index.html", max_pages=1))
+    assert len(items) == 1 and "max_pages" in state.memo["stop_reason"]
 
 
 def test_detail_redirect_to_other_host_is_not_followed(server, http):
@@ -127,8 +138,7 @@ def test_selectors_override(server, http):
 
 
 @pytest.mark.parametrize("opts,message", [
-    ({"preset": "trs"}, "preset 'trs' is not supported yet"),
-    ({"preset": "jpaas"}, "not supported yet"),
+    ({"preset": "selectors"}, "preset 'selectors' needs key 'item_selector'"),
     ({"preset": "nonsense"}, "key 'preset' must be one of"),
     ({"max_pages": "5"}, "key 'max_pages' must be int"),
     ({"colour": "red"}, "unknown key 'colour'"),
@@ -138,3 +148,28 @@ def test_selectors_override(server, http):
 def test_config_errors_name_the_key(opts, message):
     with pytest.raises(ConfigError, match=message):
         REGISTRY["website"].validate({"url": "http://www.example.gov.cn/col/index.html", **opts})
+
+
+def test_next_selector_pages_a_selectors_column(server, http):
+    items, state = run(website(server, http, "/plain/index.html", preset="selectors",
+                               item_selector="ul.list > li", title_selector="a", date_selector="span.date",
+                               next_selector='div.page a:-soup-contains("下一页")'))
+    assert len(items) == 9
+    assert state.memo["stop_reason"] == "last page (next_selector matches no link)"
+
+
+def test_zero_rows_where_page_one_had_items_names_the_previous_count(server, http):
+    state = CollectState(memo={"page1_rows": 12})
+    with pytest.raises(SourceError, match="no items found .* it listed 12 last time") as info:
+        run(website(server, http, "/errors/nolist/index.html"), state)
+    assert info.value.health == "empty"
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("http://x.gov.cn/files/P020240101.pdf", True),
+    ("http://x.gov.cn/api-gateway/jpaas-web-server/front/document/download?fileUrl=a&fileName=%E9%80%9A%E7%9F%A5.wps", True),
+    ("http://x.gov.cn/art/2024/1/1/art_1_2.html", False),
+])
+def test_attachment_links_in_lists_are_recognised_without_fetching(url, expected):
+    from collectors._website import is_attachment_url
+    assert is_attachment_url(url) is expected

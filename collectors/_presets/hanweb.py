@@ -1,0 +1,246 @@
+"""Hanweb 大汉 JCMS with jpage (gov-sites.md §2.1).
+
+The column page ``/col/colN/index.html`` carries its first records inline, as CDATA inside
+``<script type="text/xml"><datastore><recordset><record>``; the rest come from
+``/module/web/jpage/dataproxy.jsp?startrecord=S&endrecord=E&perpage=P`` answered to a POST of the
+unit's ``ajaxParam`` form. Traps handled here:
+
+- the inline chunk is groupSize × perPage records (30), not perPage (10): the next request starts
+  after what was actually inline;
+- the page has a second ``jpage`` call for its search box with a decoy ``totalRecord:1000``: only
+  the call that carries ``dataStore`` is believed;
+- the same records appear twice, in a PC unit and a mobile unit: rows collapse by URL;
+- dataproxy responses split dates across lines (``2026-\\n01-\\n23``).
+
+Without a jpage init, the ``<nextgroup>`` link (GET form, duplicated ``appid``) gives the form; a
+``/col/`` page with no datastore at all (Shandong) is read as a plain list.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+from .._http import Response
+from .._item import SourceError
+from .._listing import Row, find_rows, fragment_rows
+from .._pages import soup_of
+from ._base import Context, ListPage, ListRequest, Preset, register_preset
+
+log = logging.getLogger(__name__)
+
+_DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
+_TOTALRECORD_TAG = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
+_JPAGE = re.compile(r"""\$\(\s*['"]#?([\w-]+)['"]\s*\)\s*\.jpage\(\s*\{""")
+_PAIR = re.compile(r"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|(\{)|([^,}\s]+))""")
+_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.I)
+_DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
+_ART_LINK = re.compile(r"/art/\d{4}/(?:\d{1,2}/\d{1,2}/art_\d+_\d+|art_[0-9a-f]{32})\.html")
+
+
+def _object_at(text: str, start: int) -> str:
+    """The ``{...}`` literal opening at ``text[start]``, braces balanced, strings skipped."""
+    depth, i, quote = 0, start, ""
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start:i + 1]
+        i += 1
+    return text[start:]
+
+
+def js_object(literal: str) -> dict:
+    """Top-level keys of a JavaScript object literal (unquoted keys, single-quoted strings):
+    enough for jpage's init, never ``eval``."""
+    out: dict = {}
+    body = literal[1:-1] if literal.startswith("{") else literal
+    pos = 0
+    while True:
+        m = _PAIR.search(body, pos)
+        if not m:
+            return out
+        key = m.group(1)
+        if m.group(4):
+            inner = _object_at(body, m.start(4))
+            out[key] = js_object(inner)
+            pos = m.start(4) + len(inner)
+            continue
+        value = next(g for g in (m.group(2), m.group(3), m.group(5)) if g is not None)
+        out.setdefault(key, value)
+        pos = m.end()
+
+
+@dataclass
+class _Paging:
+    proxy: str            # absolute dataproxy URL
+    form: dict[str, str]
+    per_page: int
+    group: int            # records per request (groupSize × perPage)
+    total: int | None     # totalRecord of the unit that owns the datastore
+
+
+def _int(value, default: int | None = None) -> int | None:
+    try:
+        return int(str(value).strip("'\" "))
+    except (TypeError, ValueError):
+        return default
+
+
+@register_preset
+class Hanweb(Preset):
+    name = "hanweb"
+    label = "Hanweb JCMS (<datastore> records + dataproxy.jsp)"
+    rank = 20
+
+    def __init__(self, options) -> None:
+        super().__init__(options)
+        self._paging: _Paging | None = None
+        self._next_start = 0
+
+    @classmethod
+    def fingerprints(cls, text: str, url: str) -> list[tuple[int, str]]:
+        clues = []
+        if _DATASTORE.search(text):
+            clues.append((10, "inline <datastore>/<recordset> records"))
+        if "dataproxy.jsp" in text:
+            clues.append((10, "jpage dataproxy.jsp pager"))
+        if "hanweb.css" in text.lower():
+            clues.append((3, "hanweb.css stylesheet"))
+        if re.search(r"/col/col\d+/index\.html", url):
+            clues.append((2, "URL shape /col/colN/index.html"))
+        arts = len(_ART_LINK.findall(text))
+        if arts:
+            clues.append((2, f"{arts} article links shaped /art/YYYY/M/D/art_C_N.html"))
+        return clues
+
+    # -- the column page --
+
+    def parse(self, request: ListRequest, response: Response, ctx: Context, memo: dict) -> ListPage:
+        if request.form is not None:
+            return self._proxy_page(request, response, ctx)
+        text = response.text
+        units = self._units(text)
+        if not units:
+            # Shandong-style: the /col/ page lists its /art/ links directly (gov-sites.md §2.1).
+            rows = find_rows(soup_of(text), response.url, context_year=ctx.context_year)
+            return ListPage(rows, None, "no datastore: read as a plain list")
+        rows: list[Row] = []
+        seen: set[str] = set()
+        owner_records = 0
+        paging = self._paging_from(text, response.url, units)
+        distinct: list[str] = []
+        for unit_id, block in units:
+            records = _RECORD.findall(block)
+            if paging is not None and unit_id == paging.form.get("unitid", unit_id) and not owner_records:
+                owner_records = len(records)
+            distinct += [r for r in records if r not in distinct]
+        for row in fragment_rows(distinct, response.url, context_year=ctx.context_year):
+            if row is not None and row.url not in seen:  # PC and mobile units collapse here
+                seen.add(row.url)
+                rows.append(row)
+        if paging is None:
+            return ListPage(rows, None, "inline records only (no jpage pager)")
+        self._paging = paging
+        self._next_start = (owner_records or len(rows)) + 1
+        return self._after(rows, len(rows))
+
+    def _units(self, text: str) -> list[tuple[str, str]]:
+        """(unit id, datastore text) per ``<script type="text/xml">`` block, in page order."""
+        soup = soup_of(text)
+        out = []
+        for script in soup.find_all("script", attrs={"type": re.compile("xml", re.I)}):
+            body = script.string or script.get_text()
+            m = _DATASTORE.search(body)
+            if not m:
+                continue
+            holder = script.find_parent(id=True)
+            out.append((holder["id"] if holder is not None else "", m.group(1)))
+        if not out:
+            out = [("", m.group(1)) for m in _DATASTORE.finditer(text)]
+        return out
+
+    def _paging_from(self, text: str, base: str, units: list[tuple[str, str]]) -> _Paging | None:
+        unit_ids = {u for u, _ in units if u}
+        inits = []
+        for m in _JPAGE.finditer(text):
+            opts = js_object(_object_at(text, m.end() - 1))
+            inits.append((m.group(1), opts))
+        # Only the init that owns a datastore is the column's; the search box's jpage() carries a
+        # decoy totalRecord:1000 (gov-sites.md §2.1).
+        owned = [(u, o) for u, o in inits if "dataStore" in o or "datastore" in o]
+        owned.sort(key=lambda t: t[0] not in unit_ids)
+        if owned:
+            unit, opts = owned[0]
+            per_page = _int(opts.get("perPage"), 10) or 10
+            group = per_page * (_int(opts.get("groupSize"), 1) or 1)
+            form = {k: str(v) for k, v in (opts.get("ajaxParam") or {}).items()
+                    if not isinstance(v, dict)}
+            form.setdefault("unitid", unit)
+            proxy = urljoin(base, str(opts.get("proxyUrl") or _DEFAULT_PROXY))
+            total = _int(opts.get("totalRecord"))
+            return _Paging(proxy, form, per_page, group, total)
+        for _, block in units:
+            ng = _NEXTGROUP.search(block)
+            href = _HREF.search(ng.group(1)) if ng else None
+            if href:
+                target = urljoin(base, href.group(1).replace("&amp;", "&"))
+                parts = urlsplit(target)
+                form = dict(parse_qsl(parts.query, keep_blank_values=True))  # appid twice: one
+                form.pop("page", None)
+                tm = _TOTALRECORD_TAG.search(block)
+                records = len(_RECORD.findall(block)) or 10
+                return _Paging(f"{parts.scheme}://{parts.netloc}{parts.path}", form,
+                               _int(form.get("perpage"), 10) or 10, records,
+                               int(tm.group(1)) if tm else None)
+        return None
+
+    # -- the dataproxy pages --
+
+    def _request(self) -> ListRequest:
+        p = self._paging
+        assert p is not None
+        start, end = self._next_start, self._next_start + p.group - 1
+        if p.total is not None:
+            end = min(end, p.total)
+        query = urlencode({"startrecord": start, "endrecord": end, "perpage": p.per_page})
+        of = f" of {p.total}" if p.total is not None else ""
+        return ListRequest(f"{p.proxy}?{query}", dict(p.form), "xml", f"records {start}-{end}{of}")
+
+    def _after(self, rows: list[Row], got: int) -> ListPage:
+        p = self._paging
+        assert p is not None
+        pages = -(-p.total // p.group) if p.total else None
+        if p.total is not None:
+            if self._next_start > p.total:
+                return ListPage(rows, None, f"all {p.total} records read (totalRecord)", pages,
+                                promised=True)
+            return ListPage(rows, self._request(), "totalRecord", pages, promised=True)
+        if got < p.group:
+            return ListPage(rows, None, "short group: last records")
+        return ListPage(rows, self._request(), "nextgroup link")
+
+    def _proxy_page(self, request: ListRequest, response: Response, ctx: Context) -> ListPage:
+        if self._paging is None:
+            raise SourceError(f"dataproxy page {request.url} without the column page's pager")
+        text = response.text
+        tm = _TOTALRECORD_TAG.search(text)
+        if tm and self._paging.total is None:
+            self._paging.total = int(tm.group(1))
+        records = _RECORD.findall(text)
+        rows = [r for r in fragment_rows(records, response.url, context_year=ctx.context_year) if r]
+        self._next_start += len(records) if records else self._paging.group
+        return self._after(rows, len(records))

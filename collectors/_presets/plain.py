@@ -1,0 +1,39 @@
+"""The plain server-rendered list (gov-sites.md §2.7): ``ul > li > a + date`` and its table and
+``dd`` variants, paged by 下一页 links, ``index_N``/``list-N`` siblings or a stated page count.
+Also the fallback of ``preset = "auto"`` when no CMS marker is found (bespoke county CMSs, the
+Xinxiang ``/htmls/…/list-N.html`` platform, UCAP-marked templates)."""
+from __future__ import annotations
+
+import re
+
+from .._http import Response
+from .._listing import find_next, find_rows
+from .._pages import soup_of
+from ._base import Context, ListPage, ListRequest, Preset, register_preset
+
+_XINXIANG = re.compile(r"/htmls/[0-9a-z]{8}_[a-z]+/(?:list-\d+|index)\.html")
+_UCAP = re.compile(r"UCAP-CONTENT|UCAPCONTENT", re.I)
+
+
+@register_preset
+class Plain(Preset):
+    name = "list"
+    label = "plain list (ul > li > a + date)"
+    aliases = ("plain",)
+    rank = 90
+
+    @classmethod
+    def fingerprints(cls, text: str, url: str) -> list[tuple[int, str]]:
+        clues = []
+        if _XINXIANG.search(url):
+            clues.append((2, "URL shape /htmls/<id>_<pinyin>/list-N.html (Xinxiang county platform)"))
+        if _UCAP.search(text):
+            clues.append((2, "UCAP template marker"))
+        return clues
+
+    def parse(self, request: ListRequest, response: Response, ctx: Context, memo: dict) -> ListPage:
+        soup = soup_of(response.text)
+        rows = find_rows(soup, response.url, context_year=ctx.context_year)
+        pager = find_next(soup, response.url, response.text)
+        nxt = ListRequest(pager.next_url) if pager.next_url else None
+        return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated)

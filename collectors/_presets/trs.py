@@ -1,0 +1,43 @@
+"""TRS WCM (gov-sites.md §2.3): static ``index.html``, ``index_1.html`` … (0-indexed, also
+``.shtml``), the page count in ``createPageHTML(count, current, "index", "html")`` (Chongqing's
+``createPage``, Beijing's ``createPageHTML(records, pages, current)``, ``var countPage``), articles
+at ``./YYYYMM/tYYYYMMDD_ID.html``. Rows carry nested 相关解读 pop-ups (``div.popbox``) that are not
+items, and ``li.empty`` separators every few rows."""
+from __future__ import annotations
+
+import re
+
+from .._http import Response
+from .._listing import find_next, find_rows
+from .._pages import soup_of
+from ._base import Context, ListPage, ListRequest, Preset, register_preset
+
+_PAGER = re.compile(r"\bcreatePage(?:HTML)?\s*\(\s*\d+\s*,\s*\d+")
+_COUNT = re.compile(r"\bvar\s+countPage\s*=\s*\d+")
+_T_DATE = re.compile(r"""href\s*=\s*["']?(?:\./|\.\./)*(?:[\w/-]*/)?\d{6}/t\d{8}_\d+\.s?html?""")
+
+
+@register_preset
+class Trs(Preset):
+    name = "trs"
+    label = "TRS WCM (index_N.html + createPageHTML)"
+    rank = 30
+
+    @classmethod
+    def fingerprints(cls, text: str, url: str) -> list[tuple[int, str]]:
+        clues = []
+        if _PAGER.search(text):
+            clues.append((10, "createPageHTML(...) pager script"))
+        elif _COUNT.search(text):
+            clues.append((6, "var countPage pager variable"))
+        links = len(_T_DATE.findall(text))
+        if links:
+            clues.append((3, f"{links} article links shaped ./YYYYMM/tYYYYMMDD_ID.html"))
+        return clues
+
+    def parse(self, request: ListRequest, response: Response, ctx: Context, memo: dict) -> ListPage:
+        soup = soup_of(response.text)
+        rows = find_rows(soup, response.url, context_year=ctx.context_year)
+        pager = find_next(soup, response.url, response.text)
+        nxt = ListRequest(pager.next_url) if pager.next_url else None
+        return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated)
