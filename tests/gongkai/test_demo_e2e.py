@@ -94,7 +94,7 @@ def test_kill_9_mid_crawl_then_rerun(tmp_path, served):
     _, clean_counts, clean_keys = _crawl(_cfg(clean_dir, served))
 
     cfg = _cfg(tmp_path, served)
-    text = cfg.path.read_text(encoding="utf-8").replace("min_delay = 0", "min_delay = 0.03")
+    text = cfg.path.read_text(encoding="utf-8").replace("min_delay = 0", "min_delay = 0.1")
     cfg.path.write_text(text, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "gongkai", "crawl", "--config", str(cfg.path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -116,6 +116,7 @@ def test_kill_9_mid_crawl_then_rerun(tmp_path, served):
     finally:
         proc.wait()
     assert 15 <= n < len(clean_keys)
+    cfg.path.write_text(text.replace("min_delay = 0.1", "min_delay = 0"), encoding="utf-8")
     _, counts, keys = _crawl(config.load(cfg.path))
     assert keys == clean_keys
     assert counts == clean_counts

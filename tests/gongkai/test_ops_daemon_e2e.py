@@ -85,7 +85,8 @@ def test_kill_9_mid_run_then_restart_finds_exactly_the_clean_items(tmp_path, ser
         clean_keys = sorted((r["source_id"], r["key"]) for r in st.items())
         clean_counts = app.counts_for(st, rules, 2024).as_dict()
 
-    cfg_path = _cfg_path(tmp_path, served)
+    # Slow enough that a busy machine still kills it mid-pass; the restart runs at full speed.
+    cfg_path = _cfg_path(tmp_path, served, "0.1")
     db = tmp_path / "g.db"
     proc = _start(cfg_path)
     try:
@@ -96,6 +97,7 @@ def test_kill_9_mid_run_then_restart_finds_exactly_the_clean_items(tmp_path, ser
     n = _items(db)
     assert 15 <= n < len(clean_keys), "the first pass finished before it could be killed"
 
+    cfg_path = _cfg_path(tmp_path, served, "0")
     proc = _start(cfg_path)             # the lock died with the killed process
     try:
         _wait(lambda: _all_sources_done(db), proc, "every source to finish a pass")
@@ -113,7 +115,7 @@ def test_kill_9_mid_run_then_restart_finds_exactly_the_clean_items(tmp_path, ser
 
 
 def test_sigterm_mid_crawl_exits_0_promptly_and_the_pass_stays_due(tmp_path, served):
-    cfg_path = _cfg_path(tmp_path, served, "0.05")
+    cfg_path = _cfg_path(tmp_path, served, "0.2")    # a pass would take ~30 s: stop lands mid-pass
     db = tmp_path / "g.db"
     proc = _start(cfg_path)
     try:
