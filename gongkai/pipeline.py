@@ -124,4 +124,5 @@ def _record(item: collectors.Item) -> dict:
         "pub_date": collectors.beijing_date(pub).isoformat() if pub else None,
         "date_source": item.date_source, "date_raw": item.date_raw, "list_date": item.list_date,
         "body": item.body, "byline": item.byline, "external": item.external,
+        "meta": {k: v for k, v in item.extra.items() if k != "aliases"},
     }

@@ -96,6 +96,13 @@ def m002_lookup_indexes(db: Database) -> None:
                               "channel"], index_name="items_cluster_counts")
 
 
+@migrations()
+def m003_item_meta(db: Database) -> None:
+    # What a collector read beside title/date/body (索引号, 文号, 发布机构, attachments, the
+    # list-vs-detail date difference, ...), as JSON, so it is kept and can be shown in review.
+    db["items"].add_column("meta_json", str)
+
+
 def apply(db: Database) -> None:
     # Each area registers its migrations in its own module; importing them registers them.
     from . import (_schema_channels, _schema_ops, _schema_reporting,  # noqa: F401

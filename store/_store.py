@@ -19,7 +19,7 @@ from ._rules import RulesQueries
 CLUSTER_WINDOW_DAYS = 2   # the same 信息 on two channels is published within a couple of days
 
 ITEM_FIELDS = ("url", "title", "title_norm", "published_at", "pub_date", "date_source", "date_raw",
-               "list_date", "body", "byline", "external")
+               "list_date", "body", "byline", "external", "meta_json")
 
 
 class StoreError(Exception):
@@ -146,6 +146,9 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
             raise ValueError(f"bad attribution {attribution!r}")
         fields = {k: record.get(k) for k in ITEM_FIELDS}
         fields["external"] = int(bool(fields["external"]))
+        meta = record.get("meta")
+        fields["meta_json"] = (json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str)
+                               if meta else None)
         pub_date = fields["pub_date"]
         fields["pub_year"] = int(pub_date[:4]) if pub_date else None
         with immediate(self.db):

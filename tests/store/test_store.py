@@ -1,3 +1,4 @@
+import json
 import sqlite3
 import threading
 from datetime import datetime, timezone
@@ -33,6 +34,14 @@ def test_upsert_is_idempotent(st):
     b = st.save_item("web", "website", _rec("http://x/1"), attribution="ours", now=NOW)
     assert a == (1, True) and b == (1, False)
     assert st.item_count() == 1
+
+
+def test_collector_metadata_is_kept(st):
+    meta = {"fields": {"索引号": "11410703MB0F5732XK/2024-00095", "文号": "卫商〔2024〕3号"},
+            "attachments": [{"name": "附件1.pdf", "url": "http://x/a.pdf"}]}
+    item_id, _ = st.save_item("web", "website", {**_rec("m"), "meta": meta}, attribution="ours",
+                              now=NOW)
+    assert json.loads(st.item(item_id)["meta_json"]) == meta
 
 
 def test_raw_pages_compressed_and_not_duplicated(st):
@@ -138,7 +147,7 @@ def test_reopen_keeps_schema_and_data(tmp_path):
     with Store(path) as s:
         assert s.item_count() == 1
         applied = [r[0] for r in s.db.execute("SELECT name FROM _sqlite_migrations ORDER BY rowid")]
-        assert applied[:2] == ["m001_initial", "m002_lookup_indexes"]
+        assert applied[:3] == ["m001_initial", "m002_lookup_indexes", "m003_item_meta"]
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
