@@ -1,6 +1,7 @@
 """Shared wiring for the commands: config, database, rules, HTTP client, counts, errors."""
 from __future__ import annotations
 
+import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -42,8 +43,18 @@ def db_path(args, cfg: config_mod.Config | None) -> Path:
         f"no database: pass --db PATH or create {config_mod.DEFAULT_CONFIG} with `gongkai init`")
 
 
+# Commands that only read what crawls wrote: a database that does not exist yet is a typo in
+# --db or a wrong folder, never an empty year worth reporting as zeros.
+_READERS = {"counts", "report", "status", "export", "import-review", "review", "dupes",
+            "reclassify", "rules", "backup", "serve"}
+
+
 def open_store(args, cfg: config_mod.Config | None) -> store_mod.Store:
-    return store_mod.Store(db_path(args, cfg))
+    path = db_path(args, cfg)
+    if getattr(args, "command", None) in _READERS and not path.exists():
+        where = "--db" if args.db else f"[database] path in {cfg.path}" if cfg else "--db"
+        raise UsageError(f"no database at {path} ({where}); run `gongkai crawl` first or fix the path")
+    return store_mod.Store(path)
 
 
 def load_rules(cfg: config_mod.Config | None, path: str | None = None) -> classifier.Ruleset:
@@ -60,6 +71,17 @@ def make_http(cfg: config_mod.Config) -> collectors.Http:
     if "timeout" in h:
         kwargs["timeout"] = (3.05, float(h["timeout"]))
     return collectors.Http(**kwargs)
+
+
+def year_arg(text: str) -> int:
+    """argparse type for --year: a plausible report year (the disclosure rules date from 2008)."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"{year} is not a plausible report year")
+    return year
 
 
 def parse_day(text: str, what: str) -> datetime:

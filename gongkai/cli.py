@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from . import __version__, app
 from . import cmd_channels, cmd_core, cmd_ops, cmd_report, cmd_review, cmd_rules, cmd_sites
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         "Collect what the bureau publishes, classify it, count it, and write the annual "
         "government-information-disclosure report (政府信息公开工作年度报告)."))
     p.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    p.add_argument("-v", "--verbose", dest="verbose_top", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in COMMAND_MODULES:
         module.register(sub, common)
@@ -35,12 +37,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.verbose = args.verbose or args.verbose_top
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # urllib3 logs every retry; our own message says what failed, once.
+    logging.getLogger("urllib3").setLevel(logging.INFO if args.verbose else logging.ERROR)
     try:
         return args.func(args) or 0
     except app.USER_ERRORS as e:
         print(f"gongkai: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        # A path the user gave that cannot be read or written (no such folder, a folder where a
+        # file was expected, no permission): say which, in one line.
+        message = f"{e.strerror or e}: {e.filename}" if e.filename else str(e.strerror or e)
+        if isinstance(e, FileNotFoundError) and e.filename:
+            folder = Path(e.filename).parent
+            if not folder.exists():
+                message = f"no such folder: {folder}"
+        print(f"gongkai: error: {message}", file=sys.stderr)
+        return 2
+    except EOFError:
+        print("gongkai: error: no input on stdin (is a prompt expecting a terminal?)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("gongkai: interrupted", file=sys.stderr)

@@ -7,7 +7,7 @@ from pathlib import Path
 import classifier
 import report
 
-from . import app, pipeline
+from . import app, manual, pipeline
 from . import config as config_mod
 
 _HERE = Path(__file__).parent
@@ -24,7 +24,7 @@ def register(sub, common) -> None:
     s.set_defaults(func=cmd_crawl)
 
     s = sub.add_parser("counts", parents=[common], help="category counts for a year")
-    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--year", type=app.year_arg, required=True, help="the report year, e.g. 2024")
     s.add_argument("--json", action="store_true", help="print the JSON object")
     s.set_defaults(func=cmd_counts)
 
@@ -107,13 +107,20 @@ def cmd_demo(args) -> int:
             for r in results:
                 print(f"{r.source_id}: {r.status}, {r.seen} items"
                       + (f" — {r.reason}" if r.reason else ""))
+            # the bulletin board cannot be crawled: its spreadsheet goes in as `gongkai import` would
+            board = demo.write_board_xlsx(out / demo.BOARD_XLSX.name)
+            _, saved = manual.import_file(st, cfg, cfg.source(demo.SOURCE_IDS["board"]), board,
+                                          now=pipeline.utcnow(), classifier=classifier.Classifier(rules))
+            print(f"{demo.SOURCE_IDS['board']}: imported {board}, {len(saved)} items")
             counts = app.counts_for(st, rules, year)
             paths = [out / f"counts-{year}.json"]
             report.write_text_atomic(
                 paths[0], json.dumps(counts.as_dict(), ensure_ascii=False, indent=2) + "\n")
+            # The bundled data file supplies texts and tables: without it every text is a default.
+            data = Path(demo.__file__).with_name(f"report-{year}.toml")
             for fmt in ("docx", "html"):
                 paths.append(out / f"report-{year}.{fmt}")
-                write_report(cfg, rules, st, year, fmt, paths[-1])
+                write_report(cfg, rules, st, year, fmt, paths[-1], data=data)
     print(json.dumps(counts.as_dict(), ensure_ascii=False))
     print(report.proactive_sentence(counts, app.labels(rules), rules.report))
     for p in paths:

@@ -27,6 +27,7 @@ def register(sub, common) -> None:
                        help="copy the database now (safe while `gongkai run` works)")
     s.add_argument("--to", metavar="FILE", help="backup file (default: a dated file in [backup] dir "
                                                 "or next to the database)")
+    s.add_argument("--force", action="store_true", help="overwrite an existing --to file")
     s.set_defaults(func=cmd_backup)
     s = sub.add_parser("restore", parents=[common],
                        help="replace the database with a checked backup (daemon stopped)")
@@ -61,8 +62,9 @@ def cmd_run(args) -> int:
 def cmd_status(args) -> int:
     cfg = app.load_config(args)
     path = app.db_path(args, cfg)
-    with store_mod.Store(path) as st:
+    with app.open_store(args, cfg) as st:
         print("\n".join(status_lines(cfg, st, pipeline.utcnow(), daemon_running=_running(path))))
+    print("(times are Beijing time, 北京时间)")
     return 0
 
 
@@ -162,6 +164,10 @@ def cmd_backup(args) -> int:
     path = app.db_path(args, cfg)
     if args.to:
         dest = Path(args.to)
+        if dest.is_dir():
+            raise app.UsageError(f"--to {dest} is a folder; give a file name inside it")
+        if dest.exists() and not args.force:
+            raise app.UsageError(f"--to {dest} already exists; pass --force to overwrite it")
     else:
         folder = cfg.backup.dir if cfg is not None and cfg.backup is not None else path.parent
         stamp = datetime.now(timezone.utc).astimezone(collectors.BEIJING).strftime("%Y%m%d-%H%M%S")

@@ -21,7 +21,7 @@ SECTION_KEYS = {
     "bureau": {"name", "aliases"},
     "database": {"path"},
     "http": {"min_delay", "respect_robots", "user_agent", "timeout", "max_bytes"},
-    "report": {"channels"},
+    "report": {"channels", "data"},
     "rules": {"path"},
     "crawl": {},
     # operations (issue 8): parsed by _ops_sections below
@@ -108,6 +108,8 @@ class Config:
     sources: tuple[Source, ...]
     http: dict = field(default_factory=dict)
     report_channels: tuple[str, ...] = ()
+    # The yearly data file, "{year}" still in it, made relative to the config file's folder.
+    report_data: str | None = None
     rules_path: Path | None = None
     alerts: AlertsConfig = field(default_factory=lambda: AlertsConfig())
     backup: BackupConfig | None = None       # None: no nightly backup
@@ -142,7 +144,29 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a config file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the config file ({e.strerror})") from None
     return from_dict(data, path)
+
+
+# [http] keys: (types accepted, check, what the value must be)
+_HTTP_RULES = {
+    "min_delay": ((int, float), lambda v: v >= 0, "a number of seconds >= 0"),
+    "timeout": ((int, float), lambda v: v > 0, "a number of seconds > 0"),
+    "max_bytes": ((int,), lambda v: v > 0, "a whole number of bytes > 0"),
+    "respect_robots": ((bool,), lambda v: True, "true or false"),
+    "user_agent": ((str,), lambda v: bool(v.strip()), "a non-empty string"),
+}
+
+
+def _check_http(path: Path, http: dict) -> None:
+    for key, value in http.items():
+        types, ok, what = _HTTP_RULES[key]
+        bad_bool = isinstance(value, bool) and bool not in types
+        if bad_bool or not isinstance(value, types) or not ok(value):
+            raise ConfigError(f"{path}: [http] key {key!r} must be {what}, got {value!r}")
 
 
 def _check_keys(path: Path, where: str, table: Any, allowed: set[str]) -> dict:
@@ -162,6 +186,7 @@ def from_dict(data: dict, path: Path) -> Config:
                               f"(known: {', '.join(sorted(TOP_LEVEL))})")
     sections = {name: _check_keys(path, name, data.get(name, {}), keys)
                 for name, keys in SECTION_KEYS.items()}
+    _check_http(path, sections["http"])
     bureau = sections["bureau"]
     name = bureau.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -177,6 +202,7 @@ def from_dict(data: dict, path: Path) -> Config:
     channels = sections["report"].get("channels", [])
     if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
         raise ConfigError(f"{path}: [report] key 'channels' must be a list of strings")
+    report_data = _report_data(path, sections["report"].get("data"))
     rules = sections["rules"].get("path")
     if rules is not None and not isinstance(rules, str):
         raise ConfigError(f"{path}: [rules] key 'path' must be a file path string")
@@ -194,7 +220,7 @@ def from_dict(data: dict, path: Path) -> Config:
     alerts, backup, log = _ops_sections(path, sections)
     return Config(path=path, bureau=name.strip(), aliases=aliases, db_path=db_path,
                   sources=tuple(sources), http=dict(sections["http"]),
-                  report_channels=tuple(channels), rules_path=rules_path,
+                  report_channels=tuple(channels), report_data=report_data, rules_path=rules_path,
                   alerts=alerts, backup=backup, log=log)
 
 
@@ -228,6 +254,20 @@ def _positive(path: Path, where: str, table: dict, key: str, default: int) -> in
 
 def _rel(path: Path, value: str) -> Path:
     return Path(value) if Path(value).is_absolute() else path.parent / value
+
+
+def _report_data(path: Path, value: Any) -> str | None:
+    """[report] data = "report-{year}.toml": "{year}" is the only placeholder allowed."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{path}: [report] key 'data' must be a file path string like "
+                          f"\"report-{{year}}.toml\"")
+    rest = value.replace("{year}", "")
+    if "{" in rest or "}" in rest:
+        raise ConfigError(f"{path}: [report] key 'data' may use only the placeholder {{year}}, "
+                          f"got {value!r}")
+    return str(_rel(path, value))
 
 
 def _ops_sections(path: Path, sections: dict
@@ -297,8 +337,9 @@ def _source(path: Path, n: int, raw: Any) -> Source:
         raise ConfigError(f"{path}: sources #{n} must be a table")
     sid = raw.get("id")
     if not isinstance(sid, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]+", sid or ""):
+        got = "nothing" if sid is None else repr(sid)
         raise ConfigError(f"{path}: sources #{n}: key 'id' is required and must be letters, "
-                          f"digits, '-', '_' or '.' (got {sid!r})")
+                          f"digits, '-', '_' or '.' (got {got})")
     where = f"{path}: source {sid!r}"
     kind_name = raw.get("type")
     kind = collectors.REGISTRY.get(kind_name) if isinstance(kind_name, str) else None
@@ -319,6 +360,11 @@ def _source(path: Path, n: int, raw: Any) -> Source:
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: key 'enabled' must be true or false")
+    for key in raw:
+        if key not in COMMON_KEYS and key not in kind.options:
+            known = ", ".join(sorted(COMMON_KEYS | set(kind.options)))
+            raise ConfigError(f"{where}: unknown key {key!r} for type {kind_name!r} "
+                              f"(known: {known})")
     options = {k: v for k, v in raw.items() if k not in COMMON_KEYS}
     try:
         options = kind.validate(options)

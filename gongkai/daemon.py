@@ -117,6 +117,8 @@ class Daemon:
             reason = f"internal error: {type(e).__name__}: {e}"[:300]
             self._guard("record crash", lambda: self.st.fail_open_run(src.id, reason, self.clock()))
             r = pipeline.RunResult(src.id, "failed", reason=reason)
+        log.info("source %s: %s, %d seen, %d new%s", src.id, r.status, r.seen, r.new,
+                 f" ({r.reason})" if r.reason else "")
         if r.status == "failed" and r.reason == STOPPED:
             return r    # next_due_at untouched: the restarted daemon finishes this pass first
         streak, _ = self.st.failure_streak(src.id)

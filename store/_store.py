@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import json
 import zlib
 from datetime import date, datetime, timedelta
@@ -38,8 +39,13 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.db = connect(path)
-        _schema.apply(self.db)
+        if Path(self.path).is_dir():
+            raise StoreError(f"{path}: is a folder, not a database file")
+        try:
+            self.db = connect(path)
+            _schema.apply(self.db)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: not a gongkai database ({e})") from None
 
     def close(self) -> None:
         self.db.close()
@@ -273,7 +279,7 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
     def review_backlog(self) -> int:
         """Items whose automatic decision is flagged for review and nobody has decided yet."""
         return self.db.execute("SELECT COUNT(*) FROM items WHERE needs_review = 1 "
-                               "AND decided_by = 'auto'").fetchone()[0]
+                               "AND decided_by = 'auto' AND attribution = 'ours'").fetchone()[0]
 
     # -- counts --------------------------------------------------------------------------------
 

@@ -75,3 +75,44 @@ def test_bad_since_date(tmp_path):
     r = subprocess.run([sys.executable, "-m", "gongkai", "crawl", "--since", "2024/13/01"],
                        capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 2 and "--since must be a date" in r.stderr
+
+
+def test_reading_a_database_that_does_not_exist_is_an_error_not_zeros(tmp_path):
+    missing = tmp_path / "typo.db"
+    r = _run(["counts", "--year", "2024", "--db", str(missing)])
+    assert r.returncode == 2 and "no database at" in r.stderr and not missing.exists()
+
+
+def test_a_file_that_is_not_a_database(tmp_path):
+    bogus = tmp_path / "report-2024.toml"
+    bogus.write_text("year = 2024\n" * 200, encoding="utf-8")
+    r = _run(["counts", "--year", "2024", "--db", str(bogus)])
+    assert r.returncode == 2 and "not a gongkai database" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_writing_into_a_missing_folder_names_the_folder(tmp_path):
+    r = _run(["init", "--config", str(tmp_path / "nope" / "sub" / "gongkai.toml")])
+    assert r.returncode == 2 and f"no such folder: {tmp_path / 'nope' / 'sub'}" in r.stderr
+
+
+def test_year_must_be_plausible():
+    r = _run(["counts", "--year", "1850", "--db", "x.db"])
+    assert r.returncode == 2 and "not a plausible report year" in r.stderr
+
+
+def test_verbose_before_the_command():
+    r = _run(["-v", "classify"], '{"title": "燃气安全检查"}\n')
+    assert r.returncode == 0, r.stderr
+
+
+def test_backup_never_overwrites_without_force(tmp_path):
+    keep = tmp_path / "keep.toml"
+    keep.write_text("precious\n", encoding="utf-8")
+    db = tmp_path / "g.db"
+    from store import Store
+    Store(db).close()
+    r = _run(["backup", "--db", str(db), "--to", str(keep)])
+    assert r.returncode == 2 and "--force" in r.stderr
+    assert keep.read_text(encoding="utf-8") == "precious\n"
+    r = _run(["backup", "--db", str(db), "--to", str(tmp_path)])
+    assert r.returncode == 2 and "is a folder" in r.stderr

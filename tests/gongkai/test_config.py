@@ -61,6 +61,14 @@ BAD = [
     ("no bureau", GOOD.replace('name = "卫滨区商务局"', ""), r"\[bureau\] key 'name' is required"),
     ("unknown section", GOOD + "\n[mail]\nto = 'x'\n", r"unknown top-level key 'mail'"),
     ("missing channel", GOOD.replace('channel = "wechat"', ""), r"source 'wx': key 'channel' is required"),
+    ("typo hint lists common keys", GOOD.replace('interval = "6h"', 'intervall = "6h"'),
+     r"unknown key 'intervall'.*known: .*attribution.*interval.*url"),
+    ("http delay as string", GOOD + '\n[http]\nmin_delay = "2"\n',
+     r"\[http\] key 'min_delay' must be a number of seconds >= 0, got '2'"),
+    ("http negative delay", GOOD + '\n[http]\nmin_delay = -1\n', r"\[http\] key 'min_delay'"),
+    ("http robots not bool", GOOD + '\n[http]\nrespect_robots = "yes"\n',
+     r"\[http\] key 'respect_robots' must be true or false"),
+    ("source without id", GOOD.replace('id = "wx"', ""), r"key 'id' is required .*got nothing"),
 ]
 
 
