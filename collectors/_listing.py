@@ -28,6 +28,7 @@ _ONCLICK_URL = re.compile(r"""['"]((?:https?:)?/{0,2}[^'"\s]+\.(?:s?html?|jsp|as
 _CREATE_PAGE = re.compile(
     r"create(?:Page|PageHTML)\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
 _CREATE_PAGE_BJ = re.compile(r"create(?:Page|PageHTML)\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*[,)]")
+_CREATE_PAGE_2 = re.compile(r"create(?:Page|PageHTML)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)")
 _TOTAL_PAGES = re.compile(r"共\s*(\d{1,4})\s*页")
 _COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
 _CURRENT_PAGE = re.compile(r"\bvar\s+currentPage\s*=\s*(\d+)")
@@ -239,6 +240,9 @@ def _stated_count(raw_text: str, page_url: str) -> tuple[int, int, str, str] | N
     m = _CREATE_PAGE_BJ.search(raw_text)
     if m:  # Beijing: createPageHTML(totalRecords, totalPages, current, ...) — pages come second
         return int(m.group(2)), int(m.group(3)), prefix, ext
+    m = _CREATE_PAGE_2.search(raw_text)
+    if m:  # createPageHTML(countPage, currentPage): name and extension are the page's own
+        return int(m.group(1)), int(m.group(2)), prefix, ext
     m = _COUNT_PAGE.search(raw_text)
     if m:
         km = _CURRENT_PAGE.search(raw_text)

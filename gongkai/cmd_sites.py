@@ -1,4 +1,4 @@
-"""probe: what a website column is and what a ``website`` source would read from it."""
+"""probe (also `source probe`): what a website column is and what a ``website`` source would read from it."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -10,9 +10,18 @@ from . import app
 _SHOWN = 10
 
 
+_PROBE_HELP = "fetch one column page: detected CMS preset, its first items, a [[sources]] snippet"
+
+
 def register(sub, common) -> None:
-    s = sub.add_parser("probe", parents=[common],
-                       help="fetch one column page: detected CMS preset, its first items, a [[sources]] snippet")
+    _probe_arguments(sub.add_parser("probe", parents=[common], help=_PROBE_HELP))
+    # `gongkai source probe URL` is the name issue 3 gives the command; both spellings work.
+    src = sub.add_parser("source", parents=[common], help="source helpers: `source probe URL` (= probe)")
+    actions = src.add_subparsers(dest="source_action", metavar="ACTION", required=True)
+    _probe_arguments(actions.add_parser("probe", parents=[common], help=_PROBE_HELP))
+
+
+def _probe_arguments(s) -> None:
     s.add_argument("url", metavar="URL", help="the column's first list page")
     s.add_argument("--preset", default="auto",
                    help="read with this preset instead of detecting (" +

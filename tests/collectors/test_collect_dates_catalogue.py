@@ -39,6 +39,8 @@ def test_catalogue_format(text, context, expected):
     "索引号：003129766/201901-00336",
     "索引号：20191202-189769",
     "索引号：2024-01-00123",
+    "索引号：2024-01-10123",     # 2024-01-10 followed by more digits: only the right guard stops it
+    "索引号：003129766/2019-01-15001",   # a prefixed index: the left guard stops it
     "ID 20171130103791708",      # 10:37:91 would be an invalid second: never a date
 ])
 def test_index_numbers_and_ids_are_not_dates(text):

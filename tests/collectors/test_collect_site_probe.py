@@ -77,3 +77,21 @@ def test_probe_reports_a_challenge_instead_of_crashing(capsys, cfg):
 def test_probe_bad_url_is_a_usage_error(capsys):
     assert main(["probe", "ftp://x/y"]) == 2
     assert "URL must be an http(s) URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("family,root,path,rows", COLUMNS, ids=[c[0] for c in COLUMNS])
+def test_source_probe_is_the_same_command(family, root, path, rows, capsys, cfg):
+    # Issue 3 names it `gongkai source probe URL`; `gongkai probe URL` is the short spelling.
+    with SiteServer(root) as srv:
+        assert main(["source", "probe", srv.base + path, "--limit", "1", "--config", cfg]) == 0
+        long_out = capsys.readouterr().out
+        assert main(["probe", srv.base + path, "--limit", "1", "--config", cfg]) == 0
+        short_out = capsys.readouterr().out
+    assert long_out == short_out and long_out.startswith(f"detected: {family} — ")
+    assert f'preset = "{family}"' in long_out and f"page 1: {rows} items" in long_out
+
+
+def test_source_without_an_action_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["source"])
+    assert info.value.code == 2
