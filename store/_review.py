@@ -18,6 +18,8 @@ ROLES = ("reviewer", "readonly")
 _ITEM_COLUMNS = ("id, source_id, channel, url, title, pub_date, pub_year, category, score, margin, "
                  "needs_review, decided_by, attribution, upstream_status, cluster_id, decision_id")
 MAX_TERMS = 5
+_ACTION_COLUMNS = ("id, item_id, kind, prev_decision_id, prev_attribution, "
+                   "prev_attribution_manual")
 
 
 def _ts(now: datetime) -> str:
@@ -27,6 +29,14 @@ def _ts(now: datetime) -> str:
 def _error(message: str) -> Exception:
     from ._store import StoreError  # late: _store imports this module
     return StoreError(message)
+
+
+def _bulk_kind(category: str | None, attribution: str | None) -> tuple[str, str]:
+    if bool(category) == bool(attribution):
+        raise _error("a bulk action sets either a category or an attribution")
+    if attribution and attribution not in ("ours", "not_ours"):
+        raise _error(f"bad attribution {attribution!r}")
+    return ("category", category) if category else ("attribution", attribution)
 
 
 def _filters(year: int | None, month: int | None, category: str | None, channel: str | None,
@@ -145,7 +155,8 @@ class ReviewQueries:
 
     # -- reviewer actions ----------------------------------------------------------------------
 
-    def _journal(self, item_id: int, kind: str, actor: str, now: datetime) -> None:
+    def _journal(self, item_id: int, kind: str, actor: str, now: datetime,
+                 batch_id: int | None) -> None:
         row = self.db.execute(
             "SELECT decision_id, attribution, attribution_manual FROM items WHERE id = ?",
             [item_id]).fetchone()
@@ -154,23 +165,24 @@ class ReviewQueries:
         self.db["review_actions"].insert({
             "at": _ts(now), "actor": actor, "item_id": item_id, "kind": kind,
             "prev_decision_id": row[0], "prev_attribution": row[1],
-            "prev_attribution_manual": row[2]})
+            "prev_attribution_manual": row[2], "batch_id": batch_id})
 
     def review_set_category(self, item_id: int, category: str, *, actor: str, now: datetime,
-                            reason: str = "") -> None:
+                            reason: str = "", batch_id: int | None = None) -> None:
         """A manual decision (audited, survives re-classification), undoable with review_undo."""
         with immediate(self.db):
-            self._journal(item_id, "category", actor, now)
+            self._journal(item_id, "category", actor, now, batch_id)
             self.apply_decision(item_id, {"category": category}, now=now, method="manual",
                                 actor=actor, reason=reason)
 
     def review_set_attribution(self, item_id: int, attribution: str, *, actor: str,
-                               now: datetime, reason: str = "") -> None:
+                               now: datetime, reason: str = "",
+                               batch_id: int | None = None) -> None:
         """Mark an item ours / not ours (归属) by hand; crawls never override it."""
         if attribution not in ("ours", "not_ours"):
             raise _error(f"bad attribution {attribution!r}")
         with immediate(self.db):
-            self._journal(item_id, "attribution", actor, now)
+            self._journal(item_id, "attribution", actor, now, batch_id)
             old = self.db.execute("SELECT attribution FROM items WHERE id = ?",
                                   [item_id]).fetchone()[0]
             self.db.execute("UPDATE items SET attribution = ?, attribution_manual = 1 "
@@ -186,31 +198,147 @@ class ReviewQueries:
         comes back with its score, margin and needs_review flag)."""
         with immediate(self.db):
             act = self.db.execute(
-                "SELECT id, kind, prev_decision_id, prev_attribution, prev_attribution_manual "
-                "FROM review_actions WHERE item_id = ? AND undone_at IS NULL "
-                "ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
-            if act is None:
-                return None
-            act_id, kind, prev_dec, prev_attr, prev_attr_manual = act
-            cur = self.item(item_id)
-            if kind == "category":
-                prev = self.db["decisions"].get(prev_dec) if prev_dec else {}
-                self.db["items"].update(item_id, {
-                    "category": prev.get("category"), "score": prev.get("score"),
-                    "margin": prev.get("margin"), "needs_review": prev.get("needs_review") or 0,
-                    "decided_by": prev.get("method"),
-                    "ruleset_version": prev.get("ruleset_version"), "decision_id": prev_dec})
-                old, new = cur["category"], prev.get("category")
+                f"SELECT {_ACTION_COLUMNS} FROM review_actions WHERE item_id = ? "
+                "AND undone_at IS NULL ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
+            return None if act is None else self._undo_action(act, actor, now)
+
+    def _undo_action(self, act: tuple, actor: str, now: datetime) -> dict:
+        act_id, item_id, kind, prev_dec, prev_attr, prev_attr_manual = act
+        cur = self.item(item_id)
+        if kind == "category":
+            prev = self.db["decisions"].get(prev_dec) if prev_dec else {}
+            self.db["items"].update(item_id, {
+                "category": prev.get("category"), "score": prev.get("score"),
+                "margin": prev.get("margin"), "needs_review": prev.get("needs_review") or 0,
+                "decided_by": prev.get("method"),
+                "ruleset_version": prev.get("ruleset_version"), "decision_id": prev_dec})
+            old, new = cur["category"], prev.get("category")
+        else:
+            self.db["items"].update(item_id, {"attribution": prev_attr,
+                                              "attribution_manual": prev_attr_manual or 0})
+            old, new = cur["attribution"], prev_attr
+        self.db.execute("UPDATE review_actions SET undone_at = ? WHERE id = ?",
+                        [_ts(now), act_id])
+        self.db["audit"].insert({"at": _ts(now), "actor": actor, "item_id": item_id,
+                                 "action": f"undo {kind}", "old": old, "new": new,
+                                 "reason": None})
+        return {"kind": kind, "old": old, "new": new, "item_id": item_id}
+
+    # -- bulk actions --------------------------------------------------------------------------
+
+    def bulk_preview(self, item_ids: Iterable[int], *, category: str | None = None,
+                     attribution: str | None = None) -> dict[str, list]:
+        """What a bulk action would do, without doing it: rows that ``change``, rows already so
+        (``unchanged``) and ids that do not exist (``missing``). For the confirm step."""
+        _bulk_kind(category, attribution)
+        ids = list(dict.fromkeys(int(i) for i in item_ids))
+        rows: dict[int, dict] = {}
+        for start in range(0, len(ids), 500):          # SQLite's bound-parameter limit
+            part = ids[start:start + 500]
+            for r in self.db.query(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN "
+                                   f"({','.join('?' * len(part))})", part):
+                rows[r["id"]] = r
+        out: dict[str, list] = {"change": [], "unchanged": [], "missing": []}
+        for i in ids:
+            r = rows.get(i)
+            if r is None:
+                out["missing"].append(i)
+            elif (category and r["category"] == category and r["decided_by"] == "manual") or \
+                    (attribution and r["attribution"] == attribution):
+                out["unchanged"].append(r)
             else:
-                self.db["items"].update(item_id, {"attribution": prev_attr,
-                                                  "attribution_manual": prev_attr_manual or 0})
-                old, new = cur["attribution"], prev_attr
-            self.db.execute("UPDATE review_actions SET undone_at = ? WHERE id = ?",
-                            [_ts(now), act_id])
-            self.db["audit"].insert({"at": _ts(now), "actor": actor, "item_id": item_id,
-                                     "action": f"undo {kind}", "old": old, "new": new,
-                                     "reason": None})
-            return {"kind": kind, "old": old, "new": new}
+                out["change"].append(r)
+        return out
+
+    def review_bulk(self, item_ids: Iterable[int], *, actor: str, now: datetime,
+                    category: str | None = None, attribution: str | None = None,
+                    reason: str = "") -> dict:
+        """File the items into ``category`` or set their ``attribution``, in one transaction:
+        one audit entry per item that changes (all with ``reason``), one batch that
+        :meth:`review_undo_bulk` undoes as one step. Items already so are left alone.
+        Returns ``{"batch_id", "changed": [ids], "unchanged": [ids], "missing": [ids]}``."""
+        kind, value = _bulk_kind(category, attribution)
+        with immediate(self.db):
+            plan = self.bulk_preview(item_ids, category=category, attribution=attribution)
+            if plan["missing"]:
+                raise _error(f"no item with id {plan['missing'][0]}")
+            changed = [r["id"] for r in plan["change"]]
+            batch_id = self.db["review_batches"].insert({
+                "at": _ts(now), "actor": actor, "kind": kind, "value": value,
+                "reason": reason or None, "n": len(changed)}).last_pk
+            for item_id in changed:
+                if kind == "category":
+                    self.review_set_category(item_id, value, actor=actor, now=now,
+                                             reason=reason, batch_id=batch_id)
+                else:
+                    self.review_set_attribution(item_id, value, actor=actor, now=now,
+                                                reason=reason, batch_id=batch_id)
+        return {"batch_id": batch_id, "changed": changed,
+                "unchanged": [r["id"] for r in plan["unchanged"]], "missing": []}
+
+    def bulk_batch(self, batch_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM review_batches WHERE id = ?", [batch_id]))
+        return rows[0] if rows else None
+
+    def last_bulk(self, actor: str) -> int | None:
+        """The actor's latest bulk action not undone yet."""
+        row = self.db.execute("SELECT MAX(id) FROM review_batches WHERE actor = ? "
+                              "AND undone_at IS NULL", [actor]).fetchone()
+        return row[0]
+
+    def review_undo_bulk(self, batch_id: int, *, actor: str, now: datetime) -> dict:
+        """Undo a bulk action as one step. An item changed again after it (by hand, another
+        bulk action, an import) keeps that later change and is reported in ``skipped``.
+        Returns ``{"undone": [ids], "skipped": [ids]}``."""
+        with immediate(self.db):
+            batch = self.bulk_batch(batch_id)
+            if batch is None:
+                raise _error(f"no bulk action {batch_id}")
+            if batch["undone_at"]:
+                raise _error(f"bulk action {batch_id} was already undone")
+            out: dict[str, list[int]] = {"undone": [], "skipped": []}
+            for act in self.db.execute(
+                    f"SELECT {_ACTION_COLUMNS} FROM review_actions WHERE batch_id = ? "
+                    "AND undone_at IS NULL ORDER BY id", [batch_id]).fetchall():
+                latest = self.db.execute(
+                    "SELECT MAX(id) FROM review_actions WHERE item_id = ? AND undone_at IS NULL",
+                    [act[1]]).fetchone()[0]
+                if latest != act[0]:
+                    out["skipped"].append(act[1])
+                    continue
+                self._undo_action(act, actor, now)
+                out["undone"].append(act[1])
+            self.db.execute("UPDATE review_batches SET undone_at = ? WHERE id = ?",
+                            [_ts(now), batch_id])
+        return out
+
+    # -- the counts panel ----------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """The stamp that moves on every write able to change the counts (review_004)."""
+        return self.db.execute("SELECT version FROM review_data_version WHERE id = 1").fetchone()[0]
+
+    def counts_cached(self, year: int) -> dict:
+        """``Store.counts(year)``, from the cache when nothing counted changed since.
+
+        The stamp is read before counting, so a write that lands during the count leaves the
+        cache one version behind (recomputed next time), never ahead of what it holds.
+        """
+        version = self.data_version()
+        row = self.db.execute("SELECT version, counts_json FROM review_counts_cache "
+                              "WHERE year = ?", [year]).fetchone()
+        if row and row[0] == version:
+            return json.loads(row[1])
+        counts = self.counts(year)
+        with immediate(self.db):
+            # two panels computing at once: keep the newer stamp
+            self.db.execute(
+                "INSERT INTO review_counts_cache (year, version, counts_json, computed_at) "
+                "VALUES (?, ?, ?, datetime('now')) ON CONFLICT (year) DO UPDATE SET "
+                "version = excluded.version, counts_json = excluded.counts_json, "
+                "computed_at = excluded.computed_at WHERE excluded.version >= version",
+                [year, version, json.dumps(counts, ensure_ascii=False)])
+        return counts
 
     # -- users and settings --------------------------------------------------------------------
 

@@ -64,3 +64,60 @@ def review_003_queue_indexes(db: Database) -> None:
     db.execute(f"CREATE INDEX idx_items_review_queue ON items ({QUEUE_ORDER})")
     db.execute(f"CREATE INDEX idx_items_review_queue_year ON items (pub_year, {QUEUE_ORDER})")
     db["audit"].create_index(["at"], if_not_exists=True)
+
+
+# Columns of items that Store.counts reads. A change of any of them (or any insert/delete)
+# bumps the data stamp; a re-crawl that only touches last_seen_at or the text does not, so the
+# cached counts panel survives the daemon's routine polling. test_review_counts_cache.py swaps
+# every column of items in turn and fails if counts change without the stamp moving.
+COUNTED_COLUMNS = ("id", "cluster_id", "channel", "pub_date", "pub_year", "category",
+                   "decided_by", "attribution", "needs_review")
+_BUMP = "UPDATE review_data_version SET version = version + 1 WHERE id = 1;"
+
+
+@migrations()
+def review_004_counts_cache(db: Database) -> None:
+    # A stamp every write that can change the counts moves, kept by triggers so no writer (the
+    # daemon, the CLI, another engineer's new code path) can forget it. PRAGMA data_version
+    # would not do: it is per connection and moves on any write at all.
+    db.execute("CREATE TABLE review_data_version (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "version INTEGER NOT NULL)")
+    db.execute("INSERT INTO review_data_version (id, version) VALUES (1, 0)")
+    db.execute(f"CREATE TRIGGER review_stamp_items_ai AFTER INSERT ON items BEGIN {_BUMP} END")
+    db.execute(f"CREATE TRIGGER review_stamp_items_ad AFTER DELETE ON items BEGIN {_BUMP} END")
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in COUNTED_COLUMNS)
+    db.execute(f"CREATE TRIGGER review_stamp_items_au AFTER UPDATE ON items WHEN {changed} "
+               f"BEGIN {_BUMP} END")
+    # by_channel lists the channels of enabled sources, so sources count too
+    db.execute(f"CREATE TRIGGER review_stamp_sources_ai AFTER INSERT ON sources BEGIN {_BUMP} END")
+    db.execute(f"CREATE TRIGGER review_stamp_sources_ad AFTER DELETE ON sources BEGIN {_BUMP} END")
+    db.execute("CREATE TRIGGER review_stamp_sources_au AFTER UPDATE ON sources WHEN "
+               "old.enabled IS NOT new.enabled OR old.channel IS NOT new.channel "
+               f"OR old.id IS NOT new.id BEGIN {_BUMP} END")
+    # One row per year: the raw Store.counts result and the stamp it was computed at.
+    db.execute("CREATE TABLE review_counts_cache (year INTEGER PRIMARY KEY, "
+               "version INTEGER NOT NULL, counts_json TEXT NOT NULL, computed_at TEXT)")
+
+
+@migrations()
+def review_005_bulk(db: Database) -> None:
+    # A bulk action is one row here and one review_actions row per item carrying its id, so
+    # it is audited per item and undone as one step.
+    db["review_batches"].create(
+        {"id": int, "at": str, "actor": str, "kind": str, "value": str, "reason": str,
+         "n": int, "undone_at": str},
+        pk="id", not_null={"kind", "value"},
+    )
+    db["review_actions"].add_column("batch_id", int)
+    db["review_actions"].create_index(["batch_id"])
+
+
+@migrations()
+def review_006_counts_side_indexes(db: Database) -> None:
+    # Store.counts' side queries (the channels of the year, unclassified, unreviewed) otherwise
+    # visit every item of the year in the table itself; these let them read an index only.
+    db["items"].create_index(["pub_year", "channel"], index_name="idx_items_review_year_channel")
+    db["items"].create_index(["pub_year", "attribution", "category"],
+                             index_name="idx_items_review_year_category")
+    db["items"].create_index(["pub_year", "needs_review", "decided_by", "attribution"],
+                             index_name="idx_items_review_year_doubt")

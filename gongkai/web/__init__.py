@@ -18,7 +18,7 @@ from flask import Flask, g
 import classifier
 import store as store_mod
 
-from . import _auth, _views
+from . import _auth, _bulk, _views
 
 __all__ = ["create_app"]
 
@@ -46,4 +46,5 @@ def create_app(db_path: str | Path, rules: classifier.Ruleset, *,
     app.json.sort_keys = False          # keep the report order of categories
     _auth.install(app)
     _views.install(app)
+    _bulk.install(app)
     return app

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request
 
+import report
 import store as store_mod
 
 from .. import app as gk_app
@@ -94,17 +95,22 @@ def install(app: Flask) -> None:
             duplicates=st.duplicates(item_id), audit=st.audit(item_id),
             source=st.source(it["source_id"]))
 
+    def _counts(year: int) -> report.Counts:
+        # the cached raw counts (exactly Store.counts while no counted column changed), shaped
+        # like `gongkai counts` does it
+        return report.Counts.from_raw(year, get_store().counts_cached(year), _rules().names)
+
     @app.route("/counts")
     def counts():
         year = _int("year", 1900, 2999) or _now().year
-        c = gk_app.counts_for(get_store(), _rules(), year)
+        c = _counts(year)
         return render_template("counts.html", counts=c, year=year,
                                labels=gk_app.labels(_rules()))
 
     @app.route("/counts.json")
     def counts_json():
         year = _int("year", 1900, 2999) or _now().year
-        return jsonify(gk_app.counts_for(get_store(), _rules(), year).as_dict())
+        return jsonify(_counts(year).as_dict())
 
     @app.route("/sources")
     def sources():

@@ -89,3 +89,28 @@ def test_readonly_account_keys_change_nothing(server, page):
     expect(page.locator("#flash")).to_contain_text("read-only")
     with Store(db) as st:
         assert st.audit() == []
+
+
+def test_select_all_on_the_page_then_confirm_then_undo(server, page):
+    base, db = server
+    login(page, base)
+    page.goto(base + "/?year=2024&month=5")
+    rows = page.locator("#queue tr.row")
+    expect(rows).to_have_count(3)
+    page.check("#pick-page")
+    expect(page.locator("#picked")).to_contain_text("3")
+    page.select_option("#bulk select[name=action]", "attribution:not_ours")
+    page.fill("#bulk input[name=reason]", "区工信局的信息")
+    page.click("#bulk button[type=submit]")
+    expect(page.locator("#bulk-n")).to_have_text("3")         # the confirm step, nothing yet
+    with Store(db) as st:
+        assert st.audit() == []
+    page.click("#bulk-confirm")
+    expect(page.locator("#bulk-result")).to_contain_text("3")
+    with Store(db) as st:
+        assert [(a["action"], a["new"], a["reason"]) for a in st.audit()] == \
+            [("attribution", "not_ours", "区工信局的信息")] * 3
+    page.click("#bulk-undo")
+    expect(page.locator("#bulk-result")).to_contain_text("撤销 3 条")
+    page.click("#bulk-back")
+    expect(page.locator('#queue tr.row[data-attribution="ours"]')).to_have_count(3)

@@ -38,6 +38,7 @@ def test_user_add_hashes_the_password(db, monkeypatch, capsys):
 
 
 def test_serve_refuses_without_accounts(tmp_path, capsys):
+    Store(tmp_path / "empty.db").close()            # a crawled database, nobody to log in
     assert cli.main(["serve", "--db", str(tmp_path / "empty.db")]) == 2
     assert "gongkai user add" in capsys.readouterr().err
 

@@ -72,6 +72,23 @@
     rows.forEach(function (r, n) { r.addEventListener("click", function () { select(n); }); });
   }
 
+  // -- bulk: tick rows (or the whole page), then the bulk form asks for a confirmation ------
+  const pickPage = document.getElementById("pick-page");
+  const picked = document.getElementById("picked");
+  function picks() { return Array.prototype.slice.call(document.querySelectorAll("input.pick")); }
+  function countPicks() {
+    const n = picks().filter(function (c) { return c.checked; }).length;
+    if (picked) { picked.textContent = n ? "已勾选 " + n + " 条 selected" : "勾选信息后可批量修改 tick items to change them together"; }
+    if (pickPage) { pickPage.checked = n > 0 && n === picks().length; }
+  }
+  if (pickPage) {
+    pickPage.addEventListener("change", function () {
+      picks().forEach(function (c) { c.checked = pickPage.checked; });
+      countPicks();
+    });
+  }
+  picks().forEach(function (c) { c.addEventListener("change", countPicks); });
+
   function rowFor(id) {
     if (page === "item") { return document.getElementById("item"); }
     return rows.find(function (r) { return r.dataset.id === String(id); });
@@ -121,7 +138,9 @@
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     const t = ev.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) { return; }
+    // typing in a field is typing; a ticked checkbox keeps the keys working
+    if (t && ((t.tagName === "INPUT" && t.type !== "checkbox") || t.tagName === "SELECT" ||
+              t.tagName === "TEXTAREA")) { return; }
     if (page !== "queue" && page !== "item") {
       if (ev.key === "?" && help) { help.hidden = !help.hidden; }
       return;
@@ -138,6 +157,10 @@
         const next = neighbour(k === "j" ? 1 : -1);
         if (next) { window.location.href = "/item/" + encodeURIComponent(next); }
       }
+    }
+    else if (k === "x" && page === "queue" && rows.length) {
+      const box = rows[sel].querySelector("input.pick");
+      if (box) { box.checked = !box.checked; countPicks(); }
     }
     else if ((k === "Enter" || k === "o") && page === "queue" && rows.length) {
       window.location.href = "/item/" + encodeURIComponent(currentId());

@@ -1,0 +1,105 @@
+"""Bulk actions on the queue and cluster merge/split from the item view.
+
+Bulk: the queue's checkboxes post to /bulk/preview, which only shows how many items would
+change; the officer confirms on that page (/bulk/apply) and can undo the whole batch as one
+step. Every route here changes data, so each passes the CSRF guard of _auth and refuses the
+read-only role.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, abort, current_app, g, redirect, render_template, request, url_for
+
+import store as store_mod
+
+from ._auth import _safe_next, get_store, require_writer
+
+MAX_BULK = 500          # ten pages of the queue; a larger change is an Excel round trip
+_IDS = re.compile(r"\d{1,12}")
+
+
+def _action() -> tuple[dict, str]:
+    """The form's action as review_bulk keywords, and how to say it."""
+    raw = request.form.get("action", "")
+    kind, _, value = raw.partition(":")
+    if kind == "category" and value in current_app.config["GONGKAI_RULES"].names:
+        return {"category": value}, f"归入 {value}"
+    if kind == "attribution" and value in ("ours", "not_ours"):
+        return {"attribution": value}, ("标为本单位 ours" if value == "ours"
+                                        else "标为非本单位 not ours")
+    abort(400, "choose what to do with the selected items")
+
+
+def _ids() -> list[int]:
+    ids = list(dict.fromkeys(int(i) for i in request.form.getlist("id") if i.isdigit()))
+    if not ids:
+        abort(400, "no item selected")
+    if len(ids) > MAX_BULK:
+        abort(400, f"at most {MAX_BULK} items at once")
+    return ids
+
+
+def _now():
+    from ._views import _now as now   # one clock for every write of the web UI
+    return now()
+
+
+def install(app: Flask) -> None:
+    @app.route("/bulk/preview", methods=["POST"])
+    def bulk_preview():
+        require_writer()
+        ids, (action, label) = _ids(), _action()
+        plan = get_store().bulk_preview(ids, **action)
+        return render_template("bulk_confirm.html", plan=plan, label=label,
+                               action=request.form["action"],
+                               reason=request.form.get("reason", "")[:500],
+                               back=_safe_next(request.form.get("back")))
+
+    @app.route("/bulk/apply", methods=["POST"])
+    def bulk_apply():
+        require_writer()
+        ids, (action, label) = _ids(), _action()
+        try:
+            done = get_store().review_bulk(ids, actor=g.user["name"], now=_now(),
+                                           reason=request.form.get("reason", "")[:500], **action)
+        except store_mod.StoreError as e:
+            abort(400, str(e))
+        return render_template("bulk_done.html", done=done, label=label,
+                               batch=get_store().bulk_batch(done["batch_id"]),
+                               back=_safe_next(request.form.get("back")))
+
+    @app.route("/bulk/<int:batch_id>/undo", methods=["POST"])
+    def bulk_undo(batch_id: int):
+        require_writer()
+        try:
+            undone = get_store().review_undo_bulk(batch_id, actor=g.user["name"], now=_now())
+        except store_mod.StoreError as e:
+            abort(400, str(e))
+        return render_template("bulk_done.html", undone=undone,
+                               batch=get_store().bulk_batch(batch_id),
+                               back=_safe_next(request.form.get("back")))
+
+    @app.route("/item/<int:item_id>/merge", methods=["POST"])
+    def merge(item_id: int):
+        require_writer()
+        others = [int(i) for i in _IDS.findall(request.form.get("with", ""))]
+        if not others:
+            abort(400, "name the item numbers to merge with, e.g. 12 34")
+        try:
+            get_store().merge_items([item_id, *others], now=_now(), actor=g.user["name"],
+                                    reason=request.form.get("reason", "")[:500])
+        except store_mod.StoreError as e:
+            abort(400, str(e))
+        return redirect(url_for("item", item_id=item_id))
+
+    @app.route("/item/<int:item_id>/split", methods=["POST"])
+    def split(item_id: int):
+        require_writer()
+        try:
+            get_store().split_item(item_id, now=_now(), actor=g.user["name"],
+                                   reason=request.form.get("reason", "")[:500])
+        except store_mod.StoreError as e:
+            abort(400, str(e))
+        back = request.form.get("back_item", "")
+        return redirect(url_for("item", item_id=int(back) if back.isdigit() else item_id))
