@@ -22,3 +22,7 @@ __all__ = ["REGISTRY", "Option", "SourceKind", "register", "CollectState", "Conf
 __all__ += ["PRESETS", "Preset", "Detection", "detect", "register_preset", "probe", "ProbeResult",
             "ColumnError"]
 __all__ += ["Manual"]
+from ._urls import wechat_key_of
+from ._wechat import Article, parse_article
+
+__all__ += ["wechat_key_of", "Article", "parse_article"]

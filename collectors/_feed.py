@@ -3,7 +3,8 @@ Wechat2RSS) or any site.
 
 feedparser only parses bytes here: fetching goes through :class:`Http` (it has no timeout of its
 own), and its ``*_parsed`` dates are not used because they mis-read Chinese, slash, epoch and ``CST``
-dates (wechat-feeds.md §4). Items from feeds are not fetched from mp.weixin in this version.
+dates (wechat-feeds.md §4). With ``fetch_articles`` the article page of each new item is fetched
+(:mod:`._wechat`) for its own time, body and permanent identity.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 import feedparser
 from bs4 import BeautifulSoup
 
+from ._wechat import with_articles
 from ._base import Option, SourceKind, register
 from ._dates import parse_date
 from ._item import CollectState, ConfigError, Item, SourceError
@@ -57,6 +59,10 @@ class Feed(SourceKind):
         "stale_factor": Option(float, 4.0, help="fail when the newest item is older than this many "
                                "times the feed's usual gap between items (0: never)"),
         "stale_min_days": Option(float, 7.0, help="...but never before this many days"),
+        "fetch_articles": Option(bool, False, help="fetch each new item's article page (only from "
+                                 "hosts in allow_hosts, e.g. mp.weixin.qq.com) for its time, "
+                                 "body and identity"),
+        "max_articles": Option(int, 30, help="at most this many article pages per run"),
     }
 
     @classmethod
@@ -95,7 +101,11 @@ class Feed(SourceKind):
             if resp.headers.get(header):
                 state.memo[key] = resp.headers[header]
         state.progress(f"{url}: {len(items)} entries")
-        yield from items
+        if self.opts["fetch_articles"]:
+            yield from with_articles(items, self.http, state, self.opts["allow_hosts"],
+                                     self.opts["max_articles"])
+        else:
+            yield from items
 
     def _check_rhythm(self, url: str, state: CollectState,
                       dates: list[datetime] | None) -> None:

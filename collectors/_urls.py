@@ -93,6 +93,11 @@ def _biz_number(biz: str) -> str:
     return decoded if decoded.isdigit() else biz
 
 
+def wechat_key_of(biz: str, mid: str, idx: str = "1") -> str:
+    """The key of an article known by its parts (an article page's ``var biz/mid/idx``)."""
+    return f"wx:{_biz_number(biz)}:{mid}:{idx if idx and idx.isdigit() else '1'}"
+
+
 def wechat_key(url: str) -> str | None:
     """``wx:{biz_num}:{mid}:{idx}`` for a long mp.weixin link, ``wxs:{token}`` for a short
     ``/s/TOKEN`` link, ``None`` for anything else (including temporary Sogou links)."""

@@ -139,9 +139,8 @@ def cmd_import(args) -> int:
             print(f"dry run, nothing written: {args.file} -> {src.id}: "
                   f"{known.count(False)} new, {known.count(True)} already recorded{skipped}")
             return 0
-        saved = manual.store_entries(st, cfg, src, plan.entries, now=now,
-                                     origin=f"gongkai import {Path(args.file).name}",
-                                     classifier=classifier.Classifier(app.load_rules(cfg)))
+        _, saved = manual.import_file(st, cfg, src, args.file, now=now, plan=plan, skip_bad=True,
+                                      classifier=classifier.Classifier(app.load_rules(cfg)))
     new = sum(1 for _, _, is_new in saved if is_new)
     print(f"imported {args.file} -> {src.id}: {new} new, {len(saved) - new} already recorded"
           f"{skipped}")
@@ -161,21 +160,22 @@ def _item_ids(values: list[str]) -> list[int]:
 def cmd_dupes(args) -> int:
     cfg = app.load_config_optional(args)
     actor = args.by or _login()
+    # usage mistakes first: they need no database
+    if args.action == "list" and args.items:
+        raise app.UsageError("`gongkai dupes` lists; use `dupes merge ITEM ITEM...` or "
+                             "`dupes split ITEM` to change clusters")
+    ids = _item_ids(args.items)
+    if args.action == "merge" and len(ids) < 2:
+        raise app.UsageError("dupes merge needs at least two item ids")
+    if args.action == "split" and len(ids) != 1:
+        raise app.UsageError("dupes split takes exactly one item id")
     with app.open_store(args, cfg) as st:
         if args.action == "list":
-            if args.items:
-                raise app.UsageError("`gongkai dupes` lists; use `dupes merge ITEM ITEM...` or "
-                                     "`dupes split ITEM` to change clusters")
             return _list(st, args)
-        ids = _item_ids(args.items)
         if args.action == "merge":
-            if len(ids) < 2:
-                raise app.UsageError("dupes merge needs at least two item ids")
             target = st.merge_items(ids, now=_now(), actor=actor, reason=args.reason)
             print(f"merged items {', '.join(map(str, ids))} into cluster {target}")
         else:
-            if len(ids) != 1:
-                raise app.UsageError("dupes split takes exactly one item id")
             st.split_item(ids[0], now=_now(), actor=actor, reason=args.reason)
             print(f"item {ids[0]} is now a cluster of its own")
     return 0

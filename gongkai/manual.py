@@ -399,3 +399,18 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
     if classifier is not None:
         pipeline.classify_pending(st, classifier, lambda: now)
     return out
+
+
+def import_file(st, cfg, src, path: str | Path, *, now: datetime, classifier=None,
+                skip_bad: bool = False, plan: Plan | None = None
+                ) -> tuple[Plan, list[tuple[Entry, int, bool]]]:
+    """What ``gongkai import FILE`` does: check the file (``plan`` when already checked), then
+    store its entries. ManualError, and nothing stored, when a row is bad and not ``skip_bad``."""
+    plan = plan if plan is not None else plan_import(path, src.id, now=now)
+    if plan.errors and not skip_bad:
+        row, message = plan.errors[0]
+        raise ManualError(f"{path}: {len(plan.errors)} bad row(s); nothing imported "
+                          f"(row {row}: {message})")
+    saved = store_entries(st, cfg, src, plan.entries, now=now,
+                          origin=f"gongkai import {Path(path).name}", classifier=classifier)
+    return plan, saved

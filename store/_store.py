@@ -158,9 +158,10 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
         pub_date = fields["pub_date"]
         fields["pub_year"] = int(pub_date[:4]) if pub_date else None
         with immediate(self.db):
-            row = self.db.execute(
-                "SELECT id, attribution_manual FROM items WHERE source_id = ? AND key = ?",
-                [source_id, record["key"]]).fetchone()
+            # The key, or an alias of it (a WeChat short link resolved earlier), finds the item.
+            known_id = self.item_id_for_key(source_id, record["key"])
+            row = known_id and self.db.execute(
+                "SELECT id, attribution_manual FROM items WHERE id = ?", [known_id]).fetchone()
             if row:
                 item_id, manual = row
                 update = {k: v for k, v in fields.items() if v not in (None, "")}

@@ -11,7 +11,11 @@ Site map (paths on the served base URL):
 - ``/feeds/wbswj.rss`` (the bureau's WeChat account, WeWe-RSS-like RSS 2.0, GMT dates)
 - ``/feeds/cxwb.atom`` (「出彩卫滨」, RSSHub-like Atom, mostly other bodies' news)
 
-Standard library only; imports nothing else of the project.
+The bulletin board (政务信息公开栏) is not served: its entries are the spreadsheet ``BOARD_XLSX``
+(``write_board_xlsx``), which ``gongkai demo`` imports like ``gongkai import`` would.
+
+Standard library only (plus openpyxl, lazily, for the spreadsheet); imports nothing else of the
+project.
 """
 from __future__ import annotations
 
@@ -22,10 +26,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
+from ._board import BOARD_XLSX, board_xlsx_bytes, write_board_xlsx
 from ._site import CHANNELS, DESIGN, SHANGHAI, SOURCE_IDS, DemoItem, Site, build_site
 
 __all__ = ["CHANNELS", "DESIGN", "SHANGHAI", "SOURCE_IDS", "DemoItem", "Site", "build_site",
-           "config_text", "serve"]
+           "config_text", "serve", "BOARD_XLSX", "board_xlsx_bytes", "write_board_xlsx"]
 
 _NOT_FOUND = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"UTF-8\"><title>404 页面不存在"
               "</title></head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p>"
@@ -117,7 +122,8 @@ def config_text(base_url: str, db_path: str) -> str:
     base = base_url.rstrip("/")
     name = "卫滨区商务局"
     aliases = list(dict.fromkeys([name, "区商务局", "卫滨区商务局"]))
-    report_channels = ["区政府官网专栏", "卫滨商务微信公众号", "区委宣传部“出彩卫滨”微信公众号"]
+    report_channels = ["区政府官网专栏", "卫滨商务微信公众号", "区委宣传部“出彩卫滨”微信公众号",
+                       "局政务信息公开栏"]
     return f"""# gongkai.toml for the offline demo (written by gongkai.demo.config_text)
 
 [bureau]
@@ -160,4 +166,12 @@ url = {_toml_str(base + "/feeds/cxwb.atom")}
 interval = "2h"
 attribution = "mention"
 allow_hosts = ["mp.weixin.qq.com"]
+
+[[sources]]
+id = "board-gkl"
+type = "manual"
+channel = "board"
+location = "卫滨区商务局一楼政务信息公开栏"
+byline = "卫滨区商务局"
+attribution = "all"
 """

@@ -2,7 +2,8 @@
 
 Each ``E(...)`` is one 信息 (one cluster) of 卫滨区商务局 with the channels it appeared on and the
 Beijing time of each publication (``web`` = district-portal column, ``wx`` = the bureau's own WeChat
-account, ``cx`` = the district propaganda account 「出彩卫滨」). ``O(...)`` is another body's news on
+account, ``cx`` = the district propaganda account 「出彩卫滨」, ``board`` = the bureau's bulletin board
+政务信息公开栏, which reaches gongkai through a spreadsheet import). ``O(...)`` is another body's news on
 「出彩卫滨」 (not the bureau's; it never mentions the bureau).
 
 The lead sentence is specific to the item; the body is completed from the category's paragraph pool
@@ -25,6 +26,7 @@ DESIGN = {
             "website": {NM: 6, XF: 30, ZS: 26, AQ: 17, SP: 4, QT: 12},
             "wechat": {NM: 0, XF: 16, ZS: 4, AQ: 1, SP: 0, QT: 2},
             "district-wechat": {NM: 2, XF: 2, ZS: 3, AQ: 0, SP: 0, QT: 0},
+            "board": {NM: 0, XF: 0, ZS: 0, AQ: 0, SP: 1, QT: 0},
         },
     },
     2025: {
@@ -34,6 +36,7 @@ DESIGN = {
             "website": {NM: 0, XF: 0, ZS: 1, AQ: 1, SP: 0, QT: 0},
             "wechat": {NM: 0, XF: 1, ZS: 0, AQ: 0, SP: 0, QT: 0},
             "district-wechat": {NM: 0, XF: 0, ZS: 0, AQ: 0, SP: 0, QT: 0},
+            "board": {NM: 0, XF: 0, ZS: 0, AQ: 0, SP: 0, QT: 0},
         },
     },
 }
@@ -52,6 +55,8 @@ class E:
     list_date: str | None = None  # the column row's date when it differs from the detail PubDate
     wx_title: str | None = None   # the WeChat title when it differs (e.g. a 【商务动态】 prefix)
     push: str | None = None       # WeChat multi-article push group (same mid, idx 1, 2, ...)
+    board: str | None = None      # "YYYY-MM-DD HH:MM" posted on the bulletin board (公开栏), imported
+    #                               from the demo's spreadsheet (gongkai import), not crawled
     body: tuple[str, ...] = ()    # a complete body instead of lead + pool paragraphs
 
 
@@ -404,7 +409,7 @@ ITEMS: tuple[E | O, ...] = (
       web="2024-12-16 09:50"),
     # ------------------------------------------------------------------ 行政事项审批 (4)
     E(SP, "关于新乡市卫滨区宏顺石油经营部成品油零售经营资格审批事项的公示", "",
-      web="2024-03-01 10:00",
+      web="2024-03-01 10:00", board="2024-03-01 09:00",
       body=_notice("新乡市卫滨区宏顺石油经营部申请的成品油零售经营资格符合规定条件",
                    "国家和省有关成品油零售经营资格管理的规定", "2024年3月1日", "2024年3月7日")),
     E(SP, "关于新乡市通达报废机动车回收有限公司资格认定的公示", "",

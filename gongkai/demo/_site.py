@@ -14,8 +14,9 @@ from . import _data
 from ._data import CATEGORIES, POOLS, E, O
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CHANNELS = ("website", "wechat", "district-wechat")
-SOURCE_IDS = {"website": "portal-shangwu", "wechat": "wechat-wbswj", "district-wechat": "wechat-cxwb"}
+CHANNELS = ("website", "wechat", "district-wechat", "board")
+SOURCE_IDS = {"website": "portal-shangwu", "wechat": "wechat-wbswj", "district-wechat": "wechat-cxwb",
+              "board": "board-gkl"}
 
 COLUMN = "/col/swj/"
 PER_PAGE = 20
@@ -33,7 +34,8 @@ class DemoItem:
     """One publication of one 信息 on one channel, as the site was built to contain it.
 
     ``url`` is a site-relative path (``/col/swj/...``) for the portal, the absolute
-    mp.weixin.qq.com long link (``&`` unescaped, ``#rd`` kept) for the feeds; see ``Site.absolute``.
+    mp.weixin.qq.com long link (``&`` unescaped, ``#rd`` kept) for the feeds, empty for the
+    bulletin board (a paper notice has no URL); see ``Site.absolute``.
     """
 
     title: str
@@ -80,6 +82,14 @@ class Site:
     def absolute(item: DemoItem, base_url: str) -> str:
         return base_url.rstrip("/") + item.url if item.url.startswith("/") else item.url
 
+    def board_rows(self) -> list[tuple[str, str, str, str, str, str]]:
+        """The bulletin board's entries as rows of the import spreadsheet, oldest first:
+        (标题, 发布日期 YYYY-MM-DD, 时间 HH:MM, 正文, 链接, 来源)."""
+        board = sorted((i for i in self.items if i.channel == "board"),
+                       key=lambda i: (i.published, i.title))
+        return [(i.title, f"{i.published:%Y-%m-%d}", f"{i.published:%H:%M}", i.body, "", BUREAU)
+                for i in board]
+
 
 # ---------------------------------------------------------------------------------------- helpers
 
@@ -110,7 +120,7 @@ def _wx_url(biz_num: str, mid: int, idx: int) -> str:
 def _body(entry: E, k: int) -> list[str]:
     if entry.body:
         return list(entry.body)
-    first = min(_bj(t) for t in (entry.web, entry.wx, entry.cx) if t)
+    first = min(_bj(t) for t in (entry.web, entry.wx, entry.cx, entry.board) if t)
     pool = POOLS[entry.cat]
     rest = [p for i, p in enumerate(pool) if i != k % len(pool)][:3]   # pools run intro -> close
     return [f"{first.month}月{first.day}日，{entry.lead}"] + rest
@@ -298,6 +308,7 @@ def build_site() -> Site:
     web: list[tuple[datetime, str, E, list[str], str]] = []   # (pub, cluster, entry, body, list date)
     wx: list[tuple[datetime, str, E, list[str]]] = []
     cx: list[tuple[datetime, str, E | O, list[str], bool]] = []
+    board: list[DemoItem] = []
     per_cat: dict[str, int] = {}
     for n, entry in enumerate(_data.ITEMS, start=1):
         if isinstance(entry, O):
@@ -319,6 +330,9 @@ def build_site() -> Site:
             if "区商务局" not in entry.title + "".join(body):
                 raise ValueError(f"出彩卫滨 item does not mention the bureau: {entry.title}")
             cx.append((_bj(entry.cx), cluster, entry, body, True))
+        if entry.board:
+            board.append(DemoItem(entry.title, entry.cat, "board", SOURCE_IDS["board"],
+                                  _bj(entry.board), "", True, cluster, "", "\n".join(body)))
 
     pages: dict[str, tuple[bytes, str]] = {}
     items: list[DemoItem] = []
@@ -383,6 +397,8 @@ def build_site() -> Site:
     cx_items.sort(key=lambda r: r[0].published, reverse=True)
     pages["/feeds/cxwb.atom"] = (_atom(cx_items), "application/atom+xml; charset=utf-8")
 
+    # the bulletin board is not served: it reaches gongkai as a spreadsheet (gongkai.demo._board)
+    items.extend(sorted(board, key=lambda i: (i.published, i.cluster)))
     return Site(pages=pages, items=items)
 
 

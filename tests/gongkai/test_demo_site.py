@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gongkai.demo import DESIGN, Site, build_site, config_text, serve
+from gongkai import manual
+from gongkai.demo import (BOARD_XLSX, DESIGN, SOURCE_IDS, Site, board_xlsx_bytes, build_site,
+                          config_text, serve, write_board_xlsx)
 
 SH = ZoneInfo("Asia/Shanghai")
 CATS = ["内贸流通", "促消费", "招商引资", "安全生产", "行政事项审批", "其他"]
@@ -61,7 +63,7 @@ def test_truth_2025_and_shape(site):
     for year in (2023, 2024, 2025, 2026):
         t = site.truth(year)
         assert list(t["categories"]) == CATS
-        assert list(t["by_channel"]) == ["website", "wechat", "district-wechat"]
+        assert list(t["by_channel"]) == ["website", "wechat", "district-wechat", "board"]
         assert all(list(d) == CATS for d in t["by_channel"].values())
         assert t["total"] == sum(t["categories"].values())
     assert site.truth(2026)["total"] == 0
@@ -83,6 +85,11 @@ def test_truth_is_computed_from_the_items(site):
     assert fewer["by_channel"]["wechat"]["促消费"] == site.truth(2024)["by_channel"]["wechat"]["促消费"] - 1
     # not-ours items never count, whatever they say
     assert _without(site, lambda i: not i.ours).truth(2024) == site.truth(2024)
+    # the board's notice is a cross-post of a website notice: it adds to by_channel only
+    no_board = _without(site, lambda i: i.channel == "board").truth(2024)
+    assert no_board["categories"] == site.truth(2024)["categories"]
+    assert site.truth(2024)["by_channel"]["board"]["行政事项审批"] == 1
+    assert no_board["by_channel"]["board"]["行政事项审批"] == 0
 
 
 def test_boundary_items(site):
@@ -316,9 +323,10 @@ def test_config_text(tmp_path):
     assert cfg["bureau"] == {"name": "卫滨区商务局", "aliases": ["卫滨区商务局", "区商务局"]}
     assert cfg["database"]["path"] == db
     assert cfg["http"] == {"min_delay": 0, "respect_robots": True}
-    assert cfg["report"]["channels"] == ["区政府官网专栏", "卫滨商务微信公众号", "区委宣传部“出彩卫滨”微信公众号"]
+    assert cfg["report"]["channels"] == ["区政府官网专栏", "卫滨商务微信公众号", "区委宣传部“出彩卫滨”微信公众号",
+                                         "局政务信息公开栏"]
     src = {s["id"]: s for s in cfg["sources"]}
-    assert list(src) == ["portal-shangwu", "wechat-wbswj", "wechat-cxwb"]
+    assert list(src) == ["portal-shangwu", "wechat-wbswj", "wechat-cxwb", "board-gkl"]
     assert src["portal-shangwu"] == {"id": "portal-shangwu", "type": "website", "channel": "website",
                                      "url": "http://127.0.0.1:8123/col/swj/index.html", "preset": "list",
                                      "interval": "6h", "attribution": "all"}
@@ -327,11 +335,52 @@ def test_config_text(tmp_path):
     assert src["wechat-cxwb"]["url"] == "http://127.0.0.1:8123/feeds/cxwb.atom"
     assert src["wechat-cxwb"]["channel"] == "district-wechat"
     assert src["wechat-cxwb"]["attribution"] == "mention"
-    assert all(s.get("allow_hosts") == ["mp.weixin.qq.com"] for k, s in src.items() if k != "portal-shangwu")
+    assert all(s.get("allow_hosts") == ["mp.weixin.qq.com"] for s in src.values() if s["type"] == "feed")
+    assert src["board-gkl"]["type"] == "manual" and src["board-gkl"]["channel"] == "board"
+    assert {s["id"]: s["channel"] for s in src.values()} == {v: k for k, v in SOURCE_IDS.items()}
 
 
 def test_config_points_at_the_served_site(site):
     with serve(site) as url:
         cfg = tomllib.loads(config_text(url, "demo.db"))
         for s in cfg["sources"]:
-            assert get(s["url"])[0] == 200
+            if s["type"] != "manual":
+                assert get(s["url"])[0] == 200
+
+
+# ------------------------------------------------------------------------- the bulletin board
+
+def test_board_entry_is_a_cross_post_of_a_website_notice(site):
+    board = by_channel(site, "board")
+    assert len(board) == 1
+    [item] = board
+    assert item.source_id == SOURCE_IDS["board"] and item.ours and item.url == ""
+    twins = [i for i in site.items if i.cluster == item.cluster and i is not item]
+    assert [t.channel for t in twins] == ["website"]
+    assert twins[0].title == item.title and twins[0].body == item.body
+    # posted on the board the morning the website published it: the cluster's year is 2024
+    assert item.published == datetime(2024, 3, 1, 9, 0, tzinfo=SH) < twins[0].published
+
+
+def test_shipped_board_spreadsheet_is_generated_from_the_site(site, tmp_path):
+    # the committed file cannot drift from the data: regenerate it (python -c "from gongkai.demo
+    # import write_board_xlsx as w, BOARD_XLSX as p; w(p)") when this fails after a data change
+    assert BOARD_XLSX.read_bytes() == board_xlsx_bytes(site) == board_xlsx_bytes()
+    out = write_board_xlsx(tmp_path / "b.xlsx", site)
+    assert out.read_bytes() == BOARD_XLSX.read_bytes()
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_board_spreadsheet_imports_as_the_board_items(site):
+    now = datetime(2025, 1, 10, tzinfo=SH)
+    plan = manual.plan_import(BOARD_XLSX, SOURCE_IDS["board"], now=now)
+    assert plan.errors == [] and plan.warnings == []
+    board = by_channel(site, "board")
+    assert [(e.title, e.published_at, e.body, e.byline) for e in plan.entries] == \
+        [(i.title, i.published, i.body, "卫滨区商务局") for i in board]
+    assert [e.row for e in plan.entries] == [2]
+
+
+def test_board_headers_are_the_import_templates():
+    from gongkai.demo._board import HEADERS
+    assert HEADERS == manual.TEMPLATE_HEADERS

@@ -165,3 +165,13 @@ def test_concurrent_writer_waits_instead_of_failing(tmp_path):
         assert s.apply_decision(i, {"category": "其他"}, now=NOW, method="manual", actor="o")
     release.join()
     other.close()
+
+
+def test_an_alias_finds_the_item_it_was_resolved_to(st):
+    item_id, _ = st.save_item("wx", "wechat", _rec("wx:3095437261:2247483650:1"),
+                              attribution="ours", now=NOW)
+    st.add_aliases("wx", item_id, ["wxs:AbCdEfGhIjKlMnOpQrStUv"], NOW)
+    again, is_new = st.save_item("wx", "wechat", _rec("wxs:AbCdEfGhIjKlMnOpQrStUv"),
+                                 attribution="ours", now=NOW)
+    assert (again, is_new) == (item_id, False) and st.item_count() == 1
+    assert st.item(item_id)["key"] == "wx:3095437261:2247483650:1"
