@@ -21,6 +21,7 @@ demo: $(VENV)/.installed
 	$(BIN)/gongkai demo
 
 test: $(VENV)/.installed-test
+	tools/system-deps.sh
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

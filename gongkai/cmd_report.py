@@ -22,10 +22,13 @@ def register(sub, common) -> None:
     # keeps working unchanged, and options may come before or after the action.
     s.add_argument("action", nargs="?", choices=("init", "check"), help="init | check (default: write)")
     s.add_argument("--year", type=int, required=True)
-    s.add_argument("--format", choices=("html", "docx", "md"), default="html")
+    s.add_argument("--format", choices=("html", "docx", "md"), help="html (default), docx or md")
     s.add_argument("-o", "--output", metavar="FILE", help="output file (default: report-YEAR.EXT)")
     s.add_argument("--data", metavar="FILE",
-                   help="the yearly data file (tables 二/三/四 and texts); init default: report-YEAR.toml")
+                   help="the yearly data file (tables 二/三/四 and texts); default: the config's "
+                        "[report] data, else (init) report-YEAR.toml")
+    s.add_argument("--template", metavar="DOCX",
+                   help="fill your own Word file's {{placeholders}} (implies --format docx)")
     s.add_argument("--force", action="store_true",
                    help="write despite errors (the report is marked 草稿); init: overwrite")
     s.add_argument("--no-charts", action="store_true", help="leave out the monthly charts")
@@ -34,25 +37,32 @@ def register(sub, common) -> None:
 
 def cmd_report(args) -> int:
     if args.action == "init":
-        path, notes = report.init_data(args.data or f"report-{args.year}.toml", args.year, force=args.force)
+        configured = data_path(app.load_config_optional(args), args.year)
+        path, notes = report.init_data(args.data or configured or f"report-{args.year}.toml", args.year,
+                                       force=args.force)
         for note in notes:
             print(note)
         print(f"wrote {path}")
         return 0
     cfg = app.load_config(args)
+    data = Path(args.data) if args.data else data_path(cfg, args.year)
     if args.action == "check":
         with app.open_store(args, cfg) as st:
-            _, problems = prepare(cfg, app.load_rules(cfg), st, args.year, data=_path(args.data),
+            _, problems = prepare(cfg, app.load_rules(cfg), st, args.year, data=data,
                                   charts=not args.no_charts)
         for p in problems:
             print(f"{p.severity}: {p}")
         errors = sum(p.severity == "error" for p in problems)
         print(f"{errors} error(s), {len(problems) - errors} warning(s)")
         return 1 if errors else 0
-    out = Path(args.output or f"report-{args.year}.{args.format}")
+    fmt = args.format or ("docx" if args.template else "html")
+    if args.template and fmt != "docx":
+        raise app.UsageError(f"--template writes a Word file; drop --format {fmt} or use --format docx")
+    out = Path(args.output or f"report-{args.year}.{fmt}")
     with app.open_store(args, cfg) as st:
-        problems = write_report(cfg, app.load_rules(cfg), st, args.year, args.format, out,
-                                data=_path(args.data), force=args.force, charts=not args.no_charts)
+        problems = write_report(cfg, app.load_rules(cfg), st, args.year, fmt, out, data=data,
+                                force=args.force, charts=not args.no_charts,
+                                template=Path(args.template) if args.template else None)
     for p in problems:
         print(f"gongkai: {p.severity}: {p}", file=sys.stderr)
     draft = any(p.severity == "error" for p in problems)
@@ -60,8 +70,12 @@ def cmd_report(args) -> int:
     return 0
 
 
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
+def data_path(cfg: Config | None, year: int) -> Path | None:
+    """The config's ``[report] data`` for ``year`` ("report-{year}.toml" beside the config), if set."""
+    if cfg is None or not cfg.report_data:
+        return None
+    # replace, not format: a folder name with braces must not be taken for a placeholder.
+    return Path(cfg.report_data.replace("{year}", str(year)))
 
 
 def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,
@@ -82,8 +96,11 @@ def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, dat
 
 def write_report(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, fmt: str,
                  out: Path, *, data: Path | None = None, force: bool = False,
-                 charts: bool = True) -> list[report.Problem]:
-    """Write the report; errors refuse it unless ``force``, which marks it 草稿. Returns the problems."""
+                 charts: bool = True, template: Path | None = None) -> list[report.Problem]:
+    """Write the report; errors refuse it unless ``force``, which marks it 草稿. Returns the problems.
+
+    ``template`` (docx only): the bureau's own Word file, its ``{{placeholders}}`` filled in.
+    """
     model, problems = prepare(cfg, rules, st, year, data=data, charts=charts)
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:
@@ -93,7 +110,9 @@ def write_report(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, f
             f"or pass --force to write a draft")
     if errors:
         model = dataclasses.replace(model, draft=True)
-    if fmt == "docx":
+    if template is not None:
+        problems = problems + report.render_template(model, template, out)
+    elif fmt == "docx":
         report.render_docx(model, out)
     else:
         text = report.render_html(model) if fmt == "html" else report.render_markdown(model)

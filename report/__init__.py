@@ -7,6 +7,7 @@ Typical use::
                         labels=report_labels, template=sentence_template, texts=officer_texts)
     errors = validate(model)            # [] when every table adds up; check() adds warnings
     render_docx(model, "report-2024.docx")                       # atomic
+    render_template(model, "ours.docx", "report-2024.docx")      # the bureau's own layout
     write_text_atomic("report-2024.html", render_html(model))
 
 ``texts`` keys are listed in ``TEXT_KEYS``; table cells are set on ``model.tables`` (or a
@@ -27,6 +28,7 @@ from ._html import render_html
 from ._markdown import render_markdown
 from ._model import Part, ReportModel, Section, build_model
 from ._tables import Tables
+from ._template import PLACEHOLDERS, render_template
 from ._text import TEXT_KEYS, proactive_sentence
 from ._validate import Problem, check, validate
 
@@ -41,6 +43,7 @@ __all__ = [
     "load_data",
     "missing_glyphs",
     "previous_path",
+    "PLACEHOLDERS",
     "Part",
     "Problem",
     "ReportError",
@@ -54,6 +57,7 @@ __all__ = [
     "render_docx",
     "render_html",
     "render_markdown",
+    "render_template",
     "validate",
     "write_text_atomic",
 ]

@@ -98,15 +98,40 @@ def _setup(doc) -> None:
     _style(doc, "GK Body", BODY_FONT, Pt(16), indent=True)
     _style(doc, "GK Heading 1", HEADING1_FONT, Pt(16), indent=True, outline=0)
     _style(doc, "GK Heading 2", HEADING2_FONT, Pt(16), indent=True, outline=1)
+    table_styles(doc)
+
+
+def table_styles(doc) -> None:
+    """The table text styles, added when missing (a bureau's own template has none of them)."""
+    names = {s.name for s in doc.styles}
     for key, size in _TABLE_SIZE.items():
-        _style(doc, f"GK Table {key}", BODY_FONT, size, centred=True, pitch=None)
+        if f"GK Table {key}" not in names:
+            _style(doc, f"GK Table {key}", BODY_FONT, size, centred=True, pitch=None)
 
 
-def _table(doc, grid: Grid) -> None:
+def _borders(table) -> None:
+    # Explicit single borders: a bureau's template may lack the "Table Grid" style.
+    tblpr = table._tbl.tblPr
+    borders = tblpr.makeelement(qn("w:tblBorders"), {})
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(borders.makeelement(qn(f"w:{edge}"), {qn("w:val"): "single", qn("w:sz"): "4",
+                                                            qn("w:space"): "0", qn("w:color"): "000000"}))
+    # Schema order matters to Word: tblBorders comes before shd/tblLayout/tblCellMar/tblLook.
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+def _table(doc, grid: Grid, max_width_mm: float | None = None):
+    """Add table ``grid`` at the end of the body; narrowed to ``max_width_mm`` when wider."""
     table = doc.add_table(rows=len(grid.rows), cols=grid.columns)
-    table.style = doc.styles["Table Grid"]
+    if "Table Grid" in {s.name for s in doc.styles}:
+        table.style = doc.styles["Table Grid"]
+    _borders(table)
     table.autofit = False
-    widths = [Mm(w) for w in _WIDTHS_MM[grid.key]]
+    widths_mm = _WIDTHS_MM[grid.key]
+    if max_width_mm is not None and sum(widths_mm) > max_width_mm:
+        widths_mm = [w * max_width_mm / sum(widths_mm) for w in widths_mm]
+    widths = [Mm(w) for w in widths_mm]
     # Word reads the cell widths, LibreOffice the table grid: set both.
     for column, width in zip(table.columns, widths):
         column.width = width
@@ -114,10 +139,13 @@ def _table(doc, grid: Grid) -> None:
         for cell, width in zip(row.cells, widths):
             cell.width = width
     style = doc.styles[f"GK Table {grid.key}"]
+    # table.cell() rebuilds the whole cell list on every call (seconds for 表三); take it once.
+    # Spans never overlap, so no corner used below is merged away before its turn.
+    before = table._cells
     for r, c, spec in place(grid):
-        cell = table.cell(r, c)
+        cell = before[r * grid.columns + c]
         if spec.rowspan > 1 or spec.colspan > 1:
-            cell = cell.merge(table.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
+            cell = cell.merge(before[(r + spec.rowspan - 1) * grid.columns + c + spec.colspan - 1])
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         para = cell.paragraphs[0]
         para.style = style
@@ -129,6 +157,7 @@ def _table(doc, grid: Grid) -> None:
     for row in table.rows[: grid.header_rows]:
         trpr = row._tr.get_or_add_trPr()
         trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+    return table
 
 
 DRAFT_MARK = "草稿"

@@ -3,6 +3,7 @@ import docx
 import pytest
 
 from gongkai import cli
+from store import Store
 
 
 @pytest.fixture
@@ -11,6 +12,8 @@ def cwd(tmp_path, monkeypatch):
         '[bureau]\nname = "卫滨区商务局"\n[database]\npath = "g.db"\n'
         '[report]\nchannels = ["区政府官网专栏"]\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    with Store(tmp_path / "g.db"):  # report reads a crawled database; an empty one will do
+        pass
     return tmp_path
 
 
@@ -67,3 +70,21 @@ def test_bad_data_file_is_one_line_exit_2(cwd, capsys):
     err = capsys.readouterr().err
     assert "report-2024.toml:3" in err and "review_total" in err and len(err.strip().splitlines()) == 1
     assert not (cwd / "x.html").exists()
+
+
+def test_template_writes_the_bureaus_own_layout(cwd, capsys):
+    template = docx.Document()
+    template.add_paragraph("{{bureau}}{{year}}年报")
+    template.add_paragraph("{{表三}}")
+    template.save(str(cwd / "ours.docx"))
+    assert cli.main(["report", "--year", "2024", "--template", "ours.docx", "-o", "r.docx", "--no-charts"]) == 0
+    out = docx.Document(str(cwd / "r.docx"))
+    assert out.paragraphs[0].text == "卫滨区商务局2024年报" and len(out.tables) == 1
+    assert "TEMPLATE-MISSING" in capsys.readouterr().err  # 表二, 表四 and the texts are missing
+    # Implies docx: asking for html with a template is a usage error, as is an unknown placeholder.
+    assert cli.main(["report", "--year", "2024", "--template", "ours.docx", "--format", "html"]) == 2
+    template.add_paragraph("{{局名}}")
+    template.save(str(cwd / "ours.docx"))
+    assert cli.main(["report", "--year", "2024", "--template", "ours.docx", "-o", "bad.docx", "--no-charts"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "{{局名}}" in err[1] and not (cwd / "bad.docx").exists()

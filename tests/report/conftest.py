@@ -82,3 +82,11 @@ def build(counts: report.Counts):
         return report.build_model(counts, **args)
 
     return _build
+
+
+# --- the `libreoffice` marker ------------------------------------------------------------------
+# Tests that convert the .docx with LibreOffice. They always run and fail loudly when `soffice` is
+# missing: `make test` installs it (tools/system-deps.sh).
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "libreoffice: needs soffice and pdftoppm (LibreOffice, poppler-utils)")
