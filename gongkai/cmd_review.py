@@ -59,7 +59,7 @@ def _actor(args) -> str:
 
 
 def cmd_serve(args) -> int:
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     from .web import create_app
     cfg = app.load_config_optional(args)
@@ -72,8 +72,17 @@ def cmd_serve(args) -> int:
         print(f"gongkai: warning: serving plain HTTP on {args.host}; put it behind HTTPS",
               file=sys.stderr)
     web = create_app(db, rules, bureau=cfg.bureau if cfg else "")
-    print(f"review UI on http://{args.host}:{args.port}/ (Ctrl-C to stop)")
-    run_simple(args.host, args.port, web, threaded=True)
+    try:
+        # make_server binds first, so a port in use is one line before anything is printed, and
+        # it prints no development-server banner (the review UI is a small office tool).
+        server = make_server(args.host, args.port, web, threaded=True)
+    except OSError as e:
+        raise app.UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
+    print(f"review UI on http://{args.host}:{server.server_port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
     return 0
 
 

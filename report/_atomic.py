@@ -17,6 +17,10 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     target = Path(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    # mkstemp makes the file 0600; a report is meant to be shared like any file the user writes.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_name, 0o666 & ~umask)
     tmp = Path(tmp_name)
     try:
         write(tmp)
