@@ -96,3 +96,14 @@ def preset_names() -> list[str]:
 
 def pages_for(total_records: int, per_page: int) -> int:
     return max(1, math.ceil(total_records / per_page)) if per_page > 0 else 1
+
+
+def static_list_page(response: Response, ctx: Context) -> ListPage:
+    """A server-rendered list page (plain columns, TRS static pages): rows and the pager."""
+    from .._listing import find_next, find_rows   # the listing module imports this one
+    from .._pages import soup_of
+    soup = soup_of(response.text)
+    rows = find_rows(soup, response.url, context_year=ctx.context_year)
+    pager = find_next(soup, response.url, response.text)
+    nxt = ListRequest(pager.next_url) if pager.next_url else None
+    return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated)

@@ -7,9 +7,7 @@ from __future__ import annotations
 import re
 
 from .._http import Response
-from .._listing import find_next, find_rows
-from .._pages import soup_of
-from ._base import Context, ListPage, ListRequest, Preset, register_preset
+from ._base import Context, ListPage, ListRequest, Preset, register_preset, static_list_page
 
 _XINXIANG = re.compile(r"/htmls/[0-9a-z]{8}_[a-z]+/(?:list-\d+|index)\.html")
 _UCAP = re.compile(r"UCAP-CONTENT|UCAPCONTENT", re.I)
@@ -32,8 +30,4 @@ class Plain(Preset):
         return clues
 
     def parse(self, request: ListRequest, response: Response, ctx: Context, memo: dict) -> ListPage:
-        soup = soup_of(response.text)
-        rows = find_rows(soup, response.url, context_year=ctx.context_year)
-        pager = find_next(soup, response.url, response.text)
-        nxt = ListRequest(pager.next_url) if pager.next_url else None
-        return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated)
+        return static_list_page(response, ctx)
