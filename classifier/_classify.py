@@ -125,14 +125,19 @@ class Classifier:
         # Only a word inside a longer scoring/ignore word can ever be hidden (step 3); knowing
         # which ones lets the hot loop skip the containment scan for all the others.
         live_words = [w for w, p in parts.items() if p["keyword"] or p["near_term"] or p["ignore"]]
+        # The automaton stores each word's index into self._info: ints hash and compare far faster
+        # than the records themselves when occurrences are grouped per word.
         self._automaton = ahocorasick.Automaton()
+        info: list[_Word] = []
         for word, p in parts.items():
-            self._automaton.add_word(word, _Word(
+            self._automaton.add_word(word, len(info))
+            info.append(_Word(
                 text=word, length=len(word), keyword=tuple(p["keyword"]),
                 near_term=tuple(p["near_term"]), near_with=tuple(p["near_with"]),
                 exclude=tuple(p["exclude"]), ignore=bool(p["ignore"]),
                 all_of=tuple(p["all_of"]),
                 contained=any(len(o) > len(word) and word in o for o in live_words)))
+        self._info: tuple[_Word, ...] = tuple(info)
         self._words = tuple(parts)
         self._max_len = max((len(w) for w in parts), default=0)
         if parts:
@@ -169,43 +174,83 @@ class Classifier:
                      evidence: list[Evidence]) -> None:
         if not self._words or not text:
             return
-        # Occurrences arrive ordered by end position; overlapping ones are all reported.
-        hits = [(end + 1 - w.length, end + 1, w) for end, w in self._automaton.iter(text)]
-        if not hits:
+        # Group occurrences by word: a long body has ~170 hits of ~40 distinct words, and each
+        # (category, word) scores once per field, so the work below is per word, not per hit.
+        # Ends arrive in increasing order, so each word's list is sorted.
+        occ: dict[int, list[int]] = {}
+        for end, idx in self._automaton.iter(text):
+            ends = occ.get(idx)
+            if ends is None:
+                occ[idx] = [end + 1]
+            else:
+                ends.append(end + 1)
+        if not occ:
             return
+        info = self._info
+        words = [(info[idx], ends) for idx, ends in occ.items()]
 
         context: dict[int, list[tuple[int, int]]] = {}
         excluded: set[int] = set()
         groups: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        for start, end, w in hits:
-            for ref in w.near_with:
-                context.setdefault(ref, []).append((start, end))
+        for w, ends in words:
             if w.exclude:
                 excluded.update(w.exclude)
-            for g in w.all_of:
-                groups.setdefault(g, {}).setdefault(w.text, []).append((start, end))
+            if w.near_with or w.all_of:
+                spans = [(e - w.length, e) for e in ends]
+                for ref in w.near_with:
+                    context.setdefault(ref, []).extend(spans)
+                for g in w.all_of:
+                    groups.setdefault(g, {})[w.text] = spans
+        # _near bisects on end position; at one end the automaton reports longer words first.
+        for spans in context.values():
+            spans.sort(key=_by_end)
         if groups:
             self._score_groups(field, groups, excluded, mult, scores, evidence)
 
-        # Candidates that score: (start, end, word, category, weight, may be hidden).
+        # Candidates that score: (start, end, word, category, weight, may be hidden). A word no
+        # live word contains can never be hidden, so only its first qualifying occurrence can
+        # count; a containable word keeps every occurrence for the containment check below.
         candidates: list[tuple[int, int, str, int, float, bool]] = []
-        # Longest live span (scoring or ignore) starting at each position, for containment.
-        longest: dict[int, int] = {}
-        for start, end, w in hits:
-            live = w.ignore
+        live_spans: list[tuple[int, list[int]]] = []   # (length, ends) of live occurrences
+        need_longest = False
+        for w, ends in words:
+            size = w.length
+            if w.keyword or w.ignore:
+                live_spans.append((size, ends))
             for ci, weight in w.keyword:
                 if ci not in excluded:
-                    candidates.append((start, end, w.text, ci, weight, w.contained))
-                live = True
-            for ref, ci, within, weight in w.near_term:
-                if _near(start, end, within, context.get(ref)):
-                    if ci not in excluded:
-                        candidates.append((start, end, w.text, ci, weight, w.contained))
-                    live = True
-            if live and longest.get(start, 0) < end:
-                longest[start] = end
+                    if w.contained:
+                        need_longest = True
+                        candidates.extend((e - size, e, w.text, ci, weight, True) for e in ends)
+                    else:
+                        candidates.append((ends[0] - size, ends[0], w.text, ci, weight, False))
+            if not w.near_term:
+                continue
+            near_live: list[int] = []   # ends where any near rule of this word is satisfied
+            for e in ends:
+                s = e - size
+                live_here = False
+                for ref, ci, within, weight in w.near_term:
+                    if _near(s, e, within, context.get(ref)):
+                        live_here = True
+                        if ci not in excluded:
+                            candidates.append((s, e, w.text, ci, weight, w.contained))
+                            need_longest = need_longest or w.contained
+                if live_here:
+                    near_live.append(e)
+            if near_live and not (w.keyword or w.ignore):
+                live_spans.append((size, near_live))
         if not candidates:
             return
+
+        # Longest live span (scoring or ignore) starting at each position, for containment.
+        longest: dict[int, int] = {}
+        if need_longest:
+            for size, ends in live_spans:
+                for e in ends:
+                    s = e - size
+                    if longest.get(s, 0) < e:
+                        longest[s] = e
 
         reach = self._max_len
         seen: set[tuple[int, str]] = set()
@@ -242,6 +287,10 @@ class Classifier:
             scores[ci] += w
             evidence.append(Evidence(keyword="+".join(rule.words), field=field, start=anchor,
                                      weight=w, category=self._names[ci]))
+
+
+def _by_end(span: tuple[int, int]) -> tuple[int, int]:
+    return span[1], span[0]
 
 
 def _near(start: int, end: int, within: int, others: list[tuple[int, int]] | None) -> bool:

@@ -143,7 +143,8 @@ def _labelled_file(path: Path, names: tuple[str, ...]) -> list[tuple[str, str, s
         raise app.UsageError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
     rows = []
     for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+        # '#' lines are comments, so a labelled set can carry its labelling rules at the top.
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
             obj = json.loads(line)
