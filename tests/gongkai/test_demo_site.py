@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import classifier
 from gongkai import manual
+from gongkai.demo import _data
 from gongkai.demo import (BOARD_XLSX, DESIGN, SOURCE_IDS, Site, board_xlsx_bytes, build_site,
                           config_text, serve, write_board_xlsx)
 
@@ -138,6 +140,10 @@ MARKERS = {
 }
 
 
+# The items written to be borderline (E.doubt): title -> why.
+BORDERLINE = {e.title: e.doubt for e in _data.ITEMS if isinstance(e, _data.E) and e.doubt}
+
+
 def test_each_item_speaks_only_its_categorys_vocabulary(site):
     for item in site.items:
         if not item.ours:
@@ -146,10 +152,32 @@ def test_each_item_speaks_only_its_categorys_vocabulary(site):
         own = MARKERS.get(item.category, [])
         if own:
             assert any(w in text for w in own), (item.category, item.title)
+        if item.title in BORDERLINE:   # borrows another category's words on purpose
+            continue
         for cat, words in MARKERS.items():
             if cat != item.category:
                 hits = [w for w in words if w in text]
                 assert not hits, (item.category, item.title, cat, hits)
+
+
+def test_some_of_the_bureaus_items_are_doubtful_yet_filed_right(site):
+    # issue #6: an officer reviewing the demo database must find doubtful items of the bureau's.
+    # The default rules file every item into its true category (so the counts stay exact), but
+    # the borderline ones with a weak score or a small margin (needs_review).
+    clf = classifier.Classifier(classifier.load_rules())
+    doubtful = []
+    for item in site.items:
+        if not item.ours:
+            continue
+        decision = clf.classify(item.title, item.body)
+        assert decision.category == item.category, (item.title, decision.category, decision.score)
+        if decision.needs_review and item.published.astimezone(SH).year == 2024:
+            doubtful.append(item)
+    assert len({i.cluster for i in doubtful}) >= 5
+    assert len({i.category for i in doubtful}) >= 4       # spread over categories ...
+    assert len({i.channel for i in doubtful}) >= 3        # ... and channels
+    # exactly the items written to be borderline are doubtful: none by accident
+    assert {i.title for i in doubtful} == set(BORDERLINE)
 
 
 def test_attribution_of_the_propaganda_account(site):
