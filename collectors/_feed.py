@@ -12,7 +12,8 @@ import html
 import json
 import logging
 import re
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from ._wechat import with_articles
 from ._base import Option, SourceKind, register
-from ._dates import parse_date
+from ._dates import BEIJING, parse_date
 from ._item import CollectState, ConfigError, Item, SourceError
 from ._jsonfeed import looks_like_json, parse_json
 from ._pages import html_to_text
@@ -29,9 +30,15 @@ from ._urls import canonical_url, wechat_key
 
 log = logging.getLogger(__name__)
 
-# Placeholder texts bridges put where the article body should be (wechat-feeds.md §6 F7/F8).
+# Placeholder texts bridges put where the article body should be (wechat-feeds.md §6 F7/F8), and
+# the unavailable-page markers of §3.4 that a bridge copies from the page it could not read.
 _PLACEHOLDERS = ("获取全文失败", "环境异常", "去验证", "访问过于频繁", "content not found",
-                 "全文内容获取失败", "该内容已被发布者删除", "此内容因违规无法查看")
+                 "全文内容获取失败", "该内容已被发布者删除", "已被作者删除", "违规无法查看",
+                 "发送失败无法查看", "内容审核中", "该内容暂时无法查看", "根据作者隐私设置",
+                 "The content has been deleted by the author",
+                 "Unable to view this content because it violates regulation")
+# we-mp-rss replaces the content of a deleted / blocked / under-review article by this word (§2.3)
+_PLACEHOLDER_EXACT = frozenset({"DELETED"})
 _FOOTER = re.compile(r"^(?:📍\s*)?(?:发表于|阅读原文|原文链接|预览时标签不可点|微信扫一扫)")
 _TRUNCATED = ("...", "…")
 _WE_MP_RSS_ID = re.compile(r"^(\d+)-(\d+)_(\d+)$")     # "<biz num>-<mid>_<idx>"
@@ -45,6 +52,9 @@ _RSS_ITEM_ID = re.compile(rb"<item\b.*?</item>", re.S)
 _RSS_ID_TAG = re.compile(rb"<id>\s*(\d+-\d+_\d+)\s*</id>")
 _DAY = 86400.0
 _ENTITY = re.compile(r"&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+# §5.3: a date in the future or a WeChat date before official accounts existed is a bridge's error
+_FUTURE_SLACK = timedelta(minutes=10)
+_WECHAT_LAUNCH = datetime(2012, 8, 23, tzinfo=BEIJING)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 
 
@@ -94,7 +104,8 @@ class Feed(SourceKind):
             ids = []   # the raw scan and feedparser disagree: trust neither pairing
         items = [self._item(url, parsed, entry, ids[n] if n < len(ids) else "")
                  for n, entry in enumerate(parsed.entries)]
-        items = [i for i in items if i is not None]
+        now = state.now or datetime.now(timezone.utc)
+        items = [_check_date(i, now) for i in items if i is not None]
         self._check_rhythm(url, state, [i.published_at for i in items if i.published_at])
         # Only a feed that parsed is worth remembering: a failed one must be fetched in full again.
         for header, key in (("etag", "etag"), ("last-modified", "last_modified")):
@@ -207,6 +218,23 @@ class Feed(SourceKind):
                     raw_url=feed_url, raw_content_type="application/json", extra=extra)
 
 
+def _check_date(item: Item, now: datetime) -> Item:
+    """Flag a date no article can have (wechat-feeds.md §5.3): the item stays undated for review
+    instead of being counted in a wrong year (and it does not fool the rhythm check)."""
+    pub = item.published_at
+    if pub is None:
+        return item
+    if pub > now + _FUTURE_SLACK:
+        why = "in the future"
+    elif item.key.startswith(("wx:", "wxs:")) and pub < _WECHAT_LAUNCH:
+        why = "before WeChat official accounts existed"
+    else:
+        return item
+    log.warning("feed item %s: date %r is %s; left undated", item.key, item.date_raw, why)
+    return replace(item, published_at=None, date_source="",
+                   extra={**item.extra, "date_unparsed": item.date_raw, "date_suspect": why})
+
+
 def _clean(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -288,6 +316,8 @@ def _body(entry: Any) -> tuple[str, str]:
     lines = [ln for ln in html_to_text(node).split("\n") if not _FOOTER.match(ln.strip())]
     text = "\n".join(lines).strip()
     marker = next((p for p in _PLACEHOLDERS if p in text), "")
+    if text in _PLACEHOLDER_EXACT:
+        return "", text
     if marker and (len(text) < 200 or ("环境异常" in text and "去验证" in text)):
         return "", text[:80]
     return text, ""

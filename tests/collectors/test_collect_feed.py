@@ -42,6 +42,8 @@ def test_feed_fixture(server, http, path):
         assert [bool(i.extra.get("body_placeholder")) for i in items] == expect["placeholders"]
     if "aliases" in expect:
         assert [i.extra.get("aliases", []) for i in items] == expect["aliases"]
+    if "suspect" in expect:
+        assert [bool(i.extra.get("date_suspect")) for i in items] == expect["suspect"]
     if "truncated" in expect:
         assert [bool(i.extra.get("title_truncated")) for i in items] == expect["truncated"]
     assert all(i.raw and i.date_raw for i in items)
@@ -145,3 +147,13 @@ def test_raw_ids_are_used_only_when_they_pair_with_the_entries():
             b"<item><title>b</title></item></channel></rss>")
     assert _rss_item_ids(body) == ["1-2_3", ""]
     assert _rss_item_ids(b"<rss><channel><item><title>a</title></item></channel></rss>") == []
+
+
+def test_feed_redirect_to_a_host_not_allowed_is_refused(server, http):
+    # /redirect-out sends the client to "localhost", the same server under another name
+    with pytest.raises(SourceError, match="host localhost is not allowed"):
+        list(feed(server, http, "/redirect-out").collect(CollectState()))
+    source = REGISTRY["feed"]({"url": server.base + "/redirect-out", "allow_hosts": ["localhost"]},
+                              http)
+    with pytest.raises(SourceError, match="HTML page"):   # allowed: fetched, and it is no feed
+        list(source.collect(CollectState()))

@@ -191,3 +191,30 @@ def test_a_missing_page_is_retried_not_fatal(server, http):
     items, state = collect(server, http, allow_hosts=["localhost"], fetch_articles=True)
     assert len(items) == 4 and items[0].title == "feed title 0"
     assert state.memo["wx_retry"][items[0].key].startswith("fetch")
+
+
+def test_page_size_is_capped(server, http, monkeypatch):
+    # a hostile or broken page: neither parsed nor stored beyond the cap
+    from collectors import _wechat
+    monkeypatch.setattr(_wechat, "MAX_PAGE_BYTES", 2000)
+    page = ("<html><body><div id='js_content'><p>" + "正文" * 100 + "</p><p>" + "填充" * 2000
+            + "结尾之后的文字</p></div></body></html>").encode("utf-8")
+    art = parse_article(page)
+    assert "正文正文" in art.body and "结尾之后的文字" not in art.body
+    items, _ = collect(server, http, allow_hosts=["localhost"], fetch_articles=True)
+    assert items[0].extra.get("article_fetched") and 0 < len(items[0].raw) <= 2000
+
+
+def test_a_long_link_keeps_its_key_when_the_page_names_another_biz():
+    # an account that migrated (Wechat2RSS v1.4.1) shows a new biz on the page: the feed's
+    # permanent key stays, the page's becomes an alias, so the item is not counted twice
+    from types import SimpleNamespace
+
+    from collectors import Item
+    from collectors._wechat import Article, _apply
+    url = "https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&mid=2650000001&idx=1&sn=a"
+    item = Item(key="wx:3070376195:2650000001:1", url=url, title="feed title", published_at=None)
+    art = Article(state="", key="wx:3095437261:2650000001:1", title="page title", body="正文")
+    done = _apply(item, art, SimpleNamespace(content=b"<html></html>", url=url))
+    assert done.key == item.key and done.extra["aliases"] == ["wx:3095437261:2650000001:1"]
+    assert (done.title, done.body) == ("page title", "正文")

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 import collectors
-from gongkai import manual
+from gongkai import config, manual
 from gongkai.cli import main
 from store import Store
 
@@ -228,6 +228,18 @@ def test_import_with_errors_imports_nothing_then_skip_bad(cfg, capsys):
     assert run(cfg, "import", str(path), "--source", "board", "--skip-bad") == 0
     assert "2 new, 0 already recorded, 5 bad row(s) skipped" in capsys.readouterr().out
     assert sorted(i["title"] for i in items(cfg)) == ["另一行好的", "好的一行"]
+
+
+def test_import_file_itself_refuses_a_file_with_bad_rows(cfg):
+    # the library call, not only the command, imports nothing from a file with a bad row
+    c = config.load(cfg)
+    src = next(s for s in c.sources if s.id == "board")
+    with Store(cfg.parent / "g.db") as st:
+        with pytest.raises(manual.ManualError, match=r"5 bad row\(s\); nothing imported \(row 3: "):
+            manual.import_file(st, c, src, IMPORTS / "bad_rows.csv", now=NOW)
+        assert st.items() == []
+        _, saved = manual.import_file(st, c, src, IMPORTS / "bad_rows.csv", now=NOW, skip_bad=True)
+        assert len(saved) == 2 and len(st.items()) == 2
 
 
 def test_reimport_adds_nothing_and_dry_run_writes_nothing(cfg, capsys):
