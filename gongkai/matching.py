@@ -48,15 +48,16 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-def _mentions(haystack: str, alias: str, longer: tuple[str, ...]) -> bool:
-    """True when `alias` occurs as the bureau's own name, not inside another body's name."""
+def _mentions(haystack: str, alias: str) -> bool:
+    """True when `alias` occurs as the bureau's own name, not inside another body's name.
+
+    The bureau's full name is always among the aliases (config puts it first), so "卫滨区商务局"
+    is found on its own and a short alias only has to rule out other bodies' names here.
+    """
     start = haystack.find(alias)
     while start != -1:
         before = haystack[start - 1] if start else ""
-        full = any(haystack.startswith(name, start - (len(name) - len(alias)))
-                   for name in longer if len(name) > len(alias) and name.endswith(alias)
-                   and start >= len(name) - len(alias))
-        if full or not before or not _is_han(before) or before in _ALIAS_LEAD_OK:
+        if not before or not _is_han(before) or before in _ALIAS_LEAD_OK:
             return True
         start = haystack.find(alias, start + 1)
     return False
@@ -74,6 +75,6 @@ def attribute(mode: str, aliases: tuple[str, ...], *texts: str) -> str:
     haystack = _squash(" ".join(t or "" for t in texts))
     names = tuple(_squash(a) for a in aliases if a.strip())
     for alias in names:
-        if _mentions(haystack, alias, names):
+        if _mentions(haystack, alias):
             return "ours"
     return "not_ours"
