@@ -34,7 +34,7 @@ ALERT_SWEEP_S = 3600         # quiet sources are looked for hourly; failing ones
 STOP_GRACE_S = 8.0           # SIGTERM: exit 0 within 10 s even if a request hangs
 STOPPING_TIMEOUT = (3.05, 3.0)
 # the pipeline's reason for a pass cut short by a stop; the store ignores such runs in streaks
-STOPPED = "stopped before the end of the pass"
+STOPPED = pipeline.STOPPED
 
 
 def jitter_s(source_id: str, interval_s: int) -> float:

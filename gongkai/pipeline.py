@@ -16,6 +16,9 @@ from .matching import attribute, title_key
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# The reason of a pass cut short by a shutdown; store/_ops.py spells it too (store imports
+# nothing of gongkai) so a stopped pass is not counted as the source's failure.
+STOPPED = "stopped before the end of the pass"
 
 
 def utcnow() -> datetime:
@@ -77,7 +80,7 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
             result.new += is_new
             if should_stop():
                 # Saved so far is committed; an unfinished pass makes the next one walk it all.
-                result.status, result.reason = "failed", "stopped before the end of the pass"
+                result.status, result.reason = "failed", STOPPED
                 break
     except collectors.SourceError as e:
         result.status, result.reason = "failed", str(e)

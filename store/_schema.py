@@ -105,6 +105,5 @@ def m003_item_meta(db: Database) -> None:
 
 def apply(db: Database) -> None:
     # Each area registers its migrations in its own module; importing them registers them.
-    from . import (_schema_channels, _schema_ops, _schema_reporting,  # noqa: F401
-                   _schema_review, _schema_rules)
+    from . import _schema_channels, _schema_ops, _schema_review  # noqa: F401
     migrations.apply(db)

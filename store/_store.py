@@ -5,7 +5,7 @@ import hashlib
 import sqlite3
 import json
 import zlib
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -284,14 +284,14 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
 
     # -- counts --------------------------------------------------------------------------------
 
-    def counts(self, year: int) -> dict:
-        """Raw counts for one year (only non-zero entries; report.Counts orders and fills them).
+    def cluster_firsts(self, year: int) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """The counting rule, in one place (counts and the monthly charts both use it).
 
-        A cluster (one 信息) counts once, in the year of its earliest publication, under the
-        category of its manually decided item if any, else of its earliest item. ``by_channel``
-        counts clusters per channel, each in the year of that channel's own publication.
-        ``not_ours`` items are not counted; ``gone`` items are (the report counts what was
-        published).
+        Returns ``(clusters, per_channel)``: ``(first date, category)`` for every cluster (one
+        信息) first published in ``year``, and ``(channel, first date on it, category)`` for every
+        cluster first published on that channel in ``year``. A cluster's category is its
+        manually decided item's, else its earliest item's; only the bureau's dated, classified
+        items take part.
         """
         # Only clusters with an item dated in `year` can count in it; read just those.
         rows = self.db.execute(
@@ -302,7 +302,7 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
             "AND i.pub_date IS NOT NULL AND i.category IS NOT NULL", [year]).fetchall()
         first: dict[int, str] = {}                 # cluster -> first publication date
         rep: dict[int, tuple] = {}                 # cluster -> (sort key, category)
-        per_channel: dict[tuple[str, int], str] = {}
+        on_channel: dict[tuple[str, int], str] = {}
         for cluster, channel, pub_date, category, manual, item_id in rows:
             if cluster not in first or pub_date < first[cluster]:
                 first[cluster] = pub_date
@@ -310,23 +310,33 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
             if cluster not in rep or key < rep[cluster][0]:
                 rep[cluster] = (key, category)
             ck = (channel, cluster)
-            if ck not in per_channel or pub_date < per_channel[ck]:
-                per_channel[ck] = pub_date
+            if ck not in on_channel or pub_date < on_channel[ck]:
+                on_channel[ck] = pub_date
         y = f"{year:04d}"
+        clusters = [(d, rep[c][1]) for c, d in first.items() if d.startswith(y)]
+        per_channel = [(ch, d, rep[c][1]) for (ch, c), d in on_channel.items() if d.startswith(y)]
+        return clusters, per_channel
+
+    def counts(self, year: int) -> dict:
+        """Raw counts for one year (only non-zero entries; report.Counts orders and fills them).
+
+        A cluster (one 信息) counts once, in the year of its earliest publication, under the
+        category of its manually decided item if any, else of its earliest item. ``by_channel``
+        counts clusters per channel, each in the year of that channel's own publication.
+        ``not_ours`` items are not counted; ``gone`` items are (the report counts what was
+        published).
+        """
         categories: dict[str, int] = {}
-        for cluster, d in first.items():
-            if d.startswith(y):
-                cat = rep[cluster][1]
-                categories[cat] = categories.get(cat, 0) + 1
+        firsts, per_channel = self.cluster_firsts(year)
+        for d, cat in firsts:
+            categories[cat] = categories.get(cat, 0) + 1
         # every channel in use appears, with zeros, so a silent channel is visible as such
         by_channel: dict[str, dict[str, int]] = {r[0]: {} for r in self.db.execute(
             "SELECT channel FROM sources WHERE enabled = 1 UNION "
             "SELECT DISTINCT channel FROM items WHERE pub_year = ? ORDER BY 1", [year])}
-        for (channel, cluster), d in per_channel.items():
-            if d.startswith(y):
-                cat = rep[cluster][1]
-                by_channel.setdefault(channel, {})
-                by_channel[channel][cat] = by_channel[channel].get(cat, 0) + 1
+        for channel, d, cat in per_channel:
+            by_channel.setdefault(channel, {})
+            by_channel[channel][cat] = by_channel[channel].get(cat, 0) + 1
         unreviewed = self.db.execute(
             "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
             "AND needs_review = 1 AND decided_by = 'auto'", [year]).fetchone()[0]
