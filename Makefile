@@ -24,7 +24,11 @@ test: $(VENV)/.installed-test
 	tools/system-deps.sh
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -21,18 +21,22 @@ score the item goes to the fallback category (其他) and always needs review.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from ._normalize import normalize
 from ._rules import AllRule, Ruleset
 
-@dataclass(frozen=True)
-class Evidence:
-    """One keyword hit that counted: ``start`` is its offset in the normalized field."""
+
+class Evidence(NamedTuple):
+    """One keyword hit that counted: ``start`` is its offset in the normalized field.
+
+    A named tuple rather than a dataclass: a long body yields dozens per item and building them
+    was a measurable part of classifying (benchmarks/classify_bench.py).
+    """
 
     keyword: str
     field: str
@@ -72,6 +76,14 @@ class Decision:
         return out
 
 
+# A near rule as matching needs it: (within, context words).
+_Near = tuple[int, tuple[str, ...]]
+# A longer live word that may hide this one: (its automaton index, text, length, offsets of
+# this word inside it, None when it is always live, else its near rules: live only where one of
+# them is satisfied).
+_Container = tuple[int, str, int, tuple[int, ...], "tuple[_Near, ...] | None"]
+
+
 @dataclass(frozen=True)
 class _Word:
     """Everything one automaton word means, precomputed so matching does no dispatch."""
@@ -79,12 +91,17 @@ class _Word:
     text: str
     length: int
     keyword: tuple[tuple[int, float], ...]  # (category index, weight)
-    near_term: tuple[tuple[int, int, int, float], ...]  # (near rule, category, within, weight)
-    near_with: tuple[int, ...]  # near rules this word is context for
+    near_term: tuple[tuple[int, int, float], ...]  # (category, within, weight) ...
+    near_with: tuple[tuple[tuple[int, str], ...], ...]  # ... its context words (index, text)
     exclude: tuple[int, ...]  # categories this word voids
-    ignore: bool
-    all_of: tuple[int, ...] = ()  # required groups this word belongs to
-    contained: bool = False  # some longer live word contains it, so a hit may be hidden
+    all_of: tuple[int, ...]  # required groups this word belongs to
+    containers: tuple[_Container, ...]  # longer live words containing it (may hide a hit)
+    container_ids: tuple[int, ...]  # their automaton indexes
+    simple: bool  # scores as a plain keyword: no near role, never hidden
+
+
+_IDX = itemgetter(0)
+_START = itemgetter(1)
 
 
 class Classifier:
@@ -97,13 +114,14 @@ class Classifier:
 
         parts: dict[str, dict[str, list]] = {}
         self._groups: list[tuple[int, AllRule]] = []  # (category index, rule)
+        near_of: dict[str, list[_Near]] = {}           # near term -> every near rule it is in
 
         def slot(word: str, kind: str) -> list:
             entry = parts.setdefault(word, {"keyword": [], "near_term": [], "near_with": [],
-                                            "exclude": [], "ignore": [], "all_of": []})
+                                            "exclude": [], "ignore": [], "all_of": [],
+                                            "context": []})
             return entry[kind]
 
-        near_index = 0
         for ci, cat in enumerate(ruleset.categories):
             for word, weight in cat.keywords.items():
                 slot(word, "keyword").append((ci, weight))
@@ -111,10 +129,11 @@ class Classifier:
                 slot(word, "exclude").append(ci)
             for rule in cat.near:
                 for word in rule.terms:
-                    slot(word, "near_term").append((near_index, ci, rule.within, rule.weight))
+                    slot(word, "near_term").append((ci, rule.within, rule.weight))
+                    slot(word, "near_with").append(rule.with_)
+                    near_of.setdefault(word, []).append((rule.within, rule.with_))
                 for word in rule.with_:
-                    slot(word, "near_with").append(near_index)
-                near_index += 1
+                    slot(word, "context").append(True)
             for group in cat.all_of:
                 for word in group.words:
                     slot(word, "all_of").append(len(self._groups))
@@ -122,30 +141,35 @@ class Classifier:
         for word in ruleset.ignore:
             slot(word, "ignore").append(True)
 
-        # Only a word inside a longer scoring/ignore word can ever be hidden (step 3); knowing
-        # which ones lets the hot loop skip the containment scan for all the others.
-        live_words = [w for w, p in parts.items() if p["keyword"] or p["near_term"] or p["ignore"]]
-        # The automaton stores each word's index into self._info: ints hash and compare far faster
-        # than the records themselves when occurrences are grouped per word.
-        self._automaton = ahocorasick.Automaton()
+        # Step 3: only a word inside a longer live word (scoring, ignore, or a near term where
+        # its rule holds) can be hidden; record where it sits inside each such word.
+        live = {w: (None if p["keyword"] or p["ignore"] else tuple(near_of[w]))
+                for w, p in parts.items() if p["keyword"] or p["ignore"] or p["near_term"]}
+        index = {w: i for i, w in enumerate(parts)}
         info: list[_Word] = []
         for word, p in parts.items():
-            self._automaton.add_word(word, len(info))
+            containers = tuple(
+                (index[other], other, len(other), _offsets(word, other), cond)
+                for other, cond in live.items() if len(other) > len(word) and word in other)
             info.append(_Word(
                 text=word, length=len(word), keyword=tuple(p["keyword"]),
-                near_term=tuple(p["near_term"]), near_with=tuple(p["near_with"]),
-                exclude=tuple(p["exclude"]), ignore=bool(p["ignore"]),
-                all_of=tuple(p["all_of"]),
-                contained=any(len(o) > len(word) and word in o for o in live_words)))
+                near_term=tuple(p["near_term"]),
+                near_with=tuple(tuple((index[c], c) for c in ctx) for ctx in p["near_with"]),
+                exclude=tuple(p["exclude"]), all_of=tuple(p["all_of"]), containers=containers,
+                container_ids=tuple(c[0] for c in containers),
+                simple=not p["near_term"] and not containers))
         self._info: tuple[_Word, ...] = tuple(info)
         self._words = tuple(parts)
-        self._max_len = max((len(w) for w in parts), default=0)
-        if parts:
-            self._automaton.make_automaton()
+        self._group_words = [tuple(index[w] for w in rule.words) for _, rule in self._groups]
+        # ahocorasick-rs, chosen by measurement over pyahocorasick (benchmarks/
+        # classify_matchers_bench.py): on a 2 KB Chinese body with ~200 overlapping hits it
+        # returns all of them as one list about three times faster than pyahocorasick's iterator.
+        self._automaton = ahocorasick_rs.AhoCorasick(self._words) if parts else None
 
     @property
     def words(self) -> tuple[str, ...]:
-        """Every distinct word the automaton looks for (keywords, context, exclusion, ignore)."""
+        """Every distinct word the rules mention (keywords, near terms and their context words,
+        exclusion, group and ignore words)."""
         return self._words
 
     def classify(self, title: str, body: str = "") -> Decision:
@@ -172,140 +196,143 @@ class Classifier:
 
     def _score_field(self, field: str, text: str, mult: float, scores: list[float],
                      evidence: list[Evidence]) -> None:
-        if not self._words or not text:
-            return
-        # Group occurrences by word: a long body has ~170 hits of ~40 distinct words, and each
-        # (category, word) scores once per field, so the work below is per word, not per hit.
-        # Ends arrive in increasing order, so each word's list is sorted.
-        occ: dict[int, list[int]] = {}
-        for end, idx in self._automaton.iter(text):
-            ends = occ.get(idx)
-            if ends is None:
-                occ[idx] = [end + 1]
-            else:
-                ends.append(end + 1)
-        if not occ:
-            return
-        info = self._info
-        words = [(info[idx], ends) for idx, ends in occ.items()]
+        """Score one normalized field into *scores* and *evidence* (steps 1–6 above).
 
-        context: dict[int, list[tuple[int, int]]] = {}
+        The automaton's overlapping matches are reduced, in C, to each word's first position:
+        a long body has ~200 hits of ~40 distinct words and each (category, word) scores once.
+        The few words whose other occurrences matter (near terms, words a longer word may hide,
+        required groups with a distance) look further with ``str.find`` from there.
+        """
+        if self._automaton is None or not text:
+            return
+        hits = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        if not hits:
+            return
+        # Matches come ordered by end, so for each word by start: keep each word's first start.
+        hits.reverse()
+        first = dict(zip(map(_IDX, hits), map(_START, hits)))
+        info = self._info
+
         excluded: set[int] = set()
-        groups: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        for w, ends in words:
+        grouped: set[int] = set()
+        # (start, end, word, category, weight): sorted, the first per (category, word) counts
+        candidates: list[tuple[int, int, str, int, float]] = []
+        for idx, start in first.items():
+            w = info[idx]
             if w.exclude:
                 excluded.update(w.exclude)
-            if w.near_with or w.all_of:
-                spans = [(e - w.length, e) for e in ends]
-                for ref in w.near_with:
-                    context.setdefault(ref, []).extend(spans)
-                for g in w.all_of:
-                    groups.setdefault(g, {})[w.text] = spans
-        # _near bisects on end position; at one end the automaton reports longer words first.
-        for spans in context.values():
-            spans.sort(key=_by_end)
-        if groups:
-            self._score_groups(field, groups, excluded, mult, scores, evidence)
+            if w.all_of:
+                grouped.update(w.all_of)
+            if w.simple or (not w.near_term
+                            and not any(map(first.__contains__, w.container_ids))):
+                # a plain keyword, or one whose longer words are all absent from this field
+                end = start + w.length
+                for ci, weight in w.keyword:
+                    candidates.append((start, end, w.text, ci, weight))
+            elif w.keyword or w.near_term:
+                self._complex_candidates(text, first, w, start, candidates)
 
-        # Candidates that score: (start, end, word, category, weight, may be hidden). A word no
-        # live word contains can never be hidden, so only its first qualifying occurrence can
-        # count; a containable word keeps every occurrence for the containment check below.
-        candidates: list[tuple[int, int, str, int, float, bool]] = []
-        live_spans: list[tuple[int, list[int]]] = []   # (length, ends) of live occurrences
-        need_longest = False
-        for w, ends in words:
-            size = w.length
-            if w.keyword or w.ignore:
-                live_spans.append((size, ends))
-            for ci, weight in w.keyword:
-                if ci not in excluded:
-                    if w.contained:
-                        need_longest = True
-                        candidates.extend((e - size, e, w.text, ci, weight, True) for e in ends)
-                    else:
-                        candidates.append((ends[0] - size, ends[0], w.text, ci, weight, False))
-            if not w.near_term:
-                continue
-            near_live: list[int] = []   # ends where any near rule of this word is satisfied
-            for e in ends:
-                s = e - size
-                live_here = False
-                for ref, ci, within, weight in w.near_term:
-                    if _near(s, e, within, context.get(ref)):
-                        live_here = True
-                        if ci not in excluded:
-                            candidates.append((s, e, w.text, ci, weight, w.contained))
-                            need_longest = need_longest or w.contained
-                if live_here:
-                    near_live.append(e)
-            if near_live and not (w.keyword or w.ignore):
-                live_spans.append((size, near_live))
+        if grouped:
+            self._score_groups(field, text, first, grouped, excluded, mult, scores, evidence)
         if not candidates:
             return
-
-        # Longest live span (scoring or ignore) starting at each position, for containment.
-        longest: dict[int, int] = {}
-        if need_longest:
-            for size, ends in live_spans:
-                for e in ends:
-                    s = e - size
-                    if longest.get(s, 0) < e:
-                        longest[s] = e
-
-        reach = self._max_len
+        candidates.sort()
         seen: set[tuple[int, str]] = set()
         names = self._names
-        for start, end, word, ci, weight, contained in sorted(candidates):
-            if (ci, word) in seen:
-                continue
-            # Hidden when a longer live span starting at or before `start` covers [start, end).
-            size = end - start
-            if contained and any(longest.get(s, 0) >= end and longest[s] - s > size
-                                 for s in range(max(0, start - reach), start + 1)):
+        for start, _end, word, ci, weight in candidates:
+            if ci in excluded or (ci, word) in seen:
                 continue
             seen.add((ci, word))
-            w = weight * mult
-            scores[ci] += w
-            evidence.append(Evidence(keyword=word, field=field, start=start, weight=w,
-                                     category=names[ci]))
+            wt = weight * mult
+            scores[ci] += wt
+            evidence.append(Evidence(word, field, start, wt, names[ci]))
 
-    def _score_groups(self, field: str, found: dict[int, dict[str, list[tuple[int, int]]]],
+    def _complex_candidates(self, text: str, first: dict[int, int], w: _Word, start: int,
+                            candidates: list[tuple[int, int, str, int, float]]) -> None:
+        """Candidates of a word that may be hidden or is a near term: for each of its
+        categories, its first occurrence that is visible (and, for a near term, where the rule
+        holds); at that position the smallest weight, as sorting all candidates would pick."""
+        # Only longer words present in this field can hide: usually none or one of many.
+        containers = [c for c in w.containers if c[0] in first]
+        todo_kw = bool(w.keyword)
+        # A near rule none of whose context words is in the field can hold nowhere in it.
+        near = [(ci, within, weight, present) for (ci, within, weight), context
+                in zip(w.near_term, w.near_with)
+                if (present := tuple(c for i, c in context if i in first))]
+        todo_near = {r[0] for r in near}
+        size, word = w.length, w.text
+        pos = start
+        while pos >= 0 and (todo_kw or todo_near):
+            end = pos + size
+            if not (containers and _hidden(text, pos, containers, first)):
+                if todo_kw:
+                    candidates.extend((pos, end, word, ci, weight) for ci, weight in w.keyword)
+                    todo_kw = False
+                found: dict[int, float] = {}
+                for ci, within, weight, context in near:
+                    if ci in todo_near and _context_near(text, pos, end, within, context):
+                        found[ci] = min(weight, found.get(ci, weight))
+                for ci, weight in found.items():
+                    candidates.append((pos, end, word, ci, weight))
+                    todo_near.discard(ci)
+            pos = text.find(word, pos + 1)
+
+    def _score_groups(self, field: str, text: str, first: dict[int, int], grouped: set[int],
                       excluded: set[int], mult: float, scores: list[float],
                       evidence: list[Evidence]) -> None:
-        """Required groups (all of …): every word present (and close, with ``within``)."""
-        for g, spans in found.items():
+        """Required groups (all of …), in rule order: every word present in the field (and,
+        with ``within``, close to one occurrence of the first word, the group's position)."""
+        for g in sorted(grouped):
             ci, rule = self._groups[g]
-            if ci in excluded or len(spans) < len(rule.words):
+            idxs = self._group_words[g]
+            if ci in excluded or any(i not in first for i in idxs):
                 continue
-            first, others = rule.words[0], rule.words[1:]
-            anchor = next((s for s, e in spans[first]
-                           if rule.within is None
-                           or all(_near(s, e, rule.within, spans[o]) for o in others)), None)
-            if anchor is None:
-                continue
+            anchor = first[idxs[0]]
+            if rule.within is not None:
+                head, others = rule.words[0], rule.words[1:]
+                while anchor >= 0 and not all(
+                        _context_near(text, anchor, anchor + len(head), rule.within, (o,))
+                        for o in others):
+                    anchor = text.find(head, anchor + 1)
+                if anchor < 0:
+                    continue
             w = rule.weight * mult
             scores[ci] += w
-            evidence.append(Evidence(keyword="+".join(rule.words), field=field, start=anchor,
-                                     weight=w, category=self._names[ci]))
+            evidence.append(Evidence("+".join(rule.words), field, anchor, w, self._names[ci]))
 
 
-def _by_end(span: tuple[int, int]) -> tuple[int, int]:
-    return span[1], span[0]
+def _offsets(word: str, other: str) -> tuple[int, ...]:
+    """Every offset at which *word* occurs inside *other*."""
+    out, i = [], other.find(word)
+    while i >= 0:
+        out.append(i)
+        i = other.find(word, i + 1)
+    return tuple(out)
 
 
-def _near(start: int, end: int, within: int, others: list[tuple[int, int]] | None) -> bool:
-    """True when one of *others* (context-word spans, in order of their end) lies within
-    *within* characters of [start, end)."""
-    if not others:
-        return False
-    # Spans ending before start - within are too far left; skip them by bisection (long bodies
-    # carry hundreds of context hits).
-    i = bisect_left(others, (start - within,), key=lambda span: (span[1],))
-    for s, e in others[i:]:
-        if s > end + within and e - s <= 0:
-            break
-        if (s, e) != (start, end) and max(0, s - end, start - e) <= within:
-            return True
-        if s - end > within and e > end + within + 64:   # far right of us and beyond any word
-            break
+def _hidden(text: str, start: int, containers: list[_Container], first: dict[int, int]) -> bool:
+    """True when a longer live word covers the hit at *start* (step 3); *first* holds each
+    present word's first position, so earlier positions need no look."""
+    for idx, other, size, offsets, near in containers:
+        earliest = first[idx]
+        for off in offsets:
+            s = start - off
+            if s >= earliest and text.startswith(other, s) and (
+                    near is None or any(_context_near(text, s, s + size, within, context)
+                                        for within, context in near)):
+                return True
+    return False
+
+
+def _context_near(text: str, start: int, end: int, within: int, context: tuple[str, ...]) -> bool:
+    """True when one of the *context* words occurs within *within* characters of
+    [start, end) — overlapping counts, the same span as the hit itself does not."""
+    for c in context:
+        size = len(c)
+        hi = end + within + size
+        i = text.find(c, max(0, start - within - size), hi)
+        while i >= 0:
+            if i != start or size != end - start:
+                return True
+            i = text.find(c, i + 1, hi)
     return False
