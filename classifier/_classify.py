@@ -76,8 +76,8 @@ class Decision:
         return out
 
 
-# A near rule as matching needs it: (within, context words).
-_Near = tuple[int, tuple[str, ...]]
+# A near rule as matching needs it: (within, context words as (automaton index, text)).
+_Near = tuple[int, tuple[tuple[int, str], ...]]
 # A longer live word that may hide this one: (its automaton index, text, length, offsets of
 # this word inside it, None when it is always live, else its near rules: live only where one of
 # them is satisfied).
@@ -88,6 +88,7 @@ _Container = tuple[int, str, int, tuple[int, ...], "tuple[_Near, ...] | None"]
 class _Word:
     """Everything one automaton word means, precomputed so matching does no dispatch."""
 
+    index: int  # in the automaton
     text: str
     length: int
     keyword: tuple[tuple[int, float], ...]  # (category index, weight)
@@ -100,6 +101,7 @@ class _Word:
     simple: bool  # scores as a plain keyword: no near role, never hidden
 
 
+_PLAIN, _HIDEABLE, _NEAR = 0, 1, 2
 _IDX = itemgetter(0)
 _START = itemgetter(1)
 
@@ -143,16 +145,18 @@ class Classifier:
 
         # Step 3: only a word inside a longer live word (scoring, ignore, or a near term where
         # its rule holds) can be hidden; record where it sits inside each such word.
-        live = {w: (None if p["keyword"] or p["ignore"] else tuple(near_of[w]))
-                for w, p in parts.items() if p["keyword"] or p["ignore"] or p["near_term"]}
         index = {w: i for i, w in enumerate(parts)}
+        live = {w: (None if p["keyword"] or p["ignore"] else
+                    tuple((within, tuple((index[c], c) for c in context))
+                          for within, context in near_of[w]))
+                for w, p in parts.items() if p["keyword"] or p["ignore"] or p["near_term"]}
         info: list[_Word] = []
         for word, p in parts.items():
             containers = tuple(
                 (index[other], other, len(other), _offsets(word, other), cond)
                 for other, cond in live.items() if len(other) > len(word) and word in other)
             info.append(_Word(
-                text=word, length=len(word), keyword=tuple(p["keyword"]),
+                index=index[word], text=word, length=len(word), keyword=tuple(p["keyword"]),
                 near_term=tuple(p["near_term"]),
                 near_with=tuple(tuple((index[c], c) for c in ctx) for ctx in p["near_with"]),
                 exclude=tuple(p["exclude"]), all_of=tuple(p["all_of"]), containers=containers,
@@ -160,6 +164,24 @@ class Classifier:
                 simple=not p["near_term"] and not containers))
         self._info: tuple[_Word, ...] = tuple(info)
         self._words = tuple(parts)
+        # The hot path's view of each automaton word, by index: what to do when it is present.
+        #   (_PLAIN, ((word, length, category, weight), ...)) scores at its first position;
+        #   (_HIDEABLE, _Word): plain unless a longer word containing it is in the field too;
+        #   (_NEAR, _Word): a near term (and maybe a keyword), see _complex_candidates;
+        #   None: only context, exclusion, group or ignore roles (handled apart).
+        self._plans: list[tuple[int, Any] | None] = []
+        for w in info:
+            if w.near_term:
+                self._plans.append((_NEAR, w))
+            elif w.keyword and w.containers:
+                self._plans.append((_HIDEABLE, w))
+            elif w.keyword:
+                self._plans.append((_PLAIN, tuple((w.text, w.length, ci, weight)
+                                                  for ci, weight in w.keyword)))
+            else:
+                self._plans.append(None)
+        self._exclude = {i: w.exclude for i, w in enumerate(info) if w.exclude}
+        self._in_group = frozenset(i for i, w in enumerate(info) if w.all_of)
         self._group_words = [tuple(index[w] for w in rule.words) for _, rule in self._groups]
         # ahocorasick-rs, chosen by measurement over pyahocorasick (benchmarks/
         # classify_matchers_bench.py): on a 2 KB Chinese body with ~200 overlapping hits it
@@ -211,27 +233,43 @@ class Classifier:
         # Matches come ordered by end, so for each word by start: keep each word's first start.
         hits.reverse()
         first = dict(zip(map(_IDX, hits), map(_START, hits)))
-        info = self._info
 
         excluded: set[int] = set()
-        grouped: set[int] = set()
+        exclude = self._exclude
+        if len(exclude) < len(first):
+            for idx in exclude:
+                if idx in first:
+                    excluded.update(exclude[idx])
+        else:
+            for idx in first:
+                if idx in exclude:
+                    excluded.update(exclude[idx])
         # (start, end, word, category, weight): sorted, the first per (category, word) counts
         candidates: list[tuple[int, int, str, int, float]] = []
+        plans = self._plans
+        positions: dict[int, list[int]] = {}   # every start of every word, when needed
         for idx, start in first.items():
-            w = info[idx]
-            if w.exclude:
-                excluded.update(w.exclude)
-            if w.all_of:
-                grouped.update(w.all_of)
-            if w.simple or (not w.near_term
-                            and not any(map(first.__contains__, w.container_ids))):
-                # a plain keyword, or one whose longer words are all absent from this field
-                end = start + w.length
-                for ci, weight in w.keyword:
-                    candidates.append((start, end, w.text, ci, weight))
-            elif w.keyword or w.near_term:
-                self._complex_candidates(text, first, w, start, candidates)
+            plan = plans[idx]
+            if plan is None:
+                continue
+            kind, what = plan
+            if kind == _PLAIN:
+                for word, size, ci, weight in what:
+                    candidates.append((start, start + size, word, ci, weight))
+            elif kind == _HIDEABLE and not any(map(first.__contains__, what.container_ids)):
+                for ci, weight in what.keyword:
+                    candidates.append((start, start + what.length, what.text, ci, weight))
+            else:
+                if not positions:
+                    for i, s, _end in reversed(hits):   # ascending again
+                        occ = positions.get(i)
+                        if occ is None:
+                            positions[i] = [s]
+                        else:
+                            occ.append(s)
+                self._complex_candidates(positions, what, candidates)
 
+        grouped = self._in_group.intersection(first)
         if grouped:
             self._score_groups(field, text, first, grouped, excluded, mult, scores, evidence)
         if not candidates:
@@ -247,42 +285,46 @@ class Classifier:
             scores[ci] += wt
             evidence.append(Evidence(word, field, start, wt, names[ci]))
 
-    def _complex_candidates(self, text: str, first: dict[int, int], w: _Word, start: int,
+    def _complex_candidates(self, positions: dict[int, list[int]], w: _Word,
                             candidates: list[tuple[int, int, str, int, float]]) -> None:
         """Candidates of a word that may be hidden or is a near term: for each of its
         categories, its first occurrence that is visible (and, for a near term, where the rule
         holds); at that position the smallest weight, as sorting all candidates would pick."""
-        # Only longer words present in this field can hide: usually none or one of many.
-        containers = [c for c in w.containers if c[0] in first]
-        todo_kw = bool(w.keyword)
-        # A near rule none of whose context words is in the field can hold nowhere in it.
-        near = [(ci, within, weight, present) for (ci, within, weight), context
-                in zip(w.near_term, w.near_with)
-                if (present := tuple(c for i, c in context if i in first))]
-        todo_near = {r[0] for r in near}
+        occ = positions[w.index]
+        covered: set[int] = set()   # starts of this word's occurrences inside a longer live one
+        for idx, _other, size, offsets, near in w.containers:
+            starts = positions.get(idx)
+            if starts is not None:
+                for s in starts:
+                    if near is None or any(_spans_near(positions, s, s + size, within, context)
+                                           for within, context in near):
+                        covered.update([s + off for off in offsets])
+        visible = [p for p in occ if p not in covered] if covered else occ
+        if not visible:
+            return
         size, word = w.length, w.text
-        pos = start
-        while pos >= 0 and (todo_kw or todo_near):
-            end = pos + size
-            if not (containers and _hidden(text, pos, containers, first)):
-                if todo_kw:
-                    candidates.extend((pos, end, word, ci, weight) for ci, weight in w.keyword)
-                    todo_kw = False
-                found: dict[int, float] = {}
-                for ci, within, weight, context in near:
-                    if ci in todo_near and _context_near(text, pos, end, within, context):
-                        found[ci] = min(weight, found.get(ci, weight))
-                for ci, weight in found.items():
-                    candidates.append((pos, end, word, ci, weight))
-                    todo_near.discard(ci)
-            pos = text.find(word, pos + 1)
+        if w.keyword:
+            p = visible[0]
+            candidates += [(p, p + size, word, ci, weight) for ci, weight in w.keyword]
+        found: dict[int, tuple[int, float]] = {}   # category -> (position, weight)
+        for (ci, within, weight), context in zip(w.near_term, w.near_with):
+            for p in visible:
+                best = found.get(ci)
+                if best is not None and best[0] < p:
+                    break
+                if _spans_near(positions, p, p + size, within, context):
+                    if best is None or (p, weight) < best:
+                        found[ci] = (p, weight)
+                    break
+        candidates += [(p, p + size, word, ci, weight) for ci, (p, weight) in found.items()]
 
     def _score_groups(self, field: str, text: str, first: dict[int, int], grouped: set[int],
                       excluded: set[int], mult: float, scores: list[float],
                       evidence: list[Evidence]) -> None:
         """Required groups (all of …), in rule order: every word present in the field (and,
         with ``within``, close to one occurrence of the first word, the group's position)."""
-        for g in sorted(grouped):
+        info = self._info
+        for g in sorted({g for idx in grouped for g in info[idx].all_of}):
             ci, rule = self._groups[g]
             idxs = self._group_words[g]
             if ci in excluded or any(i not in first for i in idxs):
@@ -310,17 +352,19 @@ def _offsets(word: str, other: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _hidden(text: str, start: int, containers: list[_Container], first: dict[int, int]) -> bool:
-    """True when a longer live word covers the hit at *start* (step 3); *first* holds each
-    present word's first position, so earlier positions need no look."""
-    for idx, other, size, offsets, near in containers:
-        earliest = first[idx]
-        for off in offsets:
-            s = start - off
-            if s >= earliest and text.startswith(other, s) and (
-                    near is None or any(_context_near(text, s, s + size, within, context)
-                                        for within, context in near)):
-                return True
+def _spans_near(positions: dict[int, list[int]], start: int, end: int, within: int,
+                context: tuple[tuple[int, str], ...]) -> bool:
+    """True when an occurrence of a *context* word (its starts in *positions*) lies within
+    *within* characters of [start, end) — overlapping counts, the same span does not."""
+    for idx, c in context:
+        starts = positions.get(idx)
+        if starts is not None:
+            size = len(c)
+            for s in starts:
+                if s > end + within:
+                    break
+                if s + size >= start - within and (s != start or s + size != end):
+                    return True
     return False
 
 

@@ -12,19 +12,8 @@ import re
 import unicodedata
 
 # Characters that are never content: zero-width spaces/joiners, BOM, soft hyphen.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
-# CJK ideographs plus CJK punctuation and kana: text in which a space is layout, not a word gap.
-_CJK = (
-    "\u2e80-\u2fdf"  # radicals
-    "\u3000-\u303f"  # CJK symbols and punctuation (、。《》「」…)
-    "\u3040-\u30ff"  # kana
-    "\u3400-\u4dbf"  # extension A
-    "\u4e00-\u9fff"  # unified ideographs
-    "\uf900-\ufaff"  # compatibility ideographs
-    "\u201c\u201d\u2018\u2019"  # curly quotes used as Chinese quotation marks
-)
-_IS_CJK = re.compile(f"[{_CJK}]").fullmatch
 # Full-width ASCII forms and the ideographic space: what NFKC changes in almost every Chinese text
 # (，：（）！). Mapping them first lets the full NFKC pass be skipped for the common case.
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
@@ -60,7 +49,9 @@ def normalize(text: str) -> str:
             if not unicodedata.is_normalized("NFKC", text):
                 text = unicodedata.normalize("NFKC", text)
     if not text.isprintable():
-        text = _INVISIBLE.sub("", text)
+        for c in _INVISIBLE_CHARS:
+            if c in text:
+                text = text.replace(c, "")
     if " " in text or not text.isprintable():
         text = _join_words(text.split())
     return text.lower()
@@ -70,9 +61,32 @@ def _join_words(parts: list[str]) -> str:
     """Join whitespace-separated pieces: no space between two CJK characters, else one."""
     if len(parts) < 2:
         return parts[0] if parts else ""
-    out = [parts[0]]
-    for prev, part in zip(parts, parts[1:]):
-        if not (_IS_CJK(prev[-1]) and _IS_CJK(part[0])):
-            out.append(" ")
-        out.append(part)
-    return "".join(out)
+    memo = _CJK_MEMO
+    edges = {p[-1] for p in parts} | {p[0] for p in parts}
+    for c in edges - memo.keys():
+        if len(memo) > 65536:   # hostile text cannot grow it without bound
+            memo.clear()
+        memo[c] = _is_cjk(c)
+    # Commonest case: paragraphs ending in 。 and starting with an ideograph.
+    if all(memo[c] for c in edges):
+        return "".join(parts)
+    seps = ["" if memo[p[-1]] and memo[q[0]] else " " for p, q in zip(parts, parts[1:])]
+    seps.append("")
+    return "".join([x for pair in zip(parts, seps) for x in pair])
+
+
+# _is_cjk per character, remembered: a body has dozens of line breaks between the same few
+# characters (。, ，, ideographs), and a dict lookup is cheaper than the comparisons.
+_CJK_MEMO: dict[str, bool] = {}
+
+
+def _is_cjk(c: str) -> bool:
+    """CJK ideographs, CJK punctuation and kana, and the curly quotes used as Chinese quotation
+    marks: text in which a space is layout, not a word gap. Plain comparisons, commonest range
+    first, are cheaper here than a regular expression."""
+    return ("\u4e00" <= c <= "\u9fff"      # unified ideographs
+            or "\u3000" <= c <= "\u30ff"   # CJK symbols and punctuation (、。《》「」…), kana
+            or "\u3400" <= c <= "\u4dbf"   # extension A
+            or "\u2e80" <= c <= "\u2fdf"   # radicals
+            or "\uf900" <= c <= "\ufaff"   # compatibility ideographs
+            or c in "\u201c\u201d\u2018\u2019")
