@@ -1,6 +1,7 @@
 """classify, reclassify, and the rules tooling: rules test / diff / suggest."""
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import classifier
 
-from . import app
+from . import app, parallel
 
-BATCH = 500          # decisions per write transaction in reclassify
+BATCH = 2000         # decisions per write transaction in reclassify
 UNCLASSIFIED = "(unclassified)"
 
 
@@ -19,11 +20,13 @@ def register(sub, common) -> None:
     s = sub.add_parser("classify", parents=[common],
                        help='classify JSON lines {"title", "body"} from stdin')
     s.add_argument("--rules", metavar="FILE", help="rules file (default: the built-in rules)")
+    _jobs_option(s)
     s.set_defaults(func=cmd_classify)
 
     s = sub.add_parser("reclassify", parents=[common],
                        help="apply the current rules to every item not decided by hand")
     s.add_argument("--rules", metavar="FILE", help="rules file (default: the config's rules)")
+    _jobs_option(s)
     s.set_defaults(func=cmd_reclassify)
 
     s = sub.add_parser("rules", parents=[common], help="test, compare and improve the rules file")
@@ -57,6 +60,21 @@ def register(sub, common) -> None:
     g.set_defaults(func=cmd_rules_suggest)
 
 
+def _jobs_option(parser) -> None:
+    parser.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                        help="worker processes for large inputs (default: one per core)")
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return n
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -75,20 +93,12 @@ def _opinion(st, rules: classifier.Ruleset) -> classifier.SecondOpinion | None:
 
 def cmd_classify(args) -> int:
     rules = classifier.load_rules(args.rules) if args.rules else classifier.load_rules()
-    clf = classifier.Classifier(rules)
     out = sys.stdout
-    for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise app.UsageError(f"stdin line {n}: not JSON ({e.msg})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("title", ""), str) \
-                or not isinstance(obj.get("body", ""), str):
-            raise app.UsageError(f'stdin line {n}: expected {{"title": str, "body": str}}')
-        decision = clf.classify(obj.get("title", ""), obj.get("body", ""))
-        out.write(json.dumps(decision.as_dict(), ensure_ascii=False) + "\n")
+    lines = ((n, line) for n, line in enumerate(sys.stdin, 1) if line.strip())
+    for _n, text, ok in parallel.classify_lines(rules, lines, jobs=args.jobs):
+        if not ok:
+            raise app.UsageError(text)
+        out.write(text + "\n")
     return 0
 
 
@@ -97,38 +107,51 @@ def cmd_classify(args) -> int:
 def cmd_reclassify(args) -> int:
     cfg = app.load_config_optional(args)
     rules = _rules(args, cfg)
-    clf = classifier.Classifier(rules)
     with app.open_store(args, cfg) as st:
         opinion = _opinion(st, rules)
         total = st.count_auto_items()
         changes: Counter[tuple[str, str]] = Counter()
-        done = written = 0
+        done = written = confirmed = 0
+        current: dict[int, dict] = {}   # the rows in flight: id -> current decision
         batch: list = []
-        for row in st.iter_auto_items():
-            title, body = row["title"] or "", row["body"] or ""
-            d = clf.classify(title, body)
-            if opinion is not None:
-                d = opinion.review(d, title, body)
+        same: list[int] = []
+
+        def rows():
+            for row in st.iter_auto_items(evidence=True):
+                current[row["id"]] = row
+                yield row["id"], row["title"] or "", row["body"] or ""
+
+        for item_id, category, score, margin, review, evidence, why in parallel.decide_rows(
+                rules, rows(), opinion=opinion, jobs=args.jobs):
+            row = current.pop(item_id)
             done += 1
-            if row["category"] != d.category:
-                changes[(row["category"] or UNCLASSIFIED, d.category)] += 1
-            # Unchanged decisions are not rewritten: reclassifying twice adds no history.
+            if row["category"] != category:
+                changes[(row["category"] or UNCLASSIFIED, category)] += 1
+            # Unchanged decisions are not rewritten: reclassifying twice adds no history. A
+            # decision the new rules make exactly as before only has its rules version moved on.
             if (row["category"], row["score"], row["margin"], bool(row["needs_review"]),
-                    row["ruleset_version"]) != (d.category, d.score, d.margin, d.needs_review,
-                                                rules.version):
-                batch.append((row["id"], d.as_dict(), d.second_opinion))
+                    row["evidence_json"]) != (category, score, margin, review, evidence):
+                batch.append((item_id, {"category": category, "score": score, "margin": margin,
+                                        "needs_review": review, "evidence_json": evidence,
+                                        "ruleset_version": rules.version}, why))
+            elif row["ruleset_version"] != rules.version:
+                same.append(item_id)
             if len(batch) >= BATCH:
                 written += st.apply_auto_decisions(batch, now=_now())
                 batch = []
+            if len(same) >= BATCH:
+                confirmed += st.confirm_auto_decisions(same, rules.version)
+                same = []
             if done % BATCH == 0:
                 app.progress(f"reclassify: {done:,}/{total:,} items")
-        if batch:
-            written += st.apply_auto_decisions(batch, now=_now())
+        written += st.apply_auto_decisions(batch, now=_now())
+        confirmed += st.confirm_auto_decisions(same, rules.version)
         reviewed = len(st.reviewed_items())
     app.end_progress()
     print(f"reclassified {done:,} items with rules {rules.version}"
           f"{' (second opinion on)' if opinion else ''}: {sum(changes.values()):,} changed "
-          f"category, {written:,} decisions written; {reviewed:,} decided by hand, left alone")
+          f"category, {written:,} decisions written, {confirmed:,} unchanged under the new "
+          f"rules; {reviewed:,} decided by hand, left alone")
     for (old, new), n in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {old} → {new}: {n:,}")
     return 0

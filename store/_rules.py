@@ -25,16 +25,18 @@ class RulesQueries:
         return self.db.execute(
             "SELECT COUNT(*) FROM items WHERE decided_by IS NOT 'manual'").fetchone()[0]
 
-    def iter_auto_items(self) -> Iterator[dict]:
-        """Every item not decided by hand, with its current decision, in id order, page by page.
+    def iter_auto_items(self, *, evidence: bool = False) -> Iterator[dict]:
+        """Every item not decided by hand, with its current decision, in id order, page by page
+        (with ``evidence``, also the current decision's ``evidence_json``).
 
         Paged by id (not OFFSET) so the writes a caller makes between pages cannot shift rows."""
         last = 0
+        sql = ("SELECT i.id, i.title, i.body, i.category, i.score, i.margin, i.needs_review, "
+               "i.ruleset_version" + (", d.evidence_json" if evidence else "") + " FROM items i "
+               + ("LEFT JOIN decisions d ON d.id = i.decision_id " if evidence else "")
+               + "WHERE i.id > ? AND i.decided_by IS NOT 'manual' ORDER BY i.id LIMIT ?")
         while True:
-            rows = list(self.db.query(
-                "SELECT id, title, body, category, score, margin, needs_review, "
-                "ruleset_version FROM items WHERE id > ? AND decided_by IS NOT 'manual' "
-                "ORDER BY id LIMIT ?", [last, _PAGE]))
+            rows = list(self.db.query(sql, [last, _PAGE]))
             if not rows:
                 return
             yield from rows
@@ -46,28 +48,60 @@ class RulesQueries:
 
         The same rule as ``apply_decision``: an item decided by hand is left alone (checked
         inside the transaction, so a review made meanwhile wins). Returns how many were written.
+        A decision dict may carry its evidence already serialized as ``evidence_json``.
         """
+        if not batch:
+            return 0
         at = now.isoformat(timespec="seconds")
-        written = 0
         with immediate(self.db):
             conn = self.db.conn
-            for item_id, d, reason in batch:
-                row = conn.execute("SELECT decided_by FROM items WHERE id = ?",
-                                   [item_id]).fetchone()
-                if row is None or row[0] == "manual":
-                    continue
+            auto = self._auto_ids(conn, [item_id for item_id, _, _ in batch])
+            rows = [(item_id, d, reason) for item_id, d, reason in batch if item_id in auto]
+            # Ids given here, not looked up row by row: one executemany per table. The write
+            # lock is held (BEGIN IMMEDIATE), so nobody else can take the same ids meanwhile.
+            next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM decisions").fetchone()[0]
+            decisions, updates = [], []
+            for n, (item_id, d, reason) in enumerate(rows):
                 review = int(bool(d.get("needs_review")))
-                cur = conn.execute(
-                    "INSERT INTO decisions (item_id, category, score, margin, needs_review, "
-                    "evidence_json, ruleset_version, method, actor, reason, decided_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'auto', 'gongkai', ?, ?)",
-                    [item_id, d["category"], d.get("score"), d.get("margin"), review,
-                     json.dumps(d.get("evidence", []), ensure_ascii=False),
-                     d.get("ruleset_version"), reason or None, at])
-                conn.execute(
-                    "UPDATE items SET category = ?, score = ?, margin = ?, needs_review = ?, "
-                    "decided_by = 'auto', ruleset_version = ?, decision_id = ? WHERE id = ?",
-                    [d["category"], d.get("score"), d.get("margin"), review,
-                     d.get("ruleset_version"), cur.lastrowid, item_id])
-                written += 1
-        return written
+                evidence = d.get("evidence_json")
+                if evidence is None:
+                    evidence = json.dumps(d.get("evidence", []), ensure_ascii=False)
+                decisions.append((next_id + n, item_id, d["category"], d.get("score"),
+                                  d.get("margin"), review, evidence, d.get("ruleset_version"),
+                                  reason or None, at))
+                updates.append((d["category"], d.get("score"), d.get("margin"), review,
+                                d.get("ruleset_version"), next_id + n, item_id))
+            conn.executemany(
+                "INSERT INTO decisions (id, item_id, category, score, margin, needs_review, "
+                "evidence_json, ruleset_version, method, actor, reason, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'auto', 'gongkai', ?, ?)", decisions)
+            conn.executemany(
+                "UPDATE items SET category = ?, score = ?, margin = ?, needs_review = ?, "
+                "decided_by = 'auto', ruleset_version = ?, decision_id = ? WHERE id = ?", updates)
+        return len(rows)
+
+    def confirm_auto_decisions(self, item_ids: Sequence[int], ruleset_version: str) -> int:
+        """Record that rules *ruleset_version* decide these items exactly as their current
+        automatic decision does (same category, score, margin, review flag and evidence): the
+        items' ``ruleset_version`` moves on, no new decision row is written (``decisions`` keeps
+        the version each decision was first made under). Items decided by hand meanwhile are
+        left alone. Returns how many were updated."""
+        if not item_ids:
+            return 0
+        with immediate(self.db):
+            conn = self.db.conn
+            auto = self._auto_ids(conn, item_ids)
+            conn.executemany("UPDATE items SET ruleset_version = ? WHERE id = ?",
+                             [(ruleset_version, i) for i in item_ids if i in auto])
+        return len([i for i in item_ids if i in auto])
+
+    @staticmethod
+    def _auto_ids(conn: Any, item_ids: Sequence[int]) -> set[int]:
+        """Those of *item_ids* that exist and are not decided by hand."""
+        out: set[int] = set()
+        for i in range(0, len(item_ids), 900):   # under SQLite's bound-variable limit
+            part = item_ids[i:i + 900]
+            out.update(r[0] for r in conn.execute(
+                f"SELECT id FROM items WHERE id IN ({','.join('?' * len(part))}) "
+                "AND decided_by IS NOT 'manual'", list(part)))
+        return out

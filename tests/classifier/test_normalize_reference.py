@@ -27,7 +27,8 @@ def reference(text: str) -> str:
 
 
 POOL = ("促消费安全生产市场，。：；（）！？％「」“”、" "ＡＢｚ０９＋－／＂" "\u3000\u00a0 \n\t\r"
-        "\u200b\u200d\ufeff\u00ad" "①㎡ﬁ㈠" "ABCxyz19,.()" "\x1c\x85\u2028")
+        "\u200b\u200d\ufeff\u00ad" "①㎡ﬁ㈠" "ABCxyz19,.()" "\x1c\x85\u2028"
+        "\u2fd5\u2ff0\u303f\u3040\u30ff\u3100\u4dbf\u4dc0\uf900\ufb00\u2018")
 
 
 def test_normalize_equals_reference_on_random_texts() -> None:
