@@ -15,13 +15,13 @@ class ReportQueries:
 
         Returns ``{"categories": {cat: {month: n}}, "by_channel": {channel: {month: n}}}``.
         """
-        clusters, per_channel = self.cluster_firsts(year)
+        clusters, channels = self.cluster_firsts(year)
         categories: dict[str, dict[int, int]] = {}
-        for d, cat in clusters:
+        for _, d, _, cat in clusters:
             months = categories.setdefault(cat, {})
             months[int(d[5:7])] = months.get(int(d[5:7]), 0) + 1
         by_channel: dict[str, dict[int, int]] = {}
-        for channel, d, _ in per_channel:
+        for _, channel, d, _, _ in channels:
             months = by_channel.setdefault(channel, {})
             months[int(d[5:7])] = months.get(int(d[5:7]), 0) + 1
         return {"categories": categories, "by_channel": by_channel}

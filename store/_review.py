@@ -319,18 +319,20 @@ class ReviewQueries:
         return self.db.execute("SELECT version FROM review_data_version WHERE id = 1").fetchone()[0]
 
     def counts_cached(self, year: int) -> dict:
-        """``Store.counts(year)``, from the cache when nothing counted changed since.
+        """``Store.counts(year)``, from the cache when nothing counted changed since, else from
+        the per-cluster summary (``counts_summary``: the changed clusters are recounted, not
+        the year).
 
-        The stamp is read before counting, so a write that lands during the count leaves the
-        cache one version behind (recomputed next time), never ahead of what it holds.
+        On a miss the stamp is read again inside the write transaction that brings the summary
+        up to date, so the cached counts belong exactly to the stamp stored with them.
         """
-        version = self.data_version()
         row = self.db.execute("SELECT version, counts_json FROM review_counts_cache "
                               "WHERE year = ?", [year]).fetchone()
-        if row and row[0] == version:
+        if row and row[0] == self.data_version():
             return json.loads(row[1])
-        counts = self.counts(year)
         with immediate(self.db):
+            version = self.data_version()
+            counts = self.counts_summary(year)
             # two panels computing at once: keep the newer stamp
             self.db.execute(
                 "INSERT INTO review_counts_cache (year, version, counts_json, computed_at) "

@@ -121,3 +121,51 @@ def review_006_counts_side_indexes(db: Database) -> None:
                              index_name="idx_items_review_year_category")
     db["items"].create_index(["pub_year", "needs_review", "decided_by", "attribution"],
                              index_name="idx_items_review_year_doubt")
+
+
+# Columns of items that the counting rule (store._counts.count_clusters) reads, plus cluster_id,
+# which says whose summary a row feeds. Only the counting rule's inputs: needs_review and the
+# channel list of sources are read live by every count, never summarised.
+SUMMARY_COLUMNS = ("id", "cluster_id", "channel", "pub_date", "pub_year", "category",
+                   "decided_by", "attribution")
+
+
+def _mark(row: str) -> str:
+    return (f"INSERT OR IGNORE INTO count_dirty (cluster_id) SELECT {row}.cluster_id "
+            f"WHERE {row}.cluster_id IS NOT NULL;")
+
+
+@migrations()
+def review_007_cluster_summary(db: Database) -> None:
+    # The counts panel's first load after a write used to recount the whole year. Now each
+    # cluster's contribution is kept in a row of its own, recomputed only when a trigger marks
+    # the cluster stale; the year's counts are then two covering-index scans. Triggers, like
+    # review_004's stamp, so no writer can forget to mark. WITHOUT ROWID: a cluster id of any
+    # stored type is a key, never a rowid to reject.
+    db.execute("CREATE TABLE count_dirty (cluster_id INTEGER NOT NULL PRIMARY KEY) WITHOUT ROWID")
+    db.execute("CREATE TABLE cluster_summary (cluster_id INTEGER NOT NULL PRIMARY KEY, "
+               "first_date TEXT NOT NULL, first_year INTEGER, category TEXT NOT NULL) "
+               "WITHOUT ROWID")
+    db.execute("CREATE INDEX idx_cluster_summary_year ON cluster_summary (first_year, category)")
+    db.execute("CREATE TABLE cluster_channel_first (cluster_id INTEGER NOT NULL, "
+               "channel TEXT NOT NULL, first_date TEXT NOT NULL, year INTEGER, "
+               "category TEXT NOT NULL, PRIMARY KEY (cluster_id, channel)) WITHOUT ROWID")
+    db.execute("CREATE INDEX idx_cluster_channel_first_year "
+               "ON cluster_channel_first (year, channel, category)")
+    db.execute(f"CREATE TRIGGER review_summary_items_ai AFTER INSERT ON items "
+               f"BEGIN {_mark('new')} END")
+    db.execute(f"CREATE TRIGGER review_summary_items_ad AFTER DELETE ON items "
+               f"BEGIN {_mark('old')} END")
+    # an item moving between clusters changes both: the one it leaves and the one it joins
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in SUMMARY_COLUMNS)
+    db.execute(f"CREATE TRIGGER review_summary_items_au AFTER UPDATE OF "
+               f"{', '.join(SUMMARY_COLUMNS)} ON items WHEN {changed} "
+               f"BEGIN {_mark('old')} {_mark('new')} END")
+    # The rule's reads, pub_year included, from one covering index (it replaces m002's, which
+    # lacked pub_year).
+    db.execute("DROP INDEX IF EXISTS items_cluster_counts")
+    db["items"].create_index(["cluster_id", "attribution", "pub_date", "pub_year", "category",
+                              "decided_by", "channel"], index_name="items_cluster_rule")
+    # an upgraded database starts with every cluster stale: the first count rebuilds them all
+    db.execute("INSERT OR IGNORE INTO count_dirty (cluster_id) "
+               "SELECT DISTINCT cluster_id FROM items WHERE cluster_id IS NOT NULL")

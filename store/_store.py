@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from . import _schema
 from ._channels import ChannelQueries
+from ._counts import CountQueries
 from ._db import connect, immediate
 from ._ops import OpsQueries
 from ._reporting import ReportQueries
@@ -31,11 +32,12 @@ def _ts(now: datetime) -> str:
     return now.isoformat(timespec="seconds")
 
 
-class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueries):
+class Store(CountQueries, OpsQueries, ChannelQueries, ReviewQueries, RulesQueries,
+            ReportQueries):
     """Items, sources, decisions, audit and runs in one SQLite file (WAL).
 
-    The core lives here; each area's queries live in a mixin module (``_ops``, ``_channels``,
-    ``_review``, ``_rules``, ``_reporting``)."""
+    The core lives here; each area's queries live in a mixin module (``_counts``, ``_ops``,
+    ``_channels``, ``_review``, ``_rules``, ``_reporting``)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -281,70 +283,3 @@ class Store(OpsQueries, ChannelQueries, ReviewQueries, RulesQueries, ReportQueri
         """Items whose automatic decision is flagged for review and nobody has decided yet."""
         return self.db.execute("SELECT COUNT(*) FROM items WHERE needs_review = 1 "
                                "AND decided_by = 'auto' AND attribution = 'ours'").fetchone()[0]
-
-    # -- counts --------------------------------------------------------------------------------
-
-    def cluster_firsts(self, year: int) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
-        """The counting rule, in one place (counts and the monthly charts both use it).
-
-        Returns ``(clusters, per_channel)``: ``(first date, category)`` for every cluster (one
-        信息) first published in ``year``, and ``(channel, first date on it, category)`` for every
-        cluster first published on that channel in ``year``. A cluster's category is its
-        manually decided item's, else its earliest item's; only the bureau's dated, classified
-        items take part.
-        """
-        # Only clusters with an item dated in `year` can count in it; read just those.
-        rows = self.db.execute(
-            "SELECT i.cluster_id, i.channel, i.pub_date, i.category, i.decided_by = 'manual', i.id "
-            "FROM (SELECT DISTINCT cluster_id FROM items WHERE pub_year = ? "
-            "AND attribution = 'ours') c JOIN items i INDEXED BY items_cluster_counts "
-            "ON i.cluster_id = c.cluster_id WHERE i.attribution = 'ours' "
-            "AND i.pub_date IS NOT NULL AND i.category IS NOT NULL", [year]).fetchall()
-        first: dict[int, str] = {}                 # cluster -> first publication date
-        rep: dict[int, tuple] = {}                 # cluster -> (sort key, category)
-        on_channel: dict[tuple[str, int], str] = {}
-        for cluster, channel, pub_date, category, manual, item_id in rows:
-            if cluster not in first or pub_date < first[cluster]:
-                first[cluster] = pub_date
-            key = (not manual, pub_date, item_id)
-            if cluster not in rep or key < rep[cluster][0]:
-                rep[cluster] = (key, category)
-            ck = (channel, cluster)
-            if ck not in on_channel or pub_date < on_channel[ck]:
-                on_channel[ck] = pub_date
-        y = f"{year:04d}"
-        clusters = [(d, rep[c][1]) for c, d in first.items() if d.startswith(y)]
-        per_channel = [(ch, d, rep[c][1]) for (ch, c), d in on_channel.items() if d.startswith(y)]
-        return clusters, per_channel
-
-    def counts(self, year: int) -> dict:
-        """Raw counts for one year (only non-zero entries; report.Counts orders and fills them).
-
-        A cluster (one 信息) counts once, in the year of its earliest publication, under the
-        category of its manually decided item if any, else of its earliest item. ``by_channel``
-        counts clusters per channel, each in the year of that channel's own publication.
-        ``not_ours`` items are not counted; ``gone`` items are (the report counts what was
-        published).
-        """
-        categories: dict[str, int] = {}
-        firsts, per_channel = self.cluster_firsts(year)
-        for d, cat in firsts:
-            categories[cat] = categories.get(cat, 0) + 1
-        # every channel in use appears, with zeros, so a silent channel is visible as such
-        by_channel: dict[str, dict[str, int]] = {r[0]: {} for r in self.db.execute(
-            "SELECT channel FROM sources WHERE enabled = 1 UNION "
-            "SELECT DISTINCT channel FROM items WHERE pub_year = ? ORDER BY 1", [year])}
-        for channel, d, cat in per_channel:
-            by_channel.setdefault(channel, {})
-            by_channel[channel][cat] = by_channel[channel].get(cat, 0) + 1
-        unreviewed = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
-            "AND needs_review = 1 AND decided_by = 'auto'", [year]).fetchone()[0]
-        undated = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_date IS NULL"
-        ).fetchone()[0]
-        unclassified = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
-            "AND category IS NULL", [year]).fetchone()[0]
-        return {"categories": categories, "by_channel": by_channel, "unreviewed": unreviewed,
-                "undated": undated, "unclassified": unclassified}

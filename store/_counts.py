@@ -1,0 +1,205 @@
+"""The counting rule and the two ways of applying it, mixed into :class:`store.Store`.
+
+``count_clusters`` is the rule. ``Store.counts`` applies it to every cluster of the year
+straight from ``items``: the reference, used by ``gongkai counts`` and the
+report, which must not depend on anything kept up to date by triggers. ``Store.counts_summary``
+gives the same dict from a per-cluster summary that triggers mark stale (``count_dirty``,
+migration review_007) and this module recomputes with the same rule, so the review UI's counts
+panel costs the changed clusters plus two index scans instead of a pass over the year.
+"""
+from __future__ import annotations
+
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, Iterable, Sequence
+
+from ._db import immediate
+
+# When a big share of the clusters is stale (the first count after the migration, a backfill)
+# one ordered pass over the covering index beats looking each up: at 1,000,000 items the pass
+# takes about as long as recounting a fifth of the clusters one batch at a time.
+REBUILD_SHARE = 0.2
+REBUILD_MIN = 5_000         # below this, never: a few thousand lookups are quick at any size
+_BATCH = 500                # SQLite's bound-parameter limit is far above; keeps IN lists short
+# What the rule reads of each of the bureau's items; the index of review_007 covers it.
+_RULE_COLUMNS = "cluster_id, channel, pub_date, pub_year, category, decided_by = 'manual', id"
+
+
+def count_clusters(rows: Iterable[Sequence[Any]]) -> tuple[list[tuple], list[tuple]]:
+    """The counting rule, in one place. ``rows`` are ``(cluster_id, channel, pub_date,
+    pub_year, category, manual, item_id)`` for every ``attribution = 'ours'`` item of the
+    clusters to count, in any order; a cluster must come with all its items.
+
+    Only dated, classified items take part. A cluster (one 信息) counts once, dated by its
+    earliest publication, under the category of its manually decided item if any, else of its
+    earliest item (ties by item id); and once on each of its channels, dated by that channel's
+    earliest item, under the same category.
+
+    Returns ``(clusters, channels)``: ``(cluster_id, first_date, year, category)`` and
+    ``(cluster_id, channel, first_date, year, category)`` -- the rows of the summary tables.
+    ``year`` is the year the date counts in, None for nowhere.
+    """
+    # One pass over flat dicts, no object per cluster: at 250,000 clusters a year (the
+    # reference count reads them all) that is most of the time.
+    filed: dict[Any, Any] = {}                     # cluster -> pub_year of an item of it
+    filed_more: set[tuple] = set()                 # (cluster, pub_year) of the other years
+    first: dict[Any, str] = {}
+    rep: dict[Any, tuple] = {}                     # cluster -> (sort key, category)
+    on_channel: dict[tuple, str] = {}              # (cluster, channel) -> first date on it
+    for cluster, channel, pub_date, pub_year, category, manual, item_id in rows:
+        if filed.setdefault(cluster, pub_year) != pub_year:
+            filed_more.add((cluster, pub_year))
+        if pub_date is None or category is None:
+            continue
+        if cluster not in first or pub_date < first[cluster]:
+            first[cluster] = pub_date
+        key = (not manual, pub_date, item_id)
+        if cluster not in rep or key < rep[cluster][0]:
+            rep[cluster] = (key, category)
+        ck = (cluster, channel)
+        if ck not in on_channel or pub_date < on_channel[ck]:
+            on_channel[ck] = pub_date
+    # The year a date counts in: the one it starts with, provided an item of the cluster is
+    # filed under that year (pub_year). The store always derives pub_year from pub_date, so
+    # the proviso only matters for a row edited by hand; it keeps the summary equal to the
+    # full count, which finds a year's clusters through pub_year.
+    head = {d: _head_year(d) for d in {*first.values(), *on_channel.values()}}
+
+    def year(c: Any, d: str) -> int | None:
+        y = head[d]
+        return y if y is not None and (filed[c] == y or (c, y) in filed_more) else None
+
+    return ([(c, d, year(c, d), rep[c][1]) for c, d in first.items()],
+            [(c, ch, d, year(c, d), rep[c][1]) for (c, ch), d in on_channel.items()])
+
+
+def _head_year(pub_date: str) -> int | None:
+    head = pub_date[:4]
+    return int(head) if len(head) == 4 and head.isascii() and head.isdigit() else None
+
+
+class CountQueries:
+    """Mixin: self.db is the sqlite-utils Database."""
+
+    db: Any
+
+    # -- the reference: straight from items ----------------------------------------------------
+
+    def cluster_firsts(self, year: int) -> tuple[list[tuple], list[tuple]]:
+        """:func:`count_clusters` for the clusters that count in ``year`` (counts and the
+        monthly charts both use it), read straight from items.
+
+        Returns ``(clusters, channels)`` as :func:`count_clusters` does, only the rows whose
+        year is ``year``: one per cluster (one 信息) first published in ``year``, one per
+        cluster and channel first published on that channel in ``year``.
+        """
+        # Only clusters with an item filed under `year` can count in it; read just those.
+        clusters, channels = count_clusters(self.db.execute(
+            f"SELECT {_RULE_COLUMNS} FROM (SELECT DISTINCT cluster_id AS year_cluster FROM items "
+            "WHERE pub_year = ? AND attribution = 'ours') JOIN items INDEXED BY "
+            "items_cluster_rule ON cluster_id = year_cluster WHERE attribution = 'ours'",
+            [year]).fetchall())
+        return [r for r in clusters if r[2] == year], [r for r in channels if r[3] == year]
+
+    def counts(self, year: int) -> dict:
+        """Raw counts for one year (only non-zero entries; report.Counts orders and fills them).
+
+        A cluster (one 信息) counts once, in the year of its earliest publication, under the
+        category of its manually decided item if any, else of its earliest item. ``by_channel``
+        counts clusters per channel, each in the year of that channel's own publication.
+        ``not_ours`` items are not counted; ``gone`` items are (the report counts what was
+        published).
+        """
+        categories: dict[str, int] = {}
+        per_channel: dict[tuple[str, str], int] = {}
+        clusters, channels = self.cluster_firsts(year)
+        for *_, cat in clusters:
+            categories[cat] = categories.get(cat, 0) + 1
+        for _, channel, _, _, cat in channels:
+            per_channel[channel, cat] = per_channel.get((channel, cat), 0) + 1
+        return self._counts_dict(year, categories, per_channel)
+
+    # -- the summary: the same rule, kept per cluster ------------------------------------------
+
+    def counts_summary(self, year: int) -> dict:
+        """Exactly ``counts(year)``, from the per-cluster summary after recomputing the clusters
+        changed since it was last brought up to date. One IMMEDIATE transaction, so the result
+        matches the data stamp read in the same transaction (see ``counts_cached``)."""
+        with immediate(self.db):
+            self.refresh_count_summary()
+            categories = dict(self.db.execute(
+                "SELECT category, COUNT(*) FROM cluster_summary WHERE first_year = ? "
+                "GROUP BY category", [year]).fetchall())
+            per_channel = {(ch, cat): n for ch, cat, n in self.db.execute(
+                "SELECT channel, category, COUNT(*) FROM cluster_channel_first WHERE year = ? "
+                "GROUP BY channel, category", [year])}
+            return self._counts_dict(year, categories, per_channel)
+
+    def refresh_count_summary(self) -> int:
+        """Recompute the summary rows of every cluster marked stale; returns how many."""
+        with immediate(self.db):
+            stale = [r[0] for r in self.db.execute("SELECT cluster_id FROM count_dirty")]
+            if len(stale) > REBUILD_MIN and len(stale) > REBUILD_SHARE * self.db.execute(
+                    "SELECT COUNT(*) FROM cluster_summary").fetchone()[0]:
+                self._rebuild_summary()
+                return len(stale)
+            for start in range(0, len(stale), _BATCH):
+                part = stale[start:start + _BATCH]
+                marks = ",".join("?" * len(part))
+                rows = self.db.execute(
+                    f"SELECT {_RULE_COLUMNS} FROM items INDEXED BY items_cluster_rule "
+                    f"WHERE cluster_id IN ({marks}) AND attribution = 'ours'", part).fetchall()
+                for table in ("cluster_summary", "cluster_channel_first", "count_dirty"):
+                    self.db.execute(f"DELETE FROM {table} WHERE cluster_id IN ({marks})", part)
+                self._write_summary(rows)
+            return len(stale)
+
+    def _rebuild_summary(self) -> None:
+        """Every cluster from scratch, in one pass in cluster order (the caller holds the
+        transaction)."""
+        for table in ("cluster_summary", "cluster_channel_first", "count_dirty"):
+            self.db.execute(f"DELETE FROM {table}")
+        cur = self.db.execute(
+            f"SELECT {_RULE_COLUMNS} FROM items INDEXED BY items_cluster_rule "
+            "WHERE cluster_id IS NOT NULL AND attribution = 'ours' ORDER BY cluster_id")
+        chunk: list = []
+        for _, members in groupby(cur, key=itemgetter(0)):
+            chunk += members           # whole clusters only: the rule needs all of one
+            if len(chunk) >= 50_000:
+                self._write_summary(chunk)
+                chunk = []
+        self._write_summary(chunk)
+
+    def _write_summary(self, rows: list) -> None:
+        """The summary rows of the clusters of ``rows`` (all their items)."""
+        clusters, channels = count_clusters(rows)
+        self.db.conn.executemany(
+            "INSERT INTO cluster_summary (cluster_id, first_date, first_year, category) "
+            "VALUES (?, ?, ?, ?)", clusters)
+        self.db.conn.executemany(
+            "INSERT INTO cluster_channel_first (cluster_id, channel, first_date, year, category) "
+            "VALUES (?, ?, ?, ?, ?)", channels)
+
+    # -- shared by both ------------------------------------------------------------------------
+
+    def _counts_dict(self, year: int, categories: dict[str, int],
+                     per_channel: dict[tuple[str, str], int]) -> dict:
+        """The counts dict around the cluster counts: every channel in use (zeros included)
+        and the items still to look at."""
+        # every channel in use appears, with zeros, so a silent channel is visible as such
+        by_channel: dict[str, dict[str, int]] = {r[0]: {} for r in self.db.execute(
+            "SELECT channel FROM sources WHERE enabled = 1 UNION "
+            "SELECT DISTINCT channel FROM items WHERE pub_year = ? ORDER BY 1", [year])}
+        for (channel, cat), n in per_channel.items():
+            by_channel.setdefault(channel, {})[cat] = n
+        unreviewed = self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
+            "AND needs_review = 1 AND decided_by = 'auto'", [year]).fetchone()[0]
+        undated = self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_date IS NULL"
+        ).fetchone()[0]
+        unclassified = self.db.execute(
+            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
+            "AND category IS NULL", [year]).fetchone()[0]
+        return {"categories": categories, "by_channel": by_channel, "unreviewed": unreviewed,
+                "undated": undated, "unclassified": unclassified}
