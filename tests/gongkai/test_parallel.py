@@ -105,3 +105,18 @@ def test_reclassify_under_new_rules_that_decide_the_same_writes_no_history(tmp_p
     assert history_after == history
     assert [r[:5] + r[6:] for r in after] == [r[:5] + r[6:] for r in before]
     assert {r[5] for r in after} == {version}
+
+
+def test_the_json_written_out_directly_is_exactly_json_dumps():
+    clf = classifier.Classifier(classifier.load_rules())
+    rng_titles = HEADLINES + ['含"引号"与\\反斜杠的消费券', "tab\there", ""]
+    decisions = [clf.classify(t, b) for t in rng_titles
+                 for b in ("", "检查组深入辖区加油站开展安全检查。消费券", "\u2028以旧换新")]
+    decisions.append(classifier.Decision("促\"消费", 1e-7, 12345678.125, True,
+                                         (classifier.Evidence('a"b\\', "title", 3, 0.1, "x\n"),),
+                                         "v1", second_opinion='model: "其他"'))
+    assert any(d.evidence for d in decisions)
+    for d in decisions:
+        assert parallel.evidence_json(d) == json.dumps([e.as_dict() for e in d.evidence],
+                                                       ensure_ascii=False)
+        assert parallel.decision_json(d) == json.dumps(d.as_dict(), ensure_ascii=False)
