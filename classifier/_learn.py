@@ -78,23 +78,22 @@ class NaiveBayes:
         vocab: set[str] = set()
         for c in counts.values():
             vocab.update(c)
-        self._vocab = vocab
         v = len(vocab) or 1
         self._prior = {c: math.log(docs[c] / self.n_items) for c in self.categories}
-        self._counts = counts
-        self._denominator = {c: math.log(sum(counts[c].values()) + alpha * v)
-                             for c in self.categories}
+        denominator = {c: math.log(sum(counts[c].values()) + alpha * v) for c in self.categories}
+        # Each feature's log-likelihood per category, computed once here rather than for every
+        # feature of every item in predict (reclassify asks for a second opinion on every item).
+        self._ll = {f: tuple(math.log(counts[c].get(f, 0) + alpha) - denominator[c]
+                             for c in self.categories) for f in vocab}
 
     def predict(self, title: str, body: str = "") -> Prediction:
         if not self.categories:
             raise ValueError("the model has no training items")
-        feats = [f for f in _features(title, body) if f in self._vocab]
-        temper = max(1.0, len(feats) / self.features_per_vote)
-        scores = {}
-        for c in self.categories:
-            counts, denom = self._counts[c], self._denominator[c]
-            ll = sum(math.log(counts.get(f, 0) + self.alpha) - denom for f in feats)
-            scores[c] = self._prior[c] + ll / temper
+        ll = self._ll
+        vectors = [ll[f] for f in _features(title, body) if f in ll]
+        temper = max(1.0, len(vectors) / self.features_per_vote)
+        sums = [sum(column) for column in zip(*vectors)] if vectors else [0.0] * len(self.categories)
+        scores = {c: self._prior[c] + total / temper for c, total in zip(self.categories, sums)}
         top = max(scores.values())
         exp = {c: math.exp(s - top) for c, s in scores.items()}
         total = sum(exp.values())

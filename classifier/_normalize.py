@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 # Characters that are never content: zero-width spaces/joiners, BOM, soft hyphen.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 # Full-width ASCII forms and the ideographic space: what NFKC changes in almost every Chinese text
@@ -29,7 +30,7 @@ def normalize(text: str) -> str:
     """Return *text* in the form the classifier matches against.
 
     NFKC (full-width letters, digits and punctuation become half-width; the ideographic space
-    becomes a space), invisible characters dropped, whitespace between two CJK characters removed,
+    becomes a space), lone surrogates replaced by U+FFFD, invisible characters dropped, whitespace between two CJK characters removed,
     other whitespace runs collapsed to one space, ends stripped, ASCII letters lower-cased.
 
     Fast paths (the classifier normalizes every title and body, so this is on the hot path):
@@ -49,6 +50,12 @@ def normalize(text: str) -> str:
             if not unicodedata.is_normalized("NFKC", text):
                 text = unicodedata.normalize("NFKC", text)
     if not text.isprintable():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate (half an emoji cut off, an undecodable byte) is no character:
+            # U+FFFD keeps the length, so offsets still agree.
+            text = _SURROGATE.sub("\ufffd", text)
         for c in _INVISIBLE_CHARS:
             if c in text:
                 text = text.replace(c, "")

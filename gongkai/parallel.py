@@ -26,6 +26,9 @@ import classifier
 
 CHUNK = 200          # items per task: large enough to amortize the pickling round trip
 IN_FLIGHT = 4        # tasks per worker queued ahead, so no worker waits for the next
+# Below this many items one process is quicker than starting workers (a pool costs about as
+# much as classifying a thousand items).
+POOL_MIN = 10 * CHUNK
 
 # One decided item: (key, category, score, margin, needs_review, evidence_json, second_opinion).
 Row = tuple[Any, str, float, float, bool, str, str]
@@ -97,22 +100,25 @@ def _map(work: Callable[[list], list], setup: tuple, items: Iterable, jobs: int 
          ) -> Iterator:
     jobs = default_jobs() if jobs is None else max(1, jobs)
     items = iter(items)
-    head = list(islice(items, CHUNK))
-    if jobs == 1 or len(head) < CHUNK:
+    head = list(islice(items, POOL_MIN))
+    if jobs == 1 or len(head) < POOL_MIN:
         # Few items (or one core): no pool to start.
         _init(*setup)
         try:
-            yield from work(head)
+            for i in range(0, len(head), CHUNK):
+                yield from work(head[i:i + CHUNK])
             while chunk := list(islice(items, CHUNK)):
                 yield from work(chunk)
         finally:
             _worker.clear()
         return
-    # "spawn" starts clean interpreters: the caller's open database, threads and locks are
-    # never copied into a worker.
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(jobs, initializer=_init, initargs=setup) as pool:
-        pending: deque = deque([pool.apply_async(work, (head,))])
+    # Forked workers start at once, with the rules already imported; the commands that get
+    # here run no threads, and a worker never touches the caller's open database (its locks are
+    # not inherited, and workers leave with os._exit). Elsewhere: clean "spawn" interpreters.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_init, initargs=setup) as pool:
+        pending: deque = deque(pool.apply_async(work, (head[i:i + CHUNK],))
+                               for i in range(0, len(head), CHUNK))
         for chunk in iter(lambda: list(islice(items, CHUNK)), []):
             pending.append(pool.apply_async(work, (chunk,)))
             while len(pending) >= jobs * IN_FLIGHT:

@@ -71,3 +71,31 @@ def test_suggest_finds_discriminative_ngrams_with_counts():
     safety = {s.ngram for s in found["安全生产"]}
     assert "消防" in safety or "消防安全" in safety
     assert not any("安全检查" in g or g in "安全检查" for g in safety)
+
+
+def test_precomputed_likelihoods_give_the_textbook_posterior():
+    # The plain formula, per category: log prior + (sum over known features of
+    # log(count + alpha) - log(total count + alpha * vocabulary)) / temper, then softmax.
+    import math
+    from collections import Counter
+
+    from classifier._learn import _features
+    rows_ = rows() + [("开展安全生产检查", "消防隐患整改", "安全生产"),
+                     ("消费券发放", "", "促消费")]
+    model = NaiveBayes(rows_)
+    docs = Counter(c for _, _, c in rows_)
+    counts = {c: Counter() for c in docs}
+    for t, b, c in rows_:
+        counts[c].update(_features(t, b))
+    vocab = set().union(*counts.values())
+    for title, body in [("商场消防安全检查", "隐患"), ("汽车消费券", ""), ("无关的标题", "")]:
+        feats = [f for f in _features(title, body) if f in vocab]
+        temper = max(1.0, len(feats) / model.features_per_vote)
+        scores = {c: math.log(docs[c] / len(rows_)) + sum(
+            math.log(counts[c][f] + 1.0) - math.log(sum(counts[c].values()) + len(vocab))
+            for f in feats) / temper for c in docs}
+        top = max(scores.values())
+        total = sum(math.exp(s - top) for s in scores.values())
+        p = model.predict(title, body)
+        for c, s in scores.items():
+            assert math.isclose(p.probabilities[c], math.exp(s - top) / total, rel_tol=1e-9)

@@ -30,7 +30,7 @@ def _classify(args, lines):
 
 
 def test_classify_with_workers_equals_one_process_in_order():
-    lines = _lines(3 * parallel.CHUNK + 17)
+    lines = _lines(parallel.POOL_MIN + parallel.CHUNK + 17)
     one = _classify(["--jobs", "1"], lines)
     two = _classify(["--jobs", "2"], lines)
     assert one.returncode == two.returncode == 0, two.stderr
@@ -43,8 +43,8 @@ def test_classify_with_workers_equals_one_process_in_order():
 
 
 def test_classify_with_workers_stops_at_the_first_bad_line_after_writing_those_before():
-    lines = [json.dumps(x, ensure_ascii=False) for x in _lines(2 * parallel.CHUNK + 50)]
-    bad = parallel.CHUNK + 30
+    lines = [json.dumps(x, ensure_ascii=False) for x in _lines(parallel.POOL_MIN + 300)]
+    bad = parallel.POOL_MIN + 130
     lines[bad - 1] = "not json"
     r = subprocess.run([sys.executable, "-m", "gongkai", "classify", "--jobs", "2"],
                        input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=ROOT)
@@ -77,7 +77,8 @@ def _state(db: Path) -> list[tuple]:
     return rows, history
 
 
-def test_reclassify_with_workers_equals_one_process(tmp_path, capsys):
+def test_reclassify_with_workers_equals_one_process(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(parallel, "POOL_MIN", parallel.CHUNK)   # a pool for a small database
     n = 2 * parallel.CHUNK + 40
     one, two = _db(tmp_path / "one.db", n), _db(tmp_path / "two.db", n)
     assert main(["reclassify", "--db", str(one), "--jobs", "1"]) == 0
@@ -89,7 +90,9 @@ def test_reclassify_with_workers_equals_one_process(tmp_path, capsys):
     assert history == n and all(r[1] for r in rows)
 
 
-def test_reclassify_under_new_rules_that_decide_the_same_writes_no_history(tmp_path, capsys):
+def test_reclassify_under_new_rules_that_decide_the_same_writes_no_history(tmp_path, capsys,
+                                                                          monkeypatch):
+    monkeypatch.setattr(parallel, "POOL_MIN", parallel.CHUNK)
     db = _db(tmp_path / "g.db", parallel.CHUNK + 10)
     assert main(["reclassify", "--db", str(db), "--jobs", "2"]) == 0
     before, history = _state(db)
@@ -120,3 +123,12 @@ def test_the_json_written_out_directly_is_exactly_json_dumps():
         assert parallel.evidence_json(d) == json.dumps([e.as_dict() for e in d.evidence],
                                                        ensure_ascii=False)
         assert parallel.decision_json(d) == json.dumps(d.as_dict(), ensure_ascii=False)
+
+
+def test_a_lone_surrogate_is_no_traceback():
+    # half an emoji cut off by a scraper, and an undecodable byte: valid JSON escapes
+    line = json.dumps({"title": "\ud83d 招商引资签约", "body": "\udcff消费券"})   # \\u escapes
+    r = subprocess.run([sys.executable, "-m", "gongkai", "classify"], input=line + "\n",
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["category"] == "招商引资"
