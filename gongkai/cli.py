@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -47,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     except app.USER_ERRORS as e:
         print(f"gongkai: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`gongkai classify | head -1`): nothing is wrong. Point stdout at
+        # /dev/null so the interpreter's final flush does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:
         # A path the user gave that cannot be read or written (no such folder, a folder where a
         # file was expected, no permission): say which, in one line.
@@ -63,5 +69,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gongkai: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0

@@ -45,34 +45,51 @@ def register(sub, common) -> None:
                         help="which items a new rules file would file differently, and why")
     d.add_argument("new", metavar="NEW.toml")
     d.add_argument("--rules", metavar="FILE", help="the current rules (default: the config's rules)")
-    d.add_argument("--limit", type=int, default=50, metavar="N",
+    d.add_argument("--limit", type=_at_least(0), default=50, metavar="N",
                    help="show at most N changed items in detail (default 50; all are counted)")
     d.set_defaults(func=cmd_rules_diff)
 
     g = rsub.add_parser("suggest", parents=[common],
                         help="candidate keywords per category learned from reviewed items")
     g.add_argument("--rules", metavar="FILE", help="rules file (default: the config's rules)")
-    g.add_argument("--top", type=int, default=10, metavar="N", help="per category (default 10)")
-    g.add_argument("--min-hits", type=int, default=2, metavar="N",
+    g.add_argument("--top", type=_at_least(1), default=10, metavar="N",
+                   help="per category (default 10)")
+    g.add_argument("--min-hits", type=_at_least(1), default=2, metavar="N",
                    help="reviewed items an n-gram must occur in (default 2)")
-    g.add_argument("--body", type=int, default=0, metavar="CHARS",
+    g.add_argument("--body", type=_at_least(0), default=0, metavar="CHARS",
                    help="also learn from the first CHARS characters of the body (default: titles)")
     g.set_defaults(func=cmd_rules_suggest)
 
 
 def _jobs_option(parser) -> None:
-    parser.add_argument("--jobs", type=_positive, default=None, metavar="N",
+    parser.add_argument("--jobs", type=_at_least(1), default=None, metavar="N",
                         help="worker processes for large inputs (default: one per core)")
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return n
+def _at_least(low: int):
+    def number(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = low - 1
+        if n < low:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number of at least {low}, got {text!r}")
+        return n
+    return number
+
+
+def _check_categories(st, rules: classifier.Ruleset) -> None:
+    """Refuse rules that lack a category items decided by hand are filed under: those items
+    keep their category, so every count and report would fail on a category the rules do not
+    know. (A category is renamed by re-filing its hand-decided items, then the rules.)"""
+    manual = Counter(r["category"] for r in st.reviewed_items())
+    missing = {c: n for c, n in manual.items() if c not in rules.names}
+    if missing:
+        what = ", ".join(f"{c} ({n} item{'s' if n != 1 else ''})" for c, n in sorted(missing.items()))
+        raise app.UsageError(
+            f"{rules.path or 'the rules'}: no category for items decided by hand: {what}; "
+            f"re-file them first (gongkai review, or export / import-review) or keep the category")
 
 
 def _now() -> datetime:
@@ -94,7 +111,9 @@ def _opinion(st, rules: classifier.Ruleset) -> classifier.SecondOpinion | None:
 def cmd_classify(args) -> int:
     rules = classifier.load_rules(args.rules) if args.rules else classifier.load_rules()
     out = sys.stdout
-    lines = ((n, line) for n, line in enumerate(sys.stdin, 1) if line.strip())
+    # Blank lines are no input (and get no output line); a BOM from Windows Notepad is no text.
+    lines = ((n, line.lstrip("\ufeff") if n == 1 else line)
+             for n, line in enumerate(sys.stdin, 1) if line.strip())
     for _n, text, ok in parallel.classify_lines(rules, lines, jobs=args.jobs):
         if not ok:
             raise app.UsageError(text)
@@ -108,6 +127,7 @@ def cmd_reclassify(args) -> int:
     cfg = app.load_config_optional(args)
     rules = _rules(args, cfg)
     with app.open_store(args, cfg) as st:
+        _check_categories(st, rules)
         opinion = _opinion(st, rules)
         total = st.count_auto_items()
         changes: Counter[tuple[str, str]] = Counter()
@@ -148,10 +168,13 @@ def cmd_reclassify(args) -> int:
         confirmed += st.confirm_auto_decisions(same, rules.version)
         reviewed = len(st.reviewed_items())
     app.end_progress()
-    print(f"reclassified {done:,} items with rules {rules.version}"
-          f"{' (second opinion on)' if opinion else ''}: {sum(changes.values()):,} changed "
-          f"category, {written:,} decisions written, {confirmed:,} unchanged under the new "
-          f"rules; {reviewed:,} decided by hand, left alone")
+    print(f"reclassified {done:,} items with rules {rules.version}: "
+          f"{sum(changes.values()):,} changed category, {written:,} decisions written "
+          f"(new or different), {done - written:,} unchanged; {reviewed:,} decided by hand, "
+          f"left alone")
+    if opinion is not None:
+        print(f"  second opinion on: a model trained on the {opinion.model.n_items:,} items "
+              f"decided by hand flags for review the decisions it confidently disagrees with")
     for (old, new), n in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {old} → {new}: {n:,}")
     return 0
@@ -161,7 +184,7 @@ def cmd_reclassify(args) -> int:
 
 def _labelled_file(path: Path, names: tuple[str, ...]) -> list[tuple[str, str, str]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")   # a BOM from Windows Notepad is no text
     except (OSError, UnicodeDecodeError) as e:
         raise app.UsageError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
     rows = []
@@ -177,6 +200,8 @@ def _labelled_file(path: Path, names: tuple[str, ...]) -> list[tuple[str, str, s
                 isinstance(obj.get(k, ""), str) for k in ("title", "body", "label")):
             raise app.UsageError(f'{path}: line {n}: expected {{"title", "body", "label"}} strings')
         label = obj.get("label", "")
+        if not label:
+            raise app.UsageError(f'{path}: line {n}: no "label"')
         if label not in names:
             raise app.UsageError(f"{path}: line {n}: unknown label {label!r} "
                                  f"(categories: {', '.join(names)})")
@@ -236,11 +261,16 @@ def _pad(text: str, width: int) -> str:
 # -- rules diff -------------------------------------------------------------------------------
 
 def _why(d: classifier.Decision, limit: int = 4) -> str:
-    hits = [e for e in d.evidence if e.category == d.category][:limit]
+    return _why_hits(d.category, d.score, [e.as_dict() for e in d.evidence], limit)
+
+
+def _why_hits(category: str, score: float | None, evidence: list[dict], limit: int = 4) -> str:
+    hits = [e for e in evidence if e.get("category") == category]
     if not hits:
-        return f"{d.category} (no keyword hit)"
-    words = ", ".join(f"{e.keyword}@{e.field} {e.weight:g}" for e in hits)
-    return f"{d.category} {d.score:g} [{words}]"
+        return f"{category} (no keyword hit)"
+    words = ", ".join(f"{e['keyword']}@{e['field']} {e['weight']:g}" for e in hits[:limit])
+    more = f", … {len(hits) - limit} more" if len(hits) > limit else ""
+    return f"{category} {score or 0:g} [{words}{more}]"
 
 
 def cmd_rules_diff(args) -> int:
@@ -251,27 +281,40 @@ def cmd_rules_diff(args) -> int:
     changes: Counter[tuple[str, str]] = Counter()
     shown = seen = 0
     with app.open_store(args, cfg) as st:
+        _check_categories(st, new_rules)
         total = st.count_auto_items()
-        for row in st.iter_auto_items():
+        # What reclassify would change: each item's decision as stored now (the current rules'
+        # for an item never classified) against the new rules'.
+        for row in st.iter_auto_items(evidence=True):
             seen += 1
             if seen % BATCH == 0:
                 app.progress(f"rules diff: {seen:,}/{total:,} items")
             title, body = row["title"] or "", row["body"] or ""
-            a, b = old.classify(title, body), new.classify(title, body)
-            if a.category == b.category:
+            b = new.classify(title, body)
+            if row["category"] is not None:
+                before = row["category"]
+                why_before = _why_hits(before, row["score"],
+                                       json.loads(row["evidence_json"] or "[]"))
+            else:
+                a = old.classify(title, body)
+                before, why_before = a.category, _why(a)
+            if before == b.category:
                 continue
-            changes[(a.category, b.category)] += 1
+            changes[(before, b.category)] += 1
             if shown < args.limit:
                 if shown == 0:
                     app.end_progress()
                 shown += 1
                 print(f"#{row['id']} {title[:60]}")
-                print(f"    old: {_why(a)}")
+                print(f"    now: {why_before}")
                 print(f"    new: {_why(b)}")
         reviewed = st.reviewed_items()
     app.end_progress()
-    print(f"{sum(changes.values()):,} of {seen:,} items not decided by hand would change "
-          f"category (rules {old_rules.version} → {new_rules.version})")
+    n_changed = sum(changes.values())
+    if n_changed > shown:
+        print(f"({n_changed - shown:,} more not shown; --limit N shows more)")
+    print(f"{n_changed:,} of {seen:,} items not decided by hand would change category "
+          f"(as stored now → rules {new_rules.version})")
     for (a_cat, b_cat), n in sorted(changes.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {a_cat} → {b_cat}: {n:,}")
     if reviewed:

@@ -164,12 +164,37 @@ def test_rules_diff_shows_what_changes_and_why(tmp_path, db, rules, capsys):
     # item 2 (汽车消费券…) is decided by hand: never listed, but scored in the summary
     assert "#2 " not in out
     assert "#4 夜间消费券活动启动" in out
-    assert "old: 促消费 15 [消费券@title 15]" in out and "new: 其他 (no keyword hit)" in out
+    assert "now: 促消费 15 [消费券@title 15]" in out and "new: 其他 (no keyword hit)" in out
     assert "1 of 9 items not decided by hand would change" in out
     assert "促消费 → 其他: 1" in out
     assert "old 0/1, new 1/1" in out
     with Store(db) as st:                      # a diff changes nothing
         assert st.item(4)["category"] == "促消费"
+
+
+def test_rules_diff_compares_with_what_is_stored_not_with_the_config_rules(tmp_path, db, rules,
+                                                                          capsys):
+    # Items filed by rules NEW already: diffing NEW against them changes nothing, whatever the
+    # config's rules say; diffing the old rules shows what going back would change.
+    new = _rules_file(tmp_path, lambda t: t.replace('"消费券" =', '"消费券码" ='))
+    _classify_all(db, new)
+    rc, out, _ = _run(capsys, "rules", "diff", new, "--db", db, "--rules", rules)
+    assert rc == 0 and "0 of 10 items not decided by hand would change" in out
+    rc, out, _ = _run(capsys, "rules", "diff", rules, "--db", db, "--rules", rules, "--limit", 1)
+    assert "2 of 10 items" in out and "其他 → 促消费: 2" in out
+    assert "(1 more not shown; --limit N shows more)" in out
+
+
+def test_rules_without_a_category_used_by_hand_decisions_are_refused(tmp_path, db, rules, capsys):
+    _classify_all(db, rules)
+    _manual(db, 1, "其他")
+    renamed = _rules_file(tmp_path, lambda t: t.replace('name = "其他"', 'name = "其它"'))
+    for args in (["reclassify"], ["rules", "diff", renamed]):
+        rc, _, err = _run(capsys, *args, "--db", db, "--rules", renamed)
+        assert rc == 2 and err.count("\n") == 1
+        assert "no category for items decided by hand: 其他 (1 item)" in err
+    with Store(db) as st:
+        assert st.item(1)["category"] == "其他" and st.item(3)["category"] == "促消费"
 
 
 def test_rules_diff_bad_new_file_is_one_line(tmp_path, db, capsys):
