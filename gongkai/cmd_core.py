@@ -41,7 +41,9 @@ def cmd_init(args) -> int:
                (rules_path, classifier.default_rules_text())]
     existing = [str(p) for p, _ in targets if p.exists()]
     if existing and not args.force:
-        raise app.UsageError(f"{', '.join(existing)} already exist; pass --force to overwrite")
+        raise app.UsageError(f"{', '.join(existing)} already "
+                             f"{'exists' if len(existing) == 1 else 'exist'}; "
+                             "pass --force to overwrite")
     for path, text in targets:
         report.write_text_atomic(path, text)
         print(f"wrote {path}")
@@ -125,4 +127,6 @@ def cmd_demo(args) -> int:
     print(report.proactive_sentence(counts, app.labels(rules), rules.report))
     for p in paths:
         print(f"wrote {p}")
+    print(f"database {db}, config {cfg_path} (a new demo starts both afresh); try "
+          f"`gongkai review --config {cfg_path}` or `gongkai rules test --config {cfg_path}`")
     return 0
