@@ -165,14 +165,22 @@ def suggest_keywords(rows: Iterable[tuple[str, str, str]], *, lo: int = 2, hi: i
     An n-gram inside a better-ranked candidate with the same hits is dropped (the longer phrase
     says the same, more precisely), as is one shifted by a character against such a candidate
     (both are pieces of one longer phrase). Never suggested: n-grams with digits (dates, phone
-    numbers) and those inside, around or cutting into a word the rules already list for C
-    (``known``).
+    numbers), n-grams beginning or ending with a particle or date word (的公, 年招: pieces of two
+    words), words of every category's headlines (关于, 通知, 开展 …), and those inside, around or
+    cutting into a word the rules already list for C (``known``). A headline repeated (the same
+    item on several channels) counts once.
     Titles only, unless ``body_chars`` adds the start of the body.
     """
     docs: dict[str, list[set[str]]] = {}
+    seen: set[tuple[str, str]] = set()
     for title, body, label in rows:
+        # The same headline on several channels is one item to learn from, not several.
+        if (normalize(title or ""), label) in seen:
+            continue
+        seen.add((normalize(title or ""), label))
         text = (title or "") + "\n" + (body or "")[:body_chars] if body_chars else title or ""
-        docs.setdefault(label, []).append(char_ngrams(text, lo, hi))
+        docs.setdefault(label, []).append(
+            {g for g in char_ngrams(text, lo, hi) if not _fragment(g)})
     df = {c: Counter(g for d in ds for g in d) for c, ds in docs.items()}
     total_df: Counter[str] = Counter()
     for c in df.values():
@@ -209,6 +217,18 @@ def suggest_keywords(rows: Iterable[tuple[str, str, str]], *, lo: int = 2, hi: i
                 break
         out[c] = chosen
     return out
+
+
+# Characters a keyword does not begin or end with in headlines (particles, conjunctions, the
+# date words, 关/于 of 关于): an n-gram starting or ending with one cuts across words (的公, 年招).
+_EDGE = set("的了和与及或在对为于等年月日第之是将把被并由向从关其这该各")
+# Words of every category's headlines: never distinctive, whatever the counts say.
+_GENERIC = {"关于", "通知", "公告", "公示", "工作", "开展", "召开", "会议", "举办", "组织",
+            "我区", "我市", "我县", "全区", "全市", "全县", "区商务局", "市商务局", "商务局"}
+
+
+def _fragment(gram: str) -> bool:
+    return gram[0] in _EDGE or gram[-1] in _EDGE or gram in _GENERIC
 
 
 def _cuts(gram: str, word: str) -> bool:

@@ -14,6 +14,7 @@ from . import app, parallel
 
 BATCH = 2000         # decisions per write transaction in reclassify
 UNCLASSIFIED = "(unclassified)"
+FEW_REVIEWED = 10    # reviewed items of a category below which rules suggest says it is guessing
 
 
 def register(sub, common) -> None:
@@ -344,10 +345,14 @@ def cmd_rules_suggest(args) -> int:
                                         body_chars=max(0, args.body))
     print(f"# candidate keywords learned from {len(rows)} reviewed items; paste the ones that "
           "fit into the category's [category.keywords] table and adjust the weight")
+    per_category = Counter(c for _, _, c in rows)
     for name in rules.names:
         if name not in found:
             continue
         print(f"\n# {name}")
+        if per_category[name] < FEW_REVIEWED:
+            print(f"#   only {per_category[name]} reviewed item(s): too few to learn from "
+                  f"(at least {FEW_REVIEWED}); treat these as hints")
         if not found[name]:
             print("#   (nothing distinctive yet)")
         for s in found[name]:

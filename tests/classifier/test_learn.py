@@ -64,13 +64,25 @@ def test_suggest_finds_discriminative_ngrams_with_counts():
     promo = {s.ngram: s for s in found["促消费"]}
     assert "以旧换新补贴" in promo
     top = promo["以旧换新补贴"]
-    assert (top.hits, top.total, top.elsewhere) == (5, 7, 0)
+    # the repeated headline (one item cross-posted) counts once: 5 + 1 items of 促消费
+    assert (top.hits, top.total, top.elsewhere) == (5, 6, 0)
     # pieces of the longer phrase with the same counts are not repeated
     assert "以旧换新" not in promo and "旧换新补" not in promo
     assert not any(ch.isdigit() for g in promo for ch in g)
     safety = {s.ngram for s in found["安全生产"]}
     assert "消防" in safety or "消防安全" in safety
     assert not any("安全检查" in g or g in "安全检查" for g in safety)
+
+
+def test_suggest_skips_pieces_of_two_words_and_words_of_every_headline():
+    promo = [f"关于{x}以旧换新补贴的通知" for x in ("家电", "汽车", "手机", "家居")]
+    safety = [f"关于{x}消防安全检查的通知" for x in ("商场", "超市", "餐馆", "仓库")]
+    found = suggest_keywords([(t, "", "促消费") for t in promo]
+                             + [(t, "", "安全生产") for t in safety], min_hits=2)
+    grams = {s.ngram for ss in found.values() for s in ss}
+    assert "以旧换新补贴" in grams and "消防安全检查" in grams
+    assert not grams & {"关于", "通知"}
+    assert not any(g[0] in "的关于" or g[-1] in "的关于" for g in grams), grams
 
 
 def test_precomputed_likelihoods_give_the_textbook_posterior():
