@@ -111,3 +111,19 @@ def test_precomputed_likelihoods_give_the_textbook_posterior():
         p = model.predict(title, body)
         for c, s in scores.items():
             assert math.isclose(p.probabilities[c], math.exp(s - top) / total, rel_tol=1e-9)
+
+
+def test_char_ngrams_are_every_slice_within_runs():
+    import random
+    import re
+
+    from classifier import normalize
+    rng = random.Random(5)
+    pool = "促消费安全生产市场abc12，。 "
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randrange(0, 25)))
+        lo = rng.randrange(1, 4)
+        hi = rng.randrange(lo, 7)
+        expected = {run[i:i + n] for run in re.findall(r"[\u4e00-\u9fffa-z0-9]+", normalize(text))
+                    for n in range(lo, hi + 1) for i in range(len(run) - n + 1)}
+        assert char_ngrams(text, lo, hi) == expected, (text, lo, hi)
