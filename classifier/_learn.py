@@ -34,22 +34,21 @@ def char_ngrams(text: str, lo: int, hi: int) -> set[str]:
     """Distinct character n-grams (lo..hi characters) of the normalized *text*, within runs."""
     out: set[str] = set()
     for run in _RUN.findall(normalize(text)):
-        # The n-grams of length n are those of length n - 1 each extended by the character
-        # after it: built with map() in C, not sliced one by one (the second opinion extracts
-        # them for every item reclassify sees).
-        grams: list[str] = list(run)
-        for n in range(1, min(hi, len(run)) + 1):
-            if n > 1:
-                grams = list(map(str.__add__, grams[:-1], run[n - 1:]))
-            if n >= lo:
-                out.update(grams)
+        size = len(run)
+        for n in range(lo, min(hi, size) + 1):
+            # a list comprehension of slices: measured faster than a generator or map()
+            out.update([run[i:i + n] for i in range(size - n + 1)])
     return out
+
+
+_TITLE_GRAMS = (1, 3)
+_BODY_GRAMS = (2, 3)
 
 
 def _features(title: str, body: str) -> set[str]:
     # Title and body n-grams are different evidence: the same word weighs more in a headline.
-    return (set(map("t".__add__, char_ngrams(title, 1, 3)))
-            | set(map("b".__add__, char_ngrams(body[:BODY_CHARS], 2, 3))))
+    return (set(map("t".__add__, char_ngrams(title, *_TITLE_GRAMS)))
+            | set(map("b".__add__, char_ngrams(body[:BODY_CHARS], *_BODY_GRAMS))))
 
 
 @dataclass(frozen=True)
@@ -89,14 +88,19 @@ class NaiveBayes:
         denominator = {c: math.log(sum(counts[c].values()) + alpha * v) for c in self.categories}
         # Each feature's log-likelihood per category, computed once here rather than for every
         # feature of every item in predict (reclassify asks for a second opinion on every item).
-        self._ll = {f: tuple(math.log(counts[c].get(f, 0) + alpha) - denominator[c]
-                             for c in self.categories) for f in vocab}
+        # Title and body features apart, keyed by the bare n-gram: predict looks them up
+        # without building a prefixed string for each.
+        self._ll: dict[str, dict[str, tuple[float, ...]]] = {"t": {}, "b": {}}
+        for f in vocab:
+            self._ll[f[0]][f[1:]] = tuple(math.log(counts[c].get(f, 0) + alpha) - denominator[c]
+                                          for c in self.categories)
 
     def predict(self, title: str, body: str = "") -> Prediction:
         if not self.categories:
             raise ValueError("the model has no training items")
-        ll = self._ll
-        vectors = [ll[f] for f in _features(title, body) if f in ll]
+        vectors = [*filter(None, map(self._ll["t"].get, char_ngrams(title, *_TITLE_GRAMS))),
+                   *filter(None, map(self._ll["b"].get,
+                                     char_ngrams(body[:BODY_CHARS], *_BODY_GRAMS)))]
         temper = max(1.0, len(vectors) / self.features_per_vote)
         sums = [sum(column) for column in zip(*vectors)] if vectors else [0.0] * len(self.categories)
         scores = {c: self._prior[c] + total / temper for c, total in zip(self.categories, sums)}
