@@ -218,18 +218,24 @@ def test_only_marked_clusters_are_recounted(tmp_path):
         assert st.refresh_count_summary() == 0
 
 
+def _filed(st, *, seed: int, n: int) -> "Writer":
+    """A store with *n* random items, every one filed under 其他 by the rules."""
+    w = Writer(st, random.Random(seed))
+    st.sync_sources(_sources(w.enabled), NOW)
+    for _ in range(n):
+        w.new_item()
+    for item_id in w._ids():
+        st.apply_decision(item_id, {"category": "其他"}, now=NOW)
+    return w
+
+
 def test_a_big_share_of_stale_clusters_is_rebuilt_in_one_pass(tmp_path, monkeypatch):
     monkeypatch.setattr(counts_mod, "REBUILD_MIN", 10)
     rebuilds = []
     real = Store._rebuild_summary
     monkeypatch.setattr(Store, "_rebuild_summary", lambda self: rebuilds.append(1) or real(self))
     with Store(tmp_path / "t.db") as st:
-        w = Writer(st, random.Random(7))
-        st.sync_sources(_sources(w.enabled), NOW)
-        for _ in range(60):
-            w.new_item()
-        for item_id in w._ids():
-            st.apply_decision(item_id, {"category": "其他"}, now=NOW)
+        w = _filed(st, seed=7, n=60)
         _same(st, "all new")
         assert rebuilds == [1]
         for item_id in w._ids()[:5]:          # a few: looked up one by one
@@ -244,12 +250,7 @@ def test_a_big_share_of_stale_clusters_is_rebuilt_in_one_pass(tmp_path, monkeypa
 def test_a_deleted_item_and_a_moved_item_mark_their_clusters(tmp_path):
     """Writes no Store method makes today (a delete, a hand-made UPDATE), still caught."""
     with Store(tmp_path / "t.db") as st:
-        w = Writer(st, random.Random(4))
-        st.sync_sources(_sources(w.enabled), NOW)
-        for _ in range(30):
-            w.new_item()
-        for item_id in w._ids():
-            st.apply_decision(item_id, {"category": "其他"}, now=NOW)
+        w = _filed(st, seed=4, n=30)
         _same(st, "initial")
         for item_id in w._ids()[::3]:
             st.db.execute("DELETE FROM decisions WHERE item_id = ?", [item_id])
