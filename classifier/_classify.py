@@ -21,6 +21,7 @@ score the item goes to the fallback category (其他) and always needs review.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -360,10 +361,12 @@ def _spans_near(positions: dict[int, list[int]], start: int, end: int, within: i
         starts = positions.get(idx)
         if starts is not None:
             size = len(c)
-            for s in starts:
+            # skip, by bisection, the occurrences too far left: a long page has hundreds
+            for i in range(bisect_left(starts, start - within - size), len(starts)):
+                s = starts[i]
                 if s > end + within:
                     break
-                if s + size >= start - within and (s != start or s + size != end):
+                if s != start or s + size != end:
                     return True
     return False
 

@@ -175,8 +175,8 @@ def suggest_keywords(rows: Iterable[tuple[str, str, str]], *, lo: int = 2, hi: i
     An n-gram inside a better-ranked candidate with the same hits is dropped (the longer phrase
     says the same, more precisely), as is one shifted by a character against such a candidate
     (both are pieces of one longer phrase). Never suggested: n-grams with digits (dates, phone
-    numbers), n-grams beginning or ending with a particle or date word (的公, 年招: pieces of two
-    words), words of every category's headlines (关于, 通知, 开展 …), and those inside, around or
+    numbers) or beginning after a date (年招 of 2024年招商), n-grams beginning or ending with a
+    particle (的公: pieces of two words), words of every category's headlines (关于, 通知 …), and those inside, around or
     cutting into a word the rules already list for C (``known``). A headline repeated (the same
     item on several channels) counts once.
     Titles only, unless ``body_chars`` adds the start of the body.
@@ -184,13 +184,15 @@ def suggest_keywords(rows: Iterable[tuple[str, str, str]], *, lo: int = 2, hi: i
     docs: dict[str, list[set[str]]] = {}
     seen: set[tuple[str, str]] = set()
     for title, body, label in rows:
-        # The same headline on several channels is one item to learn from, not several.
-        if (normalize(title or ""), label) in seen:
-            continue
-        seen.add((normalize(title or ""), label))
         text = (title or "") + "\n" + (body or "")[:body_chars] if body_chars else title or ""
+        # The same item on several channels is one item to learn from, not several.
+        text = normalize(text)
+        if (text, label) in seen:
+            continue
+        seen.add((text, label))
+        # "2024年招商…" yields no 年招: the date is a break, like punctuation
         docs.setdefault(label, []).append(
-            {g for g in char_ngrams(text, lo, hi) if not _fragment(g)})
+            {g for g in char_ngrams(_DATE.sub("。", text), lo, hi) if not _fragment(g)})
     df = {c: Counter(g for d in ds for g in d) for c, ds in docs.items()}
     total_df: Counter[str] = Counter()
     for c in df.values():
@@ -229,9 +231,11 @@ def suggest_keywords(rows: Iterable[tuple[str, str, str]], *, lo: int = 2, hi: i
     return out
 
 
-# Characters a keyword does not begin or end with in headlines (particles, conjunctions, the
-# date words, 关/于 of 关于): an n-gram starting or ending with one cuts across words (的公, 年招).
-_EDGE = set("的了和与及或在对为于等年月日第之是将把被并由向从关其这该各")
+# Particles and conjunctions: a keyword neither begins nor ends with one, so an n-gram that does
+# cuts across words (的公, 工作和). Not 年/日/关/对…: they begin and end real words (年货节,
+# 节日, 海关, 对外贸易); the dates they also end are taken out before n-grams are cut (_DATE).
+_EDGE = set("的了和与及或之是被")
+_DATE = re.compile(r"[0-9]+(?:[年月日号]|\.[0-9]+)?")
 # Words of every category's headlines: never distinctive, whatever the counts say.
 _GENERIC = {"关于", "通知", "公告", "公示", "工作", "开展", "召开", "会议", "举办", "组织",
             "我区", "我市", "我县", "全区", "全市", "全县", "区商务局", "市商务局", "商务局"}

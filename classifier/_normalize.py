@@ -31,7 +31,7 @@ def normalize(text: str) -> str:
 
     NFKC (full-width letters, digits and punctuation become half-width; the ideographic space
     becomes a space), lone surrogates replaced by U+FFFD, invisible characters dropped, whitespace between two CJK characters removed,
-    other whitespace runs collapsed to one space, ends stripped, ASCII letters lower-cased.
+    other whitespace runs collapsed to one space, ends stripped, letters lower-cased (str.lower).
 
     Fast paths (the classifier normalizes every title and body, so this is on the hot path):
     a text that is already NFKC skips the full-width work; a printable text without spaces

@@ -7,6 +7,7 @@ RulesError naming the file, the line when it can be found, and the key at fault.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import tomllib
@@ -369,4 +370,6 @@ class _Parser:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A finite int or float: TOML's inf and nan would make every score inf or nan."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, app
+from . import __version__, app, parallel
 from . import cmd_channels, cmd_core, cmd_ops, cmd_report, cmd_review, cmd_rules, cmd_sites
 from .config import DEFAULT_CONFIG
 
@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     except app.USER_ERRORS as e:
         print(f"gongkai: error: {e}", file=sys.stderr)
         return 2
+    except parallel.WorkersFailed as e:
+        print(f"gongkai: error: {e}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # The reader went away (`gongkai classify | head -1`): nothing is wrong. Point stdout at
         # /dev/null so the interpreter's final flush does not fail a second time.

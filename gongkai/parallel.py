@@ -8,8 +8,9 @@ million stored items or an endless stdin never sit in memory at once. Results co
 tuples and strings (a Decision with its evidence costs more to pickle than to compute) and are
 yielded in input order.
 
-Small inputs never start a pool: a bureau's year is a few hundred items, classified in well under
-a second in this process.
+Small inputs never start a pool: the first POOL_MIN items are classified in this process as they
+arrive (a bureau's year is a few hundred items, done in well under a second), and workers start
+only when the input goes on.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -33,7 +38,7 @@ POOL_MIN = 10 * CHUNK
 # One decided item: (key, category, score, margin, needs_review, evidence_json, second_opinion).
 Row = tuple[Any, str, float, float, bool, str, str]
 
-_worker: dict[str, Any] = {}
+_worker: dict[str, Any] = {}   # a worker process's classifier and second opinion (see _init)
 
 
 def default_jobs() -> int:
@@ -96,44 +101,66 @@ def classify_lines(rules: classifier.Ruleset, lines: Iterable[tuple[int, str]], 
 
 # -- the pool ---------------------------------------------------------------------------------
 
-def _map(work: Callable[[list], list], setup: tuple, items: Iterable, jobs: int | None
+class WorkersFailed(RuntimeError):
+    """A worker process died (killed, out of memory) or could not start: nothing after the
+    results already yielded was done."""
+
+
+def _map(work: Callable[[list, dict], list], setup: tuple, items: Iterable, jobs: int | None
          ) -> Iterator:
     jobs = default_jobs() if jobs is None else max(1, jobs)
     items = iter(items)
-    head = list(islice(items, POOL_MIN))
-    if jobs == 1 or len(head) < POOL_MIN:
-        # Few items (or one core): no pool to start.
-        _init(*setup)
-        try:
-            for i in range(0, len(head), CHUNK):
-                yield from work(head[i:i + CHUNK])
-            while chunk := list(islice(items, CHUNK)):
-                yield from work(chunk)
-        finally:
-            _worker.clear()
+    # The first items are done here, one by one as they arrive, so a small or slow input
+    # (`tail -f … | gongkai classify`) is answered at once; only an input that goes on past
+    # POOL_MIN items is worth starting workers for.
+    state = _state(*setup)   # also checks the setup before any worker starts
+    done = 0
+    for item in items:
+        yield from work([item], state)
+        done += 1
+        if jobs > 1 and done >= POOL_MIN:
+            break
+    else:
         return
+    yield from _pooled(work, setup, items, jobs)
+
+
+def _pooled(work: Callable[[list, dict], list], setup: tuple, items: Iterator, jobs: int
+            ) -> Iterator:
     # Forked workers start at once, with the rules already imported; the commands that get
     # here run no threads, and a worker never touches the caller's open database (its locks are
-    # not inherited, and workers leave with os._exit). Elsewhere: clean "spawn" interpreters.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_init, initargs=setup) as pool:
-        pending: deque = deque(pool.apply_async(work, (head[i:i + CHUNK],))
-                               for i in range(0, len(head), CHUNK))
-        for chunk in iter(lambda: list(islice(items, CHUNK)), []):
-            pending.append(pool.apply_async(work, (chunk,)))
-            while len(pending) >= jobs * IN_FLIGHT:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    # not inherited, and workers leave with os._exit). Elsewhere (macOS, Windows): "spawn".
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                             initializer=_init, initargs=setup) as pool:
+        pending: deque = deque()
+        try:
+            for chunk in iter(lambda: list(islice(items, CHUNK)), []):
+                pending.append(pool.submit(work, chunk, None))
+                while len(pending) >= jobs * IN_FLIGHT:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BrokenProcessPool as e:
+            raise WorkersFailed(f"a worker process died ({e}); rerun with --jobs 1") from None
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _state(rules: classifier.Ruleset, opinion: classifier.SecondOpinion | None) -> dict:
+    return {"clf": classifier.Classifier(rules), "opinion": opinion}
 
 
 def _init(rules: classifier.Ruleset, opinion: classifier.SecondOpinion | None) -> None:
-    _worker["clf"] = classifier.Classifier(rules)
-    _worker["opinion"] = opinion
+    # Ctrl-C is the parent's to handle (it stops the pool); a worker dying of it only adds noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker.update(_state(rules, opinion))
 
 
-def _decide_chunk(rows: list[tuple[Any, str, str]]) -> list[Row]:
-    clf, opinion = _worker["clf"], _worker["opinion"]
+def _decide_chunk(rows: list[tuple[Any, str, str]], state: dict | None) -> list[Row]:
+    state = state or _worker
+    clf, opinion = state["clf"], state["opinion"]
     out = []
     for key, title, body in rows:
         d = clf.classify(title, body)
@@ -144,8 +171,9 @@ def _decide_chunk(rows: list[tuple[Any, str, str]]) -> list[Row]:
     return out
 
 
-def _classify_chunk(lines: list[tuple[int, str]]) -> list[tuple[int, str, bool]]:
-    clf = _worker["clf"]
+def _classify_chunk(lines: list[tuple[int, str]], state: dict | None
+                    ) -> list[tuple[int, str, bool]]:
+    clf = (state or _worker)["clf"]
     out = []
     for n, line in lines:
         try:

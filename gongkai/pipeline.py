@@ -12,6 +12,7 @@ from store import Store
 
 from .config import Config, Source
 from .matching import attribute, title_key
+from .parallel import evidence_json
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -104,18 +105,29 @@ def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow
     opinion = SecondOpinion.from_reviewed(
         ((r["title"] or "", r["body"] or "", r["category"]) for r in store.reviewed_items()),
         categories=classifier.ruleset.names)
+    version = classifier.ruleset.version
     batch: list = []
+    same: list[int] = []
     for row in rows:
         title, body = row["title"] or "", row["body"] or ""
         decision = classifier.classify(title, body)
         if opinion is not None:
             decision = opinion.review(decision, title, body)
-        batch.append((row["id"], decision.as_dict(), decision.second_opinion))
+        evidence = evidence_json(decision)
+        # As `gongkai reclassify`: a decision the new rules make exactly as before adds no
+        # history, its rules version just moves on.
+        if (row["category"], row["score"], row["margin"], bool(row["needs_review"]),
+                row["evidence_json"]) == (decision.category, decision.score, decision.margin,
+                                          decision.needs_review, evidence):
+            same.append(row["id"])
+        else:
+            batch.append((row["id"], {**decision.as_dict(), "evidence_json": evidence},
+                          decision.second_opinion))
         if len(batch) >= 500:  # one write transaction per few hundred decisions
             store.apply_auto_decisions(batch, now=clock())
             batch = []
-    if batch:
-        store.apply_auto_decisions(batch, now=clock())
+    store.apply_auto_decisions(batch, now=clock())
+    store.confirm_auto_decisions(same, version)
     return len(rows)
 
 

@@ -82,18 +82,21 @@ class RulesQueries:
 
     def confirm_auto_decisions(self, item_ids: Sequence[int], ruleset_version: str) -> int:
         """Record that rules *ruleset_version* decide these items exactly as their current
-        automatic decision does (same category, score, margin, review flag and evidence): the
-        items' ``ruleset_version`` moves on, no new decision row is written (``decisions`` keeps
-        the version each decision was first made under). Items decided by hand meanwhile are
-        left alone. Returns how many were updated."""
+        automatic decision does (same category, score, margin, review flag and evidence): no
+        new decision row, the item and its current decision row just name the new version (a
+        decision row's version is the latest rules that make it, so an undo that restores the
+        row restores the version too). Items decided by hand meanwhile are left alone. Returns
+        how many were updated."""
         if not item_ids:
             return 0
         with immediate(self.db):
             conn = self.db.conn
             auto = self._auto_ids(conn, item_ids)
-            conn.executemany("UPDATE items SET ruleset_version = ? WHERE id = ?",
-                             [(ruleset_version, i) for i in item_ids if i in auto])
-        return len([i for i in item_ids if i in auto])
+            ids = [(ruleset_version, i) for i in item_ids if i in auto]
+            conn.executemany("UPDATE items SET ruleset_version = ? WHERE id = ?", ids)
+            conn.executemany("UPDATE decisions SET ruleset_version = ? "
+                             "WHERE id = (SELECT decision_id FROM items WHERE id = ?)", ids)
+        return len(ids)
 
     @staticmethod
     def _auto_ids(conn: Any, item_ids: Sequence[int]) -> set[int]:

@@ -236,11 +236,13 @@ class Store(CountQueries, OpsQueries, ChannelQueries, ReviewQueries, RulesQuerie
     # -- decisions -----------------------------------------------------------------------------
 
     def pending_classification(self, ruleset_version: str) -> list[dict]:
-        """Items never classified, or classified automatically under another ruleset."""
+        """Items never classified, or classified automatically under another ruleset, with
+        their current decision (category, score, margin, needs_review, evidence_json)."""
         return list(self.db.query(
-            "SELECT id, title, body FROM items WHERE category IS NULL "
-            "OR (decided_by = 'auto' AND ruleset_version IS NOT ?) ORDER BY id",
-            [ruleset_version]))
+            "SELECT i.id, i.title, i.body, i.category, i.score, i.margin, i.needs_review, "
+            "d.evidence_json FROM items i LEFT JOIN decisions d ON d.id = i.decision_id "
+            "WHERE i.category IS NULL OR (i.decided_by = 'auto' AND i.ruleset_version IS NOT ?) "
+            "ORDER BY i.id", [ruleset_version]))
 
     def apply_decision(self, item_id: int, decision: Mapping[str, Any], *, now: datetime,
                        method: str = "auto", actor: str = "gongkai", reason: str = "") -> bool:

@@ -132,3 +132,70 @@ def test_a_lone_surrogate_is_no_traceback():
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["category"] == "招商引资"
+
+
+def _die_on_second_chunk(rows, state):
+    import os
+    if rows[0][0] >= parallel.CHUNK:
+        os._exit(1)          # a worker killed mid-run (out of memory, kill -9)
+    return [(key, "x", 0.0, 0.0, False, "[]", "") for key, _t, _b in rows]
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    rows = ((i, "t", "") for i in range(parallel.CHUNK * 12))
+    got = []
+    try:
+        for row in parallel._pooled(_die_on_second_chunk, (classifier.load_rules(), None),
+                                    rows, 2):
+            got.append(row)
+    except parallel.WorkersFailed as e:
+        assert "rerun with --jobs 1" in str(e)
+    else:
+        raise AssertionError("no error")
+    assert len(got) <= parallel.CHUNK
+
+
+def test_the_first_answers_come_before_the_input_ends():
+    consumed = []
+
+    def lines():
+        for i in range(5):
+            consumed.append(i)
+            yield i + 1, json.dumps({"title": HEADLINES[i]}, ensure_ascii=False)
+
+    out = parallel.classify_lines(classifier.load_rules(), lines(), jobs=2)
+    first = next(out)
+    assert first[2] and consumed == [0]       # answered after reading one line
+    assert len(list(out)) == 4
+
+
+def test_an_undo_after_a_confirmed_decision_keeps_the_new_rules_version(tmp_path, capsys):
+    db = _db(tmp_path / "g.db", 3)
+    assert main(["reclassify", "--db", str(db)]) == 0
+    rules = tmp_path / "rules.toml"
+    rules.write_text(classifier.default_rules_text() + "\n# edited\n", encoding="utf-8")
+    version = classifier.load_rules(rules).version
+    assert main(["reclassify", "--db", str(db), "--rules", str(rules)]) == 0
+    with Store(db) as st:
+        st.review_set_category(1, "其他", actor="officer", now=NOW)
+        st.review_undo(1, actor="officer", now=NOW)
+        assert st.item(1)["decided_by"] == "auto"
+        assert st.item(1)["ruleset_version"] == version
+        assert st.pending_classification(version) == []   # nothing to re-decide on a crawl
+
+
+def test_a_crawl_after_a_rules_edit_adds_no_history_for_the_same_decisions(tmp_path):
+    from gongkai import pipeline
+    db = _db(tmp_path / "g.db", 5)
+    rules = tmp_path / "rules.toml"
+    rules.write_text(classifier.default_rules_text() + "\n# edited\n", encoding="utf-8")
+    edited = classifier.load_rules(rules)
+    with Store(db) as st:
+        assert pipeline.classify_pending(st, classifier.Classifier(classifier.load_rules()),
+                                         lambda: NOW) == 5
+        before, history = _state(db)
+        assert pipeline.classify_pending(st, classifier.Classifier(edited), lambda: NOW) == 5
+        assert pipeline.classify_pending(st, classifier.Classifier(edited), lambda: NOW) == 0
+    after, history_after = _state(db)
+    assert history_after == history == 5
+    assert {r[5] for r in after} == {edited.version}
