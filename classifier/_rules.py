@@ -180,7 +180,9 @@ class _Parser:
             doc = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             # tomllib's message carries "(at line N, column M)".
-            raise RulesError(f"{self.where}: invalid TOML: {exc}") from None
+            hint = (" (a key written twice: a keyword, or a setting, appears twice in one table)"
+                    if "overwrite a value" in str(exc) else "")
+            raise RulesError(f"{self.where}: invalid TOML: {exc}{hint}") from None
 
         self.check_keys(doc, _TOP_KEYS, "")
         title_weight = self.number(doc, "title_weight", 3.0, "")

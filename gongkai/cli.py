@@ -17,15 +17,25 @@ from .config import DEFAULT_CONFIG
 COMMAND_MODULES = (cmd_core, cmd_rules, cmd_report, cmd_ops, cmd_channels, cmd_review, cmd_sites)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a command-line mistake is the one line every other bad input gets (the
+    usage it would print first is one `--help` away)."""
+
+    def error(self, message: str):
+        command = self.prog.removeprefix("gongkai").strip()
+        self.exit(2, f"gongkai: error: {command + ': ' if command else ''}{message} "
+                     f"(see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--config", metavar="PATH", default=None,
                         help=f"config file (default: ./{DEFAULT_CONFIG})")
     common.add_argument("--db", metavar="PATH", default=None,
                         help="database file (default: the config's [database] path)")
     common.add_argument("-v", "--verbose", action="store_true", help="log more")
 
-    p = argparse.ArgumentParser(prog="gongkai", description=(
+    p = _Parser(prog="gongkai", description=(
         "Collect what the bureau publishes, classify it, count it, and write the annual "
         "government-information-disclosure report (政府信息公开工作年度报告)."))
     p.add_argument("--version", action="version", version=f"gongkai {__version__}")

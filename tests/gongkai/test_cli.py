@@ -116,3 +116,12 @@ def test_backup_never_overwrites_without_force(tmp_path):
     assert keep.read_text(encoding="utf-8") == "precious\n"
     r = _run(["backup", "--db", str(db), "--to", str(tmp_path)])
     assert r.returncode == 2 and "is a folder" in r.stderr
+
+
+def test_a_command_line_mistake_is_one_line_status_2():
+    for args in (["counts", "--year", "abc"], ["nosuch"], [], ["rules", "diff"],
+                 ["classify", "--jobs", "x"]):
+        r = _run(args)
+        assert r.returncode == 2, args
+        assert r.stderr.startswith("gongkai: error: ") and r.stderr.count("\n") == 1, r.stderr
+        assert "usage:" not in r.stderr
