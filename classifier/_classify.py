@@ -22,7 +22,7 @@ score the item goes to the fallback category (其他) and always needs review.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -100,6 +100,8 @@ class _Word:
     containers: tuple[_Container, ...]  # longer live words containing it (may hide a hit)
     container_ids: tuple[int, ...]  # their automaton indexes
     simple: bool  # scores as a plain keyword: no near role, never hidden
+    # the containers again, by automaton index: (text, length, offsets, near rules or None)
+    container_by_index: dict[int, tuple] = field(default_factory=dict, compare=False)
 
 
 _PLAIN, _HIDEABLE, _NEAR = 0, 1, 2
@@ -162,6 +164,7 @@ class Classifier:
                 near_with=tuple(tuple((index[c], c) for c in ctx) for ctx in p["near_with"]),
                 exclude=tuple(p["exclude"]), all_of=tuple(p["all_of"]), containers=containers,
                 container_ids=tuple(c[0] for c in containers),
+                container_by_index={c[0]: c[1:] for c in containers},
                 simple=not p["near_term"] and not containers))
         self._info: tuple[_Word, ...] = tuple(info)
         self._words = tuple(parts)
@@ -293,13 +296,14 @@ class Classifier:
         holds); at that position the smallest weight, as sorting all candidates would pick."""
         occ = positions[w.index]
         covered: set[int] = set()   # starts of this word's occurrences inside a longer live one
-        for idx, _other, size, offsets, near in w.containers:
-            starts = positions.get(idx)
-            if starts is not None:
-                for s in starts:
-                    if near is None or any(_spans_near(positions, s, s + size, within, context)
-                                           for within, context in near):
-                        covered.update([s + off for off in offsets])
+        # A short word may lie inside a hundred longer ones, of which a field holds one or two.
+        by_index = w.container_by_index
+        for idx in positions.keys() & by_index.keys():
+            _other, size, offsets, near = by_index[idx]
+            for s in positions[idx]:
+                if near is None or any(_spans_near(positions, s, s + size, within, context)
+                                       for within, context in near):
+                    covered.update([s + off for off in offsets])
         visible = [p for p in occ if p not in covered] if covered else occ
         if not visible:
             return
