@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -105,6 +106,9 @@ class _Word:
 
 
 _PLAIN, _HIDEABLE, _NEAR = 0, 1, 2
+# Evidence((keyword, field, start, weight, category)) without the named tuple's Python-level
+# __new__: the hot loop makes one per scoring hit.
+_evidence = partial(tuple.__new__, Evidence)
 _IDX = itemgetter(0)
 _START = itemgetter(1)
 
@@ -185,6 +189,12 @@ class Classifier:
             else:
                 self._plans.append(None)
         self._exclude = {i: w.exclude for i, w in enumerate(info) if w.exclude}
+        # longer live word -> the keywords inside it, which its presence may hide
+        self._inside: dict[int, list[int]] = {}
+        for w in info:
+            if w.keyword and not w.near_term:
+                for c in w.container_ids:
+                    self._inside.setdefault(c, []).append(w.index)
         self._in_group = frozenset(i for i, w in enumerate(info) if w.all_of)
         self._group_words = [tuple(index[w] for w in rule.words) for _, rule in self._groups]
         # ahocorasick-rs, chosen by measurement over pyahocorasick (benchmarks/
@@ -239,15 +249,13 @@ class Classifier:
         first = dict(zip(map(_IDX, hits), map(_START, hits)))
 
         excluded: set[int] = set()
-        exclude = self._exclude
-        if len(exclude) < len(first):
-            for idx in exclude:
-                if idx in first:
-                    excluded.update(exclude[idx])
-        else:
-            for idx in first:
-                if idx in exclude:
-                    excluded.update(exclude[idx])
+        hideable: set[int] = set()   # words a longer word present in this field contains
+        exclude, inside = self._exclude, self._inside
+        for idx in first:
+            if idx in exclude:
+                excluded.update(exclude[idx])
+            if idx in inside:
+                hideable.update(inside[idx])
         # (start, end, word, category, weight): sorted, the first per (category, word) counts
         candidates: list[tuple[int, int, str, int, float]] = []
         plans = self._plans
@@ -260,7 +268,7 @@ class Classifier:
             if kind == _PLAIN:
                 for word, size, ci, weight in what:
                     candidates.append((start, start + size, word, ci, weight))
-            elif kind == _HIDEABLE and not any(map(first.__contains__, what.container_ids)):
+            elif kind == _HIDEABLE and idx not in hideable:
                 for ci, weight in what.keyword:
                     candidates.append((start, start + what.length, what.text, ci, weight))
             else:
@@ -287,7 +295,7 @@ class Classifier:
             seen.add((ci, word))
             wt = weight * mult
             scores[ci] += wt
-            evidence.append(Evidence(word, field, start, wt, names[ci]))
+            evidence.append(_evidence((word, field, start, wt, names[ci])))
 
     def _complex_candidates(self, positions: dict[int, list[int]], w: _Word,
                             candidates: list[tuple[int, int, str, int, float]]) -> None:
@@ -313,11 +321,15 @@ class Classifier:
             candidates += [(p, p + size, word, ci, weight) for ci, weight in w.keyword]
         found: dict[int, tuple[int, float]] = {}   # category -> (position, weight)
         for (ci, within, weight), context in zip(w.near_term, w.near_with):
+            # the rule's context words present in this field; none, and it holds nowhere here
+            present = tuple((idx, c) for idx, c in context if idx in positions)
+            if not present:
+                continue
             for p in visible:
                 best = found.get(ci)
                 if best is not None and best[0] < p:
                     break
-                if _spans_near(positions, p, p + size, within, context):
+                if _spans_near(positions, p, p + size, within, present):
                     if best is None or (p, weight) < best:
                         found[ci] = (p, weight)
                     break
