@@ -176,6 +176,20 @@ def _rebuild_when(monkeypatch, more_than: int | None) -> None:
     monkeypatch.setattr(counts_mod, "REBUILD_SHARE", 0)
 
 
+def _filed(st, rng: random.Random, n: int, decide=lambda rng: {"category": "其他"}) -> "Writer":
+    """A store with *n* random items, each filed by the rules as ``decide(rng)`` says (None:
+    left unclassified)."""
+    w = Writer(st, rng)
+    st.sync_sources(_sources(w.enabled), NOW)
+    for _ in range(n):
+        w.new_item()
+    for item_id in w._ids():
+        decision = decide(rng)
+        if decision is not None:
+            st.apply_decision(item_id, decision, now=NOW)
+    return w
+
+
 @pytest.mark.parametrize("rebuild", [None, 0, 3], ids=["incremental", "rebuild", "mixed"])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_summary_equals_the_full_count_after_every_write(tmp_path, monkeypatch, seed, rebuild):
@@ -184,14 +198,9 @@ def test_summary_equals_the_full_count_after_every_write(tmp_path, monkeypatch, 
     _rebuild_when(monkeypatch, rebuild)
     rng = random.Random(seed)
     with Store(tmp_path / "t.db") as st:
-        w = Writer(st, rng)
-        st.sync_sources(_sources(w.enabled), NOW)
-        for _ in range(40):
-            w.new_item()
-        for item_id in w._ids():
-            if rng.random() < 0.85:       # the rest stay unclassified
-                st.apply_decision(item_id, {"category": rng.choice(CATEGORIES),
-                                            "needs_review": rng.random() < 0.3}, now=NOW)
+        w = _filed(st, rng, 40, lambda rng: {      # about 15% stay unclassified
+            "category": rng.choice(CATEGORIES), "needs_review": rng.random() < 0.3}
+            if rng.random() < 0.85 else None)
         seen = [_same(st, "initial")]
         for n in range(300):
             name = w.step()
@@ -218,15 +227,6 @@ def test_only_marked_clusters_are_recounted(tmp_path):
         assert st.refresh_count_summary() == 0
 
 
-def _filed(st, *, seed: int, n: int) -> "Writer":
-    """A store with *n* random items, every one filed under 其他 by the rules."""
-    w = Writer(st, random.Random(seed))
-    st.sync_sources(_sources(w.enabled), NOW)
-    for _ in range(n):
-        w.new_item()
-    for item_id in w._ids():
-        st.apply_decision(item_id, {"category": "其他"}, now=NOW)
-    return w
 
 
 def test_a_big_share_of_stale_clusters_is_rebuilt_in_one_pass(tmp_path, monkeypatch):
@@ -235,7 +235,7 @@ def test_a_big_share_of_stale_clusters_is_rebuilt_in_one_pass(tmp_path, monkeypa
     real = Store._rebuild_summary
     monkeypatch.setattr(Store, "_rebuild_summary", lambda self: rebuilds.append(1) or real(self))
     with Store(tmp_path / "t.db") as st:
-        w = _filed(st, seed=7, n=60)
+        w = _filed(st, random.Random(7), 60)
         _same(st, "all new")
         assert rebuilds == [1]
         for item_id in w._ids()[:5]:          # a few: looked up one by one
@@ -250,7 +250,7 @@ def test_a_big_share_of_stale_clusters_is_rebuilt_in_one_pass(tmp_path, monkeypa
 def test_a_deleted_item_and_a_moved_item_mark_their_clusters(tmp_path):
     """Writes no Store method makes today (a delete, a hand-made UPDATE), still caught."""
     with Store(tmp_path / "t.db") as st:
-        w = _filed(st, seed=4, n=30)
+        w = _filed(st, random.Random(4), 30)
         _same(st, "initial")
         for item_id in w._ids()[::3]:
             st.db.execute("DELETE FROM decisions WHERE item_id = ?", [item_id])
@@ -268,12 +268,7 @@ def test_hand_made_updates_of_every_counted_column(tmp_path):
     any column the rule reads, with values other rows hold: triggers mark, nobody has to."""
     rng = random.Random(6)
     with Store(tmp_path / "t.db") as st:
-        w = Writer(st, rng)
-        st.sync_sources(_sources(w.enabled), NOW)
-        for _ in range(40):
-            w.new_item()
-        for item_id in w._ids():
-            st.apply_decision(item_id, {"category": rng.choice(CATEGORIES)}, now=NOW)
+        w = _filed(st, rng, 40, lambda rng: {"category": rng.choice(CATEGORIES)})
         for _ in range(15):
             rng.choice([w.manual, w.merge])()
         _same(st, "initial")
