@@ -80,10 +80,10 @@ class Decision:
 
 # A near rule as matching needs it: (within, context words as (automaton index, text)).
 _Near = tuple[int, tuple[tuple[int, str], ...]]
-# A longer live word that may hide this one: (its automaton index, text, length, offsets of
-# this word inside it, None when it is always live, else its near rules: live only where one of
-# them is satisfied).
-_Container = tuple[int, str, int, tuple[int, ...], "tuple[_Near, ...] | None"]
+# A longer live word that may hide this one, under its automaton index: (its length, the
+# offsets of this word inside it, None when it is always live, else its near rules: live only
+# where one of them is satisfied).
+_Container = tuple[int, tuple[int, ...], "tuple[_Near, ...] | None"]
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,8 @@ class _Word:
     near_with: tuple[tuple[tuple[int, str], ...], ...]  # ... its context words (index, text)
     exclude: tuple[int, ...]  # categories this word voids
     all_of: tuple[int, ...]  # required groups this word belongs to
-    containers: tuple[_Container, ...]  # longer live words containing it (may hide a hit)
-    container_ids: tuple[int, ...]  # their automaton indexes
-    simple: bool  # scores as a plain keyword: no near role, never hidden
-    # the containers again, by automaton index: (text, length, offsets, near rules or None)
-    container_by_index: dict[int, tuple] = field(default_factory=dict, compare=False)
+    # longer live words containing it (they may hide a hit), by automaton index
+    containers: dict[int, _Container] = field(compare=False)
 
 
 _PLAIN, _HIDEABLE, _NEAR = 0, 1, 2
@@ -159,17 +156,14 @@ class Classifier:
                 for w, p in parts.items() if p["keyword"] or p["ignore"] or p["near_term"]}
         info: list[_Word] = []
         for word, p in parts.items():
-            containers = tuple(
-                (index[other], other, len(other), _offsets(word, other), cond)
-                for other, cond in live.items() if len(other) > len(word) and word in other)
+            containers = {index[other]: (len(other), _offsets(word, other), cond)
+                          for other, cond in live.items()
+                          if len(other) > len(word) and word in other}
             info.append(_Word(
                 index=index[word], text=word, length=len(word), keyword=tuple(p["keyword"]),
                 near_term=tuple(p["near_term"]),
                 near_with=tuple(tuple((index[c], c) for c in ctx) for ctx in p["near_with"]),
-                exclude=tuple(p["exclude"]), all_of=tuple(p["all_of"]), containers=containers,
-                container_ids=tuple(c[0] for c in containers),
-                container_by_index={c[0]: c[1:] for c in containers},
-                simple=not p["near_term"] and not containers))
+                exclude=tuple(p["exclude"]), all_of=tuple(p["all_of"]), containers=containers))
         self._info: tuple[_Word, ...] = tuple(info)
         self._words = tuple(parts)
         # The hot path's view of each automaton word, by index: what to do when it is present.
@@ -193,7 +187,7 @@ class Classifier:
         self._inside: dict[int, list[int]] = {}
         for w in info:
             if w.keyword and not w.near_term:
-                for c in w.container_ids:
+                for c in w.containers:
                     self._inside.setdefault(c, []).append(w.index)
         self._in_group = frozenset(i for i, w in enumerate(info) if w.all_of)
         self._group_words = [tuple(index[w] for w in rule.words) for _, rule in self._groups]
@@ -212,9 +206,9 @@ class Classifier:
         rs = self.ruleset
         scores = [0.0] * len(self._names)
         evidence: list[Evidence] = []
-        for field, text, mult in (("title", title, rs.title_weight), ("body", body, rs.body_weight)):
+        for name, text, mult in (("title", title, rs.title_weight), ("body", body, rs.body_weight)):
             if text:
-                self._score_field(field, normalize(text), mult, scores, evidence)
+                self._score_field(name, normalize(text), mult, scores, evidence)
 
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], -self._priority[i], i))
         best = order[0]
@@ -305,9 +299,9 @@ class Classifier:
         occ = positions[w.index]
         covered: set[int] = set()   # starts of this word's occurrences inside a longer live one
         # A short word may lie inside a hundred longer ones, of which a field holds one or two.
-        by_index = w.container_by_index
-        for idx in positions.keys() & by_index.keys():
-            _other, size, offsets, near = by_index[idx]
+        containers = w.containers
+        for idx in positions.keys() & containers.keys():
+            size, offsets, near = containers[idx]
             for s in positions[idx]:
                 if near is None or any(_spans_near(positions, s, s + size, within, context)
                                        for within, context in near):

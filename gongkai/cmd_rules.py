@@ -10,7 +10,7 @@ from pathlib import Path
 
 import classifier
 
-from . import app, parallel
+from . import app, parallel, pipeline
 
 BATCH = 2000         # decisions per write transaction in reclassify
 UNCLASSIFIED = "(unclassified)"
@@ -101,12 +101,6 @@ def _rules(args, cfg) -> classifier.Ruleset:
     return app.load_rules(cfg, getattr(args, "rules", None))
 
 
-def _opinion(st, rules: classifier.Ruleset) -> classifier.SecondOpinion | None:
-    return classifier.SecondOpinion.from_reviewed(
-        ((r["title"] or "", r["body"] or "", r["category"]) for r in st.reviewed_items()),
-        categories=rules.names)
-
-
 # -- classify ---------------------------------------------------------------------------------
 
 def cmd_classify(args) -> int:
@@ -129,7 +123,7 @@ def cmd_reclassify(args) -> int:
     rules = _rules(args, cfg)
     with app.open_store(args, cfg) as st:
         _check_categories(st, rules)
-        opinion = _opinion(st, rules)
+        opinion = pipeline.second_opinion(st, rules)
         total = st.count_auto_items()
         changes: Counter[tuple[str, str]] = Counter()
         done = written = confirmed = 0
@@ -150,8 +144,7 @@ def cmd_reclassify(args) -> int:
                 changes[(row["category"] or UNCLASSIFIED, category)] += 1
             # Unchanged decisions are not rewritten: reclassifying twice adds no history. A
             # decision the new rules make exactly as before only has its rules version moved on.
-            if (row["category"], row["score"], row["margin"], bool(row["needs_review"]),
-                    row["evidence_json"]) != (category, score, margin, review, evidence):
+            if not pipeline.unchanged(row, category, score, margin, review, evidence):
                 batch.append((item_id, {"category": category, "score": score, "margin": margin,
                                         "needs_review": review, "evidence_json": evidence,
                                         "ruleset_version": rules.version}, why))

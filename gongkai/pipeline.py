@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterable
 
 import collectors
-from classifier import Classifier, SecondOpinion
+from classifier import Classifier, Ruleset, SecondOpinion
 from store import Store
 
 from .config import Config, Source
@@ -93,6 +93,22 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
     return result
 
 
+def second_opinion(store: Store, rules: Ruleset) -> SecondOpinion | None:
+    """The model trained on the items decided by hand (None until there are enough)."""
+    return SecondOpinion.from_reviewed(
+        ((r["title"] or "", r["body"] or "", r["category"]) for r in store.reviewed_items()),
+        categories=rules.names)
+
+
+def unchanged(row, category: str, score: float, margin: float, needs_review: bool,
+              evidence_json: str) -> bool:
+    """True when a stored item *row* (category, score, margin, needs_review, evidence_json of
+    its current decision) already holds exactly this decision: then new rules that make it
+    record no new decision, only their version (``Store.confirm_auto_decisions``)."""
+    return (row["category"], row["score"], row["margin"], bool(row["needs_review"]),
+            row["evidence_json"]) == (category, score, margin, needs_review, evidence_json)
+
+
 def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow) -> int:
     """Classify items never classified or decided under another ruleset; manual decisions stay.
 
@@ -102,9 +118,7 @@ def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow
     rows = store.pending_classification(classifier.ruleset.version)
     if not rows:
         return 0
-    opinion = SecondOpinion.from_reviewed(
-        ((r["title"] or "", r["body"] or "", r["category"]) for r in store.reviewed_items()),
-        categories=classifier.ruleset.names)
+    opinion = second_opinion(store, classifier.ruleset)
     version = classifier.ruleset.version
     batch: list = []
     same: list[int] = []
@@ -116,9 +130,8 @@ def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow
         evidence = evidence_json(decision)
         # As `gongkai reclassify`: a decision the new rules make exactly as before adds no
         # history, its rules version just moves on.
-        if (row["category"], row["score"], row["margin"], bool(row["needs_review"]),
-                row["evidence_json"]) == (decision.category, decision.score, decision.margin,
-                                          decision.needs_review, evidence):
+        if unchanged(row, decision.category, decision.score, decision.margin,
+                     decision.needs_review, evidence):
             same.append(row["id"])
         else:
             batch.append((row["id"], {**decision.as_dict(), "evidence_json": evidence},
