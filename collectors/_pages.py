@@ -7,8 +7,9 @@ as an empty column would silently under-count the year.
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from ._http import Response
 
@@ -38,7 +39,11 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "em
 
 
 def soup_of(text: str) -> BeautifulSoup:
-    return BeautifulSoup(text, "lxml")
+    # Hanweb's dataproxy answers and feeds probed as pages are XML read on purpose by the HTML
+    # parser; bs4's 15-line warning about it would reach the user's terminal.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(text, "lxml")
 
 
 def visible_text(soup: BeautifulSoup | Tag) -> str:
