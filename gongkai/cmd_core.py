@@ -59,10 +59,26 @@ def cmd_crawl(args) -> int:
         results = pipeline.crawl(cfg, st, classifier.Classifier(rules), app.make_http(cfg),
                                  source_ids=args.source, since=since, progress=app.progress)
     app.end_progress()
-    for r in results:
-        print(f"{r.source_id}: {r.status}, {r.seen} seen, {r.new} new"
-              + (f" — {r.reason}" if r.reason else ""))
+    print("\n".join(crawl_summary(results)))
     return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def crawl_summary(results: list[pipeline.RunResult]) -> list[str]:
+    """One line per source (id, status, seen, new, reason), then how many failed: a failed
+    source is never mistaken for "no news", and the others' results are still all there."""
+    if not results:
+        return ["no enabled sources to crawl"]
+    lines = [f"{r.source_id}: {'FAILED' if r.status == 'failed' else r.status}, "
+             f"{r.seen} seen, {r.new} new" + (f" — {r.reason}" if r.reason else "")
+             for r in results]
+    failed, n = sum(r.status == "failed" for r in results), len(results)
+    sources = "source" if n == 1 else "sources"
+    if failed:
+        lines.append(f"{failed} of {n} {sources} failed (items saved before a failure are kept; "
+                     "`gongkai status` shows the reasons, -v the details)")
+    else:
+        lines.append(f"{'all ' if n > 1 else ''}{n} {sources} collected")
+    return lines
 
 
 def cmd_counts(args) -> int:

@@ -22,7 +22,7 @@ import collectors
 from classifier import Classifier
 from store import Store
 
-from . import alerts, backup, pipeline
+from . import alerts, backup, crash, pipeline
 from .config import Config, Source
 
 log = logging.getLogger(__name__)
@@ -54,19 +54,29 @@ def next_due(src: Source, now: datetime, streak: int) -> datetime:
 
 class _StoppableHttp:
     """The HTTP client as the collectors see it: once stopping, the next request fails at once, so
-    a pass ends between pages instead of walking the rest of the column."""
+    a pass ends between pages instead of walking the rest of the column.
+
+    Every public method is guarded except those known to send nothing: a request method added to
+    ``collectors.Http`` later (a HEAD, say) honours the stop without anyone remembering it here,
+    as ``post`` (Hanweb's paging) once did not."""
+
+    _SENDS_NOTHING = frozenset({"close"})
 
     def __init__(self, http, should_stop: Callable[[], bool]) -> None:
         self._http = http
         self._should_stop = should_stop
 
-    def get(self, url: str, **kw):
-        if self._should_stop():
-            raise collectors.FetchError(STOPPED, url=url, kind="network")
-        return self._http.get(url, **kw)
-
     def __getattr__(self, name: str):
-        return getattr(self._http, name)
+        attr = getattr(self._http, name)
+        if name.startswith("_") or name in self._SENDS_NOTHING or not callable(attr):
+            return attr
+
+        def guarded(*args, **kw):
+            if self._should_stop():
+                url = args[0] if args else kw.get("url", "")
+                raise collectors.FetchError(STOPPED, url=str(url), kind="network")
+            return attr(*args, **kw)
+        return guarded
 
 
 class Daemon:
@@ -112,9 +122,8 @@ class Daemon:
         try:
             r = pipeline.collect_source(src, self.cfg, self.st, self.http, since=None,
                                         clock=self.clock, should_stop=self.stop.is_set)
-        except Exception as e:  # a bug in one collector must not kill the daemon
-            log.exception("source %s crashed", src.id)
-            reason = f"internal error: {type(e).__name__}: {e}"[:300]
+        except Exception as e:  # e.g. the store failing around the pass: not the daemon's end
+            reason = crash.report(log, src.id, e)
             self._guard("record crash", lambda: self.st.fail_open_run(src.id, reason, self.clock()))
             r = pipeline.RunResult(src.id, "failed", reason=reason)
         log.info("source %s: %s, %d seen, %d new%s", src.id, r.status, r.seen, r.new,

@@ -10,6 +10,7 @@ import collectors
 from classifier import Classifier, Ruleset, SecondOpinion
 from store import Store
 
+from . import crash
 from .config import Config, Source
 from .matching import attribute, title_key
 from .parallel import evidence_json
@@ -66,8 +67,8 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
         is_known=lambda key: store.is_known_key(src.id, key), since=since, progress=progress,
         now=clock(), memo=store.memo(src.id))
     result = RunResult(src.id, "ok")
-    kind = collectors.REGISTRY[src.type](src.options, http)
     try:
+        kind = collectors.REGISTRY[src.type](src.options, http)
         for item in kind.collect(state):
             item_id, is_new = store.save_item(
                 src.id, src.channel, _record(item),
@@ -86,6 +87,10 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
     except collectors.SourceError as e:
         result.status, result.reason = "failed", str(e)
         log.warning("source %s failed: %s", src.id, e)
+    except Exception as e:  # a bug in one collector fails its source, not the whole pass
+        # Items saved before the crash stay (each is its own transaction); the failed run makes
+        # the next pass walk the whole column again, finding them known, not new.
+        result.status, result.reason = "failed", crash.report(log, src.id, e)
     if result.status == "ok" and state.memo.pop("not_modified", False):
         result.status = "not_modified"
     store.end_run(run_id, status=result.status, reason=result.reason, now=clock(),
