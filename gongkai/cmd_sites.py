@@ -46,28 +46,41 @@ def cmd_probe(args) -> int:
         raise app.UsageError(str(e)) from None
     finally:
         http.close()
-    if result.detection is not None:
+    _print_probe(result, args.limit)
+    return 0 if result.ok else 1
+
+
+def _print_probe(result, limit: int) -> None:
+    if result.kind == "feed":
+        print(f"a feed: {result.feed_entries} entries")
+    elif result.detection is not None:
         print(f"detected: {result.detection.describe()}")
-    elif result.preset:
-        print(f"preset: {result.preset} (as asked)")
+    if result.ok and result.kind != "feed":
+        how = "selectors" if result.selectors else result.preset
+        print(f"verified: preset {how}")
+    for line in result.evidence:
+        print(f"  ✓ {line}")
     if result.problem:
         print(f"problem: {result.problem}")
+        for v in result.verdicts:
+            for line in v.problems[:2]:
+                print(f"  ✗ {v.preset}: {line}")
     if result.rows:
-        print(f"page 1: {len(result.rows)} items"
+        shown = "page 1" if result.kind != "feed" else "entries"
+        print(f"{shown}: {len(result.rows)} items"
               + (f" of {result.total_pages} pages" if result.total_pages else "")
-              + f"; next: {result.next_page}")
-        for row in result.rows[: max(0, args.limit)]:
+              + (f"; next: {result.next_page}" if result.next_page else ""))
+        for row in result.rows[: max(0, limit)]:
             day = collectors.beijing_date(row.date).isoformat() if row.date else "(no date)"
             print(f"  {day}  {row.title}\n              {row.url}")
-        if len(result.rows) > args.limit:
-            print(f"  … {len(result.rows) - args.limit} more")
+        if len(result.rows) > limit:
+            print(f"  … {len(result.rows) - limit} more")
     for line in result.findings:
         print(f"found: {line}")
-    if result.selectors:
-        print("no preset reads this page; these selectors may fit (check with another probe):")
-    elif not result.rows:
-        print("no preset reads this page and no repeated link rows were found; "
-              "set item_selector/title_selector/date_selector by hand")
-    print()
-    print(result.snippet())
-    return 0 if result.rows else 1
+    if result.ok:
+        print()
+        print(result.snippet())
+    elif result.kind == "column":
+        print("nothing to paste: no preset or suggested selectors read this page as a column with "
+              "dates; set item_selector/title_selector/date_selector by hand and probe again with "
+              "--preset selectors, or probe the column's own list page")

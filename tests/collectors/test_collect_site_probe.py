@@ -50,28 +50,45 @@ def test_probe_command_prints_family_items_and_snippet(capsys, cfg):
     assert 'preset = "hanweb"' in out
 
 
-def test_probe_suggests_selectors_when_nothing_fits(capsys, tmp_path, cfg):
-    page = tmp_path / "site" / "col" / "index.html"
+def _odd_column(root, dated: bool):
+    page = root / "site" / "col" / "index.html"
     page.parent.mkdir(parents=True)
-    rows = "".join(f'<p class="it"><a href="/a/{i}.html">第{i}条消息</a></p>' for i in range(6))
+    rows = "".join(f'<p class="it"><a href="/a/{i}.html">第{i}条消息</a>'
+                   + (f'<em>2024-12-{20 - i:02d}</em>' if dated else "") + "</p>" for i in range(6))
     page.write_text(f'<html><head><meta charset="utf-8"><title>栏目</title></head><body>'
                     f'<ul class="nav"><li><a href="/">首页</a></li><li><a href="/b">政务</a></li>'
                     f'<li><a href="/c">互动</a></li></ul><div class="news">{rows}</div>'
                     f'<p>本栏目提供本单位发布的各类公开信息，欢迎查阅。</p></body></html>', encoding="utf-8")
-    with SiteServer(tmp_path / "site") as srv:
+    return root / "site"
+
+
+def test_probe_suggests_selectors_only_when_they_verify(capsys, tmp_path, cfg):
+    with SiteServer(_odd_column(tmp_path, dated=True)) as srv:
+        code = main(["probe", srv.base + "/col/index.html", "--config", cfg])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "verified: preset selectors" in out and "✓ page 1: 6 rows, 6 with a date" in out
+    assert 'preset = "selectors"' in out and 'item_selector = "div.news > p"' in out
+
+
+def test_probe_offers_nothing_when_no_reading_verifies(capsys, tmp_path, cfg):
+    # Undated link rows: the selectors would "work" and store six undated non-items all year.
+    with SiteServer(_odd_column(tmp_path, dated=False)) as srv:
         code = main(["probe", srv.base + "/col/index.html", "--config", cfg])
     out = capsys.readouterr().out
     assert code == 1
-    assert "no CMS marker" in out and "problem: no list rows found" in out
-    assert "found: repeated link rows under 'div.news > p'" in out
-    assert 'preset = "selectors"' in out and 'item_selector = "div.news > p"' in out
+    assert "problem: no reading of this page verifies as a column" in out
+    assert "✗ selectors: no row on page 1 has a date" in out
+    assert "[[sources]]" not in out and "nothing to paste" in out
 
 
 def test_probe_reports_a_challenge_instead_of_crashing(capsys, cfg):
     with SiteServer(SITES) as srv:
         code = main(["probe", srv.base + "/errors/challenge/index.html", "--config", cfg])
     out = capsys.readouterr().out
-    assert code == 1 and "problem: HTTP 412 anti-bot challenge" in out
+    assert code == 1 and "HTTP 412 anti-bot challenge" in out
+    assert f"could not read {srv.base}/errors/challenge/index.html" in out
+    assert "[[sources]]" not in out
 
 
 def test_probe_bad_url_is_a_usage_error(capsys):

@@ -1,0 +1,135 @@
+"""Does a ``website`` source really read its column? The check behind ``gongkai probe`` (which
+tries every preset and keeps the one that verifies) and ``gongkai source test`` (every configured
+source, nothing saved).
+
+A verdict is earned, not assumed: page 1 gives rows that are not page furniture, with dates, on
+the column's own host; the next page the pager names answers with other rows (or the column says
+it has one page); a stated total is reported; with ``detail`` one item's own page is read and
+dated. Whatever fails is said in words an officer can act on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ._dates import beijing_date
+from ._item import CollectState, SourceError
+from ._listing import Row
+from ._presets import Context, Detection, ListRequest
+from ._sanity import off_host, screen
+from ._urls import canonical_url
+from ._website import Website
+
+
+@dataclass
+class Verdict:
+    preset: str
+    ok: bool = False
+    rows: list[Row] = field(default_factory=list)       # page 1's rows that look like items
+    evidence: list[str] = field(default_factory=list)   # what was checked and held
+    problems: list[str] = field(default_factory=list)   # what failed, in the user's terms
+    next_page: str = ""                                 # the next list request, or why none
+    total_pages: int | None = None
+    detection: Detection | None = None
+
+    @property
+    def score(self) -> tuple:
+        """Ranks verdicts: verified first, then pages confirmed, then dated rows."""
+        return (self.ok, not self.problems, sum(r.date is not None for r in self.rows), len(self.rows))
+
+
+def verify(site: Website, now: datetime, *, detail: bool = False) -> Verdict:
+    """Read page 1 (through shells and JS redirect stubs), the next page, and with ``detail`` one
+    item page, of ``site``'s column; never raises for the site's sake."""
+    v = Verdict(preset=site.opts["preset"])
+    state = CollectState(now=now, since=now)     # since: no conditional GET, nothing remembered
+    ctx = Context(context_year=now.year, options=site.opts)
+    try:
+        opened = site._first_page(site._preset(None), ListRequest(site.opts["url"]), state, ctx)
+    except SourceError as exc:
+        v.detection = site.detection
+        v.problems.append(f"page 1: {exc}")
+        return v
+    assert opened is not None
+    preset, _request, page = opened
+    v.preset, v.detection = preset.name, site.detection
+    rows, dropped = screen(site._fix_years(page.rows, now))
+    v.rows, v.total_pages = rows, page.total_pages
+    v.next_page = (page.next.label or page.next.url) if page.next else f"none ({page.signal})"
+    if dropped:
+        v.evidence.append(f"{len(dropped)} page-furniture rows set aside "
+                          f"({'; '.join(d.reason for d in dropped[:3])})")
+    if not rows:
+        v.problems.append("page 1 gives no rows that look like items")
+        return v
+    dated = [r for r in rows if r.date is not None]
+    away = off_host(rows, site.hosts)
+    v.evidence.append(f"page 1: {len(rows)} rows, {len(dated)} with a date"
+                      + (f" ({beijing_date(min(r.date for r in dated))} to "
+                         f"{beijing_date(max(r.date for r in dated))})" if dated else ""))
+    if len(away) * 2 > len(rows):
+        v.problems.append(f"{len(away)} of {len(rows)} rows link to other hosts "
+                          f"({sorted({canonical_url(r.url).split('/')[2] for r in away})[:3]}): a "
+                          "page of links, not this site's column")
+    if page.total_pages:
+        v.evidence.append(f"the column states {page.total_pages} pages")
+    if page.next is not None:
+        _check_next(site, preset, page, rows, state, ctx, v)
+    else:
+        v.evidence.append(f"one page only ({page.signal})")
+    undated_ok = not dated and detail
+    if detail:
+        _check_detail(site, rows, v)
+        undated_ok = undated_ok and any(e.startswith("detail: dated") for e in v.evidence)
+    if not dated and not undated_ok:
+        v.problems.append("no row on page 1 has a date" + ("" if detail else
+                          " (a detail page may have one: `gongkai source test` reads one)"))
+    v.ok = not v.problems
+    return v
+
+
+def _check_next(site: Website, preset: Any, page: Any, rows: list[Row], state: CollectState,
+                ctx: Context, v: Verdict) -> None:
+    request = page.next
+    try:
+        resp = site._fetch(request, 2, len(rows), page.promised)
+        nxt = preset.parse(request, resp, ctx, state.memo)
+    except SourceError as exc:
+        said = str(exc)
+        v.problems.append(said if said.startswith("list page 2") else
+                          f"page 2 ({request.label or request.url}): {said}")
+        return
+    urls = {r.url for r in rows}
+    more, _ = screen(nxt.rows)
+    if not more:
+        if page.promised:
+            v.problems.append(f"page 2 ({request.label or request.url}) is empty although the "
+                              "column states more: it would be cut short")
+        else:
+            v.evidence.append("page 2 is empty: the column ends on page 1")
+        return
+    if {r.url for r in more} <= urls:
+        v.problems.append(f"page 2 ({request.label or request.url}) repeats page 1: the site "
+                          "ignores the page number")
+        return
+    v.evidence.append(f"page 2 ({request.label or request.url}): {len(more)} more rows")
+
+
+def _check_detail(site: Website, rows: list[Row], v: Verdict) -> None:
+    row = next((r for r in rows if not off_host([r], site.hosts)), None)
+    if row is None:
+        return
+    try:
+        item = site._item(canonical_url(row.url), row)
+    except SourceError as exc:
+        v.problems.append(f"detail page {row.url}: {exc}")
+        return
+    error = item.extra.get("detail_error")
+    if error:
+        v.problems.append(f"detail page {row.url}: {error}")
+    elif item.published_at is not None:
+        v.evidence.append(f"detail: dated {beijing_date(item.published_at)} ({item.date_source}), "
+                          f"{len(item.body)} characters of text")
+    else:
+        v.evidence.append(f"detail: read, {len(item.body)} characters, no date on the page")
