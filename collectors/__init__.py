@@ -26,3 +26,6 @@ from ._urls import wechat_key_of
 from ._wechat import Article, parse_article
 
 __all__ += ["wechat_key_of", "Article", "parse_article"]
+from ._verify import Verdict, verify
+
+__all__ += ["Verdict", "verify"]

@@ -1,16 +1,25 @@
-"""probe (also `source probe`): what a website column is and what a ``website`` source would read from it."""
+"""probe (also `source probe`): what is at a URL and which source would read it; `source test`: do
+the configured sources still read their channels (nothing saved)."""
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import collectors
 
-from . import app
+from . import app, crash
+
+log = logging.getLogger(__name__)
 
 _SHOWN = 10
 
 
 _PROBE_HELP = "fetch one column page: detected CMS preset, its first items, a [[sources]] snippet"
+
+
+_TEST_HELP = ("check configured sources without saving anything: page 1, page 2, one detail page, "
+              "the stated total; exit 1 when any fails")
 
 
 def register(sub, common) -> None:
@@ -19,6 +28,9 @@ def register(sub, common) -> None:
     src = sub.add_parser("source", parents=[common], help="source helpers: `source probe URL` (= probe)")
     actions = src.add_subparsers(dest="source_action", metavar="ACTION", required=True)
     _probe_arguments(actions.add_parser("probe", parents=[common], help=_PROBE_HELP))
+    t = actions.add_parser("test", parents=[common], help=_TEST_HELP)
+    t.add_argument("ids", nargs="*", metavar="ID", help="sources to check (default: every enabled one)")
+    t.set_defaults(func=cmd_source_test)
 
 
 def _probe_arguments(s) -> None:
@@ -84,3 +96,65 @@ def _print_probe(result, limit: int) -> None:
         print("nothing to paste: no preset or suggested selectors read this page as a column with "
               "dates; set item_selector/title_selector/date_selector by hand and probe again with "
               "--preset selectors, or probe the column's own list page")
+
+
+# -- source test --
+
+def cmd_source_test(args) -> int:
+    cfg = app.load_config(args)
+    known = {s.id: s for s in cfg.sources}
+    unknown = [i for i in args.ids if i not in known]
+    if unknown:
+        raise app.UsageError(f"no source {unknown[0]!r} in {cfg.path}; known: {', '.join(known) or 'none'}")
+    chosen = [known[i] for i in args.ids] if args.ids else [s for s in cfg.sources if s.enabled]
+    if not chosen:
+        raise app.UsageError(f"{cfg.path} has no enabled source to test")
+    http = app.make_http(cfg)
+    now = datetime.now(collectors.BEIJING)
+    results = []
+    try:
+        for src in chosen:
+            app.progress(f"testing {src.id} ({src.type}) …")
+            try:
+                results.append((src, *_test_one(src, http, now)))
+            except Exception as exc:   # a surprise in one source is that source's failure only
+                results.append((src, "FAIL", [crash.report(log, src.id, exc)]))
+    finally:
+        http.close()
+        app.end_progress()
+    width = max(len(s.id) for s, _, _ in results)
+    for src, verdict, lines in results:
+        print(f"{src.id:<{width}}  {src.type:<8} {verdict}")
+        for line in lines:
+            print(f"{'':<{width}}    {line}")
+    failed = sum(v == "FAIL" for _, v, _ in results)
+    print(f"{failed} of {len(results)} sources failed" if failed else f"all {len(results)} sources ok")
+    return 1 if failed else 0
+
+
+def _test_one(src, http, now: datetime) -> tuple[str, list[str]]:
+    """(OK | FAIL | SKIP, what was seen): a website through the probe's verifier with one detail
+    page; a feed or WeChat source by reading its first items (nothing is stored)."""
+    kind = collectors.REGISTRY[src.type](src.options, http)
+    if src.type == "website":
+        v = collectors.verify(kind, now, detail=True)
+        return ("OK" if v.ok else "FAIL"), [f"✓ {e}" for e in v.evidence] + [f"✗ {p}" for p in v.problems]
+    if src.type == "manual":
+        return "SKIP", ["entered by hand (gongkai import / gongkai add): nothing to fetch"]
+    state = collectors.CollectState(now=now, since=None, memo={})
+    items = []
+    try:
+        for item in kind.collect(state):
+            items.append(item)
+            if len(items) >= 5:
+                break
+    except collectors.SourceError as exc:
+        return "FAIL", [f"✗ {exc}"]
+    if not items and not state.memo.get("not_modified"):
+        return "FAIL", ["✗ read, but no items"]
+    dated = [i for i in items if i.published_at]
+    lines = [f"✓ {len(items)} items read ({len(dated)} dated)"
+             + (f", newest {collectors.beijing_date(max(i.published_at for i in dated))}" if dated else "")]
+    if state.memo.get("placeholders"):
+        lines.append(f"! placeholders skipped: {state.memo['placeholders']}")
+    return "OK", lines
