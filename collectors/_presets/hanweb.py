@@ -29,9 +29,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from .._http import Response
 from .._item import SourceError
-from .._listing import Row, find_rows, fragment_rows
+from .._listing import Row, fragment_rows
 from .._pages import soup_of
-from ._base import Context, ListPage, ListRequest, Preset, register_preset
+from ._base import Context, ListPage, ListRequest, Preset, register_preset, static_list_page
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,7 @@ class Hanweb(Preset):
         super().__init__(options)
         self._paging: _Paging | None = None
         self._next_start = 0
+        self._fallback_read = 0     # rows read through generic next links (pager unreadable)
 
     @classmethod
     def fingerprints(cls, text: str, url: str) -> list[tuple[int, str]]:
@@ -167,9 +168,11 @@ class Hanweb(Preset):
         text = response.text
         units = self._units(text)
         if not units:
-            # Shandong-style: the /col/ page lists its /art/ links directly (gov-sites.md §2.1).
-            rows = find_rows(soup_of(text), response.url, context_year=ctx.context_year)
-            return ListPage(rows, None, "no datastore: read as a plain list")
+            # Shandong-style: the /col/ page lists its /art/ links directly (gov-sites.md §2.1);
+            # newer JCMS pages render each page server-side (``?uid=U&pageNum=N`` links).
+            page = static_list_page(response, ctx)
+            page.signal = f"no datastore: read as a plain list ({page.signal})"
+            return page
         rows: list[Row] = []
         seen: set[str] = set()
         owner_records = 0
@@ -185,17 +188,29 @@ class Hanweb(Preset):
                 seen.add(row.url)
                 rows.append(row)
         if paging is None:
-            stated = self._stated_total(text, units)
-            if stated is not None and stated > len(rows):
-                raise SourceError(
-                    f"{response.url}: the column states {stated} records but only {len(rows)} are "
-                    "on the page, and its jpage pager (ajaxParam, jpageform or <nextgroup>) could "
-                    "not be read to ask for the rest; try the column's dataproxy.jsp URL as the "
-                    "source url, or report this page's shape")
-            return ListPage(rows, None, "inline records only (no jpage pager)")
+            return self._fallback(rows, response, ctx, units)
         self._paging = paging
         self._next_start = (owner_records or len(rows)) + 1
         return self._after(rows, len(rows))
+
+    def _fallback(self, rows: list[Row], response: Response, ctx: Context,
+                  units: list[tuple[str, str]]) -> ListPage:
+        """The jpage pager could not be read: before failing, the generic ways a page may name
+        its next page (a 下一页 link, page-number links, ``index_N`` siblings, a pager script). A
+        stated total not reached by the end stays a failure saying what was read."""
+        self._fallback_read += len(rows)
+        stated = self._stated_total(response.text, units)
+        generic = static_list_page(response, ctx)
+        if generic.next is not None and (stated is None or self._fallback_read < stated):
+            return ListPage(rows, generic.next, f"jpage pager unreadable; generic {generic.signal}",
+                            generic.total_pages, promised=stated is not None or generic.promised)
+        if stated is not None and stated > self._fallback_read:
+            raise SourceError(
+                f"{response.url}: the column states {stated} records but {self._fallback_read} "
+                "were read, and its jpage pager (ajaxParam, jpageform or <nextgroup>) could not be "
+                "read to ask for the rest, nor does the page link a next page; try the column's "
+                "dataproxy.jsp URL as the source url, or report this page's shape")
+        return ListPage(rows, None, "inline records only (no jpage pager)")
 
     def _units(self, text: str) -> list[tuple[str, str]]:
         """(unit id, datastore text) per ``<script type="text/xml">`` block, in page order."""

@@ -3,7 +3,8 @@ them, plus ``dataproxy.jsp`` and ``morecolumndataproxy.jsp`` answered as real se
 parameters read from the query string and the POST form alike (a JSP's getParameter merges both),
 ``startrecord/endrecord`` windows or ``page=N`` pages. A ``server.json`` beside a column's
 ``records.txt`` sets ``page_size`` and ``totalpage`` (page=N answers), ``no_total`` (no
-``<totalrecord>``) and ``serve_only`` (the server runs dry after that many records)."""
+``<totalrecord>``) and ``serve_only`` (the server runs dry after that many records). A page
+``index.html?uid=U&pageNum=N`` is the file ``index.pageNum-N.html`` (server-rendered JCMS pages)."""
 from __future__ import annotations
 
 import json
@@ -19,6 +20,11 @@ class HanwebServer(SiteServer):
     def _handle(self, h: BaseHTTPRequestHandler, method: str, body: bytes) -> None:
         parts = urlsplit(h.path)
         if not parts.path.endswith("dataproxy.jsp"):
+            page = parse_qs(parts.query).get("pageNum", [""])[0]
+            if page.isdigit() and page != "1":     # ?uid=U&pageNum=N: a server-rendered page
+                self.requests.append((method, h.path))
+                file = self.root / parts.path.lstrip("/")
+                return self._file(h, file.with_name(f"{file.stem}.pageNum-{page}{file.suffix}"))
             return super()._handle(h, method, body)
         self.requests.append((method, h.path))
         params = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}

@@ -13,7 +13,8 @@ from collectors import BEIJING, REGISTRY, CollectState, SourceError, beijing_dat
 
 ROOT = SITES / "hanweb_variants"
 NOW = datetime(2025, 12, 20, 10, 0, tzinfo=BEIJING)
-COMPLETE = ["var-param", "jpageform", "proxy-page-get", "proxy-window-get", "morecolumn", "no-total"]
+COMPLETE = ["var-param", "jpageform", "proxy-page-get", "proxy-window-get", "morecolumn", "no-total",
+            "uid-pagenum", "unreadable-then-links"]
 
 
 def _expect(case):
@@ -109,3 +110,10 @@ def test_server_running_dry_before_the_stated_total_is_a_truncated_column(http):
     items, want, error, _, _ = _run(http, "total-in-tag", "hanweb")
     assert error is not None and getattr(error, "health", "") == "truncated"
     assert len(items) == 70
+
+
+def test_unreadable_pager_falls_back_to_the_pages_own_links(http):
+    items, want, error, srv, state = _run(http, "unreadable-then-links", "hanweb")
+    assert error is None and len(items) == 75
+    assert not any(m == "POST" for m, _ in srv.requests)           # no guessed dataproxy form
+    assert any("pageNum=3" in p for _, p in srv.requests)
