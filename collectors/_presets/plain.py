@@ -1,7 +1,11 @@
 """The plain server-rendered list (gov-sites.md §2.7): ``ul > li > a + date`` and its table and
-``dd`` variants, paged by 下一页 links, ``index_N``/``list-N`` siblings or a stated page count.
-Also the fallback of ``preset = "auto"`` when no CMS marker is found (bespoke county CMSs, the
-Xinxiang ``/htmls/…/list-N.html`` platform, UCAP-marked templates)."""
+``dd`` variants, paged by a 下一页 link however it is written (``下一页>>``, ``[下一页]``, an image),
+``index_N``/``list_N``/``list-N`` siblings (0- or 1-based, ``.htm`` too, behind a column-code prefix
+as in 卫辉's ``A001001index_1.htm``), ``?page=N`` links, or the page number after the current one;
+the total from 共N页 (``共1,227页``), 尾页 or records over the page size. Also the fallback of
+``preset = "auto"`` when no CMS marker is found (bespoke county CMSs, the Xinxiang
+``/htmls/…/list-N.html`` platform, UCAP-marked templates). The variants and their samples:
+tests/fixtures/sites/plain_variants/*/expect.json. Reading them is ``_listing``'s job."""
 from __future__ import annotations
 
 import re

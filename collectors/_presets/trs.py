@@ -1,8 +1,11 @@
 """TRS WCM (gov-sites.md §2.3): static ``index.html``, ``index_1.html`` … (0-indexed, also
-``.shtml``), the page count in ``createPageHTML(count, current, "index", "html")`` (Chongqing's
-``createPage``, Beijing's ``createPageHTML(records, pages, current)``, ``var countPage``), articles
-at ``./YYYYMM/tYYYYMMDD_ID.html``. Rows carry nested 相关解读 pop-ups (``div.popbox``) that are not
-items, and ``li.empty`` separators every few rows."""
+``.shtml`` and ``.htm``), the page count in ``createPageHTML(count, current, "index", "html")``
+(Chongqing's ``createPage``, Beijing's ``createPageHTML(records, pages, current)``, calls with
+variables, ``var countPage``), or the container-first, 1-based ``createPageHTML('page_div', pages,
+current, 'list', 'shtml', records)``; articles at ``./YYYYMM/tYYYYMMDD_ID.html``. Rows carry nested
+相关解读 pop-ups (``div.popbox``) that are not items, and ``li.empty`` separators every few rows;
+信息公开目录 pages list them in tables. The variants and their samples:
+tests/fixtures/sites/trs_variants/*/expect.json. Reading them is ``_listing``'s job."""
 from __future__ import annotations
 
 import re
@@ -10,7 +13,9 @@ import re
 from .._http import Response
 from ._base import Context, ListPage, ListRequest, Preset, register_preset, static_list_page
 
-_PAGER = re.compile(r"\bcreatePage(?:HTML)?\s*\(\s*\d+\s*,\s*\d+")
+# The call with numbers, optionally after a container id (the 1-based form, also used by
+# UCAP-built templates: it pages the same way, so it is read here).
+_PAGER = re.compile(r"""\bcreatePage(?:HTML)?\s*\(\s*(?:['"][\w-]+['"]\s*,\s*)?\d+\s*,\s*\d+""")
 _COUNT = re.compile(r"\bvar\s+countPage\s*=\s*\d+")
 _T_DATE = re.compile(r"""href\s*=\s*["']?(?:\./|\.\./)*(?:[\w/-]*/)?\d{6}/t\d{8}_\d+\.s?html?""")
 
