@@ -1,7 +1,10 @@
 """Reading an article (detail) page: title, publish time, byline, body (gov-sites.md §3).
 
-The publish time decides the year an item is counted in, so the order is fixed: the ``PubDate``-style
-meta, then a visible 发布日期/发布时间 label. 成文日期/生成日期 are deliberately not read: they are
+The publish time decides the year an item is counted in, and no single field is trusted: the page
+gives every date it carries as a candidate (the visible 发布时间/发布日期 line, each ``PubDate``-style
+meta) together with its generation time (页面生成时间, ``HtmlGenerateTime``), and
+``collectors/_consensus.py`` chooses by agreement, with the list's and the URL's dates when the
+caller has them. 成文日期/生成日期 of the 信息公开 block are deliberately not candidates: they are
 the document's signing date and can fall in the previous year (gov-sites.md §5 T2).
 """
 from __future__ import annotations
@@ -12,13 +15,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 
-from ._dates import find_date, parse_date
+from . import _consensus as consensus
+from ._dates import find_date
 from ._pages import html_to_text, page_title
 
 _META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
-               "publishtime", "dispatch date", "og:release_date")
+               "publishtime", "dispatch date", "og:release_date", "datepublished")
+# The page's generation time: a CMS that regenerates its pages may stamp PubDate with it too.
+# Anhui's ``HtmlGenerateTime`` meta; Gansu's ``<meta name="others" content="页面生成时间 …">``.
+_META_GENERATED = ("htmlgeneratetime", "generatetime", "generationtime")
+# A byline whose date has no label but sits right before the source: "2016年09月27日 07:02 来源：
+# 省政府办公厅 【字体：大 中 小】" (陕西), "2011-06-18 00:00:00 来源: 本站原创" (海口).
+_SOURCE_MARK = re.compile(r"(?:信\s*息|文\s*章)?来\s*源\s*[:：]")
+_GENERATED_LABEL = re.compile(r"(?:页\s*面|网\s*页|本\s*页)\s*生\s*成\s*(?:时\s*间|日\s*期)\s*[:：]?\s*")
 _META_TITLES = ("articletitle", "og:title")
 _META_SOURCES = ("contentsource", "source")
 # Labels may be padded with spaces or U+3000 ("发 布 时 间", gov-sites.md §3.2); NFKC maps U+3000
@@ -82,6 +93,10 @@ class Detail:
     body: str
     fields: dict[str, str] = field(default_factory=dict)       # 索引号, 发布机构, 文号, 来源 …
     attachments: list[dict[str, str]] = field(default_factory=list)   # {"name", "url"}
+    # Every date the page carries (visible line, metas) and its generation time, for the caller's
+    # consensus with the list and the URL; ``published`` is the page's own consensus.
+    date_candidates: tuple[consensus.Candidate, ...] = ()
+    generated: datetime | None = None
 
 
 def _norm_label(text: str) -> str:
@@ -193,18 +208,78 @@ def _title(soup: BeautifulSoup) -> str:
     return best
 
 
-def _label_date(flat: str) -> tuple[datetime, str] | None:
+def _label_date(flat: str) -> tuple[datetime, str, str] | None:
+    """The visible publication line: (date, the text read, the label as written)."""
     for m in _STRONG_DATE_LABEL.finditer(flat):
         found = find_date(flat[m.end(): m.end() + 40])
         if found:
-            return found
+            return found[0], found[1], "".join(m.group(0).split()).rstrip(":：")
     for m in _WEAK_DATE_LABEL.finditer(flat):
         before = "".join(flat[max(0, m.start() - 8): m.start()].split())
         if before.endswith(_OTHER_DATES):
             continue
         found = find_date(flat[m.end(): m.end() + 40])
         if found:
-            return found
+            return found[0], found[1], "".join(m.group(0).split()).rstrip(":：")
+    return None
+
+
+def _byline_date(flat: str) -> tuple[datetime, str, str] | None:
+    for m in _SOURCE_MARK.finditer(flat):
+        window = flat[max(0, m.start() - 32): m.start()].rstrip(" |｜")
+        found = find_date(window)
+        # The date must close the window and carry no label of its own (成文日期：… 来源：).
+        if found and window.endswith(found[1]) and \
+                not window[: -len(found[1])].rstrip().endswith((":", "：")):
+            return found[0], found[1], "来源 line"
+    return None
+
+
+def _date_candidates(soup: BeautifulSoup, flat: str) -> list[consensus.Candidate | None]:
+    out: list[consensus.Candidate | None] = []
+    found = _label_date(flat) or _byline_date(flat)
+    if found:
+        out.append(consensus.candidate(consensus.LABEL, found[1], found[2], when=found[0]))
+    else:
+        # Guangdong templates put the visible date in a <publishtime> element without a label.
+        tag = soup.find("publishtime")
+        if tag is not None:
+            text = " ".join(tag.get_text(" ").split())
+            hit = find_date(text)
+            if hit:
+                out.append(consensus.candidate(consensus.LABEL, hit[1], "publishtime", when=hit[0]))
+    seen: set[tuple[str, str]] = set()
+    for tag in soup.find_all("meta"):
+        name = (tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip()
+        value = " ".join((tag.get("content") or "").split())
+        if name.lower() in _META_DATES and value and (name.lower(), value) not in seen:
+            seen.add((name.lower(), value))
+            out.append(consensus.candidate(consensus.META, value, name))
+    out.append(_generated(soup, flat))
+    return out
+
+
+def _generated(soup: BeautifulSoup, flat: str) -> consensus.Candidate | None:
+    """The page's generation time, from a meta, a visible 页面生成时间 line or a comment."""
+    texts: list[tuple[str, str]] = []
+    for tag in soup.find_all("meta"):
+        name = (tag.get("name") or tag.get("property") or "").strip()
+        value = " ".join((tag.get("content") or "").split())
+        if name.lower() in _META_GENERATED:
+            texts.append((value, name))
+        elif _GENERATED_LABEL.search(value):
+            texts.append((value, "页面生成时间"))
+    texts += [(flat, "页面生成时间")]
+    texts += [(str(c), "页面生成时间") for c in soup.find_all(string=lambda s: isinstance(s, Comment))
+              if "生成" in c]
+    for text, name in texts:
+        text = unicodedata.normalize("NFKC", text)
+        m = _GENERATED_LABEL.search(text)
+        if m is None and name == "页面生成时间":
+            continue
+        hit = find_date(text[m.end(): m.end() + 40] if m else text)
+        if hit:
+            return consensus.candidate(consensus.GENERATED, hit[1], name, when=hit[0])
     return None
 
 
@@ -254,21 +329,14 @@ def parse_detail(soup: BeautifulSoup, base: str = "") -> Detail:
     """Parse a detail page already checked by :func:`collectors._pages.problem`. ``base`` (the
     page's URL) makes attachment links absolute."""
     flat = unicodedata.normalize("NFKC", html_to_text(soup.body or soup)).replace("\n", " ")
-    published, date_source, date_raw = None, "", ""
-    meta_date = _meta(soup, _META_DATES)
-    if meta_date:
-        published = parse_date(meta_date)
-        if published is not None:
-            date_source, date_raw = "detail-meta", meta_date
-    if published is None:
-        found = _label_date(flat)
-        if found:
-            published, date_raw = found
-            date_source = "detail-label"
+    candidates = tuple(c for c in _date_candidates(soup, flat) if c is not None)
+    own = consensus.decide(candidates)
+    generated = next((c.when for c in candidates if c.source == consensus.GENERATED), None)
     fields = {**_free_fields(flat), **_cell_fields(soup)}
     meta_source = _meta(soup, _META_SOURCES)
     if meta_source:
         fields.setdefault("来源", meta_source)
-    return Detail(title=_title(soup), published=published, date_source=date_source,
-                  date_raw=date_raw, byline=_byline(flat, soup), body=_body(soup),
-                  fields=fields, attachments=_attachments(soup, base))
+    return Detail(title=_title(soup), published=own.published, date_source=own.source,
+                  date_raw=own.raw, byline=_byline(flat, soup), body=_body(soup),
+                  fields=fields, attachments=_attachments(soup, base),
+                  date_candidates=candidates, generated=generated)

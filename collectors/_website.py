@@ -19,14 +19,16 @@ and decides when to stop, which is where counts go wrong:
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from ._base import Option, SourceKind, register
+from . import _consensus as consensus
 from ._dates import BEIJING, beijing_date
 from ._detail import parse_detail
 from ._http import FetchError, Response
@@ -337,48 +339,64 @@ class Website(SourceKind):
         return f"{self.opts['url']}: {where}: {len(rows)} rows, {fresh} new{back}{goal}"
 
     def _fix_years(self, rows: list[Row], now: datetime) -> list[Row]:
-        # A year-less "12-20" read in January belongs to last December.
+        # A year-less "12-20" takes its year from its own link (…20171220…, t20171220_), else from
+        # the rows around it on the page, and only from the crawl's date when neither says: that
+        # guess is remembered, and the item marked list-yearless for the officer to check.
+        settled = consensus.settle_years(
+            [(r.url, r.date, r.date is not None and not _has_year(r.date_text)) for r in rows], now)
+        how_by_url = self.__dict__.setdefault("_list_years", {})
         fixed = []
-        for r in rows:
-            if r.date is not None and r.date > now + timedelta(days=2) and not _has_year(r.date_text):
-                r = Row(r.url, r.title, r.date_text, r.date.replace(year=r.date.year - 1))
-            fixed.append(r)
+        for r, (when, how) in zip(rows, settled):
+            if how:
+                how_by_url[r.url] = how
+            fixed.append(r if when == r.date else dataclasses.replace(r, date=when))
         return fixed
 
     def _item(self, key: str, row: Row) -> Item:
-        list_fields = dict(key=key, url=row.url, title=row.title, published_at=row.date,
-                           date_source="list" if row.date else "", date_raw=row.date_text)
+        # The date a person reads wins, by consensus (collectors/_consensus.py): the detail's
+        # visible 发布时间 line and the list's date first, then the metas; the link's own date
+        # supports a reading, and every candidate is kept when their years disagree.
+        how = self.__dict__.get("_list_years", {}).get(row.url, "")
+        listed = consensus.candidate(
+            consensus.LIST_YEARLESS if how == "context" else consensus.LIST, row.date_text,
+            {"url": "year from its link", "neighbours": "year from the rows around it",
+             "context": "year from the crawl date"}.get(how, ""), when=row.date,
+            inferred_year=bool(how)) if row.date else None
+        around = [listed, consensus.url_candidate(row.url)]
+        on_list = consensus.decide(around)
+        list_fields = dict(key=key, url=row.url, title=row.title, published_at=on_list.published,
+                           date_source=on_list.source, date_raw=on_list.raw)
         host = _host(row.url)
         if host not in self.hosts:
-            return Item(**list_fields, external=True, extra={"host": host})
+            return Item(**list_fields, external=True, extra={"host": host, **on_list.extra()})
         if is_attachment_url(row.url):
-            return Item(**list_fields, extra={"attachment": True})
+            return Item(**list_fields, extra={"attachment": True, **on_list.extra()})
         try:
             resp = self.http.get(row.url, allowed_hosts=self.hosts)
         except FetchError as exc:
             if exc.kind == "refused":
-                return Item(**list_fields, external=True, extra={"host": host, "detail_error": str(exc)})
+                return Item(**list_fields, external=True,
+                            extra={"host": host, "detail_error": str(exc), **on_list.extra()})
             if exc.kind in ("robots", "too-large") or exc.status in (404, 410):
-                return Item(**list_fields, extra={"detail_error": str(exc)})
+                return Item(**list_fields, extra={"detail_error": str(exc), **on_list.extra()})
             raise
         soup = soup_of(resp.text)
         why = problem(resp, soup)
         if why:
             if why.startswith(_BLOCKING):
                 raise SourceError(why)
-            return Item(**list_fields, extra={"detail_error": why})
+            return Item(**list_fields, extra={"detail_error": why, **on_list.extra()})
         d = parse_detail(soup, resp.url)
-        published, source, raw = d.published, d.date_source, d.date_raw
-        if published is None:
-            published, source, raw = row.date, ("list" if row.date else ""), row.date_text
+        chosen = consensus.decide([*d.date_candidates, *around])
+        published = chosen.published
         list_date = ""
-        extra: dict[str, Any] = {"encoding": resp.encoding}
+        extra: dict[str, Any] = {"encoding": resp.encoding, **chosen.extra()}
         if d.fields:
             extra["fields"] = d.fields
         if d.attachments:
             extra["attachments"] = d.attachments
-        if source.startswith("detail") and row.date is not None and published is not None:
-            # The detail wins (DESIGN); the list's date is kept when the day differs.
+        if row.date is not None and published is not None:
+            # Another day won: the list's own date is kept beside it.
             delta = abs((beijing_date(published) - beijing_date(row.date)).days)
             if delta:
                 list_date = row.date_text
@@ -386,11 +404,13 @@ class Website(SourceKind):
         if d.title and row.title and d.title != row.title:
             extra["list_title"] = row.title
         return Item(key=key, url=row.url, title=d.title or row.title, published_at=published,
-                    date_source=source, date_raw=raw, body=d.body, byline=d.byline,
+                    date_source=chosen.source, date_raw=chosen.raw, body=d.body, byline=d.byline,
                     list_date=list_date, raw=resp.content, raw_url=resp.url,
                     raw_content_type=resp.content_type, extra=extra)
 
 
 def _has_year(text: str) -> bool:
+    # "2017-12-20", "2017年12月20日", "17年12月20日": a year is written; "12-20", "12/20" and
+    # "12月20日" are not.
     return any(ch.isdigit() for ch in text) and ("年" in text or any(
         len(part) == 4 for part in "".join(c if c.isdigit() else " " for c in text).split()))

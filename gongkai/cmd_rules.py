@@ -139,6 +139,7 @@ def cmd_reclassify(args) -> int:
         for item_id, category, score, margin, review, evidence, why in parallel.decide_rows(
                 rules, rows(), opinion=opinion, jobs=args.jobs):
             row = current.pop(item_id)
+            review, evidence, why = pipeline.date_review(row["date_review"], review, evidence, why)
             done += 1
             if row["category"] != category:
                 changes[(row["category"] or UNCLASSIFIED, category)] += 1

@@ -1,6 +1,7 @@
 """collect -> store -> classify -> store. The whole flow of a crawl, in one screen."""
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -114,6 +115,22 @@ def unchanged(row, category: str, score: float, margin: float, needs_review: boo
             row["evidence_json"]) == (category, score, margin, needs_review, evidence_json)
 
 
+def date_review(note: str | None, needs_review: bool, evidence: str,
+                why: str) -> tuple[bool, str, str]:
+    """An item whose date a person must settle — its dates disagree on the year, or the year was
+    guessed from the crawl date (the collector's ``date_review`` note, naming every candidate) —
+    goes to the review queue whatever its category's score, the note first in its evidence so
+    the item page and ``gongkai review`` show the candidates. Returns (needs_review, evidence
+    JSON, reason)."""
+    if not note:
+        return needs_review, evidence, why
+    entry = json.dumps({"keyword": note, "field": "date", "start": 0, "weight": 0.0,
+                        "category": ""}, ensure_ascii=False)
+    hits = evidence.strip()[1:-1].strip()
+    return True, "[" + entry + (", " + hits if hits else "") + "]", "; ".join(
+        filter(None, (why, note)))
+
+
 def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow) -> int:
     """Classify items never classified or decided under another ruleset; manual decisions stay.
 
@@ -132,15 +149,15 @@ def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow
         decision = classifier.classify(title, body)
         if opinion is not None:
             decision = opinion.review(decision, title, body)
-        evidence = evidence_json(decision)
+        review, evidence, why = date_review(row["date_review"], decision.needs_review,
+                                            evidence_json(decision), decision.second_opinion)
         # As `gongkai reclassify`: a decision the new rules make exactly as before adds no
         # history, its rules version just moves on.
-        if unchanged(row, decision.category, decision.score, decision.margin,
-                     decision.needs_review, evidence):
+        if unchanged(row, decision.category, decision.score, decision.margin, review, evidence):
             same.append(row["id"])
         else:
-            batch.append((row["id"], {**decision.as_dict(), "evidence_json": evidence},
-                          decision.second_opinion))
+            batch.append((row["id"], {**decision.as_dict(), "needs_review": review,
+                                      "evidence_json": evidence}, why))
         if len(batch) >= 500:  # one write transaction per few hundred decisions
             store.apply_auto_decisions(batch, now=clock())
             batch = []

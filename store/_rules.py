@@ -26,13 +26,15 @@ class RulesQueries:
             "SELECT COUNT(*) FROM items WHERE decided_by IS NOT 'manual'").fetchone()[0]
 
     def iter_auto_items(self, *, evidence: bool = False) -> Iterator[dict]:
-        """Every item not decided by hand, with its current decision, in id order, page by page
-        (with ``evidence``, also the current decision's ``evidence_json``).
+        """Every item not decided by hand, with its current decision and the collector's
+        ``date_review``, in id order, page by page (with ``evidence``, also the current
+        decision's ``evidence_json``).
 
         Paged by id (not OFFSET) so the writes a caller makes between pages cannot shift rows."""
         last = 0
         sql = ("SELECT i.id, i.title, i.body, i.category, i.score, i.margin, i.needs_review, "
-               "i.ruleset_version" + (", d.evidence_json" if evidence else "") + " FROM items i "
+               "i.ruleset_version, json_extract(i.meta_json, '$.date_review') AS date_review"
+               + (", d.evidence_json" if evidence else "") + " FROM items i "
                + ("LEFT JOIN decisions d ON d.id = i.decision_id " if evidence else "")
                + "WHERE i.id > ? AND i.decided_by IS NOT 'manual' ORDER BY i.id LIMIT ?")
         while True:

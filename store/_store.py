@@ -237,10 +237,12 @@ class Store(CountQueries, OpsQueries, ChannelQueries, ReviewQueries, RulesQuerie
 
     def pending_classification(self, ruleset_version: str) -> list[dict]:
         """Items never classified, or classified automatically under another ruleset, with
-        their current decision (category, score, margin, needs_review, evidence_json)."""
+        their current decision (category, score, margin, needs_review, evidence_json) and the
+        collector's ``date_review`` (why a person must settle the item's date, or None)."""
         return list(self.db.query(
             "SELECT i.id, i.title, i.body, i.category, i.score, i.margin, i.needs_review, "
-            "d.evidence_json FROM items i LEFT JOIN decisions d ON d.id = i.decision_id "
+            "d.evidence_json, json_extract(i.meta_json, '$.date_review') AS date_review "
+            "FROM items i LEFT JOIN decisions d ON d.id = i.decision_id "
             "WHERE i.category IS NULL OR (i.decided_by = 'auto' AND i.ruleset_version IS NOT ?) "
             "ORDER BY i.id", [ruleset_version]))
 

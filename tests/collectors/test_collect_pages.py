@@ -61,6 +61,11 @@ def test_detail_fixture(path):
         assert d.fields.get(name) == value, (name, d.fields)
     if "attachments" in expect:
         assert [a["name"] for a in d.attachments] == expect["attachments"]
+    if "generated" in expect:
+        assert d.generated is not None
+        assert d.generated.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") == expect["generated"]
+    if "candidates" in expect:
+        assert [c.source for c in d.date_candidates] == expect["candidates"]
 
 
 def test_next_page_from_index_sibling_and_last_page():

@@ -29,9 +29,10 @@ def test_plain_column_three_pages_with_details(server, http):
     assert "专题会议" in first.body and first.raw and first.raw_url.endswith("art_1.html")
     # Truncated anchor text: the full title comes from title= (and the detail agrees).
     long = by_title["卫滨区商务局开展岁末年初安全生产大检查暨消防隐患排查整治专项行动"]
-    # The detail's PubDate (00:10 on 1 Jan) wins over the list's 2024-12-31, which is kept.
-    assert str(beijing_date(long.published_at)) == "2025-01-01"
-    assert long.list_date == "2024-12-31" and long.date_source == "detail-meta"
+    # The list's 2024-12-31 and a lone PubDate meta (00:10 on 1 Jan) disagree on the year: the
+    # date a person reads wins, and the item carries both for the officer to decide (issue 19).
+    assert str(beijing_date(long.published_at)) == "2024-12-31" and long.date_source == "list"
+    assert long.extra["date_conflict"]["years"] == [2024, 2025] and "PubDate" in long.extra["date_review"]
     # A link to another host: recorded with the list date, never fetched.
     ext = by_title["外部链接：新乡市商务局通知"]
     assert ext.external and ext.date_source == "list" and ext.raw is None
