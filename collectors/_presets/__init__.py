@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ._base import (PRESETS, Context, ListPage, ListRequest, Preset, preset_names,
                     register_preset)
-from . import hanweb, jpaas, plain, selectors, trs  # noqa: F401  (registration)
+from . import datafile, hanweb, jpaas, plain, selectors, trs  # noqa: F401  (registration)
 
 # Detection needs this much weight to name a CMS family instead of the plain-list fallback.
 _DECISIVE = 6
