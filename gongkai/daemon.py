@@ -22,7 +22,7 @@ import collectors
 from classifier import Classifier
 from store import Store
 
-from . import alerts, backup, crash, pipeline
+from . import alerts, backup, clustering, crash, pipeline
 from .config import Config, Source
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ class Daemon:
             if sid in enabled:
                 results.append(self._run_one(enabled[sid]))
         if results:
+            self._guard("duplicates", lambda: clustering.place_pending(self.st, self.clock()))
             self._guard("classify", lambda: pipeline.classify_pending(self.st, self.clf, self.clock))
         if not self.stop.is_set():
             self._housekeeping([r.source_id for r in results])

@@ -367,7 +367,7 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
                   classifier=None) -> list[tuple[Entry, int, bool]]:
     """Save entries of manual source ``src`` through the same path as crawled items (one run,
     ``store.save_item``, attribution, then classification). Returns (entry, item id, is new)."""
-    from . import pipeline
+    from . import clustering, pipeline
     from .matching import attribute, title_key
     st.sync_sources([s.as_row() for s in cfg.sources], now)
     run_id = st.begin_run(src.id, now)
@@ -396,6 +396,7 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
         raise
     st.end_run(run_id, status="ok", now=now, n_seen=len(out), n_new=sum(n for _, _, n in out),
                memo=st.memo(src.id))
+    clustering.place_pending(st, now)
     if classifier is not None:
         pipeline.classify_pending(st, classifier, lambda: now)
     return out

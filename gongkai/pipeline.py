@@ -12,6 +12,7 @@ from classifier import Classifier, Ruleset, SecondOpinion
 from store import Store
 
 from . import crash
+from . import clustering
 from .config import Config, Source
 from .matching import attribute, title_key
 from .parallel import evidence_json
@@ -41,7 +42,8 @@ def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
           source_ids: Iterable[str] | None = None, since: datetime | None = None,
           clock: Clock = utcnow, progress: Callable[[str], None] = lambda m: None,
           should_stop: Callable[[], bool] = lambda: False) -> list[RunResult]:
-    """One pass over the chosen enabled sources, then classify whatever is new or stale."""
+    """One pass over the chosen enabled sources, then place new items into 信息 (the duplicate
+    detector) and classify whatever is new or stale."""
     store.sync_sources([s.as_row() for s in cfg.sources], clock())
     chosen = [cfg.source(i) for i in source_ids] if source_ids else \
         [s for s in cfg.sources if s.enabled]
@@ -51,6 +53,7 @@ def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
             break
         results.append(collect_source(src, cfg, store, http, since=since, clock=clock,
                                       progress=progress, should_stop=should_stop))
+    clustering.place_pending(store, clock())
     classify_pending(store, classifier, clock)
     return results
 

@@ -1,5 +1,6 @@
-"""Channel queries mixed into :class:`store.Store`: near-duplicate clustering across channels,
-manual merge/split of clusters, and item aliases (other keys of one item).
+"""Channel queries mixed into :class:`store.Store`: clusters (one 信息 across channels) and their
+manual merge/split, and item aliases (other keys of one item). Which items are one 信息 is
+decided by ``gongkai.dupes`` through ``_dupes``.
 
 Clusters keep one invariant that merge and split rely on: a cluster id in use is the id of one of
 its members (a new item starts the cluster of its own id). So an item leaving its cluster can take
@@ -7,60 +8,16 @@ its own id, and a split never collides with another cluster.
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Iterable
 
 from ._db import immediate
-
-TRUNCATED_MARK = "…"        # gongkai.matching marks the key of a title cut short with this
-MIN_FUZZY_LEN = 12          # shorter titles must be equal: "区商务局召开会议" says too little
-MIN_PREFIX_LEN = 10         # a cut title must keep this much to be matched as a prefix
-CONTAIN_RATIO = 0.75        # "卫滨区X" inside "关于卫滨区X的通报": the rest is decoration
-EDIT_RATIO = 0.15           # about one edit per seven characters (typo, 的/地, a reworded pair)
-_NUMBERS = re.compile(r"\d+|[〇零一二三四五六七八九十百千万亿两]+")
-_WX_PUSH = re.compile(r"^(wx:[^:]+:[^:]+):\d+$")
 
 
 class ChannelQueries:
     """Mixin: self.db is the sqlite-utils Database."""
 
-    # -- clustering ----------------------------------------------------------------------------
-
-    def near_cluster(self, item_id: int, key: str, title_norm: str | None,
-                     pub_date: str | None, window_days: int) -> int | None:
-        """The cluster of an earlier item that is the same 信息 as item ``item_id``: one known by
-        ``key`` as an alias (or the other way round), else the best title match published within
-        ``window_days``. ``None`` when there is none."""
-        row = self.db.execute(
-            "SELECT i.cluster_id FROM item_aliases a JOIN items i ON i.id = a.item_id "
-            "WHERE a.alias = ? AND i.id != ? ORDER BY i.id LIMIT 1", [key, item_id]).fetchone()
-        if row:
-            return row[0]
-        if not title_norm or not pub_date:
-            return None
-        d = date.fromisoformat(pub_date)
-        lo = (d - timedelta(days=window_days)).isoformat()
-        hi = (d + timedelta(days=window_days)).isoformat()
-        me = self.db.execute("SELECT source_id FROM items WHERE id = ?", [item_id]).fetchone()
-        source_id = me[0] if me else None
-        push = _WX_PUSH.match(key or "")
-        best: tuple | None = None
-        for other_id, cluster_id, other_norm, other_date, other_source, other_key in \
-                self.db.execute(
-                    "SELECT id, cluster_id, title_norm, pub_date, source_id, key FROM items "
-                    "WHERE id != ? AND pub_date BETWEEN ? AND ? AND title_norm IS NOT NULL "
-                    "AND title_norm != ''", [item_id, lo, hi]):
-            if push and other_source == source_id and other_key.startswith(push.group(1) + ":"):
-                continue   # another article of the same WeChat push: a different item by definition
-            rank = title_match(title_norm, other_norm)
-            if rank is None:
-                continue
-            gap = abs((date.fromisoformat(other_date) - d).days)
-            candidate = (rank, gap, other_id, cluster_id)
-            if best is None or candidate < best:
-                best = candidate
-        return best[3] if best else None
+    # -- clusters ------------------------------------------------------------------------------
 
     def clusters(self, year: int | None = None) -> list[dict]:
         """Clusters with more than one item (in ``year``: with at least one item dated in it),
@@ -175,48 +132,6 @@ class ChannelQueries:
     def aliases(self, item_id: int) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT alias FROM item_aliases WHERE item_id = ? ORDER BY id", [item_id])]
-
-
-def title_match(a: str, b: str) -> int | None:
-    """How two normalized titles (``gongkai.matching.title_key``) are the same headline: 0 equal,
-    1 one is the other cut short, 2 one contains the other, 3 a few characters apart; ``None``
-    when they are not. Numbers must agree for 2 and 3: "第二批" and "第三批" are different
-    notices, and a one-character edit distance would otherwise join them."""
-    if a == b:
-        return 0
-    cut_a, cut_b = a.endswith(TRUNCATED_MARK), b.endswith(TRUNCATED_MARK)
-    a, b = a.rstrip(TRUNCATED_MARK), b.rstrip(TRUNCATED_MARK)
-    if cut_a or cut_b:
-        short, long_, short_cut = (a, b, cut_a) if len(a) <= len(b) else (b, a, cut_b)
-        if short_cut and len(short) >= MIN_PREFIX_LEN and long_.startswith(short):
-            return 1
-        if cut_a and cut_b:   # both cut: compare what both still have
-            n = min(len(a), len(b))
-            return 1 if n >= MIN_PREFIX_LEN and a[:n] == b[:n] else None
-    if a == b:
-        return 1
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) < MIN_FUZZY_LEN or _NUMBERS.findall(a) != _NUMBERS.findall(b):
-        return None
-    if short in long_ and len(short) >= CONTAIN_RATIO * len(long_):
-        return 2
-    limit = max(1, int(len(long_) * EDIT_RATIO))
-    if len(long_) - len(short) <= limit and _edit_distance(a, b, limit) <= limit:
-        return 3
-    return None
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (returning limit + 1) once it must exceed ``limit``."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
 
 
 def _store_error(message: str) -> Exception:

@@ -12,13 +12,13 @@ from typing import Any, Iterable, Mapping
 from . import _schema
 from ._channels import ChannelQueries
 from ._counts import CountQueries
+from ._dupes import DupeQueries
 from ._db import connect, immediate
 from ._ops import OpsQueries
 from ._reporting import ReportQueries
 from ._review import ReviewQueries
 from ._rules import RulesQueries
 
-CLUSTER_WINDOW_DAYS = 2   # the same 信息 on two channels is published within a couple of days
 
 ITEM_FIELDS = ("url", "title", "title_norm", "published_at", "pub_date", "date_source", "date_raw",
                "list_date", "body", "byline", "external", "meta_json")
@@ -32,7 +32,7 @@ def _ts(now: datetime) -> str:
     return now.isoformat(timespec="seconds")
 
 
-class Store(CountQueries, OpsQueries, ChannelQueries, ReviewQueries, RulesQueries,
+class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries, RulesQueries,
             ReportQueries):
     """Items, sources, decisions, audit and runs in one SQLite file (WAL).
 
@@ -177,29 +177,30 @@ class Store(CountQueries, OpsQueries, ChannelQueries, ReviewQueries, RulesQuerie
                     **fields, "source_id": source_id, "key": record["key"], "channel": channel,
                     "attribution": attribution, "first_seen_at": _ts(now),
                     "last_seen_at": _ts(now)}).last_pk
-                self.db["items"].update(item_id, {"cluster_id": self._find_cluster(
-                    item_id, record["key"], fields["title_norm"], pub_date)})
+                cluster = self._find_cluster(item_id, record["key"])
+                # Not the same article by key or alias: gongkai.dupes places it (pending).
+                self.db["items"].update(item_id, {"cluster_id": cluster or item_id,
+                                                  "dupe_pending": int(cluster is None)})
                 is_new = True
             if raw:
                 self._save_raw(item_id, raw, raw_url or fields["url"] or "", raw_content_type, now)
         return item_id, is_new
 
-    def _find_cluster(self, item_id: int, key: str, title_norm: str | None,
-                      pub_date: str | None) -> int:
-        """The cluster of an earlier item that is the same 信息, else a new one (its own id).
-
-        Same key first (the same article through two bridges), then an alias of the key or a
-        near-equal title within CLUSTER_WINDOW_DAYS (``ChannelQueries.near_cluster``: equal, cut
-        short by a bridge, contained, or a few characters apart). Only new items come here: a
-        re-crawl never moves an item, so a person's merge or split stays as they left it.
-        """
+    def _find_cluster(self, item_id: int, key: str) -> int | None:
+        """The cluster of an earlier item that is the very same article: stored under the same
+        key (the article through two bridges) or known by it as an alias (a WeChat short link
+        resolved before). Anything less certain is the duplicate detector's question
+        (``gongkai.dupes``), asked after the save. Only new items come here: a re-crawl never
+        moves an item, so a person's merge or split stays as they left it."""
         row = self.db.execute(
             "SELECT cluster_id FROM items WHERE key = ? AND id != ? ORDER BY id LIMIT 1",
             [key, item_id]).fetchone()
         if row:
             return row[0]
-        found = self.near_cluster(item_id, key, title_norm, pub_date, CLUSTER_WINDOW_DAYS)
-        return item_id if found is None else found
+        row = self.db.execute(
+            "SELECT i.cluster_id FROM item_aliases a JOIN items i ON i.id = a.item_id "
+            "WHERE a.alias = ? AND i.id != ? ORDER BY i.id LIMIT 1", [key, item_id]).fetchone()
+        return row[0] if row else None
 
     def _save_raw(self, item_id: int, raw: bytes, url: str, content_type: str,
                   now: datetime) -> None:

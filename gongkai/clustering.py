@@ -1,0 +1,123 @@
+"""Placing items into 信息 with the duplicate detector (``gongkai.dupes``): after every crawl and
+import (``place_pending``), and over the whole record on request (``rebuild``,
+``gongkai dupes rebuild``). What a person placed by hand stays where it is; a pair they kept apart
+is never merged again.
+"""
+from __future__ import annotations
+
+import logging
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .dupes import WINDOW_DAYS, Doc, best_match, common_shingles
+
+log = logging.getLogger(__name__)
+_SPAN = max(WINDOW_DAYS.values())     # the widest window any pair of channels has
+
+
+def place_pending(store, now: datetime, *, batch: int = 1000) -> tuple[int, int]:
+    """Settle every item saved since the last call: join the cluster of the earlier item it
+    duplicates, or open a "possible duplicate" pair for review, or stay alone. Each item is one
+    transaction, so a crash leaves the rest pending for the next call. Returns (placed, joined)."""
+    placed = joined = 0
+    while True:
+        rows = store.pending_dupes(batch)
+        if not rows:
+            return placed, joined
+        for row in rows:
+            doc = Doc.of(row)
+            around = [Doc.of(r) for r in store.dupe_candidates(
+                row["id"], row["pub_date"], _SPAN, keys=sorted(doc.keys), pending=True)]
+            # stock phrases are judged on everything around; only placed items can be joined
+            common = common_shingles(doc, around)
+            candidates = [d for d in around if not d.pending]
+            verdict, score, reason, other = best_match(doc, candidates, common)
+            target = other.cluster_id if verdict == "dup" and other is not None else None
+            pairs = [(other.id, score, reason)] if verdict == "maybe" and other is not None else []
+            joined += store.place_item(row["id"], target, now=now, reason=reason, pairs=pairs)
+            placed += 1
+
+
+@dataclass
+class Plan:
+    """What a rebuild would change."""
+
+    moves: list[tuple[int, int, str]] = field(default_factory=list)      # (item, new cluster, why)
+    pairs: list[tuple[int, int, float, str]] = field(default_factory=list)
+    items: dict[int, dict] = field(default_factory=dict)
+    old: dict[int, int] = field(default_factory=dict)                    # item -> cluster now
+
+
+def plan_rebuild(store) -> Plan:
+    """The whole record placed afresh, the way ``place_pending`` places new items: in order of
+    publication, each item against the items placed before it within the window (stock phrases
+    left out by cluster). Items placed by hand keep their clusters and may be joined; a pair a
+    person kept apart is never joined, directly or through a cluster."""
+    rows = store.items_for_dupes()
+    plan = Plan(items={r["id"]: r for r in rows}, old={r["id"]: r["cluster_id"] for r in rows})
+    manual = {r["id"]: r["cluster_id"] for r in rows if r["cluster_manual"]}
+    fixed = set(manual) | {c for c in manual.values() if c in plan.old}
+    apart: dict[int, set[int]] = {}
+    for a, b in store.kept_apart():
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    docs = [Doc.of(r) for r in rows]
+    all_dates = [d.pub_date for d in docs if d.pub_date is not None]
+    dated = [d for d in docs if d.pub_date is not None]     # rows come in date order
+    members: dict[int, set[int]] = {}
+    placed: list[Doc] = []
+    dates: list = []
+    by_key: dict[str, list[Doc]] = {}
+    for row, doc in zip(rows, docs):
+        i = row["id"]
+        if i in fixed:
+            doc.cluster_id = manual.get(i, plan.old[i])
+        else:
+            window: list[Doc] = []
+            if doc.pub_date is not None:
+                window = placed[bisect_left(dates, doc.pub_date - timedelta(days=_SPAN)):]
+            near = {d.id: d for d in window}
+            for k in doc.keys:
+                near.update((d.id, d) for d in by_key.get(k, ()))
+            banned = apart.get(i, set())
+            candidates = [d for d in near.values()
+                          if not (members.get(d.cluster_id, {d.id}) & banned)]
+            common = frozenset()
+            if doc.pub_date is not None:
+                lo = bisect_left(all_dates, doc.pub_date - timedelta(days=_SPAN))
+                hi = bisect_right(all_dates, doc.pub_date + timedelta(days=_SPAN))
+                common = common_shingles(doc, dated[lo:hi])
+            verdict, score, reason, other = best_match(doc, candidates, common)
+            doc.cluster_id = other.cluster_id if verdict == "dup" and other is not None else i
+            if verdict == "maybe" and other is not None:
+                plan.pairs.append((min(i, other.id), max(i, other.id), score, reason))
+            if plan.old[i] != doc.cluster_id:
+                why = f"with #{other.id}: {reason}" if verdict == "dup" and other else "a 信息 of its own"
+                plan.moves.append((i, doc.cluster_id, "rebuild: " + why))
+        members.setdefault(doc.cluster_id, set()).add(i)
+        if doc.pub_date is not None:
+            pos = bisect_left(dates, doc.pub_date)
+            dates.insert(pos, doc.pub_date)
+            placed.insert(pos, doc)
+        for k in doc.keys:
+            by_key.setdefault(k, []).append(doc)
+    return plan
+
+
+def rebuild(store, now: datetime, *, actor: str, dry_run: bool = False) -> Plan:
+    plan = plan_rebuild(store)
+    if not dry_run:
+        store.apply_cluster_moves(plan.moves, plan.pairs, now=now, actor=actor)
+    return plan
+
+
+def describe_plan(plan: Plan, limit: int = 50) -> list[str]:
+    lines = []
+    for item, target, why in plan.moves[:limit]:
+        row = plan.items[item]
+        lines.append(f"  #{item:<6} {row['pub_date'] or '????-??-??'}  {row['channel']:<14} "
+                     f"cluster {plan.old[item]} -> {target}  {row['title'][:40]}  ({why})")
+    if len(plan.moves) > limit:
+        lines.append(f"  … {len(plan.moves) - limit} more moves")
+    return lines

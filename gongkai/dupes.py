@@ -1,0 +1,284 @@
+"""One 信息 counted once: is this item the same piece of information as that one? (跨渠道重复)
+
+The question an officer answers by reading both: the same article behind both links, or the same
+text under two headlines. In that order:
+
+1. **Hard identity.** The same WeChat article ``(__biz, mid, idx)`` or the same canonical URL,
+   from any link an item carries (its URL, a board row's 链接, a short link resolved before). Two
+   articles of one push (same ``__biz`` and ``mid``, another ``idx``) are different by definition.
+2. **The text.** Bodies compared by character shingles: the share of the shorter text's 5-grams
+   found in the longer (containment survives a WeChat lead paragraph, a board summary, 【字体】 and
+   编辑/审核 lines). Exact sets, not MinHash: candidates are the few items of the date window, so
+   exact containment is cheap and has no sampling error (benchmarks/dupes_bench.py).
+3. **The headline.** Normalised titles (no 【】 prefixes, series labels before ｜, emoji, "…"),
+   compared by containment, prefix and bigram overlap; numbers that identify a notice (第16号, 第二批,
+   a quarter, a year both titles state) must agree.
+4. **The date window of the two channels**: the website and WeChat post within days; the bulletin
+   board weeks later.
+
+``judge`` answers ``dup`` (merge), ``maybe`` (a person decides: the review queue shows both texts)
+or ``distinct``, with a score and the reason in words.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from collectors import canonical_url, wechat_key
+
+from .matching import TRUNCATED_MARK, title_key
+
+# Days between the first and a later publication of one 信息, by the later channel kind. The board
+# is typed in from paper days or weeks later; WeChat accounts repost within a few days.
+WINDOW_DAYS = {"board": 21, "default": 4}
+SHINGLE = 5
+MIN_BODY = 60              # characters of cleaned body below which the body is not evidence
+MIN_SHINGLES = 25          # distinctive shingles (stock phrases left out) needed on both sides
+LEAD_SHINGLES = 40         # the opening that must be shared when only the text says "the same"
+LEAD_SHARED = 0.5
+BODY_DUP = 0.5             # containment at or above: the same text
+BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
+TITLE_DUP = 0.62           # bigram overlap of cleaned titles at or above: the same headline
+MIN_PREFIX = 10            # a headline cut by a bridge must keep this much to match a full one
+MIN_HEADLINE = 12          # a shorter headline ("区商务局召开会议") alone says too little
+
+_BOILERPLATE = re.compile(
+    r"^\s*(?:来源|来自|编辑|责任编辑|审核|审校|校对|初审|复审|终审|作者|撰稿|供稿|图片|摄影|文字|排版|"
+    r"监制|出品|主编|点击|长按|扫码|关注|分享|收藏|点赞|在看|阅读原文|原文链接|附件|打印|关闭|"
+    r"【?字体|字号|发布时间|发布日期|浏览次数|访问量|索引号|文号|发布机构|主题分类|信息来源)"
+    r"[^\n]{0,80}$", re.M)
+_SERIES = re.compile(r"^[^｜|丨]{1,10}[｜|丨]")                 # 消费提示｜… 守护节日平安｜…
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=年|年度|$|\D)")
+_IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
+_QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
+_HAN_ALNUM = re.compile(r"[^\w]|_", re.U)
+
+
+@dataclass
+class Doc:
+    """What the detector reads of one item."""
+
+    id: Any
+    cluster_id: Any = None
+    pending: bool = False                # saved, not yet placed by the detector
+    channel: str = ""
+    title: str = ""
+    body: str = ""
+    url: str = ""
+    pub_date: date | None = None
+    links: tuple[str, ...] = ()          # other URLs of the item: a board row's 链接, aliases
+    publisher: str = ""                  # 发布机构 / 信息来源 when the page states it
+    keys: frozenset[str] = field(default_factory=frozenset)
+    push: str = ""                       # "wx:biz:mid" of a WeChat article
+    tkey: str = ""
+    shingles: frozenset[str] = field(default_factory=frozenset)
+    sequence: tuple[str, ...] = ()       # the shingles in text order (the lead comes first)
+    body_len: int = 0
+
+    @classmethod
+    def of(cls, item: Mapping[str, Any]) -> "Doc":
+        """From a row or dict with title, body, url, pub_date, channel and optionally links,
+        fields / meta (a board row's 链接 and a page's 发布机构 live there)."""
+        meta = item.get("meta") or {}
+        fields = item.get("fields") or meta.get("fields") or {}
+        links = tuple(item.get("links") or ()) + tuple(
+            v for k, v in meta.items() if k in ("link", "链接", "original_url") and isinstance(v, str))
+        when = item.get("pub_date")
+        if isinstance(when, str):
+            when = date.fromisoformat(when[:10]) if when else None
+        doc = cls(id=item.get("id"), cluster_id=item.get("cluster_id"),
+                  pending=bool(item.get("dupe_pending")), channel=item.get("channel") or "", title=item.get("title") or "",
+                  body=item.get("body") or "", url=item.get("url") or "", pub_date=when,
+                  links=links, publisher=_publisher(fields, item.get("byline") or ""))
+        doc.prepare(item.get("key") or "")
+        return doc
+
+    def prepare(self, key: str = "") -> "Doc":
+        keys: set[str] = set()
+        for link in (self.url, *self.links):
+            if not link:
+                continue
+            wk = wechat_key(link)
+            keys.add(wk or canonical_url(link))
+        if key:
+            keys.add(key)
+        self.keys = frozenset(k for k in keys if k)
+        self.push = next((k.rsplit(":", 1)[0] for k in sorted(self.keys) if k.startswith("wx:")), "")
+        self.tkey = clean_title(self.title)
+        text = clean_body(self.body)
+        self.body_len = len(text)
+        self.sequence = tuple(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1)))
+        self.shingles = frozenset(self.sequence)
+        return self
+
+    def lead(self, common: frozenset[str], n: int = LEAD_SHINGLES) -> frozenset[str]:
+        """The opening of the text, stock phrases skipped: what the article is about."""
+        out: list[str] = []
+        for sh in self.sequence:
+            if sh not in common:
+                out.append(sh)
+                if len(out) >= n:
+                    break
+        return frozenset(out)
+
+
+def clean_title(title: str) -> str:
+    key = title_key(_SERIES.sub("", unicodedata.normalize("NFKC", title or "").strip()))
+    return key or title_key(title)
+
+
+def clean_body(body: str) -> str:
+    """The body's words only: NFKC, no boilerplate lines (来源/编辑/审核/点击关注/字体/附件 …), no
+    punctuation, space or emoji."""
+    text = _BOILERPLATE.sub("", unicodedata.normalize("NFKC", body or ""))
+    return _HAN_ALNUM.sub("", text).lower()
+
+
+def _publisher(fields: Mapping[str, Any], byline: str) -> str:
+    for label in ("发布机构", "发文机关", "发布单位", "信息来源", "来源"):
+        value = fields.get(label) if isinstance(fields, Mapping) else None
+        if isinstance(value, str) and value.strip():
+            return re.sub(r"\s+", "", value)
+    return ""
+
+
+def window_days(a: Doc, b: Doc) -> int:
+    if "board" in (a.channel, b.channel):
+        return WINDOW_DAYS["board"]
+    return WINDOW_DAYS["default"]
+
+
+def containment(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(1 for s in small if s in big) / len(small)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def title_similarity(a: str, b: str) -> float:
+    """1.0 for equal or one-cut-from-the-other headlines, else bigram overlap of the shorter."""
+    cut = a.endswith(TRUNCATED_MARK) or b.endswith(TRUNCATED_MARK)
+    a, b = a.rstrip(TRUNCATED_MARK), b.rstrip(TRUNCATED_MARK)
+    if not a or not b:
+        return 0.0
+    if a == b or (cut and (a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= MIN_PREFIX):
+        return 1.0
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / min(len(x), len(y))
+
+
+def _numbers(title: str) -> tuple[set[str], set[str], set[str]]:
+    text = unicodedata.normalize("NFKC", title or "")
+    return (set(_YEAR.findall(text)), set(_IDENT_NUMBER.findall(text)), set(_QUARTER.findall(text)))
+
+
+def numbers_one_sided(a: str, b: str) -> bool:
+    """One headline numbers its notice (第二批, 第3期) and the other does not."""
+    return bool(_numbers(a)[1]) != bool(_numbers(b)[1])
+
+
+def numbers_conflict(a: str, b: str) -> str:
+    """Why two headlines name different notices ("第15号" vs "第16号", 2023 vs 2024), or ""."""
+    ya, na, qa = _numbers(a)
+    yb, nb, qb = _numbers(b)
+    if ya and yb and not ya & yb:
+        return f"years differ ({'/'.join(sorted(ya))} vs {'/'.join(sorted(yb))})"
+    if na and nb and na != nb:
+        return f"numbers differ ({'/'.join(sorted(na))} vs {'/'.join(sorted(nb))})"
+    if qa and qb and qa != qb:
+        return "periods differ"
+    return ""
+
+
+def common_shingles(doc: Doc, others: Iterable[Doc], clusters: int = 2) -> frozenset[str]:
+    """The shingles of ``doc`` that are a bureau's stock phrases: found in ``clusters`` or more
+    other 信息 around it (为进一步激发消费潜力…; 下一步，将继续…). They say nothing about
+    whether two items are one 信息. Counted by cluster, not by item: the three copies of one
+    article on three channels are one cluster, and their text stays evidence."""
+    seen: dict[str, set] = {}
+    for other in others:
+        if other.id == doc.id:
+            continue
+        tag = other.cluster_id if other.cluster_id is not None else ("item", other.id)
+        for sh in doc.shingles & other.shingles:
+            seen.setdefault(sh, set()).add(tag)
+    return frozenset(sh for sh, tags in seen.items() if len(tags) >= clusters)
+
+
+def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
+          common: frozenset[str] = frozenset()) -> tuple[str, float, str]:
+    """("dup" | "maybe" | "distinct", score 0-1, reason) for two items; ``common``: stock-phrase
+    shingles to leave out of the text comparison (``common_shingles``)."""
+    x = a if isinstance(a, Doc) else Doc.of(a)
+    y = b if isinstance(b, Doc) else Doc.of(b)
+    same = x.keys & y.keys
+    if same:
+        return "dup", 1.0, f"the same article ({sorted(same)[0]})"
+    if x.push and x.push == y.push:
+        return "distinct", 0.0, "two articles of one WeChat push"
+    if x.pub_date and y.pub_date:
+        gap = abs((x.pub_date - y.pub_date).days)
+        if gap > window_days(x, y):
+            return "distinct", 0.0, f"{gap} days apart (window {window_days(x, y)})"
+    if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
+        return "distinct", 0.0, f"different publishers ({x.publisher} vs {y.publisher})"
+    conflict = numbers_conflict(x.title, y.title)
+    t = title_similarity(x.tkey, y.tkey)
+    xs, ys = (x.shingles - common, y.shingles - common) if common else (x.shingles, y.shingles)
+    bodies = x.body_len >= MIN_BODY and y.body_len >= MIN_BODY and min(len(xs), len(ys)) >= MIN_SHINGLES
+    c = containment(xs, ys) if bodies else None
+    if conflict:
+        if c is not None and c >= 0.9:
+            return "maybe", 0.5, f"near-identical texts but {conflict}"
+        return "distinct", 0.0, conflict
+    if c is not None:
+        if c >= BODY_DUP and t >= TITLE_DUP:
+            return "dup", round(min(1.0, 0.5 + c / 2), 3), f"the same text ({c:.0%}) and headline"
+        if c >= BODY_DUP:
+            # A reworded headline: the text must also open the same way (a WeChat lead paragraph
+            # added in front still leaves the website's opening inside the post), or two reports
+            # sharing a bureau's paragraphs would be one.
+            lead = max(containment(x.lead(common), ys), containment(y.lead(common), xs))
+            if lead >= LEAD_SHARED:
+                return "dup", round(min(1.0, 0.5 + c / 2), 3), \
+                    f"the same text ({c:.0%} of the shorter, opening shared), headline reworded"
+            return "maybe", round(c, 3), f"texts overlap {c:.0%} but open differently, headlines differ"
+        if c >= BODY_MAYBE:
+            if t >= TITLE_DUP:
+                return "dup", round((c + t) / 2, 3), f"related text ({c:.0%}) and headline ({t:.0%})"
+            return "maybe", round(c, 3), f"texts overlap {c:.0%}, headlines differ"
+        if t >= 0.999 and c >= 0.1:
+            return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
+        return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
+    equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
+    long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE
+    if t >= 0.999 and (equal or long_enough) and not numbers_one_sided(x.title, y.title):
+        return "dup", 0.9, "the same headline (no text to compare)"
+    if t >= TITLE_DUP and long_enough:
+        return "maybe", round(t, 3), f"similar headlines ({t:.0%}), no text to compare"
+    return "distinct", round(t, 3), "different headlines, no text to compare"
+
+
+def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | None = None
+               ) -> tuple[str, float, str, Doc | None]:
+    """The strongest verdict of ``doc`` against ``candidates``: a dup before a maybe, then by
+    score. ``common``: stock phrases (default: those of the candidates themselves)."""
+    candidates = list(candidates)
+    if common is None:
+        common = common_shingles(doc, candidates)
+    rank = {"dup": 2, "maybe": 1, "distinct": 0}
+    best: tuple[str, float, str, Doc | None] = ("distinct", 0.0, "no candidate", None)
+    for other in candidates:
+        if other.id == doc.id:
+            continue
+        verdict, score, reason = judge(doc, other, common)
+        if (rank[verdict], score) > (rank[best[0]], best[1]):
+            best = (verdict, score, reason, other)
+    return best
