@@ -95,6 +95,9 @@ def cmd_counts(args) -> int:
     for channel, cats in counts.by_channel.items():
         print(f"  [{channel}] " + ", ".join(f"{k} {v}" for k, v in cats.items()))
     print(f"  awaiting review: {counts.unreviewed}; undated: {counts.undated}")
+    if counts.possible_duplicates:
+        print(f"  possible duplicates to decide: {counts.possible_duplicates} "
+              "(`gongkai dupes pairs`): until decided each may be counted twice")
     return 0
 
 

@@ -147,6 +147,9 @@ def january_lines(cfg: Config, st: store_mod.Store, now: datetime,
         missing.append(f"{raw['unreviewed']} items of {year} awaiting review (`gongkai review`)")
     if raw["undated"]:
         missing.append(f"{raw['undated']} undated items")
+    if raw.get("possible_duplicates"):
+        missing.append(f"{raw['possible_duplicates']} possible duplicates to decide "
+                       "(`gongkai dupes pairs`)")
     if raw.get("unclassified"):
         missing.append(f"{raw['unclassified']} items of {year} not classified yet")
     if failing:

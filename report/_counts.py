@@ -40,7 +40,8 @@ class Counts:
 
     ``categories`` counts unique 信息 (cross-channel duplicates once); ``by_channel`` counts per
     channel, so its sums may exceed ``total``. ``unreviewed`` and ``undated`` are items still
-    waiting for the officer; they are reported as warnings, not added anywhere.
+    waiting for the officer, as are ``possible_duplicates``; they are reported as warnings, not
+    added anywhere.
     """
 
     year: int
@@ -49,6 +50,9 @@ class Counts:
     by_channel: dict[str, dict[str, int]]
     unreviewed: int
     undated: int
+    # pairs the duplicate detector left to a person: until decided, each may be one 信息 counted
+    # twice (or, across 31 December, in the wrong year)
+    possible_duplicates: int = 0
 
     @classmethod
     def from_raw(cls, year: int, raw: Mapping[str, Any], category_names: Sequence[str]) -> Counts:
@@ -74,6 +78,7 @@ class Counts:
             by_channel=by_channel,
             unreviewed=_count(raw["unreviewed"], "unreviewed"),
             undated=_count(raw["undated"], "undated"),
+            possible_duplicates=_count(raw.get("possible_duplicates", 0), "possible_duplicates"),
         )
 
     @classmethod
@@ -106,4 +111,5 @@ class Counts:
             "by_channel": {ch: dict(per) for ch, per in self.by_channel.items()},
             "unreviewed": self.unreviewed,
             "undated": self.undated,
+            "possible_duplicates": self.possible_duplicates,
         }

@@ -201,5 +201,11 @@ class CountQueries:
         unclassified = self.db.execute(
             "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
             "AND category IS NULL", [year]).fetchone()[0]
+        # dupe_pairs exists from migration dupes_001; both sides of an open pair count it once
+        possible = self.db.execute(
+            "SELECT COUNT(*) FROM dupe_pairs p JOIN items a ON a.id = p.item_id "
+            "JOIN items b ON b.id = p.other_id WHERE p.status = 'open' "
+            "AND 'ours' IN (a.attribution, b.attribution) AND ? IN (a.pub_year, b.pub_year)",
+            [year]).fetchone()[0]
         return {"categories": categories, "by_channel": by_channel, "unreviewed": unreviewed,
-                "undated": undated, "unclassified": unclassified}
+                "undated": undated, "unclassified": unclassified, "possible_duplicates": possible}

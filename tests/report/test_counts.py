@@ -26,8 +26,10 @@ def test_from_raw_zero_fills_categories_and_channels(seed):
 
 def test_as_dict_is_the_json_contract(counts, seed):
     data = counts.as_dict()
-    assert list(data) == ["year", "total", "categories", "by_channel", "unreviewed", "undated"]
-    assert data["year"] == 2024 and data["total"] == 105
+    # DESIGN's keys first, in order; possible_duplicates (issue 13) added after them
+    assert list(data) == ["year", "total", "categories", "by_channel", "unreviewed", "undated",
+                          "possible_duplicates"]
+    assert data["year"] == 2024 and data["total"] == 105 and data["possible_duplicates"] == 0
     assert data["unreviewed"] == 3 and data["undated"] == 0
     assert list(data["by_channel"]["wechat"]) == seed.names
     assert data["by_channel"]["wechat"] == {"内贸流通": 0, "促消费": 16, "招商引资": 0, "安全生产": 0, "行政事项审批": 0, "其他": 13}
