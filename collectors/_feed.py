@@ -5,6 +5,10 @@ feedparser only parses bytes here: fetching goes through :class:`Http` (it has n
 own), and its ``*_parsed`` dates are not used because they mis-read Chinese, slash, epoch and ``CST``
 dates (wechat-feeds.md §4). With ``fetch_articles`` the article page of each new item is fetched
 (:mod:`._wechat`) for its own time, body and permanent identity.
+
+An entry that is no article (a verification wall, a captcha or account-page link, a bridge's
+login / error notice, a "deleted" notice in place of the title) is a placeholder: never an item.
+It tells about the source's health instead (:func:`placeholder_of`, :func:`_note_placeholders`).
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import html
 import json
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -20,7 +24,7 @@ from urllib.parse import urlsplit
 import feedparser
 from bs4 import BeautifulSoup
 
-from ._wechat import with_articles
+from ._wechat import unavailable_markers, wall_of, with_articles
 from ._base import Option, SourceKind, register
 from ._dates import BEIJING, parse_date
 from ._item import CollectState, ConfigError, Item, SourceError
@@ -39,15 +43,33 @@ _PLACEHOLDERS = ("获取全文失败", "环境异常", "去验证", "访问过�
                  "Unable to view this content because it violates regulation")
 # we-mp-rss replaces the content of a deleted / blocked / under-review article by this word (§2.3)
 _PLACEHOLDER_EXACT = frozenset({"DELETED"})
-_FOOTER = re.compile(r"^(?:📍\s*)?(?:发表于|阅读原文|原文链接|预览时标签不可点|微信扫一扫)")
+# RSSHub's footers come after an emoji that may carry a variation selector ("🔗️ 阅读原文")
+_FOOTER = re.compile(r"^[^\w]*(?:发表于|阅读原文|原文链接|预览时标签不可点|微信扫一扫)")
 _TRUNCATED = ("...", "…")
 _WE_MP_RSS_ID = re.compile(r"^(\d+)-(\d+)_(\d+)$")     # "<biz num>-<mid>_<idx>"
 # we-mp-rss with rss.local links to its own view page: /views/article/<N-M_I> (§6 F14)
 _WE_MP_RSS_LINK = re.compile(r"/(?:views/article|rss/feed|article)/(\d+)-(\d+)_(\d+)/?$")
 # what a bridge shows instead of articles when its WeChat / WeRead login has expired (§6 F1)
 _LOGIN_EXPIRED = re.compile(
-    r"登录已过期|登录过期|登录失效|登录状态失效|登录已失效|请重新登录|请重新扫码|重新扫码登录|"
-    r"invalid session|session (?:has )?expired|账号已失效|账号失效|授权已过期|授权过期|授权失效", re.I)
+    r"登录已过期|登录过期|登录失效|登录状态失效|登录已失效|登录已经失效|请重新登录|请重新扫码|重新扫码登录|"
+    r"扫码授权|请先扫码登录|invalid session|session (?:has )?expired|账号已失效|账号失效|授权已过期|"
+    r"授权过期|授权失效|WeReadError401", re.I)
+# A bridge's own trouble, said in an entry (§2, §6 F2-F4): RSSHub's error texts and its "error as
+# the only entry" habit (DIYgod/RSSHub#4110), WeRead's ban (WeWe "今日小黑屋", 429), we-mp-rss's
+# "frequencey control", data258's daily limit.
+_RATE_LIMITED = re.compile(r"今日小黑屋|小黑屋|WeReadError429|frequen(?:c|ce)y control|"
+                           r"今日浏览次数已达上限|请求过于频繁", re.I)
+_BRIDGE_ERROR = re.compile(r"this route is empty|please check the original site|"
+                           r"looks like something went wrong|"
+                           r"unknown page,? probably due to WAF|发生了一些意外|获取全文失败|"
+                           r"WeReadError\d*|failed to fetch|error message|\berror\b", re.I)
+# More ways of saying "this article is gone" than the article page's own (§3.4) markers
+_SHORT_NOTICES = (
+    ("verify", re.compile(r"request blocked by WAF|wappoc_appmsgcaptcha|captcha", re.I)),
+    ("deleted", re.compile(r"deleted by author|已被删除|已删除|内容已删除|\bdeleted\b", re.I)))
+# A title is a notice, not an article's, when at least this share of its letters is notice text:
+# "该内容已被发布者删除" is one, "违规内容已删除整改情况通报" is an article about one.
+_NOTICE_SHARE = 0.5
 _RSS_ITEM_ID = re.compile(rb"<item\b.*?</item>", re.S)
 _RSS_ID_TAG = re.compile(rb"<id>\s*(\d+-\d+_\d+)\s*</id>")
 _DAY = 86400.0
@@ -102,16 +124,30 @@ class Feed(SourceKind):
         ids = _rss_item_ids(resp.content) if parsed.get("version", "").startswith("rss") else []
         if len(ids) != len(parsed.entries):
             ids = []   # the raw scan and feedparser disagree: trust neither pairing
-        items = [self._item(url, parsed, entry, ids[n] if n < len(ids) else "")
-                 for n, entry in enumerate(parsed.entries)]
+        # the bridge itself: an entry pointing back at it is the bridge talking, not an article
+        own_hosts = {urlsplit(u).hostname or ""
+                     for u in (url, resp.url, str(parsed.feed.get("link", "")))}
+        items: list[Item] = []
+        placeholders: list[Placeholder] = []
+        for n, entry in enumerate(parsed.entries):
+            raw_id = ids[n] if n < len(ids) else ""
+            found = placeholder_of(entry, raw_id, own_hosts - {""})
+            if found:
+                placeholders.append(found)
+                continue
+            item = self._item(url, parsed, entry, raw_id)
+            if item is not None:
+                items.append(item)
+        _note_placeholders(url, state, placeholders, any_items=bool(items))
         now = state.now or datetime.now(timezone.utc)
-        items = [_check_date(i, now) for i in items if i is not None]
+        items = [_check_date(i, now) for i in items]
         self._check_rhythm(url, state, [i.published_at for i in items if i.published_at])
         # Only a feed that parsed is worth remembering: a failed one must be fetched in full again.
         for header, key in (("etag", "etag"), ("last-modified", "last_modified")):
             if resp.headers.get(header):
                 state.memo[key] = resp.headers[header]
-        state.progress(f"{url}: {len(items)} entries")
+        skipped = f", {len(placeholders)} placeholders skipped" if placeholders else ""
+        state.progress(f"{url}: {len(items)} entries{skipped}")
         if self.opts["fetch_articles"]:
             yield from with_articles(items, self.http, state, self.opts["allow_hosts"],
                                      self.opts["max_articles"])
@@ -277,19 +313,149 @@ def _rss_item_ids(content: bytes) -> list[str]:
 
 
 def _check_login(url: str, parsed: Any) -> None:
-    """A bridge whose login expired may still answer with a feed: its title, or an entry that
-    is no article (no WeChat link), says so."""
+    """A bridge whose login expired may still answer with its old feed: the feed's own title
+    says so. (An entry that says so is a placeholder: :func:`placeholder_of`.)"""
     feed = parsed.feed
     for field in ("title", "subtitle", "description"):
         m = _LOGIN_EXPIRED.search(str(feed.get(field, "")))
         if m:
             raise SourceError(f"feed {url}: bridge login expired ({field} says {m.group(0)!r})")
-    for entry in parsed.entries:
-        text = f"{entry.get('title', '')} {entry.get('summary', '')}"
-        m = _LOGIN_EXPIRED.search(text)
-        if m and not wechat_key(_unwrap_link(entry)) and not _id_key(str(entry.get("id") or "")):
-            raise SourceError(f"feed {url}: bridge login expired (entry "
-                              f"{_clean(entry.get('title', ''))[:60]!r} says {m.group(0)!r})")
+
+
+# -- placeholders: entries that are no article (issue 13) ----------------------------------------
+
+# What each kind of placeholder says about the source, most urgent first: the reason a feed of
+# nothing but placeholders fails with names the most urgent kind among them.
+PLACEHOLDER_PROBLEMS = {
+    "login": "bridge login expired",
+    "verify": "bridge blocked by WeChat's verification wall (环境异常)",
+    "rate_limited": "bridge rate-limited upstream",
+    "bridge_error": "bridge error",
+    "client_only": "bridge links to pages that open only inside WeChat",
+    "deleted": "articles deleted by the publisher",
+    "blocked": "articles blocked for a violation",
+    "send_failed": "articles that failed to send",
+    "under_review": "articles under review",
+    "private": "articles hidden by the author's privacy settings",
+    "expired": "expired article links",
+}
+_MEMO_REASONS = 20          # reasons kept in state.memo (a bridge may emit hundreds of them)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A feed entry that is no article (a verification wall, a login or error notice, "deleted"):
+    never an item. ``hint`` is the WeChat key of the article it stands for, when it says."""
+
+    kind: str
+    marker: str
+    title: str
+    link: str
+    hint: str = ""
+
+    @property
+    def reason(self) -> str:
+        return f"{PLACEHOLDER_PROBLEMS[self.kind]} (entry {self.title[:60]!r} says {self.marker!r})"
+
+
+def _notice_spans(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, marker) of every notice phrase in *text*."""
+    spans = []
+    for kind, markers in unavailable_markers():
+        for marker in markers:
+            start = text.find(marker)
+            while start >= 0:
+                spans.append((start, start + len(marker), kind, marker))
+                start = text.find(marker, start + 1)
+    patterns = (("login", _LOGIN_EXPIRED), ("rate_limited", _RATE_LIMITED),
+                ("bridge_error", _BRIDGE_ERROR), *_SHORT_NOTICES)
+    for kind, pattern in patterns:
+        spans += [(m.start(), m.end(), kind, m.group(0)) for m in pattern.finditer(text)]
+    return spans
+
+
+def _title_notice(title: str) -> tuple[str, str] | None:
+    """(kind, marker) when the title *is* a notice: notice phrases cover at least half of its
+    letters. An article title that merely mentions one stays an article."""
+    spans = _notice_spans(title)
+    if not spans:
+        return None
+    covered = set()
+    for start, end, _, _ in spans:
+        covered.update(range(start, end))
+    letters = [i for i, ch in enumerate(title) if ch.isalnum()]
+    if not letters or sum(1 for i in letters if i in covered) / len(letters) < _NOTICE_SHARE:
+        return None
+    # the longest phrase names the kind: "当前环境异常，完成验证后即可继续访问" over "验证"
+    _, _, kind, marker = max(spans, key=lambda s: (s[1] - s[0], -s[0]))
+    return kind, marker
+
+
+def placeholder_of(entry: Any, raw_id: str = "", own_hosts: frozenset[str] | set[str] = frozenset()
+                   ) -> Placeholder | None:
+    """The placeholder *entry* is, or ``None`` for an article.
+
+    An entry is a placeholder when its link is a WeChat wall (captcha, ``mp/profile_ext``), when
+    its title is a notice (环境异常, 登录失效, 该内容已被发布者删除, an RSSHub error), when it has
+    no title and its text is a notice, or when a login / error notice anywhere in it comes with
+    no article identity and a link back to the bridge itself."""
+    link = _unwrap_link(entry)
+    title = _title(entry)
+    wall = wall_of(link)
+    if wall:
+        state, target = wall
+        hint = (wechat_key(target) or "") if target else ""
+        return Placeholder(state, urlsplit(link).path, title, link, hint)
+    identity = (_id_key(raw_id) or _id_key(str(entry.get("id") or "")) or _link_id_key(link)
+                or wechat_key(link))
+    notice = _title_notice(title)
+    if notice:
+        return Placeholder(notice[0], notice[1], title, link, identity or "")
+    if not title:
+        # nothing but the notice a bridge put where the text should be (WeWe 获取全文失败, ...)
+        _, said = _body(entry)
+        spans = _notice_spans(said) if said else []
+        if spans:
+            kind, marker = max(spans, key=lambda s: s[1] - s[0])[2:]
+            return Placeholder(kind, marker, title, link, identity or "")
+    if identity:
+        return None
+    host = (urlsplit(link).hostname or "") if link else ""
+    if link and host not in own_hosts:
+        return None   # an ordinary site's item that mentions a login is still the site's item
+    text = " ".join((title, *_body(entry)))
+    said = [(m.end() - m.start(), kind, m.group(0))
+            for kind, pattern in (("login", _LOGIN_EXPIRED), ("rate_limited", _RATE_LIMITED),
+                                  ("bridge_error", _BRIDGE_ERROR))
+            for m in pattern.finditer(text)]
+    if said:
+        _, kind, marker = max(said, key=lambda s: s[0])
+        return Placeholder(kind, marker, title, link)
+    return None
+
+
+def _note_placeholders(url: str, state: CollectState, placeholders: list[Placeholder],
+                       any_items: bool) -> None:
+    """Placeholders mark the source's health, never its items: all of them is a failed run
+    naming the bridge's problem; some of them are recorded in ``state.memo["placeholders"]`` and
+    the log, where the officer sees them."""
+    if not placeholders:
+        state.memo.pop("placeholders", None)
+        return
+    for p in placeholders:
+        behind = f"; the article behind it is probably {p.hint}" if p.hint else ""
+        log.warning("feed %s: placeholder entry skipped, not an article: %s%s", url, p.reason,
+                    behind)
+    kinds: dict[str, int] = {}
+    for p in placeholders:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    state.memo["placeholders"] = {"count": len(placeholders), "kinds": kinds,
+                                  "reasons": [p.reason for p in placeholders[:_MEMO_REASONS]]}
+    if not any_items:
+        ranks = list(PLACEHOLDER_PROBLEMS)
+        worst = min(placeholders, key=lambda p: ranks.index(p.kind))
+        raise SourceError(f"feed {url}: {worst.reason}; all {len(placeholders)} entries are "
+                          "placeholders, not articles")
 
 
 def _title(entry: Any) -> str:

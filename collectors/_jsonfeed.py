@@ -21,7 +21,8 @@ JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
 
 
 class Parsed:
-    """The two attributes of a feedparser result that the collector uses."""
+    """The two attributes of a feedparser result that the collector uses (``feed`` has the
+    feed's ``title`` and ``link``: the bridge's own address, which its notices point back at)."""
 
     def __init__(self, feed: dict, entries: list[dict], version: str) -> None:
         self.feed = feed
@@ -52,12 +53,12 @@ def parse_json(content: bytes, url: str) -> Parsed:
         raise SourceError(f"feed {url} is JSON without an 'items' list (not a feed)")
     version = _s(data.get("version"))
     if version.startswith(JSON_FEED_PREFIX):
-        return Parsed({"title": _s(data.get("title"))},
+        return Parsed({"title": _s(data.get("title")), "link": _s(data.get("home_page_url"))},
                       [_json_feed_item(i) for i in data["items"] if isinstance(i, dict)],
                       "json" + version[len(JSON_FEED_PREFIX):].replace(".", ""))
     if "name" in data or any(isinstance(i, dict) and ("channel_name" in i or "updated" in i)
                              for i in data["items"]):
-        return Parsed({"title": _s(data.get("name"))},
+        return Parsed({"title": _s(data.get("name")), "link": _s(data.get("link"))},
                       [_we_mp_rss_item(i) for i in data["items"] if isinstance(i, dict)],
                       "we-mp-rss-json")
     raise SourceError(f"feed {url} is JSON but neither JSON Feed nor we-mp-rss's format")

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -41,9 +41,17 @@ _STATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("under_review", ("内容审核中", "该内容暂时无法查看")),
     ("private", ("根据作者隐私设置，无法查看该内容",)),
     ("expired", ("链接已过期",)),
+    # the account's history page (and some restricted articles) outside the WeChat client
+    ("client_only", ("请在微信客户端打开链接", "请在微信客户端打开")),
 )
 # States that may pass: the page is fetched again on a later run (§3.4 "retry later").
-RETRY_STATES = frozenset({"verify", "under_review", "unknown"})
+RETRY_STATES = frozenset({"verify", "under_review", "client_only", "unknown"})
+# Paths on the WeChat host that are never an article, whatever they say (§3.4): the verification
+# wall a blocked client is redirected to (/mp/wappoc_appmsgcaptcha?poc_token=…&target_url=…, or
+# /mp/verify), and the account's history page, which opens only inside the WeChat client.
+_WALL_PATHS = (("verify", re.compile(r"captcha|^/mp/verify\b", re.I)),
+               ("client_only", re.compile(r"^/mp/profile_ext\b", re.I)))
+_WECHAT_HOSTS = frozenset({"mp.weixin.qq.com", "weixin.qq.com"})
 _VAR = re.compile(r"""\bvar\s+(biz|mid|idx|sn|ct|nickname|msg_title|msg_desc|msg_link|"""
                   r"""item_show_type|user_name)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')""")
 _OR_VAR = re.compile(r"""\b(biz|mid|idx|ct)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')\s*\|\|""")
@@ -69,6 +77,36 @@ class Article:
     body: str = ""
     show_type: str = ""
     marker: str = ""                  # the text that decided an unavailable state
+
+
+def unavailable_markers() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The §3.4 text markers, ``(state, markers)`` most specific first: what a page (or a
+    bridge that copied one) says instead of an article."""
+    return _STATES
+
+
+def wall_of(url: str) -> tuple[str, str] | None:
+    """``(state, target_url)`` when *url* is a WeChat page that is never an article (a
+    verification wall or the client-only account page), else ``None``. ``target_url`` is the
+    article the wall stands in front of, when the wall's query names it (else "")."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    # a captcha path is no article on any host; profile_ext only means the wall on WeChat's
+    state = next((name for name, path in _WALL_PATHS
+                  if path.search(parts.path) and (name == "verify" or host in _WECHAT_HOSTS)),
+                 None)
+    if state is None:
+        return None
+    query = dict(parse_qsl(parts.query.replace("&amp;", "&"), keep_blank_values=True))
+    target = query.get("target_url") or query.get("url") or ""
+    for _ in range(2):      # seen encoded once and twice (https%253A%252F%252F…)
+        if target.lower().startswith(("http%3a", "https%3a", "%2f")):
+            target = unquote(target)
+    if target.startswith("/"):
+        target = urljoin("https://mp.weixin.qq.com/", target)
+    return state, target
 
 
 def short_token(url: str) -> str | None:
@@ -199,7 +237,10 @@ def with_articles(items: Iterable[Item], http: Any, state: CollectState,
                 retry[item.key] = f"fetch: {e.kind}"
             yield item
             continue
-        article = parse_article(resp.content)
+        # redirected to the wall: whatever that page says (it may say nothing), it is the wall
+        wall = wall_of(resp.url)
+        article = (Article(state=wall[0], marker=urlsplit(resp.url).path) if wall
+                   else parse_article(resp.content))
         done = _apply(item, article, resp)
         retry.pop(item.key, None)
         if article.state in RETRY_STATES and len(retry) < MAX_RETRY:
