@@ -35,6 +35,7 @@ from ._http import FetchError, Response
 from ._item import CollectState, ConfigError, Item, SourceError
 from ._listing import ATTACHMENT_EXT, Row
 from ._pages import STUB_BYTES, problem, soup_of
+from ._sanity import Dropped, screen
 from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
 from ._urls import canonical_url
 
@@ -134,12 +135,17 @@ class Website(SourceKind):
         while True:
             rows = self._fix_years(page.rows, now)
             where = request.label or request.url
+            rows, dropped = screen(rows)
+            if dropped:
+                self._note_dropped(memo, page_no, dropped)
             if not rows:
                 if page_no == 1:
                     before = memo.get("page1_rows")
                     had = f"; it listed {before} last time" if before else ""
-                    raise ColumnError("empty", f"no items found on {where}{had} — layout changed? "
-                                      "run `gongkai probe URL` and set preset/selectors")
+                    furniture = (f"; only page furniture matched ({', '.join(d.reason for d in dropped[:3])})"
+                                 if dropped else "")
+                    raise ColumnError("empty", f"no items found on {where}{had}{furniture} — layout "
+                                      "changed? run `gongkai probe URL` and set preset/selectors")
                 stop = f"page {page_no} has no items: end of the list"
                 break
             urls = {r.url for r in rows}
@@ -156,16 +162,33 @@ class Website(SourceKind):
                 memo["page1"], memo["page1_rows"] = digest, len(rows)
             fresh = 0
             all_known = True
+            # Page 1 with no date on any row: its items are held until one proves dated on its
+            # own page, so a list of menu links never reaches the store (a 信息 needs a year).
+            held: list[Item] | None = [] if page_no == 1 and not any(r.date for r in rows) else None
             for row in rows:
                 key = canonical_url(row.url)
                 if key in seen:
                     continue
                 seen.add(key)
                 if state.is_known(key):
+                    held = None   # known items: this column was read and dated before
                     continue
                 all_known = False
                 fresh += 1
-                yield self._item(key, row)
+                item = self._item(key, row)
+                if held is None:
+                    yield item
+                    continue
+                held.append(item)
+                if item.published_at is not None:
+                    yield from held
+                    held = None
+            if held:
+                examples = ", ".join(repr(i.title[:20]) for i in held[:3])
+                raise ColumnError("undated", f"none of the {len(held)} rows on {where} has a date, "
+                                  f"on the list or on its own page ({examples}): these do not look "
+                                  "like a column's items; check url/preset/selectors with "
+                                  "`gongkai probe URL`")
             total_rows += len(rows)
             state.progress(self._progress(page_no, page, rows, fresh, state))
             if state.since is not None:
@@ -318,6 +341,14 @@ class Website(SourceKind):
                               f"cut short after {rows_so_far} rows (set max_pages = {page_no - 1} "
                               "to accept)")
         return resp
+
+    def _note_dropped(self, memo: dict, page_no: int, dropped: list[Dropped]) -> None:
+        for d in dropped:
+            log.info("%s: page %d: not an item: %s", self.opts["url"], page_no, d.reason)
+        notes = memo.setdefault("dropped_rows", [])
+        if page_no == 1:
+            notes.clear()
+        notes += [f"page {page_no}: {d.reason}" for d in dropped][: max(0, 20 - len(notes))]
 
     @staticmethod
     def _request_key(request: ListRequest) -> str:
