@@ -368,7 +368,7 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
     """Save entries of manual source ``src`` through the same path as crawled items (one run,
     ``store.save_item``, attribution, then classification). Returns (entry, item id, is new)."""
     from . import clustering, pipeline
-    from .matching import attribute, title_key
+    from .matching import attribution_of, title_key
     st.sync_sources([s.as_row() for s in cfg.sources], now)
     run_id = st.begin_run(src.id, now)
     out: list[tuple[Entry, int, bool]] = []
@@ -383,11 +383,11 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
                 if known is not None:
                     rec["published_at"] = st.item(known)["published_at"] or rec["published_at"]
                     rec["date_raw"] = ""
+            why = attribution_of(src.attribution, cfg.aliases, entry.title, entry.body, byline)
+            rec["meta"] = {"attribution_reason": why.reason}
             item_id, is_new = st.save_item(
-                src.id, src.channel, rec,
-                attribution=attribute(src.attribution, cfg.aliases, entry.title, entry.body,
-                                      byline),
-                now=now, raw=raw_of(entry, origin), raw_url=entry.url or f"manual:{src.id}",
+                src.id, src.channel, rec, attribution=why.value, now=now,
+                raw=raw_of(entry, origin), raw_url=entry.url or f"manual:{src.id}",
                 raw_content_type="application/json")
             out.append((entry, item_id, is_new))
     except BaseException:

@@ -14,7 +14,7 @@ from store import Store
 from . import crash
 from . import clustering
 from .config import Config, Source
-from .matching import attribute, title_key
+from .matching import attribution_of, title_key
 from .parallel import evidence_json
 
 log = logging.getLogger(__name__)
@@ -74,12 +74,13 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
     try:
         kind = collectors.REGISTRY[src.type](src.options, http)
         for item in kind.collect(state):
+            why = attribution_of(src.attribution, cfg.aliases, item.title, item.body, item.byline,
+                                 fields=item.extra.get("fields"))
+            record = _record(item)
+            record["meta"]["attribution_reason"] = why.reason   # for review, beside the decision
             item_id, is_new = store.save_item(
-                src.id, src.channel, _record(item),
-                attribution=attribute(src.attribution, cfg.aliases, item.title, item.body,
-                                      item.byline),
-                now=clock(), raw=item.raw, raw_url=item.raw_url,
-                raw_content_type=item.raw_content_type)
+                src.id, src.channel, record, attribution=why.value, now=clock(), raw=item.raw,
+                raw_url=item.raw_url, raw_content_type=item.raw_content_type)
             if item.extra.get("aliases"):
                 store.add_aliases(src.id, item_id, item.extra["aliases"], clock())
             result.seen += 1
