@@ -35,8 +35,8 @@ from .matching import TRUNCATED_MARK, title_key
 # is typed in from paper days or weeks later; WeChat accounts repost within a few days.
 WINDOW_DAYS = {"board": 21, "default": 4}
 SHINGLE = 5
-MIN_BODY = 60              # characters of cleaned body below which the body is not evidence
-MIN_SHINGLES = 25          # distinctive shingles (stock phrases left out) needed on both sides
+MIN_BODY = 30              # characters of cleaned body below which the body is not evidence
+MIN_SHINGLES = 15          # distinctive shingles (stock phrases left out) needed on both sides
 LEAD_SHINGLES = 40         # the opening that must be shared when only the text says "the same"
 LEAD_SHARED = 0.5
 BODY_DUP = 0.5             # containment at or above: the same text

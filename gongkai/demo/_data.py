@@ -33,7 +33,7 @@ DESIGN = {
             "website": {NM: 6, XF: 30, ZS: 26, AQ: 17, SP: 4, QT: 12},
             "wechat": {NM: 0, XF: 16, ZS: 4, AQ: 1, SP: 0, QT: 2},
             "district-wechat": {NM: 2, XF: 2, ZS: 3, AQ: 0, SP: 0, QT: 0},
-            "board": {NM: 0, XF: 0, ZS: 0, AQ: 0, SP: 1, QT: 0},
+            "board": {NM: 0, XF: 2, ZS: 0, AQ: 0, SP: 1, QT: 0},
         },
     },
     2025: {
@@ -41,7 +41,7 @@ DESIGN = {
         "categories": {NM: 0, XF: 1, ZS: 1, AQ: 1, SP: 0, QT: 0},
         "by_channel": {
             "website": {NM: 0, XF: 0, ZS: 1, AQ: 1, SP: 0, QT: 0},
-            "wechat": {NM: 0, XF: 1, ZS: 0, AQ: 0, SP: 0, QT: 0},
+            "wechat": {NM: 0, XF: 1, ZS: 0, AQ: 0, SP: 1, QT: 0},
             "district-wechat": {NM: 0, XF: 0, ZS: 0, AQ: 0, SP: 0, QT: 0},
             "board": {NM: 0, XF: 0, ZS: 0, AQ: 0, SP: 0, QT: 0},
         },
@@ -66,6 +66,11 @@ class E:
     #                               from the demo's spreadsheet (gongkai import), not crawled
     body: tuple[str, ...] = ()    # a complete body instead of lead + pool paragraphs
     doubt: str = ""               # why the default rules are unsure of it (borderline on purpose)
+    # Cross-posts as real channels make them (issue 13), one 信息 each all the same:
+    wx_lead: str = ""             # a paragraph the WeChat editor put in front of the text
+    cx_title: str | None = None   # 「出彩卫滨」's title (RSSHub cuts long ones with "...")
+    board_title: str | None = None  # the board's shortened title (no year), posted days later
+    board_link: bool = False      # the board row's 链接 is the bureau's WeChat article
 
 
 @dataclass(frozen=True)
@@ -179,10 +184,12 @@ ITEMS: tuple[E | O, ...] = (
     # ------------------------------------------------------------------ 促消费 (36)
     E(XF, "卫滨区2024年“年货节”活动启动",
       "卫滨区2024年“年货节”在区内主要商圈启动，30余家商家参与，活动将持续至元宵节。",
-      web="2024-01-08 10:30", wx="2024-01-08 19:45"),
+      web="2024-01-08 10:30", wx="2024-01-08 19:45", board="2024-01-19 09:00",
+      board_title="“年货节”活动启动"),
     E(XF, "区商务局发放首批新春消费券",
       "区商务局首批新春消费券通过线上平台发放，涵盖商超、餐饮、家电等消费场景，总额200万元。",
-      web="2024-01-16 09:05", wx="2024-01-16 08:30"),
+      web="2024-01-16 09:05", wx="2024-01-16 08:30", board="2024-01-22 08:30",
+      board_title="首批新春消费券发放", board_link=True),
     E(XF, "卫滨区举办迎春购物季促销活动",
       "卫滨区迎春购物季促销活动在平原商场广场拉开帷幕，商家集中展示年货和新春商品。",
       web="2024-01-25 17:18"),
@@ -300,7 +307,8 @@ ITEMS: tuple[E | O, ...] = (
       web="2024-12-20 11:08"),
     E(XF, "卫滨区迎元旦消费券即将发放",
       "为丰富元旦假期消费供给，卫滨区迎元旦消费券将于12月30日发放，可在全区参与商家使用。",
-      web="2024-12-27 09:55", wx="2024-12-27 20:05"),
+      web="2024-12-27 09:55", wx="2024-12-27 20:05", wx_title="消费提示｜元旦消费券要来了，这些事项请留意",
+      wx_lead="元旦将至，好消息来啦！"),
     E(XF, "新年购物季：卫滨区各大商场元旦促销活动一览",
       "辞旧迎新之际，卫滨区各大商场推出元旦促销活动，本文汇总了各商场的优惠信息，方便市民选购。",
       wx="2024-12-31 23:50"),
@@ -394,7 +402,8 @@ ITEMS: tuple[E | O, ...] = (
       web="2024-12-18 09:58"),
     E(ZS, "卫滨区年末重点项目集中签约 总投资18.6亿元",
       "卫滨区年末重点项目集中签约仪式举行，区商务局介绍了签约项目情况，签约项目7个，总投资18.6亿元。",
-      web="2024-12-24 11:30", wx="2024-12-24 20:15", cx="2024-12-25 09:10"),
+      web="2024-12-24 11:30", wx="2024-12-24 20:15", cx="2024-12-25 09:10",
+      cx_title="卫滨区年末重点项目集中签约 总投..."),
     # ------------------------------------------------------------------ 安全生产 (17)
     E(AQ, "区商务局开展元旦春节前商贸领域安全生产大检查",
       "区商务局成立检查组，对辖区大型商超、餐饮门店开展元旦春节前安全生产大检查。",
@@ -413,7 +422,8 @@ ITEMS: tuple[E | O, ...] = (
       web="2024-04-25 15:50"),
     E(AQ, "卫滨区商务系统“安全生产月”活动启动",
       "卫滨区商务系统“安全生产月”活动启动，各商贸企业悬挂安全生产宣传标语，开展安全知识培训。",
-      web="2024-06-03 10:30", wx="2024-06-03 18:45"),
+      web="2024-06-03 10:30", wx="2024-06-03 18:45", wx_title="守护平安｜商务人在行动🔥",
+      wx_lead="6月是全国第23个“安全生产月”。一起来看看卫滨商务人是怎么做的↓"),
     E(AQ, "区商务局组织商贸企业开展警示教育", "",
       web="2024-06-11 16:10",
       doubt="警示教育 is usually clean-government education (其他); here it is about accidents",
@@ -466,9 +476,11 @@ ITEMS: tuple[E | O, ...] = (
       web="2024-09-12 09:30",
       body=_notice("新乡市卫滨区晨阳石化经营部申请的成品油零售经营资格变更事项符合规定条件",
                    "国家和省有关成品油零售经营资格管理的规定", "2024年9月12日", "2024年9月19日")),
-    # the column lists it under 2025-01-01, the detail page says 2024-12-31 18:00: the detail wins
+    # the column lists it under 2025-01-01, the detail page says 2024-12-31 18:00: the detail wins;
+    # WeChat reposts it on 2 January under another title: one 信息, counted in 2024
     E(SP, "关于报废机动车回收拆解企业资格认定审批结果的公示", "",
-      web="2024-12-31 18:00", list_date="2025-01-01",
+      web="2024-12-31 18:00", list_date="2025-01-01", wx="2025-01-02 09:30",
+      wx_title="审批公示｜报废机动车回收拆解企业资格认定审批结果",
       body=_notice("新乡市恒达汽车拆解有限公司申请的报废机动车回收拆解企业资格认定符合规定条件",
                    "《报废机动车回收管理办法》及其实施细则", "2024年12月31日", "2025年1月7日")),
     # ------------------------------------------------------------------ 其他 (13)

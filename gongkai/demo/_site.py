@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 from base64 import b64encode
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape as h
+from urllib.parse import quote
 from xml.sax.saxutils import escape as x
 from zoneinfo import ZoneInfo
 
@@ -87,7 +88,7 @@ class Site:
         (标题, 发布日期 YYYY-MM-DD, 时间 HH:MM, 正文, 链接, 来源)."""
         board = sorted((i for i in self.items if i.channel == "board"),
                        key=lambda i: (i.published, i.title))
-        return [(i.title, f"{i.published:%Y-%m-%d}", f"{i.published:%H:%M}", i.body, "", BUREAU)
+        return [(i.title, f"{i.published:%Y-%m-%d}", f"{i.published:%H:%M}", i.body, i.url, BUREAU)
                 for i in board]
 
 
@@ -331,8 +332,12 @@ def build_site() -> Site:
                 raise ValueError(f"出彩卫滨 item does not mention the bureau: {entry.title}")
             cx.append((_bj(entry.cx), cluster, entry, body, True))
         if entry.board:
-            board.append(DemoItem(entry.title, entry.cat, "board", SOURCE_IDS["board"],
-                                  _bj(entry.board), "", True, cluster, "", "\n".join(body)))
+            # the board's own wording: a shortened title and the lead paragraph only, when given
+            text = body[:1] if entry.board_title else body
+            board.append(DemoItem(entry.board_title or entry.title, entry.cat, "board",
+                                  SOURCE_IDS["board"], _bj(entry.board),
+                                  "wx" if entry.board_link else "", True, cluster, "",
+                                  "\n".join(text)))
 
     pages: dict[str, tuple[bytes, str]] = {}
     items: list[DemoItem] = []
@@ -378,11 +383,25 @@ def build_site() -> Site:
             mid, idx = next_mid, 1
             next_mid += 7 + len(mids) % 4
         mids[group] = (mid, idx)
+        # an editor's lead paragraph in front, the 编辑/审核 line after: the same text still
+        post = ([entry.wx_lead] if entry.wx_lead else []) + body + (
+            ["编辑：卫滨商务 审核：区商务局办公室"] if entry.wx_lead else [])
         item = DemoItem(entry.wx_title or entry.title, entry.cat, "wechat", SOURCE_IDS["wechat"],
-                        pub, _wx_url(WX_BIZ_NUM, mid, idx), True, cluster, "", "\n".join(body))
+                        pub, _wx_url(WX_BIZ_NUM, mid, idx), True, cluster, "", "\n".join(post))
         items.append(item)
-        wx_items.append((item, body))
+        wx_items.append((item, post))
+    # A WeChat verification wall the bridge served in place of an article (环境异常): never an
+    # item, whatever it links to (wechat-feeds.md §6).
+    wall_of = wx_items[len(wx_items) // 2][0]
+    wall = DemoItem("环境异常", wall_of.category, "wechat", SOURCE_IDS["wechat"],
+                    wall_of.published + timedelta(minutes=1),
+                    "https://mp.weixin.qq.com/mp/wappoc_appmsgcaptcha?poc_token=HGsQ9mWj"
+                    "&target_url=" + quote(wall_of.url, safe=""), False, "wall", "", "")
+    board = [replace(b, url=next(i.url for i in items if i.channel == "wechat"
+                                 and i.cluster == b.cluster)) if b.url == "wx" else b
+             for b in board]
     wx_items.sort(key=lambda r: (r[0].published, -_idx(r[0].url)), reverse=True)
+    wx_items.insert(len(wx_items) // 2, (wall, ["当前环境异常，完成验证后即可继续访问。", "去验证"]))
     pages["/feeds/wbswj.rss"] = (_rss(wx_items), "application/rss+xml; charset=utf-8")
 
     # 「出彩卫滨」: mostly other bodies' news
@@ -390,7 +409,8 @@ def build_site() -> Site:
     cx_items: list[tuple[DemoItem, list[str]]] = []
     for i, (pub, cluster, entry, body, ours) in enumerate(cx):
         mid = 2650731002 + 11 * i
-        item = DemoItem(entry.title, entry.cat, "district-wechat", SOURCE_IDS["district-wechat"],
+        title = (entry.cx_title or entry.title) if isinstance(entry, E) else entry.title
+        item = DemoItem(title, entry.cat, "district-wechat", SOURCE_IDS["district-wechat"],
                         pub, _wx_url(CX_BIZ_NUM, mid, 1), ours, cluster, "", "\n".join(body))
         items.append(item)
         cx_items.append((item, body))
