@@ -40,10 +40,15 @@ def register(sub, common) -> None:
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("dupes", parents=[common],
-                       help="cross-channel duplicates: list clusters, merge or split them")
-    s.add_argument("action", nargs="?", choices=("list", "merge", "split"), default="list",
-                   help="list (default) | merge ITEM ITEM... | split ITEM")
-    s.add_argument("items", nargs="*", metavar="ITEM", help="item ids (from `gongkai dupes`)")
+                       help="cross-channel duplicates: clusters, possible duplicates to decide, "
+                            "merge/split by hand, rebuild with the detector")
+    s.add_argument("action", nargs="?", default="list",
+                   choices=("list", "merge", "split", "pairs", "same", "apart", "rebuild"),
+                   help="list (default) | merge ITEM ITEM... | split ITEM | pairs (possible "
+                        "duplicates to decide) | same PAIR | apart PAIR | rebuild [--dry-run]")
+    s.add_argument("items", nargs="*", metavar="ITEM",
+                   help="item ids (from `gongkai dupes`), or a pair id for same/apart")
+    s.add_argument("--dry-run", action="store_true", help="rebuild: show what would change, write nothing")
     s.add_argument("--year", type=int, help="list only clusters with an item of this year")
     s.add_argument("--json", action="store_true", help="list as JSON")
     s.add_argument("--reason", default="", help="why (kept in the audit log)")
@@ -169,9 +174,25 @@ def cmd_dupes(args) -> int:
         raise app.UsageError("dupes merge needs at least two item ids")
     if args.action == "split" and len(ids) != 1:
         raise app.UsageError("dupes split takes exactly one item id")
+    if args.action in ("same", "apart") and len(ids) != 1:
+        raise app.UsageError(f"dupes {args.action} takes exactly one pair id (from `gongkai dupes pairs`)")
+    if args.action in ("pairs", "rebuild") and ids:
+        raise app.UsageError(f"dupes {args.action} takes no ids")
+    if args.dry_run and args.action != "rebuild":
+        raise app.UsageError("--dry-run goes with `dupes rebuild`")
     with app.open_store(args, cfg) as st:
         if args.action == "list":
             return _list(st, args)
+        if args.action == "pairs":
+            return _pairs(st, args)
+        if args.action == "rebuild":
+            return _rebuild(st, args, actor)
+        if args.action in ("same", "apart"):
+            done = st.decide_dupe_pair(ids[0], "merged" if args.action == "same" else "apart",
+                                       now=_now(), actor=actor)
+            print(f"pair {ids[0]}: items {done['item_id']} and {done['other_id']} "
+                  + ("are one 信息 now" if args.action == "same" else "stay two 信息 (kept apart)"))
+            return 0
         if args.action == "merge":
             target = st.merge_items(ids, now=_now(), actor=actor, reason=args.reason)
             print(f"merged items {', '.join(map(str, ids))} into cluster {target}")
@@ -196,6 +217,38 @@ def _list(st, args) -> int:
                   f"{i['source_id']:<18} {i['title']}  [{i['category'] or '?'}]{flags}")
     where = f" with an item in {args.year}" if args.year else ""
     print(f"{len(clusters)} cluster(s) of more than one item{where}")
+    return 0
+
+
+def _pairs(st, args) -> int:
+    pairs = st.dupe_pairs("open", args.year)
+    if args.json:
+        print(json.dumps(pairs, ensure_ascii=False))
+        return 0
+    for p in pairs:
+        print(f"pair {p['id']}  ({p['reason']}; score {p['score']:.2f})")
+        for side in ("a", "b"):
+            i = p[side]
+            print(f"  #{i['id']:<6} {i['pub_date'] or '????-??-??'}  {i['channel']:<16} {i['title']}")
+            text = " ".join((i["body"] or "").split())
+            print(f"          {text[:120]}{'…' if len(text) > 120 else ''}")
+    where = f" with an item in {args.year}" if args.year else ""
+    print(f"{len(pairs)} possible duplicate(s) to decide{where}: `gongkai dupes same PAIR` "
+          "(one 信息) or `gongkai dupes apart PAIR` (two)")
+    return 0
+
+
+def _rebuild(st, args, actor: str) -> int:
+    from . import clustering
+    plan = clustering.rebuild(st, _now(), actor=actor, dry_run=args.dry_run)
+    for line in clustering.describe_plan(plan):
+        print(line)
+    verb = "would move" if args.dry_run else "moved"
+    print(f"{verb} {len(plan.moves)} item(s); {len(plan.pairs)} possible duplicate(s) "
+          f"{'would be' if args.dry_run else 'were'} opened for review; items placed by hand "
+          "and pairs kept apart were left as they are")
+    if args.dry_run:
+        print("nothing written (--dry-run)")
     return 0
 
 

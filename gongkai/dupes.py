@@ -37,7 +37,7 @@ WINDOW_DAYS = {"board": 21, "default": 4}
 SHINGLE = 5
 MIN_BODY = 30              # characters of cleaned body below which the body is not evidence
 MIN_SHINGLES = 15          # distinctive shingles (stock phrases left out) needed on both sides
-LEAD_SHINGLES = 40         # the opening that must be shared when only the text says "the same"
+LEAD_CHARS = 12            # the opening sentence(s) must be shared when only the text says "the same"
 LEAD_SHARED = 0.5
 BODY_DUP = 0.5             # containment at or above: the same text
 BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
@@ -55,6 +55,7 @@ _YEAR = re.compile(r"(?:19|20)\d{2}(?=年|年度|$|\D)")
 _IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
 _QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
 _HAN_ALNUM = re.compile(r"[^\w]|_", re.U)
+_SENTENCE = re.compile(r"[。！？!?；;\n]+")
 
 
 @dataclass
@@ -75,7 +76,6 @@ class Doc:
     push: str = ""                       # "wx:biz:mid" of a WeChat article
     tkey: str = ""
     shingles: frozenset[str] = field(default_factory=frozenset)
-    sequence: tuple[str, ...] = ()       # the shingles in text order (the lead comes first)
     body_len: int = 0
 
     @classmethod
@@ -110,19 +110,22 @@ class Doc:
         self.tkey = clean_title(self.title)
         text = clean_body(self.body)
         self.body_len = len(text)
-        self.sequence = tuple(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1)))
-        self.shingles = frozenset(self.sequence)
+        self.shingles = frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1)))
         return self
 
-    def lead(self, common: frozenset[str], n: int = LEAD_SHINGLES) -> frozenset[str]:
-        """The opening of the text, stock phrases skipped: what the article is about."""
-        out: list[str] = []
-        for sh in self.sequence:
-            if sh not in common:
-                out.append(sh)
-                if len(out) >= n:
-                    break
-        return frozenset(out)
+    def lead(self, common: frozenset[str]) -> frozenset[str]:
+        """The opening sentence, stock phrases skipped: what the article is about. A sentence too
+        short to say it ("安全生产月来了！") runs on into the next."""
+        text = ""
+        for sentence in _SENTENCE.split(_BOILERPLATE.sub("", unicodedata.normalize("NFKC", self.body))):
+            part = _HAN_ALNUM.sub("", sentence).lower()
+            shingles = [part[i:i + SHINGLE] for i in range(max(0, len(part) - SHINGLE + 1))]
+            if not part or all(sh in common for sh in shingles):
+                continue
+            text += part
+            if len(text) >= LEAD_CHARS:
+                break
+        return frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1))) - common
 
 
 def clean_title(title: str) -> str:
