@@ -70,8 +70,9 @@ class DupeQueries:
     def place_item(self, item_id: int, cluster_id: int | None, *, now: datetime, reason: str,
                    pairs: Iterable[tuple[int, float, str]] = ()) -> bool:
         """Settle a pending item: join ``cluster_id`` (with the items of its own automatic
-        cluster), record the undecided ``pairs`` (other item, score, reason) for review, and
-        clear its pending mark — all or nothing. Returns whether the item moved."""
+        cluster; ``reason`` kept on the item), record the undecided ``pairs`` (other item, score,
+        reason) for review, and clear its pending mark — all or nothing. Returns whether the item
+        moved. A first placement is no change of a decision: not in the audit log."""
         moved = False
         with immediate(self.db):
             row = self.db.execute("SELECT cluster_id, cluster_manual, dupe_pending FROM items "
@@ -83,8 +84,8 @@ class DupeQueries:
                 members = [r[0] for r in self.db.execute(
                     "SELECT id FROM items WHERE cluster_id = ? AND cluster_manual = 0", [own])]
                 for mid in members:
-                    self.db.execute("UPDATE items SET cluster_id = ? WHERE id = ?", [cluster_id, mid])
-                    self._audit_cluster(mid, own, cluster_id, now, "duplicate detector", reason)
+                    self.db.execute("UPDATE items SET cluster_id = ?, cluster_reason = ? WHERE id = ?",
+                                    [cluster_id, reason, mid])
                 moved = True
             for other, score, why in pairs:
                 self._open_pair(item_id, other, score, why, now)
@@ -161,8 +162,8 @@ class DupeQueries:
                                       [item_id]).fetchone()
                 if row is None or row[1] or row[0] == cluster_id:
                     continue
-                self.db.execute("UPDATE items SET cluster_id = ?, dupe_pending = 0 WHERE id = ?",
-                                [cluster_id, item_id])
+                self.db.execute("UPDATE items SET cluster_id = ?, dupe_pending = 0, cluster_reason = ? "
+                                "WHERE id = ?", [cluster_id, why, item_id])
                 self._audit_cluster(item_id, row[0], cluster_id, now, actor, why)
                 n += 1
             for a, b, score, why in pairs:

@@ -13,6 +13,9 @@ def dupes_001_pending_and_candidates(db: Database) -> None:
     # the two steps leaves it pending, found and placed by the next pass, never counted twice.
     # Items stored before the detector were placed by the old title rule: not pending.
     db["items"].add_column("dupe_pending", int, not_null_default=0)
+    # why the detector put the item where it is (shown beside its cluster); a first placement is
+    # not a change of anyone's decision, so it is kept here rather than in the audit log
+    db["items"].add_column("cluster_reason", str)
     db["items"].create_index(["dupe_pending"], index_name="items_dupe_pending")
     # Pairs the detector could not decide, for a person: open until merged or kept apart. A pair
     # kept apart is never merged again by a rebuild.

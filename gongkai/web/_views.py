@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request
+from flask import (Flask, abort, current_app, g, jsonify, redirect, render_template, request,
+                   url_for)
 
 import report
 import store as store_mod
@@ -115,6 +116,24 @@ def install(app: Flask) -> None:
     @app.route("/sources")
     def sources():
         return render_template("sources.html", sources=get_store().source_health())
+
+    @app.route("/dupes")
+    def dupes():
+        return render_template("dupes.html", pairs=get_store().dupe_pairs("open"))
+
+    @app.route("/api/dupes/<int:pair_id>/<decision>", methods=["POST"])
+    def decide_pair(pair_id: int, decision: str):
+        require_writer()
+        if decision not in ("same", "apart"):
+            abort(404)
+        try:
+            done = get_store().decide_dupe_pair(pair_id, "merged" if decision == "same" else "apart",
+                                                now=_now(), actor=g.user["name"])
+        except store_mod.StoreError:
+            abort(404)
+        if request.is_json or request.headers.get("X-Requested-With") == "fetch":
+            return jsonify(done)
+        return redirect(url_for("dupes"))
 
     @app.route("/audit")
     def audit():

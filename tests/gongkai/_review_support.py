@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import classifier
+from gongkai import clustering
 from gongkai.web._auth import hash_password
 from store import Store
 
@@ -40,6 +41,7 @@ def build(tmp_path: Path) -> tuple[Path, classifier.Ruleset]:
                  "body": body, "pub_date": day, "published_at": day + "T09:00:00+08:00"},
                 attribution="ours", now=NOW)
             st.apply_decision(item_id, clf.classify(title, body).as_dict(), now=NOW)
+        clustering.place_pending(st, NOW)     # as a crawl does after saving
         st.add_user("alice", hash_password(PASSWORD), "reviewer", now=NOW)
         st.add_user("reader", hash_password(PASSWORD), "readonly", now=NOW)
     return db, rules

@@ -10,6 +10,8 @@ from gongkai import cli
 from gongkai.web import create_app
 from store import Store
 
+NOW_WEB = __import__('datetime').datetime(2024, 6, 2, tzinfo=__import__('datetime').timezone.utc)
+
 
 @pytest.fixture
 def env(tmp_path):
@@ -209,3 +211,41 @@ def test_reviewer_write_waits_for_a_crawl_transaction(env):
     assert r.status_code == 200
     with Store(db) as st:
         assert st.item(3)["decided_by"] == "manual" and st.item(3)["last_seen_at"] == "x"
+
+
+def _open_pair(db, title_a=XSS_TITLE, title_b="另一个标题"):
+    """Two items the detector could not decide, as the review page gets them."""
+    with Store(db) as st:
+        a, b = (i["id"] for i in st.items()[:2])
+        st.db.execute("UPDATE items SET title = ? WHERE id = ?", [title_a, a])
+        st._open_pair(a, b, 0.6, "texts overlap 60% but open differently", NOW_WEB)
+        st.db.conn.commit()
+        return st.dupe_pairs("open")[0]["id"], a, b
+
+
+def test_possible_duplicates_page_shows_both_escaped_and_a_reviewer_decides(env):
+    db, app = env
+    pair, a, b = _open_pair(db)
+    c = app.test_client()
+    login(c)
+    page = c.get("/dupes")
+    assert page.status_code == 200 and "可能重复" in page.text
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+    assert c.post(f"/api/dupes/{pair}/same").status_code == 400          # no CSRF token
+    r = _post(c, f"/api/dupes/{pair}/same")
+    assert r.status_code == 200 and r.json["status"] == "merged"
+    with Store(db) as st:
+        assert st.item(a)["cluster_id"] == st.item(b)["cluster_id"]
+        assert st.dupe_pairs("open") == []
+    assert "没有待确认的可能重复" in c.get("/dupes").text
+
+
+def test_a_readonly_account_cannot_decide_a_pair(env):
+    db, app = env
+    pair, a, b = _open_pair(db)
+    c = app.test_client()
+    login(c, name="reader")
+    assert c.get("/dupes").status_code == 200
+    assert _post(c, f"/api/dupes/{pair}/apart").status_code == 403
+    with Store(db) as st:
+        assert [p["status"] for p in st.dupe_pairs(None)] == ["open"]
