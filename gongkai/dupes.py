@@ -39,6 +39,8 @@ MIN_BODY = 30              # characters of cleaned body below which the body is 
 MIN_SHINGLES = 15          # distinctive shingles (stock phrases left out) needed on both sides
 LEAD_CHARS = 12            # the opening sentence(s) must be shared when only the text says "the same"
 LEAD_SHARED = 0.5
+BOARD_TEXT = 0.1           # a board summary in its own words still shares this much of the text
+BOARD_TITLE = 0.3
 BODY_DUP = 0.5             # containment at or above: the same text
 BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
 TITLE_DUP = 0.62           # bigram overlap of cleaned titles at or above: the same headline
@@ -56,6 +58,13 @@ _IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(
 _QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
 _HAN_ALNUM = re.compile(r"[^\w]|_", re.U)
 _SENTENCE = re.compile(r"[。！？!?；;\n]+")
+_SOURCE_LINE = re.compile(r"(?:^|\n)\s*(?:来源|信息来源)\s*[:：]\s*([^\s，,。|｜]{2,30})")
+_CARRIER = re.compile(r"人民政府办公室|政府办公室|政府办$|融媒体|新闻中心|日报|晚报|报社|电视台|广播|宣传部|网$|"
+                      r"公众号|微信|发布$")
+_EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+# The body a headline is about when it opens with one: 区商务局开展…, 卫滨区应急管理局召开…
+_TITLE_ORG = re.compile(r"^([\u4e00-\u9fa5]{2,12}?(?:局|委员会|办公室|中心|人民政府|街道办事处|大队|支队))"
+                        r"(?=[\u4e00-\u9fa5])")
 
 
 @dataclass
@@ -92,7 +101,7 @@ class Doc:
         doc = cls(id=item.get("id"), cluster_id=item.get("cluster_id"),
                   pending=bool(item.get("dupe_pending")), channel=item.get("channel") or "", title=item.get("title") or "",
                   body=item.get("body") or "", url=item.get("url") or "", pub_date=when,
-                  links=links, publisher=_publisher(fields, item.get("byline") or ""))
+                  links=links, publisher=_publisher(fields, item.get("body") or ""))
         doc.prepare(item.get("key") or "")
         return doc
 
@@ -140,12 +149,26 @@ def clean_body(body: str) -> str:
     return _HAN_ALNUM.sub("", text).lower()
 
 
-def _publisher(fields: Mapping[str, Any], byline: str) -> str:
+def _publisher(fields: Mapping[str, Any], body: str) -> str:
+    """The body that published the item: a 发布机构-like field, else a 来源： line opening the
+    text (WeChat reposts carry one). Portal offices and newsrooms are carriers, not publishers:
+    the district portal files a bureau's news under 信息来源 区人民政府办公室."""
+    found = ""
     for label in ("发布机构", "发文机关", "发布单位", "信息来源", "来源"):
         value = fields.get(label) if isinstance(fields, Mapping) else None
         if isinstance(value, str) and value.strip():
-            return re.sub(r"\s+", "", value)
-    return ""
+            found = re.sub(r"\s+", "", value)
+            break
+    if not found:
+        m = _SOURCE_LINE.search(unicodedata.normalize("NFKC", body or "")[:300])
+        found = m.group(1) if m else ""
+    return "" if _CARRIER.search(found) else found
+
+
+def _event_day(doc: "Doc") -> tuple[int, int] | None:
+    """The day the text says the thing happened (the first 9月14日 of its opening), or None."""
+    m = _EVENT_DAY.search(_BOILERPLATE.sub("", unicodedata.normalize("NFKC", doc.body or ""))[:400])
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def window_days(a: Doc, b: Doc) -> int:
@@ -180,6 +203,15 @@ def title_similarity(a: str, b: str) -> float:
 def _numbers(title: str) -> tuple[set[str], set[str], set[str]]:
     text = unicodedata.normalize("NFKC", title or "")
     return (set(_YEAR.findall(text)), set(_IDENT_NUMBER.findall(text)), set(_QUARTER.findall(text)))
+
+
+def title_org(title: str) -> str:
+    """The body a headline opens with (区商务局, 卫滨区应急管理局); two name one body when one
+    ends the other (卫滨区商务局 and 区商务局)."""
+    text = _SERIES.sub("", unicodedata.normalize("NFKC", title or "").strip())
+    text = re.sub(r"^\s*(?:[【\[〔(（][^】\]〕)）]{1,12}[】\]〕)）]\s*)+", "", text)
+    m = _TITLE_ORG.match(text)
+    return m.group(1) if m else ""
 
 
 def numbers_one_sided(a: str, b: str) -> bool:
@@ -232,6 +264,9 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             return "distinct", 0.0, f"{gap} days apart (window {window_days(x, y)})"
     if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
         return "distinct", 0.0, f"different publishers ({x.publisher} vs {y.publisher})"
+    org_x, org_y = title_org(x.title), title_org(y.title)
+    if org_x and org_y and not (org_x.endswith(org_y) or org_y.endswith(org_x)):
+        return "distinct", 0.0, f"headlines about different bodies ({org_x} vs {org_y})"
     conflict = numbers_conflict(x.title, y.title)
     t = title_similarity(x.tkey, y.tkey)
     xs, ys = (x.shingles - common, y.shingles - common) if common else (x.shingles, y.shingles)
@@ -259,6 +294,9 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             return "maybe", round(c, 3), f"texts overlap {c:.0%}, headlines differ"
         if t >= 0.999 and c >= 0.1:
             return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
+        board = _board_summary(x, y, c, t)
+        if board:
+            return board
         return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
     long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE
@@ -267,6 +305,20 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     if t >= TITLE_DUP and long_enough:
         return "maybe", round(t, 3), f"similar headlines ({t:.0%}), no text to compare"
     return "distinct", round(t, 3), "different headlines, no text to compare"
+
+
+def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str] | None:
+    """The bulletin board retells an event in its own words days later: little shared text, but
+    the same day of the event (2月5日) in both, and its places and figures among the words."""
+    if "board" not in (x.channel, y.channel) or x.channel == y.channel or c < BOARD_TEXT:
+        return None
+    day_x, day_y = _event_day(x), _event_day(y)
+    if day_x is None or day_x != day_y:
+        return None
+    when = f"{day_x[0]}月{day_x[1]}日"
+    if t >= BOARD_TITLE or c >= 2 * BOARD_TEXT:
+        return "dup", round(0.5 + c, 3), f"the board's summary of the same event ({when}, {c:.0%} shared)"
+    return "maybe", round(c, 3), f"the board may summarise the same event ({when}), headlines differ"
 
 
 def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | None = None
