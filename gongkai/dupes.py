@@ -288,15 +288,15 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
                 return "dup", round(min(1.0, 0.5 + c / 2), 3), \
                     f"the same text ({c:.0%} of the shorter, opening shared), headline reworded"
             return "maybe", round(c, 3), f"texts overlap {c:.0%} but open differently, headlines differ"
+        board = _board_summary(x, y, c, t)
+        if board:
+            return board
         if c >= BODY_MAYBE:
             if t >= TITLE_DUP:
                 return "dup", round((c + t) / 2, 3), f"related text ({c:.0%}) and headline ({t:.0%})"
             return "maybe", round(c, 3), f"texts overlap {c:.0%}, headlines differ"
         if t >= 0.999 and c >= 0.1:
             return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
-        board = _board_summary(x, y, c, t)
-        if board:
-            return board
         return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
     long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE

@@ -1,0 +1,123 @@
+"""gongkai.dupes.judge, rule by rule (one case each, the expectation beside it), and the labelled
+pair set of tests/fixtures/dupes as a guard: the detector may not fall below the goal on the
+development part, nor below what it measured on the held-out part when this was written."""
+import json
+from pathlib import Path
+
+import pytest
+
+from gongkai.dupes import Doc, best_match, common_shingles, judge, title_org
+
+PAIRS = Path(__file__).resolve().parents[1] / "fixtures" / "dupes" / "pairs.jsonl"
+LEAD = "9月14日，松岗区商务局局长朱卫东带队，深入永安购物中心、兴隆超市和国泰生鲜超市等重点场所开展安全生产检查。"
+MORE = ("检查组重点查看了消防通道、燃气管道、应急照明和值班值守情况，对发现的隐患当场下达整改通知，"
+        "共检查企业12家，发现隐患16处，已督促整改11处。")
+
+
+def item(i, title, body="", day="2024-09-14", channel="website", url=None, **kw):
+    return {"id": i, "title": title, "body": body, "pub_date": day, "channel": channel,
+            "url": url or f"http://gov.example/{i}.html", **kw}
+
+
+CASES = [
+    # (why, a, b, verdict)
+    ("the same WeChat article behind two links",
+     item(1, "甲", url="https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=1&sn=x", channel="wechat"),
+     item(2, "乙", url="https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=1&sn=x&scene=21#rd",
+          channel="board"), "dup"),
+    ("two articles of one push",
+     item(1, "区商务局开展安全检查", LEAD + MORE, url="https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=1"),
+     item(2, "区商务局开展安全检查", LEAD + MORE, url="https://mp.weixin.qq.com/s?__biz=MzA1&mid=100&idx=2"),
+     "distinct"),
+    ("the same text under a reworded headline, a lead paragraph in front",
+     item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
+     item(2, "守护平安｜商务人在行动🔥", "节日将至，安全先行！\n" + LEAD + MORE + "\n编辑：松岗商务 审核：办公室",
+          day="2024-09-15", channel="wechat"), "dup"),
+    ("outside the window of two online channels",
+     item(1, "区商务局开展安全生产检查", LEAD + MORE),
+     item(2, "区商务局开展安全生产检查", LEAD + MORE, day="2024-09-20", channel="wechat"), "distinct"),
+    ("the board retells the event in its own words nine days later",
+     item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
+     item(2, "开展中秋国庆前安全生产检查",
+          "9月14日，局领导带队对永安购物中心等12家企业开展节前安全生产检查，发现隐患16处，已督促整改11处。",
+          day="2024-09-23", channel="board"), "dup"),
+    ("the board's summary of another day's event",
+     item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
+     item(2, "开展国庆前安全生产复查",
+          "9月21日，局领导带队对永安购物中心等12家企业开展复查，发现隐患16处已整改11处。",
+          day="2024-09-23", channel="board"), "distinct"),
+    ("a 来源 line names another publisher",
+     item(1, "区商务局提醒：办理预付卡要谨慎", LEAD + MORE, fields={"发布机构": "松岗区商务局"}),
+     item(2, "预付卡消费警示", "来源：松岗区市场监督管理局\n" + LEAD + MORE, channel="district-wechat"),
+     "distinct"),
+    ("the portal office is the carrier, not another publisher",
+     item(1, "区商务局开展安全生产检查", LEAD + MORE, fields={"信息来源": "松岗区人民政府办公室"}),
+     item(2, "区商务局开展安全生产检查", LEAD + MORE, channel="wechat",
+          fields={"发布机构": "松岗区商务局"}), "dup"),
+    ("headlines about different bodies",
+     item(1, "区商务局开展节前安全生产检查", LEAD + MORE),
+     item(2, "部门动态｜区应急管理局开展节前安全生产检查", LEAD + MORE, channel="district-wechat"),
+     "distinct"),
+    ("numbered notices differ",
+     item(1, "松岗区成品油价格调整公告（2024年第15号）", "9月14日24时起，汽油每吨降低115元，柴油每吨降低110元。" + MORE),
+     item(2, "松岗区成品油价格调整公告（2024年第16号）", "9月14日24时起，汽油每吨提高205元，柴油每吨提高195元。" + MORE,
+          channel="wechat"), "distinct"),
+    ("near-identical texts whose notice numbers differ: a person looks",
+     item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
+     item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
+]
+
+
+@pytest.mark.parametrize("why, a, b, verdict", CASES, ids=[c[0] for c in CASES])
+def test_rule(why, a, b, verdict):
+    assert judge(a, b)[0] == verdict, judge(a, b)
+    assert judge(b, a)[0] == verdict
+
+
+def test_stock_phrases_seen_in_other_clusters_are_no_evidence():
+    stock = ("为进一步激发消费潜力、提振消费信心，区商务局联合辖区商场、餐饮、家电、汽车等经营主体，持续开展形式多样的"
+             "促消费活动。据统计，活动带动参与商家销售额明显增长，有效释放了居民消费需求。")
+    a = Doc.of(item(1, "卫滨区家电以旧换新补贴政策加力实施", "8月9日，8类家电纳入补贴范围。" + stock,
+                    day="2024-08-09"))
+    b = Doc.of(item(2, "七夕节卫滨区推出主题促销活动", "8月10日，商场花店推出七夕促销。" + stock,
+                    day="2024-08-10", channel="wechat"))
+    others = [Doc.of(item(10 + k, f"其他活动{k}", f"{k}月1日，活动{k}。" + stock, day="2024-08-0%d" % (k + 1)))
+              for k in range(3)]
+    for n, d in enumerate(others):
+        d.cluster_id = 100 + n
+    common = common_shingles(b, [a, *others])
+    assert judge(a, b)[0] == "maybe"               # alone, the shared paragraphs look like one text
+    assert judge(a, b, common)[0] == "distinct"    # among the month's news they are stock phrases
+    assert best_match(b, [a, *others], common)[0] == "distinct"
+
+
+@pytest.mark.parametrize("title, org", [
+    ("区商务局开展节后安全检查", "区商务局"), ("部门动态｜区应急管理局召开会议", "区应急管理局"),
+    ("新乡市卫滨区商务局召开会议", "新乡市卫滨区商务局"), ("卫滨区举办2024年招商推介会", ""),
+    ("卫滨区商务系统安全生产月活动启动", ""), ("【商务动态】区商务局走访企业", "区商务局"),
+])
+def test_title_org(title, org):
+    assert title_org(title) == org
+
+
+def _measure(split):
+    rows = [json.loads(line) for line in PAIRS.read_text("utf-8").splitlines() if line.strip()]
+    got = [(p["label"], judge(p["a"], p["b"])[0]) for p in rows if p["split"] == split]
+    merged = [label for label, v in got if v == "dup"]
+    caught = sum(1 for label, v in got if label == "dup" and v != "distinct")
+    precision = merged.count("dup") / len(merged)
+    recall = caught / sum(1 for label, _ in got if label == "dup")
+    review = sum(1 for _, v in got if v == "maybe") / len(got)
+    return precision, recall, review
+
+
+def test_development_part_meets_the_goal():
+    precision, recall, review = _measure("dev")
+    assert precision >= 0.98 and recall >= 0.97 and review <= 0.10, (precision, recall, review)
+
+
+def test_held_out_part_does_not_fall_below_its_first_measure():
+    # Measured when the rules were last edited, without reading these pairs: 0.969 precision of
+    # automatic merges, 1.000 recall with the 7% sent to review. A guard, not a target.
+    precision, recall, review = _measure("heldout")
+    assert precision >= 0.96 and recall >= 0.97 and review <= 0.15, (precision, recall, review)
