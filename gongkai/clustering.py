@@ -21,13 +21,22 @@ def place_pending(store, now: datetime, *, batch: int = 1000) -> tuple[int, int]
     duplicates, or open a "possible duplicate" pair for review, or stay alone. Each item is one
     transaction, so a crash leaves the rest pending for the next call. Returns (placed, joined)."""
     placed = joined = 0
+    prepared: dict[int, Doc] = {}      # shingling is most of the cost: once per item per call
+
+    def doc_of(row: dict) -> Doc:
+        doc = prepared.get(row["id"])
+        if doc is None:
+            doc = prepared[row["id"]] = Doc.of(row)
+        doc.cluster_id, doc.pending = row["cluster_id"], bool(row["dupe_pending"])
+        return doc
+
     while True:
         rows = store.pending_dupes(batch)
         if not rows:
             return placed, joined
         for row in rows:
-            doc = Doc.of(row)
-            around = [Doc.of(r) for r in store.dupe_candidates(
+            doc = doc_of(row)
+            around = [doc_of(r) for r in store.dupe_candidates(
                 row["id"], row["pub_date"], _SPAN, keys=sorted(doc.keys), pending=True)]
             # stock phrases are judged on everything around; only placed items can be joined
             common = common_shingles(doc, around)

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from datetime import date
 from typing import Any, Iterable, Mapping
 
@@ -126,7 +129,7 @@ class Doc:
         """The opening sentence, stock phrases skipped: what the article is about. A sentence too
         short to say it ("安全生产月来了！") runs on into the next."""
         text = ""
-        for sentence in _SENTENCE.split(_BOILERPLATE.sub("", unicodedata.normalize("NFKC", self.body))):
+        for sentence in _SENTENCE.split(_BOILERPLATE.sub("", _nfkc(self.body))):
             part = _HAN_ALNUM.sub("", sentence).lower()
             shingles = [part[i:i + SHINGLE] for i in range(max(0, len(part) - SHINGLE + 1))]
             if not part or all(sh in common for sh in shingles):
@@ -137,15 +140,20 @@ class Doc:
         return frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1))) - common
 
 
+def _nfkc(text: str) -> str:
+    # most text is already NFKC: the check runs in C and saves most of the normalising
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def clean_title(title: str) -> str:
-    key = title_key(_SERIES.sub("", unicodedata.normalize("NFKC", title or "").strip()))
+    key = title_key(_SERIES.sub("", _nfkc(title or "").strip()))
     return key or title_key(title)
 
 
 def clean_body(body: str) -> str:
     """The body's words only: NFKC, no boilerplate lines (来源/编辑/审核/点击关注/字体/附件 …), no
     punctuation, space or emoji."""
-    text = _BOILERPLATE.sub("", unicodedata.normalize("NFKC", body or ""))
+    text = _BOILERPLATE.sub("", _nfkc(body or ""))
     return _HAN_ALNUM.sub("", text).lower()
 
 
@@ -160,14 +168,14 @@ def _publisher(fields: Mapping[str, Any], body: str) -> str:
             found = re.sub(r"\s+", "", value)
             break
     if not found:
-        m = _SOURCE_LINE.search(unicodedata.normalize("NFKC", body or "")[:300])
+        m = _SOURCE_LINE.search(_nfkc(body or "")[:300])
         found = m.group(1) if m else ""
     return "" if _CARRIER.search(found) else found
 
 
 def _event_day(doc: "Doc") -> tuple[int, int] | None:
     """The day the text says the thing happened (the first 9月14日 of its opening), or None."""
-    m = _EVENT_DAY.search(_BOILERPLATE.sub("", unicodedata.normalize("NFKC", doc.body or ""))[:400])
+    m = _EVENT_DAY.search(_BOILERPLATE.sub("", _nfkc(doc.body or ""))[:400])
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
@@ -180,12 +188,12 @@ def window_days(a: Doc, b: Doc) -> int:
 def containment(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
-    small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(1 for s in small if s in big) / len(small)
+    return len(a & b) / min(len(a), len(b))
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+@lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset({text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set()))
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -200,15 +208,18 @@ def title_similarity(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y))
 
 
-def _numbers(title: str) -> tuple[set[str], set[str], set[str]]:
-    text = unicodedata.normalize("NFKC", title or "")
-    return (set(_YEAR.findall(text)), set(_IDENT_NUMBER.findall(text)), set(_QUARTER.findall(text)))
+@lru_cache(maxsize=65536)
+def _numbers(title: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    text = _nfkc(title or "")
+    return (frozenset(_YEAR.findall(text)), frozenset(_IDENT_NUMBER.findall(text)),
+            frozenset(_QUARTER.findall(text)))
 
 
+@lru_cache(maxsize=65536)
 def title_org(title: str) -> str:
     """The body a headline opens with (区商务局, 卫滨区应急管理局); two name one body when one
     ends the other (卫滨区商务局 and 区商务局)."""
-    text = _SERIES.sub("", unicodedata.normalize("NFKC", title or "").strip())
+    text = _SERIES.sub("", _nfkc(title or "").strip())
     text = re.sub(r"^\s*(?:[【\[〔(（][^】\]〕)）]{1,12}[】\]〕)）]\s*)+", "", text)
     m = _TITLE_ORG.match(text)
     return m.group(1) if m else ""
@@ -237,14 +248,16 @@ def common_shingles(doc: Doc, others: Iterable[Doc], clusters: int = 2) -> froze
     other 信息 around it (为进一步激发消费潜力…; 下一步，将继续…). They say nothing about
     whether two items are one 信息. Counted by cluster, not by item: the three copies of one
     article on three channels are one cluster, and their text stays evidence."""
-    seen: dict[str, set] = {}
+    by_cluster: dict[Any, set[str]] = {}
     for other in others:
         if other.id == doc.id:
             continue
-        tag = other.cluster_id if other.cluster_id is not None else ("item", other.id)
-        for sh in doc.shingles & other.shingles:
-            seen.setdefault(sh, set()).add(tag)
-    return frozenset(sh for sh, tags in seen.items() if len(tags) >= clusters)
+        shared = doc.shingles & other.shingles
+        if shared:
+            tag = other.cluster_id if other.cluster_id is not None else ("item", other.id)
+            by_cluster.setdefault(tag, set()).update(shared)
+    counted = Counter(chain.from_iterable(by_cluster.values()))   # counted in C
+    return frozenset(sh for sh, n in counted.items() if n >= clusters)
 
 
 def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
