@@ -106,7 +106,7 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
         else:
             health = "ok" if s["last_success_at"] else "never run"
         notes = ([reason] if streak else []) + [
-            f"alert open: {k}" for k in alerts_by_source.get(s["id"], [])]
+            f"alert open: {k}" for k in alerts_by_source.get(s["id"], [])] + _pass_notes(st, s["id"])
         out.append(f"{s['id']:<20} {s['channel']:<16} {health:<12} "
                    f"{_local(s['last_success_at']):<16} "
                    f"{_local(s['next_due_at']) if s['enabled'] else '-':<16} "
@@ -118,6 +118,22 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
     out.append(f"items awaiting review: {st.review_backlog()}")
     out += january_lines(cfg, st, now, failing)
     return out
+
+
+def _pass_notes(st: store_mod.Store, source_id: str) -> list[str]:
+    """What the last good pass set aside: a bridge's placeholder entries (verification walls,
+    login notices) and list rows that were page furniture. Not failures, but worth a look."""
+    memo = st.memo(source_id)
+    notes = []
+    held = memo.get("placeholders")
+    if isinstance(held, dict) and held.get("count"):
+        kinds = held.get("kinds") or {}
+        what = ", ".join(f"{k} x{n}" for k, n in kinds.items()) if isinstance(kinds, dict) else ""
+        notes.append(f"{held['count']} placeholder entries skipped" + (f" ({what})" if what else ""))
+    dropped = memo.get("dropped_rows")
+    if isinstance(dropped, list) and dropped:
+        notes.append(f"{len(dropped)} list rows set aside as page furniture")
+    return notes
 
 
 def _daemon_line(st: store_mod.Store, now: datetime, running: bool | None) -> str:

@@ -1,6 +1,7 @@
 """Pages (queue, item, counts, sources, audit) and the reviewer's actions."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -89,8 +90,13 @@ def install(app: Flask) -> None:
         except store_mod.StoreError:
             abort(404)
         evidence = st.auto_evidence([item_id]).get(item_id, [])
+        try:
+            meta = json.loads(it.get("meta_json") or "{}")
+        except ValueError:
+            meta = {}
         return render_template(
             "item.html", item=it, evidence=evidence,
+            attribution_reason=str(meta.get("attribution_reason") or "") if isinstance(meta, dict) else "",
             title_html=highlight(it["title"], keyword_map(evidence, "title", it["category"])),
             body_html=paragraphs(it["body"], keyword_map(evidence, "body", it["category"])),
             duplicates=st.duplicates(item_id), audit=st.audit(item_id),

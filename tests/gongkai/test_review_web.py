@@ -249,3 +249,15 @@ def test_a_readonly_account_cannot_decide_a_pair(env):
     assert _post(c, f"/api/dupes/{pair}/apart").status_code == 403
     with Store(db) as st:
         assert [p["status"] for p in st.dupe_pairs(None)] == ["open"]
+
+
+def test_item_page_says_why_the_item_is_ours_or_not(env):
+    db, app = env
+    with Store(db) as st:
+        st.db.execute("UPDATE items SET meta_json = ? WHERE id = 1",
+                      ['{"attribution_reason": "another body is the subject: <b>区应急管理局</b>"}'])
+        st.db.conn.commit()
+    c = app.test_client()
+    login(c)
+    page = c.get("/item/1").text
+    assert "归属依据" in page and "&lt;b&gt;区应急管理局&lt;/b&gt;" in page and "<b>区应急" not in page
