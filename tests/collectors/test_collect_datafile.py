@@ -4,7 +4,6 @@ Each folder of tests/fixtures/sites/datafile/ is one real-world JSON shape (made
 make_datafile_fixtures.py) with ``expect-*.json`` files stating the exact items or the failure; the
 real 湖北市场监管局 data file of /work/shared/real-pages is read through its own server. Nothing here
 touches the internet: links to other hosts are never fetched."""
-import importlib.util
 import json
 import threading
 from datetime import datetime
@@ -12,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import _real_pages as real_pages
 from _collectors_support import SITES
 
 from collectors import (BEIJING, REGISTRY, CollectState, ColumnError, Response, beijing_date,
@@ -19,7 +19,7 @@ from collectors import (BEIJING, REGISTRY, CollectState, ColumnError, Response, 
 from collectors._presets import PRESETS, Context, ListRequest
 
 DATAFILE = SITES / "datafile"
-REAL_PAGES = Path(__file__).resolve().parents[2].parent / "shared" / "real-pages"
+from _real_pages import REAL_PAGES
 NOW = datetime(2025, 1, 3, 10, 0, tzinfo=BEIJING)
 CASES = sorted(DATAFILE.glob("*/expect-*.json"))
 
@@ -180,28 +180,11 @@ def test_a_json_body_with_records_is_detected_and_html_is_not():
 
 # -- the real 湖北市场监管局 data file (the column itself answers a 412 challenge) ----------------
 
-def _real_pages():
-    if not (REAL_PAGES / "serve.py").is_file():
-        pytest.fail(f"the real-page corpus is missing: expected /work/shared/real-pages (looked in "
-                    f"{REAL_PAGES}) with serve.py, manifest.json, expected.json and pages/")
-    spec = importlib.util.spec_from_file_location("real_pages_serve", REAL_PAGES / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def real_servers():
-    bases, logs, servers = _real_pages().start(REAL_PAGES / "manifest.json", REAL_PAGES / "pages")
+    bases, logs, servers = real_pages.start()
     yield bases, logs
-    # One server per saved site, each taking a poll interval to stop: stop them side by side.
-    stoppers = [threading.Thread(target=srv.shutdown) for srv in servers]
-    for t in stoppers:
-        t.start()
-    for t in stoppers:
-        t.join()
-    for srv in servers:
-        srv.server_close()
+    real_pages.stop(servers)
 
 
 @pytest.fixture

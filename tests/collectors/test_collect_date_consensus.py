@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from _collectors_support import FIXTURES, expect_of
+from _collectors_support import FIXTURES
 
 from collectors import BEIJING, REGISTRY, Response, beijing_date, decode_html, parse_date
 from collectors import _consensus as consensus
@@ -20,7 +20,7 @@ from collectors._pages import soup_of
 DATES = FIXTURES / "dates"
 CASES = sorted((DATES / "consensus").glob("*.txt"))
 YEARLESS = sorted((DATES / "yearless").glob("*.txt"))
-REAL_PAGES = Path(__file__).resolve().parents[2].parent / "shared" / "real-pages"
+from _real_pages import corpus_file
 _LINE = re.compile(r"^(?P<source>[a-z-]+)(?:\s+(?P<name>[^|]+?))?\s*\|\s*(?P<raw>.+)$")
 
 
@@ -136,12 +136,7 @@ def test_yearless_list_dates(path):
 # -- the real pages, read in place ----------------------------------------------------------
 
 def _real(*parts: str) -> Path:
-    if not (REAL_PAGES / "expected.json").is_file():
-        pytest.fail(f"the real-page corpus is missing: expected /work/shared/real-pages (looked in "
-                    f"{REAL_PAGES}) with expected.json and pages/")
-    path = REAL_PAGES.joinpath(*parts)
-    assert path.is_file(), f"{path} is missing from the real-page corpus"
-    return path
+    return corpus_file(*parts)
 
 
 class _SavedPages:

@@ -14,14 +14,13 @@ its gateway accepts and the exact items or the failure; plus the real Zhejiang F
 | protocol-relative legacy links | every variant, and the real column |
 | page 1 for a page past the end | past-end-page-one (no count), stale-count (within the count) |
 """
-import importlib.util
 import json
-import threading
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import _real_pages as real_pages
 from _sites_server import SITES, SiteServer
 
 from collectors import (BEIJING, REGISTRY, CollectState, ColumnError, Response, beijing_date,
@@ -32,7 +31,7 @@ from collectors._presets.jpaas import query_data
 VARIANTS = SITES / "jpaas_variants"
 API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 JSON = "application/json;charset=UTF-8"
-REAL_PAGES = Path(__file__).resolve().parents[2].parent / "shared" / "real-pages"
+from _real_pages import REAL_PAGES
 NOW = datetime(2025, 1, 3, 10, 0, tzinfo=BEIJING)
 
 
@@ -159,28 +158,11 @@ def test_query_data_reads_both_quotings_and_sends_null_as_the_page_does(raw, wan
 
 # -- the real Zhejiang FGW column (gov-sites.md §2.2): shell page, API page 1 of 26, one detail --
 
-def _real_serve():
-    if not (REAL_PAGES / "serve.py").is_file():
-        pytest.fail(f"the real-page corpus is missing: expected /work/shared/real-pages (looked in "
-                    f"{REAL_PAGES}) with serve.py, manifest.json, expected.json and pages/")
-    spec = importlib.util.spec_from_file_location("real_pages_serve", REAL_PAGES / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def real_servers():
-    bases, logs, servers = _real_serve().start(REAL_PAGES / "manifest.json", REAL_PAGES / "pages")
+    bases, logs, servers = real_pages.start()
     yield bases, logs
-    # One server per saved site, each taking a poll interval to stop: stop them side by side.
-    stoppers = [threading.Thread(target=srv.shutdown) for srv in servers]
-    for t in stoppers:
-        t.start()
-    for t in stoppers:
-        t.join()
-    for srv in servers:
-        srv.server_close()
+    real_pages.stop(servers)
 
 
 @pytest.fixture

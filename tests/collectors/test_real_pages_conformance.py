@@ -9,17 +9,14 @@ other people, served on loopback at their original paths by its serve.py) read a
 The corpus is read in place, never copied into the project. Next pages and detail pages nobody
 saved answer 404 there, so this judges page 1; paging is judged on the project's own fixtures.
 """
-import importlib.util
-import json
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import _real_pages as real_pages
 
 from collectors import BEIJING, REGISTRY, CollectState, Http, SourceError, beijing_date, probe, verify
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "real-pages"
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=BEIJING)
 # expected.json key -> (site in manifest.json, path of the list page)
 LISTS = {
@@ -36,27 +33,12 @@ NOT_COLUMNS = {"gs-search": ("gs-scjg", "/guestweb4/s", "search"),
                "xinxiang": ("xinxiang", "/", "homepage")}
 
 
-def _load_corpus():
-    if not (CORPUS / "serve.py").is_file():
-        pytest.fail(f"the real-pages corpus is missing: expected {CORPUS} (../shared/real-pages "
-                    "beside the project, with serve.py, manifest.json and expected.json)")
-    spec = importlib.util.spec_from_file_location("real_pages_serve", CORPUS / "serve.py")
-    serve = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(serve)
-    manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))
-    expected = json.loads((CORPUS / "expected.json").read_text("utf-8"))
-    return serve, manifest, expected
-
-
 @pytest.fixture(scope="module")
 def corpus():
-    serve, manifest, expected = _load_corpus()
-    bases, logs, servers = serve.start()
-    origins = {site: spec["origin"] for site, spec in manifest["sites"].items()}
-    yield bases, origins, expected
-    for srv in servers:
-        srv.shutdown()
-        srv.server_close()
+    bases, logs, servers = real_pages.start()
+    origins = {site: spec["origin"] for site, spec in real_pages.manifest()["sites"].items()}
+    yield bases, origins, real_pages.expected()
+    real_pages.stop(servers)
 
 
 @pytest.fixture
@@ -67,7 +49,7 @@ def http():
 
 
 def test_every_key_of_expected_json_is_judged():
-    _, _, expected = _load_corpus()
+    expected = real_pages.expected()
     judged = set(LISTS) | set(CHALLENGES) | set(NOT_COLUMNS)
     assert set(expected) <= judged, f"pages in expected.json without a test: {set(expected) - judged}"
 

@@ -5,39 +5,25 @@ and path, the page count, and the page 2 the site links. Page 2 is not saved —
 404 "not saved" — so a ``website`` pass reads page 1, asks for exactly that page 2, and fails the
 run as a column cut short after page 1's rows. The corpus is read in place, never copied; without
 it these tests fail, saying where it should be."""
-import importlib.util
-import json
 import re
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import _real_pages as real_pages
 
 from collectors import BEIJING, REGISTRY, CollectState, ColumnError, beijing_date, detect, parse_date
 from collectors._presets import PRESETS, Context, ListRequest
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "real-pages"
 LISTS = ["ndrc-tz", "nmpa-ypggtg", "nmpa-ypjgdt"]
 
 
 @pytest.fixture(scope="module")
 def corpus():
-    if not all((CORPUS / name).exists() for name in ("serve.py", "manifest.json", "expected.json", "pages")):
-        pytest.fail(f"the real-pages corpus is missing: expected serve.py, manifest.json, expected.json "
-                    f"and pages/ in {CORPUS} (the shared folder beside the project, "
-                    "../shared/real-pages from its root)")
-    spec = importlib.util.spec_from_file_location("real_pages_serve", CORPUS / "serve.py")
-    serve = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(serve)
-    bases, logs, servers = serve.start()
-    manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))
-    expected = json.loads((CORPUS / "expected.json").read_text("utf-8"))
-    yield {"lists": {e["id"]: e for e in manifest["lists"]}, "expected": expected, "bases": bases,
-           "logs": logs}
-    for srv in servers:
-        srv.shutdown()
-        srv.server_close()
+    bases, logs, servers = real_pages.start()
+    yield {"lists": {e["id"]: e for e in real_pages.manifest()["lists"]},
+           "expected": real_pages.expected(), "bases": bases, "logs": logs}
+    real_pages.stop(servers)
 
 
 def _column(corpus, key):
