@@ -243,7 +243,7 @@ def find_rows(soup: BeautifulSoup, base: str, *, context_year: int | None = None
     if not groups:
         return []
     best = max(groups.values(), key=len)  # ties: the first group in document order
-    return _dedupe(best)
+    return dedupe_rows(best)
 
 
 def fragment_row(html: str, base: str, *, context_year: int | None = None) -> Row | None:
@@ -299,10 +299,10 @@ def select_rows(soup: BeautifulSoup, base: str, item_selector: str, title_select
         else:
             date_text, date = _row_date(row, anchor, context_year)
         rows.append(Row(url, anchor_title(anchor), date_text, date))
-    return _dedupe(rows)
+    return dedupe_rows(rows)
 
 
-def _dedupe(rows: list[Row]) -> list[Row]:
+def dedupe_rows(rows: list[Row]) -> list[Row]:
     # PC and mobile units repeat the same records on one page (gov-sites.md §2.1).
     seen: set[str] = set()
     out = []

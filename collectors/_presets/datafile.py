@@ -42,7 +42,7 @@ from bs4 import BeautifulSoup
 from .._dates import find_date, parse_date
 from .._http import Response
 from .._item import SourceError
-from .._listing import Row, anchor_title, row_href
+from .._listing import Row, anchor_title, dedupe_rows, row_href
 from .._pages import problem, soup_of
 from ._base import Context, ListPage, ListRequest, Preset, pages_for, register_preset
 
@@ -251,16 +251,6 @@ def _html_rows(records: list[str], base: str, context_year: int) -> list[Row]:
     return rows
 
 
-def _dedupe(rows: list[Row]) -> list[Row]:
-    seen: set[str] = set()
-    out = []
-    for r in rows:
-        if r.url not in seen:
-            seen.add(r.url)
-            out.append(r)
-    return out
-
-
 def _unescaped(fragment: str) -> str:
     # jsearch sends the fragment entity-escaped inside the JSON string.
     return html.unescape(fragment) if "&lt;" in fragment and "<" not in fragment else fragment
@@ -437,7 +427,7 @@ class Datafile(Preset):
             rows = _html_rows(found.records, response.url, ctx.context_year)
         else:
             rows = _dict_rows(found.records, response.url)
-        rows = _dedupe(rows)
+        rows = dedupe_rows(rows)
         urls = {r.url for r in rows}
         if number == 1:
             self._param = page_param(request.url)
