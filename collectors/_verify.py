@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ._dates import beijing_date
@@ -20,6 +21,9 @@ from ._presets import Context, Detection, ListRequest
 from ._sanity import off_host, screen
 from ._urls import canonical_url
 from ._website import Website
+
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -41,8 +45,29 @@ class Verdict:
 
 def verify(site: Website, now: datetime, *, detail: bool = False) -> Verdict:
     """Read page 1 (through shells and JS redirect stubs), the next page, and with ``detail`` one
-    item page, of ``site``'s column; never raises for the site's sake."""
+    item page, of ``site``'s column; never raises for the site's sake — not even for a bug a
+    surprising page sets off in a preset, which becomes this reading's problem."""
     v = Verdict(preset=site.opts["preset"])
+    try:
+        return _verify(site, now, detail, v)
+    except Exception as exc:  # noqa: BLE001 - one reading's surprise must not end the probe
+        v.ok = False
+        v.problems.append(f"internal error in the {v.preset} reading: {_where(exc)}")
+        return v
+
+
+def _where(exc: BaseException) -> str:
+    """``Type: message (file.py:line)`` of the innermost frame in this package."""
+    tb, spot = exc.__traceback__, ""
+    while tb is not None:
+        name = Path(tb.tb_frame.f_code.co_filename)
+        if name.is_relative_to(_PACKAGE):
+            spot = f" (collectors/{name.relative_to(_PACKAGE).as_posix()}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}{spot}"
+
+
+def _verify(site: Website, now: datetime, detail: bool, v: Verdict) -> Verdict:
     state = CollectState(now=now, since=now)     # since: no conditional GET, nothing remembered
     ctx = Context(context_year=now.year, options=site.opts)
     try:

@@ -107,3 +107,18 @@ def test_an_explicit_preset_that_cannot_read_the_page_is_not_offered(http):
         result = probe(srv.base + "/col/col284/index.html", http, preset="jpaas", now=NOW)
     assert not result.ok and result.snippet() == ""
     assert "jpaas" in result.problem
+
+
+def test_a_preset_that_raises_is_one_readings_problem_not_a_traceback(http, monkeypatch, capsys, cfg):
+    from collectors._presets import hanweb
+
+    def broken(self, text, base, units):
+        raise AttributeError("'str' object has no attribute 'items'")
+
+    monkeypatch.setattr(hanweb.Hanweb, "_paging_from", broken)
+    with SiteServer(SITES / "hanweb") as srv:
+        code = main(["probe", srv.base + "/col/col284/index.html", "--config", cfg])
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err + captured.out
+    assert "internal error in the hanweb reading: AttributeError" in captured.out
+    assert "collectors/_presets/hanweb.py:" in captured.out
