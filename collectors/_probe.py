@@ -86,10 +86,13 @@ def _toml(text: str) -> str:
 
 
 def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = None,
-          allow_hosts: tuple[str, ...] = ()) -> ProbeResult:
+          allow_hosts: tuple[str, ...] = (), selectors: dict[str, str] | None = None) -> ProbeResult:
     """Say what ``url`` is and verify the readings of it. Network and page failures are reported
     in ``problem`` naming ``url``, never raised. ``allow_hosts``: other hosts the column's items
-    may live on (a source's ``allow_hosts``)."""
+    may live on (a source's ``allow_hosts``); ``selectors``: item/title/date/next selectors to
+    verify (``preset = "selectors"``)."""
+    if selectors:
+        preset = "selectors"
     now = now or datetime.now(BEIJING)
     result = ProbeResult(url=url)
     host = (urlsplit(url).hostname or "").lower()
@@ -106,14 +109,18 @@ def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = N
     if why and not why.startswith("script-only"):
         result.kind, result.problem = "unreadable", why
         return result
-    if preset == "auto":
-        not_column = _not_a_column(url, resp.text, soup)
-        if not_column:
-            result.kind, result.problem = not_column
-            return result
+    # whatever preset is asked for: a search page or a homepage read as a column would count
+    # their rows all year
+    not_column = _not_a_column(url, resp.text, soup)
+    if not_column:
+        result.kind, result.problem = not_column
+        return result
     names = [preset] if preset != "auto" else _candidates(resp.text, resp.url)
     for name in names:
-        result.verdicts.append(verify(Website({"url": url, "preset": name, **extra}, http), now))
+        opts = {"url": url, "preset": name, **extra, **(selectors or {})}
+        result.verdicts.append(verify(Website(opts, http), now))
+    if selectors:
+        result.selectors = dict(selectors)
     suggestion = suggest_selectors(soup) if preset == "auto" else {}
     if suggestion:
         site = Website({"url": url, "preset": "selectors", **suggestion, **extra}, http)
@@ -132,7 +139,7 @@ def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = N
         return result
     result.preset, result.rows, result.evidence = best.preset, best.rows, best.evidence
     result.next_page, result.total_pages = best.next_page, best.total_pages
-    if best.preset == "selectors":
+    if best.preset == "selectors" and not selectors:
         result.selectors = suggestion
     return result
 

@@ -39,6 +39,10 @@ def _probe_arguments(s) -> None:
                    help="read with this preset instead of detecting (" +
                    ", ".join(["auto", *sorted({c.name for c in collectors.PRESETS.values()})]) + ")")
     s.add_argument("--limit", type=int, default=_SHOWN, metavar="N", help=f"items to show (default {_SHOWN})")
+    for key, what in (("item", "one list row"), ("title", "the title link inside a row"),
+                      ("date", "the date inside a row"), ("next", "the next-page link")):
+        s.add_argument(f"--{key}-selector", metavar="CSS", default="",
+                       help=f"verify these selectors (preset selectors): CSS of {what}")
     s.set_defaults(func=cmd_probe)
 
 
@@ -50,10 +54,18 @@ def cmd_probe(args) -> int:
         raise app.UsageError(f"--preset must be auto or one of "
                              f"{', '.join(sorted({c.name for c in collectors.PRESETS.values()}))}, "
                              f"got {args.preset!r}")
+    selectors = {f"{k}_selector": getattr(args, f"{k}_selector") for k in ("item", "title", "date", "next")
+                 if getattr(args, f"{k}_selector")}
+    if selectors and "item_selector" not in selectors:
+        raise app.UsageError("--title-selector/--date-selector/--next-selector need --item-selector "
+                             "(the CSS of one list row)")
+    if args.preset == "selectors" and not selectors:
+        raise app.UsageError("--preset selectors needs --item-selector CSS (and optionally "
+                             "--title-selector, --date-selector, --next-selector)")
     cfg = app.load_config_optional(args)
     http = app.make_http(cfg) if cfg is not None else collectors.Http()
     try:
-        result = collectors.probe(args.url, http, preset=args.preset)
+        result = collectors.probe(args.url, http, preset=args.preset, selectors=selectors or None)
     except collectors.ConfigError as e:
         raise app.UsageError(str(e)) from None
     finally:
@@ -94,8 +106,8 @@ def _print_probe(result, limit: int) -> None:
         print(result.snippet())
     elif result.kind == "column":
         print("nothing to paste: no preset or suggested selectors read this page as a column with "
-              "dates; set item_selector/title_selector/date_selector by hand and probe again with "
-              "--preset selectors, or probe the column's own list page")
+              "dates; find the CSS of one list row and probe again with --item-selector CSS "
+              "(and --title-selector/--date-selector), or probe the column's own list page")
 
 
 # -- source test --

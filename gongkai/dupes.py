@@ -58,6 +58,7 @@ _BOILERPLATE = re.compile(
 _SERIES = re.compile(r"^[^｜|丨]{1,10}[｜|丨]")                 # 消费提示｜… 守护节日平安｜…
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=年|年度|$|\D)")
 _IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
+_ANY_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千]+(?=[号期批次季届轮条版部篇])")
 _QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
 _HAN_ALNUM = re.compile(r"[^\w]|_", re.U)
 _SENTENCE = re.compile(r"[。！？!?；;\n]+")
@@ -230,8 +231,20 @@ def numbers_one_sided(a: str, b: str) -> bool:
     return bool(_numbers(a)[1]) != bool(_numbers(b)[1])
 
 
+@lru_cache(maxsize=65536)
+def _skeleton(title: str) -> tuple[str, tuple[str, ...]]:
+    """A headline without its numbers, and the numbers in order: 区商务局开展促消费活动（1） and
+    …（2） share the skeleton and differ in the numbers."""
+    text = clean_title(title)
+    return _ANY_NUMBER.sub("#", text), tuple(_ANY_NUMBER.findall(text))
+
+
 def numbers_conflict(a: str, b: str) -> str:
-    """Why two headlines name different notices ("第15号" vs "第16号", 2023 vs 2024), or ""."""
+    """Why two headlines name different notices ("第15号" vs "第16号", 2023 vs 2024, the same
+    headline numbered 1 and 2), or ""."""
+    (ska, nsa), (skb, nsb) = _skeleton(a), _skeleton(b)
+    if ska == skb and nsa != nsb:
+        return f"the same headline numbered differently ({'/'.join(nsa)} vs {'/'.join(nsb)})"
     ya, na, qa = _numbers(a)
     yb, nb, qb = _numbers(b)
     if ya and yb and not ya & yb:

@@ -91,7 +91,8 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
                 break
     except collectors.SourceError as e:
         result.status, result.reason = "failed", str(e)
-        log.warning("source %s failed: %s", src.id, e)
+        # the crawl's summary and `status` say it; the log keeps it for the daemon's file
+        log.info("source %s failed: %s", src.id, e)
     except Exception as e:  # a bug in one collector fails its source, not the whole pass
         # Items saved before the crash stay (each is its own transaction); the failed run makes
         # the next pass walk the whole column again, finding them known, not new.

@@ -122,3 +122,49 @@ def test_a_preset_that_raises_is_one_readings_problem_not_a_traceback(http, monk
     assert code == 1 and "Traceback" not in captured.err + captured.out
     assert "internal error in the hanweb reading: AttributeError" in captured.out
     assert "collectors/_presets/hanweb.py:" in captured.out
+
+
+def _undated_list(root):
+    """A column whose list shows no dates; each item's own page says 发布时间 (the blind trial's
+    plain-list variant)."""
+    rows = "".join(f'<li><a href="./202403/t2024030{i}_{i}.html">区商务局工作动态第{i}期</a></li>'
+                   for i in range(1, 7))
+    (root / "list.html").write_text(f'<html><head><meta charset="utf-8"><title>工作动态</title></head><body>'
+                                    f'<ul class="news">{rows}</ul></body></html>', encoding="utf-8")
+    (root / "202403").mkdir()
+    for i in range(1, 7):
+        (root / "202403" / f"t2024030{i}_{i}.html").write_text(
+            f'<html><head><meta charset="utf-8"><title>区商务局工作动态第{i}期</title></head><body>'
+            f'<h1>区商务局工作动态第{i}期</h1><div class="info">发布时间：2024-03-0{i} 10:00</div>'
+            f'<div class="content"><p>{"区商务局开展工作。" * 30}</p></div></body></html>', encoding="utf-8")
+
+
+def test_a_list_without_dates_verifies_by_its_items_own_pages(tmp_path, cfg, capsys):
+    _undated_list(tmp_path)
+    with SiteServer(tmp_path) as srv:
+        code = main(["probe", srv.base + "/list.html", "--config", cfg])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "✓ detail: dated 2024-03-01" in out and 'item_selector = "ul.news > li"' in out
+
+
+def test_selectors_given_on_the_command_line_are_verified(tmp_path, cfg, capsys):
+    _undated_list(tmp_path)
+    with SiteServer(tmp_path) as srv:
+        code = main(["probe", srv.base + "/list.html", "--config", cfg, "--item-selector", "ul.news > li"])
+        out = capsys.readouterr().out
+        assert code == 0 and "verified: preset selectors" in out
+        assert 'item_selector = "ul.news > li"' in out
+        assert main(["probe", srv.base + "/list.html", "--config", cfg, "--preset", "selectors"]) == 2
+    assert "--preset selectors needs --item-selector" in capsys.readouterr().err
+
+
+def test_an_asked_for_preset_does_not_make_a_homepage_a_column(tmp_path, http):
+    blocks = "".join(
+        f'<div class="blk"><h3>栏目{b}</h3>' + "".join(
+            f'<table><tr><td><a href="/c{b}/{i}.html">要闻{b}-{i}</a></td><td>12-{10 + i}</td></tr></table>'
+            for i in range(5)) + "</div>" for b in range(5))
+    (tmp_path / "index.html").write_text(f"<html><body>{blocks}</body></html>", encoding="utf-8")
+    with SiteServer(tmp_path) as srv:
+        result = probe(srv.base + "/", http, preset="list", now=NOW)
+    assert result.kind == "homepage" and result.snippet() == ""
