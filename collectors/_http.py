@@ -10,6 +10,11 @@ Why each piece is here:
   mirrors copy government pages onto other hosts (gov-sites.md §5 T3/T12).
 - Bodies are read by streaming with a byte cap: feedparser and BeautifulSoup would happily parse a
   runaway response.
+- Every wait has a wall-clock deadline. requests' read timeout bounds one socket read only, so a
+  server dripping a byte a second never trips it: the body is read a socket read at a time with
+  the socket's timeout cut to the time left, and the deadline checked after each read; a whole
+  source pass (:meth:`Http.source_pass`) has its own deadline, so one stalled host fails its own
+  source instead of holding up the sources after it.
 - Pages are decoded from bytes ourselves: requests guesses ISO-8859-1 for ``text/html`` without a
   charset, and strict gb2312 fails on GBK-only characters such as 镕 and 堃 (gov-sites.md §5 T9).
 """
@@ -20,17 +25,19 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from protego import Protego
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util.retry import Retry
 
 from ._item import SourceError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 UA_TOKEN = "gongkai"
 DEFAULT_UA = (f"{UA_TOKEN}/0.1 (government information-disclosure collector; "
@@ -41,6 +48,7 @@ _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_TTL = 24 * 3600.0
 _ROBOTS_MAX_BYTES = 512 * 1024       # RFC 9309 asks parsers to read at least 500 KiB
 _MAX_CRAWL_DELAY = 30.0              # a site asking for more gets 30 s; the scheduler spaces runs
+_READ_CHUNK = 16384                  # at most one socket read each: the deadline is checked between
 _STATUS_HINTS = {
     403: "forbidden (WAF or IP block?)",
     404: "not found",
@@ -53,7 +61,8 @@ _STATUS_HINTS = {
 class FetchError(SourceError):
     """An HTTP error status, a refused URL or a network failure; the message is one line naming the
     URL (and the status when there is one). ``kind`` is one of ``http``, ``network``, ``refused``
-    (host not allowed), ``robots``, ``too-large``."""
+    (host not allowed), ``robots``, ``too-large``, ``deadline`` (the response or the source pass
+    took too long)."""
 
     def __init__(self, message: str, *, url: str, status: int | None = None,
                  kind: str = "http") -> None:
@@ -184,13 +193,16 @@ class Http:
                  max_bytes: int = 5_000_000, min_delay: float = 1.0, retries: int = 2,
                  retry_after_max: int = 60, respect_robots: bool = True,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, deadline: float = 120.0) -> None:
+                 clock: Callable[[], float] = time.monotonic, deadline: float = 120.0,
+                 source_deadline: float = 1800.0) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.min_delay = min_delay
         self.respect_robots = respect_robots
-        self.deadline = deadline   # whole-body limit: the read timeout is per socket read only
+        self.deadline = deadline   # one response, request to last byte: the read timeout is per read
+        self.source_deadline = source_deadline   # one source's whole pass (source_pass)
+        self._pass_ends: float | None = None
         self._sleep = sleep
         self._clock = clock
         self._last: dict[str, float] = {}
@@ -212,6 +224,17 @@ class Http:
 
     def close(self) -> None:
         self.session.close()
+
+    def source_pass(self, items: Iterable[T]) -> Iterator[T]:
+        """Yield a collector's pass (its ``collect(state)``) with every request in it bound by
+        :attr:`source_deadline`, counted from the first item asked for: once it is over, the
+        response in hand is cut and any further request refused (kind ``deadline``), so the pass
+        fails with that reason and the next source starts on time."""
+        self._pass_ends = self._clock() + self.source_deadline
+        try:
+            yield from items
+        finally:
+            self._pass_ends = None
 
     def get(self, url: str, *, allowed_hosts: Iterable[str], etag: str | None = None,
             last_modified: str | None = None) -> Response:
@@ -237,7 +260,7 @@ class Http:
         for _hop in range(_MAX_REDIRECTS + 1):
             self._check_allowed(current, allowed, origin=url if current != url else None)
             self._check_robots(current, allowed)
-            resp = self._send(current, headers, method, data)
+            resp, ends = self._send(current, headers, method, data)
             if resp.status_code in _REDIRECT_CODES:
                 location = resp.headers.get("Location")
                 resp.close()
@@ -247,7 +270,7 @@ class Http:
                 current = urljoin(current, location.strip())
                 method, data = "GET", None
                 continue
-            return self._finish(current, resp)
+            return self._finish(current, resp, ends)
         raise FetchError(f"more than {_MAX_REDIRECTS} redirects starting at {url}", url=url)
 
     # -- steps --
@@ -269,44 +292,86 @@ class Http:
             if wait > 0:
                 self._sleep(wait)
 
+    def _ends(self, url: str) -> float:
+        """When the answer to a request sent now must be complete: after :attr:`deadline`, or at
+        the end of the source pass if that comes first (already over: refused)."""
+        now = self._clock()
+        ends = now + self.deadline
+        if self._pass_ends is not None:
+            if now >= self._pass_ends:
+                raise self._late(url, None, self._pass_ends)
+            ends = min(ends, self._pass_ends)
+        return ends
+
+    def _late(self, url: str, status: int | None, ends: float) -> FetchError:
+        if ends == self._pass_ends:
+            why = (f"source pass over its {self.source_deadline:g} s deadline at {url} (what was "
+                   "saved is kept; the next pass reads the rest)")
+        else:
+            why = f"response from {url} took over {self.deadline:g} s"
+        return FetchError(why, url=url, status=status, kind="deadline")
+
     def _send(self, url: str, headers: dict[str, str], method: str = "GET",
-              data: dict[str, str] | None = None) -> requests.Response:
+              data: dict[str, str] | None = None) -> tuple[requests.Response, float]:
+        """Send one request; returns the response (headers read, body not) and its deadline."""
         host = _host(url)
         self._throttle(host)
+        ends = self._ends(url)
+        left = ends - self._clock()
         try:
-            return self.session.request(method, url, headers=headers, data=data,
-                                        timeout=self.timeout, stream=True, allow_redirects=False)
+            return self.session.request(
+                method, url, headers=headers, data=data, stream=True, allow_redirects=False,
+                timeout=(min(self.timeout[0], left), min(self.timeout[1], left))), ends
         except requests.RequestException as exc:
+            if self._clock() >= ends:
+                raise self._late(url, None, ends) from exc
             raise FetchError(f"network error fetching {url}: {type(exc).__name__}: "
                              f"{_one_line(exc, 160)}", url=url, kind="network") from exc
         finally:
             self._last[host] = self._clock()
 
-    def _read(self, url: str, resp: requests.Response, limit: int) -> bytes:
+    def _read(self, url: str, resp: requests.Response, limit: int, ends: float) -> bytes:
+        """The body, by at most one socket read at a time (``read1``: a plain ``read(n)`` waits
+        for all n bytes, however slowly they drip), each with the socket timeout cut to the time
+        left before ``ends``; past it the connection is dropped."""
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             resp.close()
             raise FetchError(f"response too large from {url}: {declared} bytes > {limit}", url=url,
                              status=resp.status_code, kind="too-large")
-        start = self._clock()
+        raw = resp.raw
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        read = getattr(raw, "read1", None) or raw.read     # read1: urllib3 2.3 and later
         buf = bytearray()
         try:
-            for chunk in resp.iter_content(65536):
+            while True:
+                left = ends - self._clock()
+                if left <= 0:
+                    raise self._late(url, resp.status_code, ends)
+                if sock is not None:
+                    sock.settimeout(min(self.timeout[1], left))
+                chunk = read(_READ_CHUNK, decode_content=True)
+                if not chunk:
+                    break
                 buf += chunk
                 if len(buf) > limit:
                     raise FetchError(f"response too large from {url}: over {limit} bytes", url=url,
                                      status=resp.status_code, kind="too-large")
-                if self._clock() - start > self.deadline:
-                    raise FetchError(f"response from {url} took over {self.deadline:.0f} s", url=url,
-                                     status=resp.status_code)
-        except requests.RequestException as exc:
+        except (requests.RequestException, Urllib3Error, OSError) as exc:
+            if self._clock() >= ends:
+                raise self._late(url, resp.status_code, ends) from exc
             raise FetchError(f"network error reading {url}: {type(exc).__name__}: "
                              f"{_one_line(exc, 160)}", url=url, kind="network") from exc
         finally:
-            resp.close()
+            resp.close()    # unread (cut short): the connection is dropped, not reused
+            if sock is not None:
+                try:
+                    sock.settimeout(self.timeout[1])   # a kept-alive connection is reused
+                except OSError:
+                    pass
         return bytes(buf)
 
-    def _finish(self, url: str, resp: requests.Response) -> Response:
+    def _finish(self, url: str, resp: requests.Response, ends: float) -> Response:
         status = resp.status_code
         headers = {k.lower(): v for k, v in resp.headers.items()}
         if status == 304:
@@ -317,7 +382,7 @@ class Http:
             hint = _STATUS_HINTS.get(status, "")
             raise FetchError(f"HTTP {status}{' ' + hint if hint else ''} from {url}", url=url,
                              status=status)
-        content = self._read(url, resp, self.max_bytes)
+        content = self._read(url, resp, self.max_bytes, ends)
         text, encoding = decode_html(content, headers.get("content-type"))
         return Response(url=url, status=status, headers=headers, content=content,
                         encoding=encoding, text=text)
@@ -350,7 +415,7 @@ class Http:
         An unreachable one (5xx, network) must be read as "disallow all": raise, and don't cache."""
         current = robots_url
         for _hop in range(_MAX_REDIRECTS + 1):
-            resp = self._send(current, {})
+            resp, ends = self._send(current, {})
             status = resp.status_code
             if status in _REDIRECT_CODES and resp.headers.get("Location"):
                 resp.close()
@@ -368,6 +433,6 @@ class Http:
                 raise FetchError(f"robots.txt unreachable (HTTP {status}) at {robots_url}; not "
                                  "fetching the site until it answers", url=robots_url, status=status,
                                  kind="robots")
-            body = self._read(current, resp, _ROBOTS_MAX_BYTES)
+            body = self._read(current, resp, _ROBOTS_MAX_BYTES, ends)
             return Protego.parse(body.decode("utf-8", errors="replace"))
         return None
