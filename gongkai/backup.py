@@ -28,9 +28,11 @@ class BackupError(Exception):
 
 def _copy(src: sqlite3.Connection, dest_path: Path) -> None:
     """Snapshot ``src`` into ``dest_path`` atomically (temp file, then rename)."""
-    dest_path.parent.mkdir(parents=True, exist_ok=True)
+    dest_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = dest_path.with_name(dest_path.name + ".tmp")
     tmp.unlink(missing_ok=True)
+    # owner-only, like the database it copies (password hashes); the rename keeps the mode
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     dest = sqlite3.connect(tmp)
     try:
         src.backup(dest)

@@ -47,6 +47,8 @@ def cmd_init(args) -> int:
     for path, text in targets:
         report.write_text_atomic(path, text)
         print(f"wrote {path}")
+    # owner-only: it is where an SMTP password or a webhook key would go
+    cfg_path.chmod(0o600)
     print("next: edit the [[sources]] in gongkai.toml, then run `gongkai crawl`")
     return 0
 

@@ -12,12 +12,16 @@ from . import app
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MIN_PASSWORD = 8
+SERVE_THREADS = 8          # a few reviewers; each request is one short query
 
 
 def register(sub, common) -> None:
     s = sub.add_parser("serve", parents=[common], help="the web review UI (login required)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    s.add_argument("--behind-proxy", action="store_true",
+                   help="served through one HTTPS reverse proxy (nginx, Caddy): trust its "
+                        "X-Forwarded-* headers and mark cookies Secure")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("user", parents=[common], help="manage web UI accounts")
@@ -59,30 +63,47 @@ def _actor(args) -> str:
 
 
 def cmd_serve(args) -> int:
-    from werkzeug.serving import make_server
+    import waitress
 
     from .web import create_app
+    from .web._secret import KeyFileError
+    if not 0 <= args.port <= 65535:
+        raise app.UsageError(f"--port must be 0-65535, got {args.port}")
     cfg = app.load_config_optional(args)
     rules = app.load_rules(cfg)
     db = app.db_path(args, cfg)
     with app.open_store(args, cfg) as st:
         if not st.user_count():
             raise app.UsageError("no accounts yet: create one with `gongkai user add NAME`")
-    if args.host not in LOOPBACK:
-        print(f"gongkai: warning: serving plain HTTP on {args.host}; put it behind HTTPS",
+    if args.behind_proxy and args.host not in LOOPBACK:
+        print(f"gongkai: warning: --behind-proxy trusts X-Forwarded-* from whoever connects: let "
+              f"only the proxy reach {args.host}:{args.port} (firewall it)", file=sys.stderr)
+    elif not args.behind_proxy and args.host not in LOOPBACK:
+        print(f"gongkai: warning: serving plain HTTP on {args.host}; put it behind an HTTPS "
+              f"reverse proxy and pass --behind-proxy (README: Security and deployment)",
               file=sys.stderr)
-    web = create_app(db, rules, bureau=cfg.bureau if cfg else "")
     try:
-        # make_server binds first, so a port in use is one line before anything is printed, and
-        # it prints no development-server banner (the review UI is a small office tool).
-        server = make_server(args.host, args.port, web, threaded=True)
+        web = create_app(db, rules, bureau=cfg.bureau if cfg else "",
+                         behind_proxy=args.behind_proxy)
+    except KeyFileError as e:
+        raise app.UsageError(str(e)) from None
+    try:
+        # waitress, a production WSGI server (Werkzeug's is for development). It binds here, so
+        # a port in use is one line before anything is printed. Behind the proxy the app's own
+        # ProxyFix reads the forwarded headers, so waitress must pass them through.
+        server = waitress.create_server(
+            web, host=args.host, port=args.port, threads=SERVE_THREADS, ident="gongkai",
+            clear_untrusted_proxy_headers=not args.behind_proxy)
     except OSError as e:
         raise app.UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
-    print(f"review UI on http://{args.host}:{server.server_port}/ (Ctrl-C to stop)", flush=True)
+    # one socket, or several when a name (localhost) has IPv4 and IPv6 addresses
+    port = (getattr(server, "effective_listen", None) or [(None, server.effective_port)])[0][1]
+    via = "; open it through the HTTPS proxy" if args.behind_proxy else ""
+    print(f"review UI on http://{args.host}:{port}/ (Ctrl-C to stop{via})", flush=True)
     try:
-        server.serve_forever()
+        server.run()
     finally:
-        server.server_close()
+        server.close()
     return 0
 
 

@@ -6,8 +6,9 @@ write transaction here starts with BEGIN IMMEDIATE and simply waits for the othe
 """
 from __future__ import annotations
 
+import os
 import sqlite3
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +20,10 @@ BUSY_TIMEOUT_S = 30
 def connect(path: str | Path) -> Database:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only from the first byte (it holds the reviewers' password hashes); SQLite gives
+        # its -wal and -shm files the database file's mode. An empty file is an empty database.
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     db = Database(conn)
     if str(path) != ":memory:":

@@ -7,7 +7,7 @@ the daemon crawls.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from ._db import immediate
@@ -24,6 +24,10 @@ _ACTION_COLUMNS = ("id, item_id, kind, prev_decision_id, prev_attribution, "
 
 def _ts(now: datetime) -> str:
     return now.isoformat(timespec="seconds")
+
+
+def _utc(t: datetime) -> str:
+    return t.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _error(message: str) -> Exception:
@@ -358,6 +362,8 @@ class ReviewQueries:
             self.db["users"].upsert({"name": name, "password_hash": password_hash, "role": role,
                                      "updated_at": _ts(now),
                                      **({} if exists else {"created_at": _ts(now)})}, pk="name")
+            # a reset password (or role) ends every session opened with the old one
+            self.db.execute("DELETE FROM web_sessions WHERE user = ?", [name])
 
     def user(self, name: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM users WHERE name = ?", [name]))
@@ -365,6 +371,50 @@ class ReviewQueries:
 
     def user_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+
+    # -- web sessions and failed logins (issue 15) ------------------------------------------------
+    # Times are kept in UTC so the text comparisons below are time comparisons.
+
+    def open_session(self, id_hash: str, user: str, *, now: datetime, expires: datetime) -> None:
+        """Record a login; expired sessions of anyone are dropped on the way."""
+        with immediate(self.db):
+            self.db.execute("DELETE FROM web_sessions WHERE expires_at <= ?", [_utc(now)])
+            self.db.execute("INSERT INTO web_sessions (id_hash, user, created_at, expires_at) "
+                            "VALUES (?, ?, ?, ?)", [id_hash, user, _utc(now), _utc(expires)])
+
+    def session_user(self, id_hash: str, *, now: datetime) -> dict | None:
+        """The account of a live session: None once it expired, was closed, or its user is gone."""
+        rows = list(self.db.query(
+            "SELECT u.* FROM web_sessions s JOIN users u ON u.name = s.user "
+            "WHERE s.id_hash = ? AND s.expires_at > ?", [id_hash, _utc(now)]))
+        return rows[0] if rows else None
+
+    def close_session(self, id_hash: str) -> None:
+        with immediate(self.db):
+            self.db.execute("DELETE FROM web_sessions WHERE id_hash = ?", [id_hash])
+
+    def login_failures(self, keys: Iterable[str]) -> dict[str, tuple[int, datetime]]:
+        """{key: (failures, time of the last one)} for the keys that have failures on record."""
+        keys = list(keys)
+        marks = ",".join("?" * len(keys))
+        return {k: (n, datetime.fromisoformat(at)) for k, n, at in self.db.execute(
+            f"SELECT key, failures, last_at FROM login_failures WHERE key IN ({marks})", keys)}
+
+    def record_login_failure(self, keys: Iterable[str], *, now: datetime,
+                             forget_before: datetime) -> None:
+        """Count one failed login against each key; failures older than ``forget_before`` are
+        forgotten first (one statement per key, so concurrent failures are all counted)."""
+        with immediate(self.db):
+            self.db.execute("DELETE FROM login_failures WHERE last_at < ?", [_utc(forget_before)])
+            for key in keys:
+                self.db.execute(
+                    "INSERT INTO login_failures (key, failures, last_at) VALUES (?, 1, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET failures = failures + 1, "
+                    "last_at = excluded.last_at", [key, _utc(now)])
+
+    def clear_login_failures(self, key: str) -> None:
+        with immediate(self.db):
+            self.db.execute("DELETE FROM login_failures WHERE key = ?", [key])
 
     def setting(self, key: str, default: Callable[[], str]) -> str:
         """The stored value of *key*; on first use store ``default()`` (once, even when two

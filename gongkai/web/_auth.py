@@ -1,9 +1,16 @@
-"""Login, sessions, CSRF, roles and the security headers of every response."""
+"""Login, sessions, CSRF, roles and the security headers of every response.
+
+A login is a row in the store (``web_sessions``); the signed cookie carries only its random id.
+Every request looks the id up, so logout, a password reset (`gongkai user add --force`) or the
+12-hour expiry end a session on the server, whatever copy of the cookie is still around.
+"""
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import secrets
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import (Flask, abort, current_app, g, redirect, render_template, request, session,
@@ -11,6 +18,8 @@ from flask import (Flask, abort, current_app, g, redirect, render_template, requ
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import store as store_mod
+
+from . import _throttle
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +41,14 @@ def get_store() -> store_mod.Store:
     if "store" not in g:
         g.store = store_mod.Store(current_app.config["GONGKAI_DB"])
     return g.store
+
+
+def _now() -> datetime:
+    return current_app.config["GONGKAI_CLOCK"]()
+
+
+def _session_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
 
 
 def csrf_token() -> str:
@@ -73,11 +90,11 @@ def install(app: Flask) -> None:
         if request.method not in SAFE_METHODS:
             _check_csrf()
         g.user = None
-        name = session.get("user")
-        if name:
-            g.user = get_store().user(name)
-            if g.user is None:          # deleted since login
-                session.clear()
+        sid = session.get("sid")
+        if isinstance(sid, str) and sid:
+            g.user = get_store().session_user(_session_hash(sid), now=_now())
+        if g.user is None and "sid" in session:     # logged out, reset, expired or deleted
+            session.clear()
         if g.user is None and request.endpoint not in OPEN_ENDPOINTS:
             if request.path.startswith("/api/"):
                 abort(401)
@@ -100,20 +117,39 @@ def install(app: Flask) -> None:
         if request.method == "POST":
             name = request.form.get("name", "")
             password = request.form.get("password", "")
-            user = get_store().user(name) if name else None
+            st, now, address = get_store(), _now(), request.remote_addr or "?"
+            lock = _throttle.locked(st, name, address, now)
+            if lock is not None:
+                # no password is checked while locked, not even the right one
+                log.warning("login refused for %r from %s: locked (%s) until %s", name[:64],
+                            address, lock.what, lock.until.isoformat(timespec="seconds"))
+                resp = app.make_response((render_template("login.html", error=lock.reason(now)),
+                                          429))
+                resp.headers["Retry-After"] = str(lock.seconds(now))
+                return resp
+            user = st.user(name) if name else None
             ok = check_password_hash(user["password_hash"] if user else _DUMMY_HASH, password)
             if user and ok:
+                _throttle.succeeded(st, user["name"])
+                sid = secrets.token_urlsafe(32)
+                st.open_session(_session_hash(sid), user["name"], now=now,
+                                expires=now + app.permanent_session_lifetime)
                 session.clear()                # a fresh session (and CSRF token) per login
                 session.permanent = True
-                session["user"] = user["name"]
+                session["sid"] = sid
                 csrf_token()
-                log.info("login %s", name)
+                log.info("login %s from %s", user["name"], address)
                 return redirect(_safe_next(request.args.get("next")))
-            log.warning("failed login for %r", name)
+            _throttle.failed(st, name, address, now)
+            log.warning("failed login for %r from %s", name[:64], address)
             error = "用户名或密码错误 (wrong name or password)"
         return render_template("login.html", error=error), (401 if error else 200)
 
     @app.route("/logout", methods=["POST"])
     def logout():
+        sid = session.get("sid")
+        if isinstance(sid, str) and sid:
+            get_store().close_session(_session_hash(sid))
+            log.info("logout %s", g.user["name"] if g.user else "?")
         session.clear()
         return redirect(url_for("login"))
