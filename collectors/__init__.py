@@ -3,7 +3,7 @@
 The pipeline calls ``REGISTRY[type](options, http).collect(state)``; importing this package registers
 the ``website`` and ``feed`` kinds.
 """
-from ._base import REGISTRY, Option, SourceKind, register
+from ._base import REGISTRY, Option, SourceKind, check_url, register
 from ._dates import BEIJING, beijing_date, parse_date
 from ._http import DEFAULT_UA, FetchError, Http, Response, decode_html
 from ._item import CollectState, ConfigError, Item, SourceError
@@ -21,7 +21,7 @@ __all__ = ["REGISTRY", "Option", "SourceKind", "register", "CollectState", "Conf
            "Feed"]
 __all__ += ["PRESETS", "Preset", "Detection", "detect", "register_preset", "probe", "ProbeResult",
             "ColumnError"]
-__all__ += ["Manual"]
+__all__ += ["Manual", "check_url"]
 from ._urls import wechat_key_of
 from ._wechat import Article, parse_article
 

@@ -25,7 +25,7 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from ._wechat import unavailable_markers, wall_of, with_articles
-from ._base import Option, SourceKind, register
+from ._base import Option, SourceKind, check_range, check_url, register
 from ._dates import BEIJING, parse_date
 from ._item import CollectState, ConfigError, Item, SourceError
 from ._jsonfeed import looks_like_json, parse_json
@@ -100,9 +100,10 @@ class Feed(SourceKind):
     @classmethod
     def validate(cls, options: dict[str, Any]) -> dict[str, Any]:
         opts = super().validate(options)
-        parts = urlsplit(opts["url"])
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"key 'url' must be an http(s) URL, got {opts['url']!r}")
+        check_url(opts["url"])
+        check_range(opts, "stale_factor", 0, 100)       # 0: never stale
+        check_range(opts, "stale_min_days", 0, 366)
+        check_range(opts, "max_articles", 0, 10_000)
         if not all(isinstance(h, str) and h for h in opts["allow_hosts"]):
             raise ConfigError("key 'allow_hosts' must be a list of host names")
         return opts

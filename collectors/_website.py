@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, Iterator
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-from ._base import Option, SourceKind, register
+from ._base import Option, SourceKind, check_range, check_url, register
 from . import _consensus as consensus
 from ._dates import BEIJING, beijing_date
 from ._detail import parse_detail
@@ -94,10 +94,8 @@ class Website(SourceKind):
         if preset != "auto" and preset not in PRESETS:
             known = ", ".join(["auto", *preset_names()])
             raise ConfigError(f"key 'preset' must be one of {known}, got {preset!r}")
-        if urlsplit(opts["url"]).scheme not in ("http", "https") or not _host(opts["url"]):
-            raise ConfigError(f"key 'url' must be an http(s) URL, got {opts['url']!r}")
-        if opts["max_pages"] < 1:
-            raise ConfigError(f"key 'max_pages' must be at least 1, got {opts['max_pages']}")
+        check_url(opts["url"])
+        check_range(opts, "max_pages", 1, 100_000)
         if not all(isinstance(h, str) and h for h in opts["allow_hosts"]):
             raise ConfigError("key 'allow_hosts' must be a list of host names")
         if (opts["title_selector"] or opts["date_selector"]) and not opts["item_selector"]:

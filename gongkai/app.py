@@ -23,7 +23,13 @@ USER_ERRORS = (UsageError, config_mod.ConfigError, classifier.RulesError, report
 
 
 def load_config(args) -> config_mod.Config:
-    return config_mod.load(args.config or config_mod.DEFAULT_CONFIG)
+    """The config, with every --source ID checked against it: a typo is refused before any
+    database is created."""
+    cfg = config_mod.load(args.config or config_mod.DEFAULT_CONFIG)
+    ids = getattr(args, "source", None) or []
+    for source_id in [ids] if isinstance(ids, str) else ids:
+        cfg.source(source_id)
+    return cfg
 
 
 def load_config_optional(args) -> config_mod.Config | None:

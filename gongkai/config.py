@@ -1,7 +1,9 @@
 """gongkai.toml: load, validate, explain. Every error names the file, the source id and the key."""
 from __future__ import annotations
 
+import math
 import re
+import reprlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,10 @@ WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_INTERVAL_S = 366 * 86400
+# The config nests four deep at most ([alerts.email] to = [...]); deeper is a mistake or an
+# attack, refused before a validator (or repr) recurses into it.
+MAX_DEPTH = 16
 
 
 class ConfigError(ValueError):
@@ -127,11 +133,13 @@ def parse_interval(text: Any) -> int:
     """'6h' -> 21600. Units s, m, h, d."""
     m = _INTERVAL.match(str(text)) if isinstance(text, str) else None
     if not m:
-        raise ValueError(f"must look like '30m', '6h' or '1d', got {text!r}")
-    seconds = int(float(m.group(1)) * _UNITS[m.group(2)])
+        raise ValueError(f"must look like '30m', '6h' or '1d', got {reprlib.repr(text)}")
+    seconds = float(m.group(1)) * _UNITS[m.group(2)]
     if seconds < 60:
         raise ValueError(f"must be at least 1 minute, got {text!r}")
-    return seconds
+    if seconds > MAX_INTERVAL_S:    # also inf, from a string of 400 digits
+        raise ValueError(f"must be at most 366 days (a year), got {reprlib.repr(text)}")
+    return int(seconds)
 
 
 def load(path: str | Path) -> Config:
@@ -144,11 +152,23 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except RecursionError:      # tomllib recurses once per level: ~500 nested arrays
+        data = None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a folder, not a config file") from None
     except OSError as e:
         raise ConfigError(f"{path}: cannot read the config file ({e.strerror})") from None
+    if data is None or _deeper_than(data, MAX_DEPTH):
+        raise ConfigError(f"{path}: invalid TOML: nested more than {MAX_DEPTH} levels deep")
     return from_dict(data, path)
+
+
+def _deeper_than(value: Any, levels: int) -> bool:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        return False
+    return levels == 0 or any(_deeper_than(v, levels - 1) for v in value)
 
 
 # [http] keys: (types accepted, check, what the value must be)
@@ -157,8 +177,15 @@ _HTTP_RULES = {
     "timeout": ((int, float), lambda v: v > 0, "a number of seconds > 0"),
     "max_bytes": ((int,), lambda v: v > 0, "a whole number of bytes > 0"),
     "respect_robots": ((bool,), lambda v: True, "true or false"),
-    "user_agent": ((str,), lambda v: bool(v.strip()), "a non-empty string"),
+    # an HTTP header: a line break would inject another one, and a character beyond ASCII fails
+    # to encode only at crawl time
+    "user_agent": ((str,), lambda v: bool(v.strip()) and v.isascii() and v.isprintable(),
+                   "a non-empty ASCII string without control characters"),
 }
+# Caps on the numbers: a few zeros too many would stall every source for hours, and inf would
+# overflow only at crawl time, leaving the run marked running.
+_HTTP_CAPS = {"min_delay": (600, "seconds"), "timeout": (600, "seconds"),
+              "max_bytes": (100_000_000, "bytes")}
 
 
 def _check_http(path: Path, http: dict) -> None:
@@ -167,6 +194,11 @@ def _check_http(path: Path, http: dict) -> None:
         bad_bool = isinstance(value, bool) and bool not in types
         if bad_bool or not isinstance(value, types) or not ok(value):
             raise ConfigError(f"{path}: [http] key {key!r} must be {what}, got {value!r}")
+        if key in _HTTP_CAPS:
+            cap, unit = _HTTP_CAPS[key]
+            if not math.isfinite(value) or value > cap:
+                raise ConfigError(f"{path}: [http] key {key!r} must be at most {cap:,} {unit}, "
+                                  f"got {value!r}")
 
 
 def _check_keys(path: Path, where: str, table: Any, allowed: set[str]) -> dict:
@@ -244,11 +276,15 @@ def _clock_time(path: Path, where: str, table: dict, key: str, default: str,
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
-def _positive(path: Path, where: str, table: dict, key: str, default: int) -> int:
+def _positive(path: Path, where: str, table: dict, key: str, default: int, high: int) -> int:
+    """A whole number from 1 to ``high``: the cap keeps a typo from overflowing a timedelta or
+    a rotation loop at run time."""
     value = _get(path, where, table, key, int, default, "a positive whole number")
     if value < 1:
         raise ConfigError(f"{path}: [{where}] key {key!r} must be a positive whole number, "
                           f"got {value!r}")
+    if value > high:
+        raise ConfigError(f"{path}: [{where}] key {key!r} must be at most {high:,}, got {value!r}")
     return value
 
 
@@ -279,8 +315,11 @@ def _ops_sections(path: Path, sections: dict
         raise ConfigError(f"{path}: [alerts] key 'kind' must be one of "
                           f"{', '.join(WEBHOOK_KINDS)} (got {kind!r})")
     webhook = _get(path, "alerts", a, "webhook", str, "", "a URL string")
-    if webhook and not re.match(r"https?://", webhook):
-        raise ConfigError(f"{path}: [alerts] key 'webhook' must be an http(s) URL, got {webhook!r}")
+    if webhook:
+        try:
+            collectors.check_url(webhook, "webhook")
+        except collectors.ConfigError as e:
+            raise ConfigError(f"{path}: [alerts] {e}") from None
     email = None
     if "email" in a:
         e = _check_keys(path, "alerts.email", a["email"], EMAIL_KEYS)
@@ -296,7 +335,8 @@ def _ops_sections(path: Path, sections: dict
             raise ConfigError(f"{path}: [alerts.email] key 'host' is required")
         use_ssl = _get(path, "alerts.email", e, "ssl", bool, False, "true or false")
         email = EmailConfig(
-            host=host, port=_positive(path, "alerts.email", e, "port", 465 if use_ssl else 25),
+            host=host,
+            port=_positive(path, "alerts.email", e, "port", 465 if use_ssl else 25, 65535),
             sender=_get(path, "alerts.email", e, "from", str, f"gongkai@{host}", "an address"),
             to=tuple(to), user=_get(path, "alerts.email", e, "user", str, "", "a string"),
             password=_get(path, "alerts.email", e, "password", str, "", "a string"),
@@ -305,8 +345,8 @@ def _ops_sections(path: Path, sections: dict
             starttls=_get(path, "alerts.email", e, "starttls", bool, False, "true or false"),
             ssl=use_ssl)
     alerts = AlertsConfig(
-        after_failures=_positive(path, "alerts", a, "after_failures", 3),
-        quiet_days_min=_positive(path, "alerts", a, "quiet_days_min", 7),
+        after_failures=_positive(path, "alerts", a, "after_failures", 3, 1000),
+        quiet_days_min=_positive(path, "alerts", a, "quiet_days_min", 7, 366),
         digest_at=_clock_time(path, "alerts", a, "digest_at", "08:30", allow_empty=True),
         webhook=webhook, kind=kind, email=email)
     b = sections["backup"]
@@ -315,7 +355,8 @@ def _ops_sections(path: Path, sections: dict
         d = _get(path, "backup", b, "dir", str, "", "a folder path string")
         if not d:
             raise ConfigError(f"{path}: [backup] key 'dir' is required (where backups go)")
-        backup = BackupConfig(dir=_rel(path, d), keep=_positive(path, "backup", b, "keep", 14),
+        backup = BackupConfig(dir=_rel(path, d),
+                              keep=_positive(path, "backup", b, "keep", 14, 10_000),
                               at=_clock_time(path, "backup", b, "at", "02:30"))
     lg = sections["log"]
     log = None
@@ -327,8 +368,8 @@ def _ops_sections(path: Path, sections: dict
         if level not in LOG_LEVELS:
             raise ConfigError(f"{path}: [log] key 'level' must be one of {', '.join(LOG_LEVELS)}")
         log = LogConfig(file=_rel(path, f), max_bytes=_positive(path, "log", lg, "max_bytes",
-                                                                5_000_000),
-                        keep=_positive(path, "log", lg, "keep", 5), level=level)
+                                                                5_000_000, 10_000_000_000),
+                        keep=_positive(path, "log", lg, "keep", 5, 1000), level=level)
     return alerts, backup, log
 
 
