@@ -49,18 +49,20 @@ def db_path(args, cfg: config_mod.Config | None) -> Path:
         f"no database: pass --db PATH or create {config_mod.DEFAULT_CONFIG} with `gongkai init`")
 
 
-# Commands that only read what crawls wrote: a database that does not exist yet is a typo in
-# --db or a wrong folder, never an empty year worth reporting as zeros.
+# Commands that work on what crawls wrote: a database that does not exist yet (or an empty file)
+# is a typo in --db or a wrong folder, never an empty year worth reporting as zeros, and they never
+# create one. Another program's database is refused by every command (the store checks).
 _READERS = {"counts", "report", "status", "export", "import-review", "review", "dupes",
             "reclassify", "rules", "backup", "serve"}
 
 
 def open_store(args, cfg: config_mod.Config | None) -> store_mod.Store:
     path = db_path(args, cfg)
-    if getattr(args, "command", None) in _READERS and not path.exists():
+    reader = getattr(args, "command", None) in _READERS
+    if reader and not path.exists():
         where = "--db" if args.db else f"[database] path in {cfg.path}" if cfg else "--db"
         raise UsageError(f"no database at {path} ({where}); run `gongkai crawl` first or fix the path")
-    return store_mod.Store(path)
+    return store_mod.Store(path, create=not reader)
 
 
 def load_rules(cfg: config_mod.Config | None, path: str | None = None) -> classifier.Ruleset:

@@ -12,6 +12,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 import collectors
+import store as store_mod
 
 from .config import BackupConfig
 
@@ -33,14 +34,22 @@ def _copy(src: sqlite3.Connection, dest_path: Path) -> None:
     tmp.unlink(missing_ok=True)
     # owner-only, like the database it copies (password hashes); the rename keeps the mode
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    dest = sqlite3.connect(tmp)
     try:
-        src.backup(dest)
-        # a single self-contained file: no -wal beside it to forget when copying it away
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    os.replace(tmp, dest_path)
+        dest = sqlite3.connect(tmp)
+        try:
+            src.backup(dest)
+            # a single self-contained file: no -wal beside it to forget when copying it away
+            dest.execute("PRAGMA journal_mode = DELETE")
+            # a copy of a damaged database is no backup: say so today, not on the day it is needed
+            check = dest.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            dest.close()
+        if check != "ok":
+            raise BackupError(f"the database is damaged ({check}): it was not backed up")
+        os.replace(tmp, dest_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)     # never a half-written copy left beside the real ones
+        raise
 
 
 def backup_file(db_path: str | Path, dest: str | Path) -> Path:
@@ -53,6 +62,8 @@ def backup_file(db_path: str | Path, dest: str | Path) -> Path:
     src = sqlite3.connect(db_path, timeout=30)
     try:
         _copy(src, dest)
+    except sqlite3.DatabaseError as e:      # damaged, not a database, or the target disk full
+        raise BackupError(f"cannot back up {db_path}: {store_mod.fault(e) or e}") from None
     finally:
         src.close()
     return dest

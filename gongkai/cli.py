@@ -7,8 +7,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
+
+import store as store_mod
 
 from . import __version__, app, parallel
 from . import cmd_channels, cmd_core, cmd_ops, cmd_report, cmd_review, cmd_rules, cmd_sites
@@ -61,6 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     except parallel.WorkersFailed as e:
         print(f"gongkai: error: {e}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as e:
+        # The disk or the file failed (full, read-only, damaged): one line saying which. The write
+        # in progress was rolled back, so a run can simply be repeated once it is fixed.
+        reason = store_mod.fault(e)
+        if reason is None:
+            raise
+        print(f"gongkai: error: {reason}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (`gongkai classify | head -1`): nothing is wrong. Point stdout at
         # /dev/null so the interpreter's final flush does not fail a second time.
@@ -69,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         # A path the user gave that cannot be read or written (no such folder, a folder where a
         # file was expected, no permission): say which, in one line.
-        message = f"{e.strerror or e}: {e.filename}" if e.filename else str(e.strerror or e)
+        message = store_mod.fault(e) or (
+            f"{e.strerror or e}: {e.filename}" if e.filename else str(e.strerror or e))
         if isinstance(e, FileNotFoundError) and e.filename:
             folder = Path(e.filename).parent
             if not folder.exists():

@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 import collectors
 from classifier import Classifier, Ruleset, SecondOpinion
-from store import Store
+from store import Store, fault
 
 from . import crash
 from . import clustering
@@ -98,6 +98,10 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
         # the crawl's summary and `status` say it; the log keeps it for the daemon's file
         log.info("source %s failed: %s", src.id, e)
     except Exception as e:  # a bug in one collector fails its source, not the whole pass
+        if fault(e):
+            # the disk or the database failed, not this source: the pass stops (the run stays
+            # 'running', so the next pass marks it interrupted and walks the column again)
+            raise
         # Items saved before the crash stay (each is its own transaction); the failed run makes
         # the next pass walk the whole column again, finding them known, not new.
         result.status, result.reason = "failed", crash.report(log, src.id, e)

@@ -1,4 +1,5 @@
 """SQLite through sqlite-utils: schema, migrations, upserts, queries. The only SQL of gongkai."""
-from ._store import Store, StoreError
+from ._db import fault
+from ._store import Store, StoreError, Unavailable
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["Store", "StoreError", "Unavailable", "fault"]

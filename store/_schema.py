@@ -4,8 +4,13 @@ A new column or table is a new migration appended below; never edit an applied o
 """
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from ._db import BUSY_TIMEOUT_S
 
 migrations = Migrations("gongkai")
 
@@ -108,3 +113,31 @@ def apply(db: Database) -> None:
     from . import (_schema_channels, _schema_dupes, _schema_ops, _schema_review,  # noqa: F401
                    _schema_web)
     migrations.apply(db)
+
+
+def owner(path: str | Path) -> str:
+    """Whose database the file at ``path`` is, found without writing a byte: ``"none"`` (no file,
+    an empty file, or no tables yet), ``"gongkai"``, or ``"other"`` (another program's tables,
+    which must never receive ours). sqlite3.DatabaseError when it is no SQLite file at all."""
+    if str(path) == ":memory:" or not Path(path).is_file():
+        return "none"
+    # mode=rw: a file removed since the check above is not silently created again
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True,
+                           timeout=BUSY_TIMEOUT_S)
+    try:
+        tables = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")}
+        ours = False
+        if migrations.migrations_table in tables:
+            try:
+                ours = conn.execute(
+                    f"SELECT 1 FROM [{migrations.migrations_table}] WHERE migration_set = ? LIMIT 1",
+                    [migrations.name]).fetchone() is not None
+            except sqlite3.OperationalError:    # another tool's table of that name
+                pass
+    finally:
+        conn.close()
+    # a first run stopped (disk full) after sqlite-utils made its table but before our first
+    # migration leaves only that table: still a new database
+    return "gongkai" if ours else "other" if tables - {migrations.migrations_table} else "none"

@@ -13,7 +13,7 @@ from . import _schema
 from ._channels import ChannelQueries
 from ._counts import CountQueries
 from ._dupes import DupeQueries
-from ._db import connect, immediate
+from ._db import connect, fault, immediate
 from ._ops import OpsQueries
 from ._reporting import ReportQueries
 from ._review import ReviewQueries
@@ -28,6 +28,11 @@ class StoreError(Exception):
     """A request the store cannot honour (unknown item, unknown source ...)."""
 
 
+class Unavailable(StoreError):
+    """The database cannot be used at all: missing (for a reader), another program's, damaged,
+    or on a full or read-only disk. The message says which; the web UI answers 503 with it."""
+
+
 def _ts(now: datetime) -> str:
     return now.isoformat(timespec="seconds")
 
@@ -39,15 +44,31 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
     The core lives here; each area's queries live in a mixin module (``_counts``, ``_ops``,
     ``_channels``, ``_review``, ``_rules``, ``_reporting``)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open (or, with ``create``, start) the database at ``path`` and bring an older gongkai
+        schema up to date. A reader passes ``create=False``: a missing or empty file is then an
+        error, not a new database. Another program's database is refused and left untouched;
+        migrating gongkai's own older schema is fine for readers too (it is ours to upgrade)."""
         self.path = str(path)
         if Path(self.path).is_dir():
             raise StoreError(f"{path}: is a folder, not a database file")
+        db = None
         try:
-            self.db = connect(path)
-            _schema.apply(self.db)
+            whose = _schema.owner(path)
+            if whose == "other":
+                raise Unavailable(f"{path} is not a gongkai database: it holds another "
+                                  "program's tables (nothing was written to it)")
+            if whose == "none" and not create:
+                raise Unavailable(f"{path} holds no gongkai database yet: run `gongkai crawl` first"
+                                  if Path(path).exists() else
+                                  f"no database at {path}: run `gongkai crawl` first")
+            db = connect(path)
+            _schema.apply(db)
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{path}: not a gongkai database ({e})") from None
+            if db is not None:
+                db.close()
+            raise Unavailable(f"{path}: {fault(e) or f'not a gongkai database ({e})'}") from None
+        self.db = db
 
     def close(self) -> None:
         self.db.close()
