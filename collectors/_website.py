@@ -14,6 +14,9 @@ and decides when to stop, which is where counts go wrong:
   404, a stub under 600 bytes, or nothing where a total promised more, is a failed run naming the
   page: the items before it are saved, but a silently truncated column would under-count the year.
   A site whose deep pages are permanently broken can be accepted knowingly with ``max_pages``.
+- **A cap is a warning.** A pass stopped by ``max_pages`` is ok, but says so (``ok (stopped at the
+  page cap: 100 of 10,000 pages)``), and the note stays, for ``gongkai status`` and an alert, until
+  a pass reads the column to its end.
 - **Other failures with a reason**, never "0 new items": an error or verification page, a 412
   challenge, an empty 200, no rows on page 1, a page repeating the previous one, a pager looping.
 """
@@ -87,6 +90,11 @@ class Website(SourceKind):
 
     detection: Detection | None = None   # what "auto" found on this pass, for the log and probe
 
+    def __init__(self, options: dict[str, Any], http: Any) -> None:
+        super().__init__(options, http)
+        # a cap other than the default was set knowingly (a column with broken deep pages)
+        self.cap_chosen = self.opts["max_pages"] != self.options["max_pages"].default
+
     @classmethod
     def validate(cls, options: dict[str, Any]) -> dict[str, Any]:
         opts = super().validate(options)
@@ -122,6 +130,7 @@ class Website(SourceKind):
         if opened is None:
             memo["not_modified"] = True
             memo["stop_reason"] = "not modified since the last pass (HTTP 304)"
+            self._note_cap(memo, None, None, read_to_end=False)
             return
         preset, request, page = opened
         seen: set[str] = set()
@@ -130,6 +139,7 @@ class Website(SourceKind):
         settled = 0     # consecutive pages past the point of interest (all known / all older)
         page_no, total_rows = 1, 0
         stop = f"max_pages ({self.opts['max_pages']}) reached"
+        capped = ended = False   # stopped by max_pages / read to the end of the list or to since
         while True:
             rows = self._fix_years(page.rows, now)
             where = request.label or request.url
@@ -145,6 +155,7 @@ class Website(SourceKind):
                     raise ColumnError("empty", f"no items found on {where}{had}{furniture} — layout "
                                       "changed? run `gongkai probe URL` and set preset/selectors")
                 stop = f"page {page_no} has no items: end of the list"
+                ended = True
                 break
             urls = {r.url for r in rows}
             if previous is not None and urls == previous:
@@ -202,11 +213,14 @@ class Website(SourceKind):
             settled = settled + 1 if past else 0
             if settled >= 2:
                 stop = "older than since" if state.since is not None else "caught up with known items"
+                ended = state.since is not None
                 break
             if page.next is None:
                 stop = f"last page ({page.signal})"
+                ended = True
                 break
             if page_no >= self.opts["max_pages"]:
+                capped = True
                 break
             request, promised = page.next, page.promised
             if self._request_key(request) in visited:
@@ -226,6 +240,7 @@ class Website(SourceKind):
                                   f"after {total_rows} rows (set max_pages = {page_no - 1} to accept)")
         log.info("%s: stopped: %s", self.opts["url"], stop)
         memo["stop_reason"] = stop
+        self._note_cap(memo, page_no if capped else None, page.total_pages, read_to_end=ended)
 
     # -- steps --
 
@@ -339,6 +354,26 @@ class Website(SourceKind):
                               f"cut short after {rows_so_far} rows (set max_pages = {page_no - 1} "
                               "to accept)")
         return resp
+
+    def _note_cap(self, memo: dict, capped_at: int | None, total: int | None, *,
+                  read_to_end: bool) -> None:
+        """A pass stopped by ``max_pages`` leaves the rest of the column unread: a warning for
+        this pass (``memo["warning"]``, taken by the pipeline) and a note that stays, counting
+        the passes since (incremental ones never look that deep), until a pass reads the column
+        to its end or back to ``since``. ``chosen``: not the default cap but one set for this
+        source (a column with broken deep pages accepted knowingly): shown, never alerted."""
+        cap = memo.get("page_cap")
+        passes = cap.get("passes", 0) if isinstance(cap, dict) else 0
+        if capped_at is not None:
+            of = f"{capped_at:,} of {total:,} pages" if total and total > capped_at else \
+                f"{capped_at:,} page{'s' if capped_at > 1 else ''}, the column goes on"
+            memo["warning"] = f"stopped at the page cap: {of}"
+            memo["page_cap"] = {"note": memo["warning"], "passes": passes + 1,
+                                "chosen": self.cap_chosen}
+        elif read_to_end:
+            memo.pop("page_cap", None)
+        elif passes:
+            cap["passes"] = passes + 1
 
     def _note_dropped(self, memo: dict, page_no: int, dropped: list[Dropped]) -> None:
         for d in dropped:

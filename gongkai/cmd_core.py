@@ -67,19 +67,23 @@ def cmd_crawl(args) -> int:
 
 def crawl_summary(results: list[pipeline.RunResult]) -> list[str]:
     """One line per source (id, status, seen, new, reason), then how many failed: a failed
-    source is never mistaken for "no news", and the others' results are still all there."""
+    source is never mistaken for "no news", and the others' results are still all there. An ok
+    pass that left part of its column unread says so: ``ok (stopped at the page cap: ...)``."""
     if not results:
         return ["no enabled sources to crawl"]
-    lines = [f"{r.source_id}: {'FAILED' if r.status == 'failed' else r.status}, "
-             f"{r.seen} seen, {r.new} new" + (f" — {r.reason}" if r.reason else "")
+    lines = [f"{r.source_id}: {'FAILED' if r.status == 'failed' else r.status}"
+             + (f" ({r.warning})" if r.warning else "")
+             + f", {r.seen} seen, {r.new} new" + (f" — {r.reason}" if r.reason else "")
              for r in results]
     failed, n = sum(r.status == "failed" for r in results), len(results)
+    warned = sum(bool(r.warning) for r in results)
     sources = "source" if n == 1 else "sources"
     if failed:
         lines.append(f"{failed} of {n} {sources} failed (items saved before a failure are kept; "
                      "`gongkai status` shows the reasons, -v the details)")
     else:
-        lines.append(f"{'all ' if n > 1 else ''}{n} {sources} collected")
+        lines.append(f"{'all ' if n > 1 else ''}{n} {sources} collected"
+                     + (f", {warned} with a warning (above)" if warned else ""))
     return lines
 
 

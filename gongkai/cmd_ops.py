@@ -122,9 +122,15 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
 
 def _pass_notes(st: store_mod.Store, source_id: str) -> list[str]:
     """What the last good pass set aside: a bridge's placeholder entries (verification walls,
-    login notices) and list rows that were page furniture. Not failures, but worth a look."""
+    login notices) and list rows that were page furniture, and a column left unread past its
+    page cap. Not failures, but worth a look."""
     memo = st.memo(source_id)
     notes = []
+    cap = memo.get("page_cap")
+    if isinstance(cap, dict) and cap.get("note"):
+        how = ("its max_pages is set in the config" if cap.get("chosen") else
+               f"raise max_pages, then `gongkai crawl --source {source_id} --since DATE` reads on")
+        notes.append(f"ok ({cap['note']}): {how}")
     held = memo.get("placeholders")
     if isinstance(held, dict) and held.get("count"):
         kinds = held.get("kinds") or {}

@@ -36,6 +36,7 @@ class RunResult:
     seen: int = 0
     new: int = 0
     reason: str = ""
+    warning: str = ""    # an ok pass that left something unread: "stopped at the page cap: ..."
 
 
 def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
@@ -105,8 +106,11 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
         # Items saved before the crash stay (each is its own transaction); the failed run makes
         # the next pass walk the whole column again, finding them known, not new.
         result.status, result.reason = "failed", crash.report(log, src.id, e)
+    warning = state.memo.pop("warning", "")    # this pass's only: what lasts, the memo keeps
     if result.status == "ok" and state.memo.pop("not_modified", False):
         result.status = "not_modified"
+    if result.status == "ok":
+        result.warning = warning
     store.end_run(run_id, status=result.status, reason=result.reason, now=clock(),
                   n_seen=result.seen, n_new=result.new, memo=state.memo)
     return result
