@@ -54,7 +54,8 @@ def test_feed_cases_cover_the_brief():
     assert {"rss_gmt.xml", "atom_z.xml", "rss_odd_dates.xml", "rsshub_error.xml", "empty.xml",
             "zero_entries.xml", "not_well_formed.txt", "jsonfeed_rsshub.json", "jsonfeed_wewe_v1.json",
             "we_mp_rss.json", "we_mp_rss_id.xml", "login_expired_entry.xml",
-            "login_expired_feed.xml"} <= names
+            "login_expired_feed.xml", "entity_bomb.xml", "entity_bomb_utf16.xml",
+            "entity_external.xml", "doctype_without_entities.xml"} <= names
 
 
 def test_new_year_midnight_in_beijing_counts_in_2025(server, http):
