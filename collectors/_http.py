@@ -12,17 +12,22 @@ Why each piece is here:
   runaway response.
 - Every wait has a wall-clock deadline. requests' read timeout bounds one socket read only, so a
   server dripping a byte a second never trips it: the body is read a socket read at a time with
-  the socket's timeout cut to the time left, and the deadline checked after each read; a whole
-  source pass (:meth:`Http.source_pass`) has its own deadline, so one stalled host fails its own
-  source instead of holding up the sources after it.
+  the socket's timeout cut to the time left, and the deadline checked after each read; the
+  status line and headers, which http.client reads inside requests, are cut by a timer that shuts
+  the socket down at the deadline, and nothing is retried past it. A whole source pass
+  (:meth:`Http.source_pass`) has its own deadline, so one stalled host fails its own source
+  instead of holding up the sources after it.
 - Pages are decoded from bytes ourselves: requests guesses ISO-8859-1 for ``text/html`` without a
   charset, and strict gb2312 fails on GBK-only characters such as 镕 and 堃 (gov-sites.md §5 T9).
 """
 from __future__ import annotations
 
 import codecs
+import contextvars
 import logging
 import re
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -31,7 +36,10 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from protego import Protego
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError as Urllib3Error, MaxRetryError
+from urllib3.poolmanager import ProxyManager
 from urllib3.util.retry import Retry
 
 from ._item import SourceError
@@ -167,8 +175,80 @@ def _one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# When the response to the request in hand must be complete, on time.monotonic()'s scale (the
+# injected clock may be a test's): read by the connections and the retry policy below.
+_ENDS: contextvars.ContextVar[float | None] = contextvars.ContextVar("gongkai_http_ends",
+                                                                    default=None)
+
+
+class _CutAtDeadline:
+    """Mixin for urllib3's connections. http.client reads the status line and headers a line at
+    a time, each line by as many socket reads as it takes, so a server dripping them never trips
+    the read timeout: a timer shuts the socket down when the deadline comes."""
+
+    def getresponse(self, *args, **kw):  # type: ignore[no-untyped-def]
+        ends = _ENDS.get()
+        if ends is None:
+            return super().getresponse(*args, **kw)  # type: ignore[misc]
+        timer = threading.Timer(max(0.0, ends - time.monotonic()), self._cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            return super().getresponse(*args, **kw)  # type: ignore[misc]
+        finally:
+            timer.cancel()
+
+    def _cut(self) -> None:
+        sock = getattr(self, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _Connection(_CutAtDeadline, HTTPConnection):
+    pass
+
+
+class _TLSConnection(_CutAtDeadline, HTTPSConnection):
+    pass
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TLSPool(HTTPSConnectionPool):
+    ConnectionCls = _TLSConnection
+
+
+_POOLS = {"http": _Pool, "https": _TLSPool}
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with connections cut at the deadline (an HTTP proxy's too)."""
+
+    def init_poolmanager(self, *args, **kw) -> None:  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kw)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy, **kw):  # type: ignore[no-untyped-def]
+        manager = super().proxy_manager_for(proxy, **kw)
+        if isinstance(manager, ProxyManager):
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
 def _retry_class(sleep: Callable[[float], None]) -> type[Retry]:
     class _Retry(Retry):
+        def increment(self, method=None, url=None, response=None, error=None, _pool=None,
+                      _stacktrace=None):  # type: ignore[no-untyped-def, override]
+            ends = _ENDS.get()
+            if ends is not None and time.monotonic() >= ends:   # no retry past the deadline
+                raise MaxRetryError(_pool, url or "", error)  # type: ignore[arg-type]
+            return super().increment(method, url, response, error, _pool, _stacktrace)
+
         # urllib3 calls time.sleep directly; route both waits through the injected sleep.
         def sleep_for_retry(self, response) -> bool:  # type: ignore[override]
             retry_after = self.get_retry_after(response)
@@ -218,7 +298,7 @@ class Http:
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent,
                                      "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = _Adapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -318,6 +398,7 @@ class Http:
         self._throttle(host)
         ends = self._ends(url)
         left = ends - self._clock()
+        token = _ENDS.set(time.monotonic() + left)
         try:
             return self.session.request(
                 method, url, headers=headers, data=data, stream=True, allow_redirects=False,
@@ -328,6 +409,7 @@ class Http:
             raise FetchError(f"network error fetching {url}: {type(exc).__name__}: "
                              f"{_one_line(exc, 160)}", url=url, kind="network") from exc
         finally:
+            _ENDS.reset(token)
             self._last[host] = self._clock()
 
     def _read(self, url: str, resp: requests.Response, limit: int, ends: float) -> bytes:

@@ -19,8 +19,9 @@ DRIP_FOR_S = 4.0     # the server's own limit: without a working deadline the re
 
 class DripServer:
     """Answers every request on loopback. ``/drip``: ``Content-Length: 100000`` then one byte
-    every 20 ms; ``/silent``: the same promise, one byte, then nothing; ``/slow``: 40 bytes in
-    0.4 s, complete; anything else a short page."""
+    every 20 ms; ``/silent``: the same promise, one byte, then nothing; ``/drip-headers``: the
+    status line, then a header a byte every 20 ms; ``/slow``: 40 bytes in 0.4 s, complete;
+    anything else a short page."""
 
     def __init__(self) -> None:
         self.sock = socket.socket()
@@ -52,6 +53,12 @@ class DripServer:
                 self.requests.append(path)
                 if path == "/drip":
                     self._drip(conn, 100_000, 0.02, DRIP_FOR_S)
+                elif path == "/drip-headers":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    end = time.monotonic() + DRIP_FOR_S
+                    while not self.stop.is_set() and time.monotonic() < end:
+                        conn.sendall(b"z")
+                        time.sleep(0.02)
                 elif path == "/silent":
                     self._drip(conn, 100_000, DRIP_FOR_S, DRIP_FOR_S)
                 elif path == "/slow":
@@ -108,6 +115,17 @@ def test_a_silent_body_is_cut_at_the_deadline_not_the_read_timeout(drip):
         http.get(drip.base + "/silent", allowed_hosts=HOSTS)
     assert info.value.kind == "deadline"
     assert time.monotonic() - start < 1.5
+
+
+def test_dripping_headers_are_cut_at_the_deadline_and_not_retried(drip):
+    # http.client reads the headers inside requests, a line by as many reads as it takes
+    http = _http(deadline=0.5, timeout=(3.05, 30))
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"took over 0\.5 s") as info:
+        http.get(drip.base + "/drip-headers", allowed_hosts=HOSTS)
+    assert info.value.kind == "deadline"
+    assert time.monotonic() - start < 1.5
+    assert drip.requests == ["/drip-headers"]      # cut, and no retry after the deadline
 
 
 def test_a_source_pass_is_cut_at_its_own_deadline(drip):
