@@ -423,7 +423,7 @@ class Http:
                              status=resp.status_code, kind="too-large")
         raw = resp.raw
         sock = getattr(getattr(raw, "connection", None), "sock", None)
-        read = getattr(raw, "read1", None) or raw.read     # read1: urllib3 2.3 and later
+        read = getattr(raw, "read1", None) or raw.read     # read1: urllib3 2.2 and later
         buf = bytearray()
         try:
             while True:
