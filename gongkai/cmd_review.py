@@ -9,6 +9,7 @@ from pathlib import Path
 from report._atomic import write_atomic
 
 from . import app
+from .cleantext import clean_line
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MIN_PASSWORD = 8
@@ -205,13 +206,18 @@ def cmd_review(args) -> int:
 
 
 def _show(row: dict) -> None:
+    # Every line is passed through clean_line: an item stored before text was cleaned at the door
+    # may hold an escape sequence (ESC[2J clears the screen, OSC retitles the window) or a bidi
+    # override, and the evidence quotes the item's own text.
+    def out(line: str) -> None:
+        print(clean_line(line))
     print()
-    print(f"#{row['id']}  {row['pub_date'] or 'undated'}  {row['channel']}  {row['source_id']}")
-    print(f"  {row['title']}")
+    out(f"#{row['id']}  {row['pub_date'] or 'undated'}  {row['channel']}  {row['source_id']}")
+    out(f"  {row['title']}")
     score = "-" if row["score"] is None else f"{row['score']:.1f}"
     margin = "-" if row["margin"] is None else f"{row['margin']:.1f}"
     flag = " NEEDS REVIEW" if row["needs_review"] and row["decided_by"] == "auto" else ""
-    print(f"  category {row['category'] or '-'} (score {score}, margin {margin}){flag}"
-          f"{'  [not ours]' if row['attribution'] == 'not_ours' else ''}")
+    out(f"  category {row['category'] or '-'} (score {score}, margin {margin}){flag}"
+        f"{'  [not ours]' if row['attribution'] == 'not_ours' else ''}")
     for e in row["evidence"][:8]:
-        print(f"    {e['keyword']} ({e['field']} @{e['start']}, {e['weight']:g}) -> {e['category']}")
+        out(f"    {e['keyword']} ({e['field']} @{e['start']}, {e['weight']:g}) -> {e['category']}")

@@ -28,15 +28,24 @@ import io
 import json
 import re
 import unicodedata
-import zipfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import collectors
 
-MAX_FILE_BYTES = 20_000_000
+from . import xlsx_limits
+from .cleantext import clean_line, clean_text
+
+# An import is untrusted: checked against these before and while it is read (issue 15 #3).
+MAX_FILE_BYTES = xlsx_limits.MAX_FILE_BYTES
+MAX_ROWS = xlsx_limits.MAX_ROWS
+MAX_COLUMNS = xlsx_limits.MAX_COLUMNS
+MAX_CELL = xlsx_limits.MAX_CELL
+MAX_TEXT = 10_000_000            # characters in all cells: what the checked entries will hold
+MAX_LINE = MAX_COLUMNS * (MAX_CELL + 3)   # one CSV line, before the csv module splits it
 MAX_TITLE = 500
 FUTURE_SLACK = timedelta(minutes=5)
 
@@ -155,7 +164,8 @@ def make_entry(*, title: Any, day: Any, when: Any = None, body: Any = "", url: A
                byline: Any = "", now: datetime, row: int = 0) -> Entry:
     """Check one entry; ManualError with every problem of it, joined by '; '."""
     problems: list[str] = []
-    title_s = " ".join(_text(title).split())
+    # typed or pasted text is cleaned at the door like crawled text (issue 15 #4-#6)
+    title_s = " ".join(clean_line(_text(title)).split())
     if not title_s:
         problems.append("missing title")
     elif len(title_s) > MAX_TITLE:
@@ -174,14 +184,14 @@ def make_entry(*, title: Any, day: Any, when: Any = None, body: Any = "", url: A
             problems.append(f"date {published.date().isoformat()} is in the future")
     except ManualError as e:
         problems.append(str(e))
-    url_s = _text(url)
+    url_s = clean_line(_text(url))
     if url_s and not re.match(r"https?://", url_s, re.I):
         problems.append(f"url {url_s[:60]!r} must start with http:// or https://")
     if problems:
         raise ManualError("; ".join(problems))
-    body_s = _text(body) if not isinstance(body, str) else body.strip()
-    return Entry(title=title_s, published_at=published, date_raw=raw, body=body_s, url=url_s,
-                 byline=_text(byline), row=row, has_time=has_time)
+    body_s = clean_text(_text(body) if not isinstance(body, str) else body).strip()
+    return Entry(title=title_s, published_at=published, date_raw=clean_line(raw), body=body_s,
+                 url=url_s, byline=clean_line(_text(byline)), row=row, has_time=has_time)
 
 
 # -- files -------------------------------------------------------------------------------------
@@ -216,6 +226,13 @@ def _decode_csv(data: bytes, path: str) -> str:
 
 def read_rows(path: str | Path) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of every row of a .csv or the first sheet of an .xlsx."""
+    with closing(iter_rows(path)) as rows:
+        return list(rows)
+
+
+def iter_rows(path: str | Path) -> Iterator[tuple[int, list[Any]]]:
+    """``read_rows`` one row at a time, within the limits above: a file over any of them is a
+    ManualError naming the file and the limit, raised before an .xlsx is opened by openpyxl."""
     p = Path(path)
     suffix = p.suffix.lower()
     try:
@@ -224,75 +241,116 @@ def read_rows(path: str | Path) -> list[tuple[int, list[Any]]]:
         raise ManualError(f"{p}: file not found") from None
     if size > MAX_FILE_BYTES:
         raise ManualError(f"{p}: {size} bytes is too large for an import (max {MAX_FILE_BYTES})")
-    if suffix == ".csv" or suffix == ".txt":
-        text = _decode_csv(p.read_bytes(), str(p))
-        first = text.split("\n", 1)[0]
-        delimiter = "\t" if "\t" in first and "," not in first else ","
+    if suffix in (".csv", ".txt"):
+        rows = _csv_rows(p)
+    elif suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(p)
+    elif suffix == ".xls":
+        raise ManualError(f"{p}: the old .xls format is not read; save it as .xlsx or .csv")
+    else:
+        raise ManualError(f"{p}: unknown file type {suffix or '(none)'!r}; use .xlsx or .csv")
+    text = 0
+    with closing(rows):
+        for n, cells in rows:
+            if n > MAX_ROWS:
+                raise ManualError(f"{p}: more than {MAX_ROWS:,} rows; not imported")
+            if len(cells) > MAX_COLUMNS and any(_text(c) for c in cells[MAX_COLUMNS:]):
+                raise ManualError(f"{p} row {n}: more than {MAX_COLUMNS} columns; not imported")
+            for cell in cells:
+                if isinstance(cell, str):
+                    if len(cell) > MAX_CELL:
+                        raise ManualError(f"{p} row {n}: a cell of {len(cell):,} characters "
+                                          f"(limit {MAX_CELL:,}); not imported")
+                    text += len(cell)
+            if text > MAX_TEXT:
+                raise ManualError(f"{p}: more than {MAX_TEXT:,} characters of text in all "
+                                  f"(at row {n}); not imported")
+            yield n, cells
+
+
+def _csv_rows(p: Path) -> Iterator[tuple[int, list[Any]]]:
+    text = _decode_csv(p.read_bytes(), str(p))
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            # the csv module builds a whole row before anyone can count its fields
+            if len(line) > MAX_LINE:
+                raise ManualError(f"{p}: a line of more than {MAX_LINE:,} characters; "
+                                  "not imported")
+            yield line
+    try:
+        yield from enumerate(csv.reader(lines(), delimiter=delimiter), 1)
+    except csv.Error as e:
+        raise ManualError(f"{p}: not a readable CSV file ({e})") from None
+
+
+def _xlsx_rows(p: Path) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        xlsx_limits.check(p)
+    except xlsx_limits.SheetRefused as e:
+        raise ManualError(str(e)) from None
+    import openpyxl
+    n = 0
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
         try:
-            return [(n, row) for n, row in
-                    enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]
-        except csv.Error as e:
-            raise ManualError(f"{p}: not a readable CSV file ({e})") from None
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
-        try:
-            wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as e:
-            raise ManualError(f"{p}: not a readable .xlsx file ({type(e).__name__})") from None
-        try:
-            ws = wb.worksheets[0]
-            return [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
+            for n, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), 1):
+                yield n, list(row)
         finally:
             wb.close()
-    if suffix == ".xls":
-        raise ManualError(f"{p}: the old .xls format is not read; save it as .xlsx or .csv")
-    raise ManualError(f"{p}: unknown file type {suffix or '(none)'!r}; use .xlsx or .csv")
+    except Exception as e:  # openpyxl raises many kinds for a damaged workbook
+        where = f", row {n + 1}" if n else ""
+        raise ManualError(f"{p}: not a readable .xlsx file ({type(e).__name__}{where})") from None
 
 
 def plan_import(path: str | Path, source_id: str, *, now: datetime) -> Plan:
     """Read and check a file. Nothing is written anywhere."""
-    rows = read_rows(path)
     plan = Plan(str(path))
-    while rows and not any(_text(c) for c in rows[0][1]):
-        rows.pop(0)
-    if not rows:
-        raise ManualError(f"{path}: the file is empty (row 1 must hold the headers)")
-    header_row, headers = rows[0]
-    columns: dict[str, int] = {}
-    for i, cell in enumerate(headers):
-        if not _text(cell):
-            continue
-        name = _header_name(cell)
-        if name is None:
-            plan.warnings.append(f"{path}: column {_text(cell)!r} is not one gongkai reads; ignored")
-        elif name and name in columns:
-            raise ManualError(f"{path} row {header_row}: two columns mean {name} "
-                              f"({_text(headers[columns[name]])!r} and {_text(cell)!r})")
-        elif name:
-            columns[name] = i
-    missing = [n for n in ("title", "date") if n not in columns]
-    if missing:
-        raise ManualError(f"{path} row {header_row}: no {' and no '.join(missing)} column "
-                          f"(headers: {', '.join(TEMPLATE_HEADERS)}; see `gongkai import --template`)")
-    seen: dict[str, int] = {}
-    for n, cells in rows[1:]:
-        if not any(_text(c) for c in cells):
-            continue   # blank rows between blocks are common in hand-kept sheets
-        get = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
-        try:
-            entry = make_entry(title=get["title"], day=get["date"], when=get.get("time"),
-                               body=get.get("body") or "", url=get.get("url") or "",
-                               byline=get.get("byline") or "", now=now, row=n)
-        except ManualError as e:
-            plan.errors.append((n, str(e)))
-            continue
-        key = manual_key(source_id, entry.title, entry.day)
-        if key in seen:
-            plan.errors.append((n, f"duplicate of row {seen[key]} (same title and date)"))
-            continue
-        seen[key] = n
-        plan.entries.append(entry)
+    with closing(iter_rows(path)) as rows:
+        # blank rows above the headers are skipped
+        first = next((r for r in rows if any(_text(c) for c in r[1])), None)
+        if first is None:
+            raise ManualError(f"{path}: the file is empty (row 1 must hold the headers)")
+        header_row, headers = first
+        columns: dict[str, int] = {}
+        for i, cell in enumerate(headers):
+            if not _text(cell):
+                continue
+            name = _header_name(cell)
+            if name is None:
+                plan.warnings.append(
+                    f"{path}: column {_text(cell)!r} is not one gongkai reads; ignored")
+            elif name and name in columns:
+                raise ManualError(f"{path} row {header_row}: two columns mean {name} "
+                                  f"({_text(headers[columns[name]])!r} and {_text(cell)!r})")
+            elif name:
+                columns[name] = i
+        missing = [n for n in ("title", "date") if n not in columns]
+        if missing:
+            raise ManualError(
+                f"{path} row {header_row}: no {' and no '.join(missing)} column "
+                f"(headers: {', '.join(TEMPLATE_HEADERS)}; see `gongkai import --template`)")
+        seen: dict[str, int] = {}
+        for n, cells in rows:
+            if not any(_text(c) for c in cells):
+                continue   # blank rows between blocks are common in hand-kept sheets
+            get = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
+            try:
+                entry = make_entry(title=get["title"], day=get["date"], when=get.get("time"),
+                                   body=get.get("body") or "", url=get.get("url") or "",
+                                   byline=get.get("byline") or "", now=now, row=n)
+            except ManualError as e:
+                plan.errors.append((n, str(e)))
+                continue
+            key = manual_key(source_id, entry.title, entry.day)
+            if key in seen:
+                plan.errors.append((n, f"duplicate of row {seen[key]} (same title and date)"))
+                continue
+            seen[key] = n
+            plan.entries.append(entry)
     return plan
 
 

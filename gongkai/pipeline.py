@@ -13,6 +13,7 @@ from store import Store, fault
 
 from . import crash
 from . import clustering
+from .cleantext import clean_line, clean_text
 from .config import Config, Source
 from .matching import attribution_of, title_key
 from .parallel import evidence_json
@@ -184,12 +185,16 @@ def classify_pending(store: Store, classifier: Classifier, clock: Clock = utcnow
 
 
 def _record(item: collectors.Item) -> dict:
+    # Text from the web is cleaned here, once (the raw page keeps it as it came): no output —
+    # Excel, terminal, HTML, docx — then meets control characters, bidi overrides or escapes.
     pub = item.published_at
+    title = clean_line(item.title)
     return {
-        "key": item.key, "url": item.url, "title": item.title, "title_norm": title_key(item.title),
+        "key": item.key, "url": item.url, "title": title, "title_norm": title_key(title),
         "published_at": pub.isoformat() if pub else None,
         "pub_date": collectors.beijing_date(pub).isoformat() if pub else None,
-        "date_source": item.date_source, "date_raw": item.date_raw, "list_date": item.list_date,
-        "body": item.body, "byline": item.byline, "external": item.external,
+        "date_source": item.date_source, "date_raw": clean_line(item.date_raw),
+        "list_date": clean_line(item.list_date),
+        "body": clean_text(item.body), "byline": clean_line(item.byline), "external": item.external,
         "meta": {k: v for k, v in item.extra.items() if k != "aliases"},
     }

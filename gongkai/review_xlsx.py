@@ -15,7 +15,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import xlsx_limits
 from .app import UsageError
+from .cleantext import clean_line
 
 SHEET = "review"
 LISTS = "lists"
@@ -25,7 +27,10 @@ COLUMNS = (("id", 8), ("stamp", 10), ("date 日期", 12), ("channel 渠道", 10)
            ("source 来源", 14), ("title 标题", 60), ("category 类别", 14),
            ("attribution 归属", 12), ("score", 7), ("margin", 7), ("needs_review", 7),
            ("decided_by", 9), ("keywords 关键词", 30), ("url", 40))
-MAX_ROWS = 1_000_000
+# A reviewed file comes back from outside: it is checked before openpyxl opens it (issue 15 #3).
+# Each row of an export carries two hyperlinks, which openpyxl reads whole when it opens the file
+# (xlsx_limits.MAX_ELEMENTS); 20,000 items is far beyond a bureau's year.
+MAX_ROWS = 20_000
 
 
 def _link(url: str | None) -> str | None:
@@ -57,6 +62,10 @@ def write(path: Path, rows: Iterable[dict], categories: Sequence[str]) -> None:
                   r["channel"], r["source_id"], r["title"], r["category"], r["attribution"],
                   r["score"], r["margin"], r["needs_review"], r["decided_by"], evidence, r["url"])
         for col, value in enumerate(values, 1):
+            if isinstance(value, str):
+                # Items stored before text was cleaned at the door may still hold characters
+                # openpyxl refuses (one NUL would fail the whole export) or bidi overrides.
+                value = clean_line(value)
             cell = ws.cell(row=n, column=col, value=value)
             if isinstance(value, str):
                 # Crawled text starting with "=" must stay text, never become a formula.
@@ -88,31 +97,42 @@ def read(path: Path, categories: Sequence[str]) -> list[dict]:
     if not path.exists():
         raise UsageError(f"{path}: no such file")
     try:
+        xlsx_limits.check(path, max_rows=MAX_ROWS + 1)
+    except xlsx_limits.SheetRefused as e:
+        raise UsageError(str(e)) from None
+    try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
         raise UsageError(f"{path}: not a readable .xlsx file ({e.__class__.__name__})") from None
     try:
         if SHEET not in wb.sheetnames:
             raise UsageError(f"{path}: no sheet named {SHEET!r} (was it made by gongkai export?)")
-        it = wb[SHEET].iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(it, ())]
-        need = {"id": "id", "stamp": "stamp", "category": "category 类别",
-                "attribution": "attribution 归属"}
-        cols = {}
-        for key, name in need.items():
-            if name not in header:
-                raise UsageError(f"{path}: column {name!r} is missing")
-            cols[key] = header.index(name)
-        changes = []
-        for n, row in enumerate(it, 2):
-            if n > MAX_ROWS:
-                raise UsageError(f"{path}: more than {MAX_ROWS} rows")
-            if not row or all(v is None for v in row):
-                continue
-            changes.append(_change(path, n, row, cols, categories))
-        return changes
+        return _changes(path, wb[SHEET].iter_rows(values_only=True), categories)
+    except UsageError:
+        raise
+    except Exception as e:  # a damaged sheet fails while its rows are read
+        raise UsageError(f"{path}: not a readable .xlsx file ({e.__class__.__name__})") from None
     finally:
         wb.close()
+
+
+def _changes(path: Path, it, categories: Sequence[str]) -> list[dict]:
+    header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+    need = {"id": "id", "stamp": "stamp", "category": "category 类别",
+            "attribution": "attribution 归属"}
+    cols = {}
+    for key, name in need.items():
+        if name not in header:
+            raise UsageError(f"{path}: column {name!r} is missing")
+        cols[key] = header.index(name)
+    changes = []
+    for n, row in enumerate(it, 2):
+        if n > MAX_ROWS + 1:
+            raise UsageError(f"{path}: more than {MAX_ROWS:,} item rows")
+        if not row or all(v is None for v in row):
+            continue
+        changes.append(_change(path, n, row, cols, categories))
+    return changes
 
 
 def _change(path: Path, n: int, row: tuple, cols: dict, categories: Sequence[str]) -> dict:
