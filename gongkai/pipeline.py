@@ -11,8 +11,7 @@ import collectors
 from classifier import Classifier, Ruleset, SecondOpinion
 from store import Store, fault
 
-from . import crash
-from . import clustering
+from . import clustering, crash
 from .cleantext import clean_line, clean_text
 from .config import Config, Source
 from .matching import attribution_of, title_key
@@ -80,7 +79,10 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
         # deadline, in time for the sources after it (a test's stand-in client may not)
         within = getattr(http, "source_pass", None)
         for item in within(items) if within else items:
-            why = attribution_of(src.attribution, cfg.aliases, item.title, item.body, item.byline,
+            # the text as it will be stored: a zero-width character inside 卫滨区商务局 must not
+            # hide the bureau's name from attribution
+            why = attribution_of(src.attribution, cfg.aliases, clean_line(item.title),
+                                 clean_text(item.body), clean_line(item.byline),
                                  fields=item.extra.get("fields"))
             record = _record(item)
             record["meta"]["attribution_reason"] = why.reason   # for review, beside the decision

@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 
 import classifier
 
+from ..cleantext import clean_line
+
 
 def _spans(text: str, keywords: Mapping[str, bool]) -> list[tuple[int, int, bool]]:
     """Every occurrence of every keyword as (start, end, won); overlaps merged."""
@@ -38,7 +40,9 @@ def _spans(text: str, keywords: Mapping[str, bool]) -> list[tuple[int, int, bool
 def highlight(text: str | None, keywords: Mapping[str, bool]) -> Markup:
     """Normalized *text* with each keyword in <mark>; ``keywords`` maps a keyword to whether
     it counted for the winning category (shown differently from a runner-up's)."""
-    norm = classifier.normalize(text or "")
+    # items stored before text was cleaned at the door may still carry bidi overrides and
+    # control characters: none reaches a page
+    norm = classifier.normalize(clean_line(text or ""))
     out: list[str] = []
     pos = 0
     for s, e, won in _spans(norm, keywords):

@@ -159,3 +159,17 @@ def test_terminal_review_neutralises_escapes_of_an_old_item(tmp_path, monkeypatc
     assert CLEAN_TITLE in out
     for bad in ("\x1b", "\x07", "\u202e", "\u2066", "\x00", "\x01", "\u200b"):
         assert bad not in out
+
+
+def test_an_old_item_with_a_bidi_override_renders_clean_in_the_review_ui(tmp_path):
+    # stored before cleaning at the door existed: the page still never shows the override
+    from gongkai.web._highlight import highlight
+    html = str(highlight("促\u202e消费\u0008活动", {}))
+    assert "\u202e" not in html and "\x08" not in html and "促消费活动" in html
+
+
+def test_attribution_reads_the_cleaned_text():
+    from gongkai.matching import attribution_of
+    from gongkai.cleantext import clean_line
+    title = "卫滨区\u200b商务局开展消费季活动"
+    assert attribution_of("mention", ("卫滨区商务局", "区商务局"), clean_line(title)).value == "ours"
