@@ -183,6 +183,8 @@ class _Parser:
             hint = (" (a key written twice: a keyword, or a setting, appears twice in one table)"
                     if "overwrite a value" in str(exc) else "")
             raise RulesError(f"{self.where}: invalid TOML: {exc}{hint}") from None
+        except RecursionError:      # tomllib recurses once per nesting level
+            raise RulesError(f"{self.where}: invalid TOML: nested too deep") from None
 
         self.check_keys(doc, _TOP_KEYS, "")
         title_weight = self.number(doc, "title_weight", 3.0, "")

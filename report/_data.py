@@ -105,6 +105,8 @@ def load_data(path: str | os.PathLike[str], year: int | None = None) -> ReportDa
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ReportError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:      # tomllib recurses once per nesting level
+        raise ReportError(f"{path}: not valid TOML (nested too deep)") from None
     lines = _Lines(text)
     where = lambda table, key="": f"{path}{lines.of(table, key)}"  # noqa: E731
 
