@@ -34,6 +34,8 @@ _DEFAULT_REPORT = {
 }
 
 
+MAX_WEIGHT = 1000.0          # any weight or threshold beyond this is a typo, not a rule
+
 class RulesError(ValueError):
     """A rules file that cannot be used; the message names the file, line (when known) and key."""
 
@@ -187,8 +189,8 @@ class _Parser:
             raise RulesError(f"{self.where}: invalid TOML: nested too deep") from None
 
         self.check_keys(doc, _TOP_KEYS, "")
-        title_weight = self.number(doc, "title_weight", 3.0, "")
-        body_weight = self.number(doc, "body_weight", 1.0, "")
+        title_weight = self.number(doc, "title_weight", 3.0, "", lo=0.01)
+        body_weight = self.number(doc, "body_weight", 1.0, "", lo=0.01)
 
         review = self.table(doc, "review")
         self.check_keys(review, _REVIEW_KEYS, "[review] ")
@@ -355,10 +357,15 @@ class _Parser:
             raise self.fail(f"[{key}] must be a table", near=key)
         return value
 
-    def number(self, table: dict, key: str, default: float, ctx: str) -> float:
+    def number(self, table: dict, key: str, default: float, ctx: str, lo: float = 0.0,
+               hi: float = MAX_WEIGHT) -> float:
         value = table.get(key, default)
         if not _is_number(value):
             raise self.fail(f"{ctx}{key} must be a number, got {value!r}", near=key)
+        if not lo <= value <= hi:
+            # a negative field weight turns every hit against its category; a huge one makes
+            # scores inf, and the classify output would no longer be JSON
+            raise self.fail(f"{ctx}{key} must be between {lo:g} and {hi:g}, got {value!r}", near=key)
         return float(value)
 
     def words(self, value: Any, key: str, ctx: str, after: int = 0) -> tuple[str, ...]:
@@ -374,6 +381,7 @@ class _Parser:
 
 
 def _is_number(value: Any) -> bool:
-    """A finite int or float: TOML's inf and nan would make every score inf or nan."""
+    """A finite int or float of a sensible size: TOML's inf and nan, or 1e308, would make scores
+    inf or nan."""
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+            and math.isfinite(value) and abs(value) <= MAX_WEIGHT)

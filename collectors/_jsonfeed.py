@@ -49,6 +49,8 @@ def parse_json(content: bytes, url: str) -> Parsed:
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise SourceError(f"feed {url} is not well-formed JSON: {type(e).__name__}: "
                           f"{' '.join(str(e).split())[:150]}") from None
+    except RecursionError:      # the json module recurses once per nesting level
+        raise SourceError(f"feed {url} is JSON nested too deep to be a feed: refused") from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise SourceError(f"feed {url} is JSON without an 'items' list (not a feed)")
     version = _s(data.get("version"))

@@ -73,6 +73,10 @@ def cmd_serve(args) -> int:
     cfg = app.load_config_optional(args)
     rules = app.load_rules(cfg)
     db = app.db_path(args, cfg)
+    # as the daemon: INFO to stderr (the journal) and the [log] file — logins, logouts and the
+    # warnings README's "What is logged" promises
+    from . import logsetup
+    logsetup.setup(cfg.log if cfg else None, verbose=args.verbose)
     with app.open_store(args, cfg) as st:
         if not st.user_count():
             raise app.UsageError("no accounts yet: create one with `gongkai user add NAME`")
@@ -90,11 +94,12 @@ def cmd_serve(args) -> int:
         raise app.UsageError(str(e)) from None
     try:
         # waitress, a production WSGI server (Werkzeug's is for development). It binds here, so
-        # a port in use is one line before anything is printed. Behind the proxy the app's own
-        # ProxyFix reads the forwarded headers, so waitress must pass them through.
+        # a port in use is one line before anything is printed. waitress passes forwarded headers
+        # through: behind the proxy the app's own ProxyFix reads them; without --behind-proxy the
+        # app ignores them and warns once that they arrive (waitress would drop them silently).
         server = waitress.create_server(
             web, host=args.host, port=args.port, threads=SERVE_THREADS, ident="gongkai",
-            clear_untrusted_proxy_headers=not args.behind_proxy)
+            clear_untrusted_proxy_headers=False)
     except OSError as e:
         raise app.UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
     # one socket, or several when a name (localhost) has IPv4 and IPv6 addresses

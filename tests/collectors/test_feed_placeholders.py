@@ -348,3 +348,10 @@ def test_an_article_fetch_redirected_to_the_wall_is_a_verification_wall(bridge, 
     assert item.extra["upstream_state"] == "verify"
     assert item.extra["upstream_marker"] == "/mp/wappoc_appmsgcaptcha"
     assert state.memo["wx_blocked_at"] and state.memo["wx_retry"][item.key] == "verify"
+
+
+def test_a_json_feed_nested_too_deep_is_one_line_not_an_internal_error():
+    from collectors._jsonfeed import parse_json
+    deep = b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100000 + b"]" * 100000 + b"}"
+    with pytest.raises(SourceError, match="nested too deep"):
+        parse_json(deep, "http://127.0.0.1/f.json")

@@ -291,6 +291,34 @@ def test_serve_runs_waitress_not_the_development_server(tmp_path):
         proc.stderr.close()
 
 
+def test_served_logins_and_ignored_proxy_headers_reach_the_log(tmp_path):
+    # under waitress (which dropped X-Forwarded-* itself) the promised warning never fired, and
+    # `serve` logged at WARNING only, so successful logins were missing from the journal
+    db, _ = build(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--db", str(db),
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = proc.stdout.readline()
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
+        import requests
+        base = f"http://127.0.0.1:{port}"
+        with requests.Session() as web:
+            page = web.get(base + "/login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+            web.post(base + "/login", data={"name": "alice", "password": PASSWORD,
+                                            "csrf_token": token}, timeout=10)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        err = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert "proxy headers (X-Forwarded-" in err
+    assert "login alice from 127.0.0.1" in err
+
+
 def test_readme_documents_security_and_deployment():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Security and deployment", 1)[1].split("\n## ", 1)[0]
@@ -303,3 +331,4 @@ def test_init_writes_an_owner_only_config(tmp_path, lax_umask, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["init", "--config", str(tmp_path / "gongkai.toml")]) == 0
     assert _private(tmp_path / "gongkai.toml")
+
