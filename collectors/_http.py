@@ -282,7 +282,8 @@ class Http:
         self.respect_robots = respect_robots
         self.deadline = deadline   # one response, request to last byte: the read timeout is per read
         self.source_deadline = source_deadline   # one source's whole pass (source_pass)
-        self._pass_ends: float | None = None
+        # per thread: the daemon runs sources on different hosts side by side through one client
+        self._pass = threading.local()
         self._sleep = sleep
         self._clock = clock
         self._last: dict[str, float] = {}
@@ -304,6 +305,15 @@ class Http:
 
     def close(self) -> None:
         self.session.close()
+
+    @property
+    def _pass_ends(self) -> float | None:
+        """When the pass this thread is in must end (None outside :meth:`source_pass`)."""
+        return getattr(self._pass, "ends", None)
+
+    @_pass_ends.setter
+    def _pass_ends(self, value: float | None) -> None:
+        self._pass.ends = value
 
     def source_pass(self, items: Iterable[T]) -> Iterator[T]:
         """Yield a collector's pass (its ``collect(state)``) with every request in it bound by
