@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ._http import _host
 from ._listing import Row
 
 # Whole-title navigation words: a row titled exactly this is a menu or pager link.
@@ -32,10 +33,6 @@ _ROOT_PATH = re.compile(r"^/?(?:index\.s?html?|default\.s?html?|index\.jsp|index
 class Dropped:
     row: Row
     reason: str
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
 
 
 def chrome_reason(row: Row) -> str:

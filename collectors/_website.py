@@ -34,7 +34,7 @@ from ._base import Option, SourceKind, check_range, check_url, register
 from . import _consensus as consensus
 from ._dates import BEIJING, beijing_date
 from ._detail import parse_detail
-from ._http import FetchError, Response
+from ._http import FetchError, Response, _host
 from ._item import CollectState, ConfigError, Item, SourceError
 from ._listing import ATTACHMENT_EXT, Row
 from ._pages import STUB_BYTES, problem, soup_of
@@ -60,10 +60,6 @@ class ColumnError(SourceError):
 class _JsRedirect(Exception):
     def __init__(self, url: str) -> None:
         self.url = url
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
 
 
 def is_attachment_url(url: str) -> bool:

@@ -128,6 +128,19 @@ def _without_query(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
+def _owned_init(text: str, units: list[tuple[str, str]]) -> tuple[str, dict] | None:
+    """(unit id, options) of the ``jpage({…})`` init that owns a datastore: the column's. The
+    search box's jpage() carries a decoy ``totalRecord:1000`` and no datastore (gov-sites.md §2.1)."""
+    unit_ids = {u for u, _ in units if u}
+    owned = []
+    for m in _JPAGE.finditer(text):
+        opts = js_object(_object_at(text, m.end() - 1))
+        if "dataStore" in opts or "datastore" in opts:
+            owned.append((m.group(1), opts))
+    owned.sort(key=lambda t: t[0] not in unit_ids)
+    return owned[0] if owned else None
+
+
 @register_preset
 class Hanweb(Preset):
     name = "hanweb"
@@ -233,9 +246,8 @@ class Hanweb(Preset):
             tm = _TOTALRECORD_TAG.search(block)
             if tm:
                 return int(tm.group(1))
-        m = re.search(r"dataStore[^;]*?totalRecord\s*:\s*'?(\d+)|totalRecord\s*:\s*'?(\d+)'?[^;]*?dataStore",
-                      text)
-        return int(m.group(1) or m.group(2)) if m else None
+        owned = _owned_init(text, units)
+        return _int(owned[1].get("totalRecord")) if owned else None
 
     def _nextgroup_form(self, units: list[tuple[str, str]], base: str) -> tuple[str, dict[str, str]] | None:
         for _, block in units:
@@ -249,18 +261,10 @@ class Hanweb(Preset):
         return None
 
     def _paging_from(self, text: str, base: str, units: list[tuple[str, str]]) -> _Paging | None:
-        unit_ids = {u for u, _ in units if u}
-        inits = []
-        for m in _JPAGE.finditer(text):
-            opts = js_object(_object_at(text, m.end() - 1))
-            inits.append((m.group(1), opts))
         nextgroup = self._nextgroup_form(units, base)
-        # Only the init that owns a datastore is the column's; the search box's jpage() carries a
-        # decoy totalRecord:1000 (gov-sites.md §2.1).
-        owned = [(u, o) for u, o in inits if "dataStore" in o or "datastore" in o]
-        owned.sort(key=lambda t: t[0] not in unit_ids)
+        owned = _owned_init(text, units)
         if owned:
-            unit, opts = owned[0]
+            unit, opts = owned
             per_page = _int(opts.get("perPage"), 10) or 10
             group = per_page * (_int(opts.get("groupSize"), 1) or 1)
             form = dict(nextgroup[1]) if nextgroup else {}

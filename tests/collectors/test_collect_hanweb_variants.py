@@ -21,19 +21,6 @@ def _expect(case):
     return json.loads((ROOT / case / "expect.json").read_text("utf-8"))
 
 
-@pytest.fixture
-def hanweb():
-    srv = HanwebServer(ROOT).start()
-    yield srv
-    srv.stop()
-
-
-def _crawl(srv, http, case, preset):
-    spec = _expect(case)
-    source = REGISTRY["website"]({"url": srv.base + "/" + case + spec["url"], "preset": preset}, http)
-    return source, spec
-
-
 class _Case:
     """Serve one case folder at the root, as a site would."""
 
