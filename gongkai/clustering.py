@@ -37,7 +37,8 @@ def place_pending(store, now: datetime, *, batch: int = 1000) -> tuple[int, int]
         for row in rows:
             doc = doc_of(row)
             around = [doc_of(r) for r in store.dupe_candidates(
-                row["id"], row["pub_date"], _SPAN, keys=sorted(doc.keys), pending=True)]
+                row["id"], row["pub_date"], _SPAN, keys=sorted(doc.keys), pending=True,
+                have=prepared)]
             # stock phrases are judged on everything around; only placed items can be joined
             common = common_shingles(doc, around)
             candidates = [d for d in around if not d.pending]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from typing import Iterable
+from typing import Container, Iterable
 
 from ._db import immediate
 
@@ -42,26 +42,38 @@ class DupeQueries:
                                [limit])
 
     def dupe_candidates(self, item_id: int, pub_date: str | None, days: int,
-                        keys: Iterable[str] = (), pending: bool = False) -> list[dict]:
+                        keys: Iterable[str] = (), pending: bool = False,
+                        have: Container[int] = ()) -> list[dict]:
         """Placed items (and with ``pending`` the unplaced too) published within ``days`` of
-        ``pub_date``, and any such item known by one of ``keys`` (identity needs no date)."""
+        ``pub_date``, and any such item known by one of ``keys`` (identity needs no date). Items
+        in ``have`` (the caller read them already) come as ``id, cluster_id, dupe_pending`` only:
+        a pass placing a crawl's items does not read the same bodies again for each of them."""
         keys = [k for k in keys if k]
         placed = "1" if pending else "dupe_pending = 0"
-        rows: dict[int, dict] = {}
+        where, args = [], []
         if keys:
             marks = ",".join("?" * len(keys))
-            for r in self._dupe_rows(
-                    f"id != ? AND {placed} AND (key IN ({marks}) OR url IN ({marks}) OR id IN "
-                    f"(SELECT item_id FROM item_aliases WHERE alias IN ({marks})))",
-                    [item_id, *keys, *keys, *keys]):
-                rows[r["id"]] = r
+            where.append(f"key IN ({marks}) OR url IN ({marks}) OR id IN "
+                         f"(SELECT item_id FROM item_aliases WHERE alias IN ({marks}))")
+            args += [*keys, *keys, *keys]
         if pub_date:
             d = date.fromisoformat(pub_date)
-            lo, hi = (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
-            for r in self._dupe_rows(f"id != ? AND {placed} AND pub_date BETWEEN ? AND ?",
-                                     [item_id, lo, hi]):
-                rows.setdefault(r["id"], r)
-        return sorted(rows.values(), key=lambda r: (r["pub_date"] or "9999", r["id"]))
+            where.append("pub_date BETWEEN ? AND ?")
+            args += [(d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()]
+        if not where:
+            return []
+        light = self.db.execute(
+            f"SELECT id, cluster_id, dupe_pending, pub_date FROM items WHERE id != ? AND {placed} "
+            f"AND ({' OR '.join(f'({w})' for w in where)}) ORDER BY pub_date IS NULL, pub_date, id",
+            [item_id, *args]).fetchall()
+        missing = [r[0] for r in light if r[0] not in have]
+        full = {}
+        for i in range(0, len(missing), 500):
+            chunk = missing[i:i + 500]
+            full.update((r["id"], r) for r in self._dupe_rows(
+                f"id IN ({','.join('?' * len(chunk))})", chunk))
+        return [full.get(r[0]) or {"id": r[0], "cluster_id": r[1], "dupe_pending": r[2],
+                                   "pub_date": r[3]} for r in light]
 
     def items_for_dupes(self) -> list[dict]:
         """Every item, for a rebuild, oldest publication first."""
