@@ -67,6 +67,10 @@ _CARRIER = re.compile(r"人民政府办公室|政府办公室|政府办$|融媒�
                       r"公众号|微信|发布$")
 _EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 # The body a headline is about when it opens with one: 区商务局开展…, 卫滨区应急管理局召开…
+# A government body named in running text: 区商务局, 青澜区市场监管局, 市发改委. Anchored on the
+# level (区/县/市) so "带队联合区市场监管局" yields 市场监管局, not the words before it.
+_TEXT_ORG = re.compile(r"[区县市]([\u4e00-\u9fa5]{1,8}?(?:局|委员会|委|大队|支队))")
+ACTOR_CHARS = 400          # the opening in which the acting body is named
 _TITLE_ORG = re.compile(r"^([\u4e00-\u9fa5]{2,12}?(?:局|委员会|办公室|中心|人民政府|街道办事处|大队|支队))"
                         r"(?=[\u4e00-\u9fa5])")
 
@@ -85,6 +89,7 @@ class Doc:
     pub_date: date | None = None
     links: tuple[str, ...] = ()          # other URLs of the item: a board row's 链接, aliases
     publisher: str = ""                  # 发布机构 / 信息来源 when the page states it
+    actors: tuple[str, ...] = ()         # bodies the opening names, in order (商务局, 消防救援大队)
     keys: frozenset[str] = field(default_factory=frozenset)
     push: str = ""                       # "wx:biz:mid" of a WeChat article
     tkey: str = ""
@@ -121,6 +126,7 @@ class Doc:
         self.keys = frozenset(k for k in keys if k)
         self.push = next((k.rsplit(":", 1)[0] for k in sorted(self.keys) if k.startswith("wx:")), "")
         self.tkey = clean_title(self.title)
+        self.actors = text_actors(title_org(self.title) + "。" + self.body)
         text = clean_body(self.body)
         self.body_len = len(text)
         self.shingles = frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1)))
@@ -172,6 +178,30 @@ def _publisher(fields: Mapping[str, Any], body: str) -> str:
         m = _SOURCE_LINE.search(_nfkc(body or "")[:300])
         found = m.group(1) if m else ""
     return "" if _CARRIER.search(found) else found
+
+
+def text_actors(body: str) -> tuple[str, ...]:
+    """The bodies the text's opening names, in order, without their place (青澜区商务局 and
+    区商务局 are both 商务局): the first one is who did what the text reports."""
+    opening = _BOILERPLATE.sub("", _nfkc(body or ""))[:ACTOR_CHARS]
+    found: list[str] = []
+    for m in _TEXT_ORG.finditer(opening):
+        name = re.split(r"[区县]", m.group(1))[-1]
+        if len(name) >= 2 and name not in found:
+            found.append(name)
+    return tuple(found)
+
+
+def other_actors(x: "Doc", y: "Doc") -> str:
+    """Why two texts report different bodies' work, or "": each names a body (in its headline or
+    opening) that the other never names — 区应急管理局 inspected here, 区商务局 there, under one
+    district directive both quote. A body's own cross-post names the same bodies; a joint action
+    names both; a body named by both (the directive's 安委会) says nothing."""
+    only_x = [a for a in x.actors if a not in y.actors]
+    only_y = [a for a in y.actors if a not in x.actors]
+    if not only_x or not only_y:
+        return ""
+    return f"the texts report different bodies ({only_x[0]} vs {only_y[0]})"
 
 
 def _event_day(doc: "Doc") -> tuple[int, int] | None:
@@ -303,27 +333,12 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             return "maybe", 0.5, f"near-identical texts but {conflict}"
         return "distinct", 0.0, conflict
     if c is not None:
-        if c >= BODY_DUP and t >= TITLE_DUP:
-            return "dup", round(min(1.0, 0.5 + c / 2), 3), f"the same text ({c:.0%}) and headline"
-        if c >= BODY_DUP:
-            # A reworded headline: the text must also open the same way (a WeChat lead paragraph
-            # added in front still leaves the website's opening inside the post), or two reports
-            # sharing a bureau's paragraphs would be one.
-            lead = max(containment(x.lead(common), ys), containment(y.lead(common), xs))
-            if lead >= LEAD_SHARED:
-                return "dup", round(min(1.0, 0.5 + c / 2), 3), \
-                    f"the same text ({c:.0%} of the shorter, opening shared), headline reworded"
-            return "maybe", round(c, 3), f"texts overlap {c:.0%} but open differently, headlines differ"
-        board = _board_summary(x, y, c, t)
-        if board:
-            return board
-        if c >= BODY_MAYBE:
-            if t >= TITLE_DUP:
-                return "dup", round((c + t) / 2, 3), f"related text ({c:.0%}) and headline ({t:.0%})"
-            return "maybe", round(c, 3), f"texts overlap {c:.0%}, headlines differ"
-        if t >= 0.999 and c >= 0.1:
-            return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
-        return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
+        verdict, score, reason = _by_text(x, y, c, t, xs, ys, common)
+        if verdict == "dup":
+            why = other_actors(x, y)
+            if why:
+                return "maybe", score, f"{reason}, but {why}"
+        return verdict, score, reason
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
     long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE
     if t >= 0.999 and (equal or long_enough) and not numbers_one_sided(x.title, y.title):
@@ -331,6 +346,32 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     if t >= TITLE_DUP and long_enough:
         return "maybe", round(t, 3), f"similar headlines ({t:.0%}), no text to compare"
     return "distinct", round(t, 3), "different headlines, no text to compare"
+
+
+def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozenset[str],
+             common: frozenset[str]) -> tuple[str, float, str]:
+    """The verdict from two texts that can be compared (``c``: containment, ``t``: headline)."""
+    if c >= BODY_DUP and t >= TITLE_DUP:
+        return "dup", round(min(1.0, 0.5 + c / 2), 3), f"the same text ({c:.0%}) and headline"
+    if c >= BODY_DUP:
+        # A reworded headline: the text must also open the same way (a WeChat lead paragraph
+        # added in front still leaves the website's opening inside the post), or two reports
+        # sharing a bureau's paragraphs would be one.
+        lead = max(containment(x.lead(common), ys), containment(y.lead(common), xs))
+        if lead >= LEAD_SHARED:
+            return "dup", round(min(1.0, 0.5 + c / 2), 3), \
+                f"the same text ({c:.0%} of the shorter, opening shared), headline reworded"
+        return "maybe", round(c, 3), f"texts overlap {c:.0%} but open differently, headlines differ"
+    board = _board_summary(x, y, c, t)
+    if board:
+        return board
+    if c >= BODY_MAYBE:
+        if t >= TITLE_DUP:
+            return "dup", round((c + t) / 2, 3), f"related text ({c:.0%}) and headline ({t:.0%})"
+        return "maybe", round(c, 3), f"texts overlap {c:.0%}, headlines differ"
+    if t >= 0.999 and c >= 0.1:
+        return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
+    return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
 
 
 def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str] | None:

@@ -13,6 +13,9 @@ LEAD = "9月14日，松岗区商务局局长朱卫东带队，深入永安购物
 MORE = ("检查组重点查看了消防通道、燃气管道、应急照明和值班值守情况，对发现的隐患当场下达整改通知，"
         "共检查企业12家，发现隐患16处，已督促整改11处。")
 
+DIRECTIVE = ("根据松岗区安全生产委员会办公室关于做好中秋国庆期间安全防范工作的通知要求，为切实做好节日期间全区"
+             "安全生产工作，坚决防范遏制各类生产安全事故发生，全区各行业主管部门迅速行动，扎实开展隐患排查整治。")
+
 
 def item(i, title, body="", day="2024-09-14", channel="website", url=None, **kw):
     return {"id": i, "title": title, "body": body, "pub_date": day, "channel": channel,
@@ -66,6 +69,18 @@ CASES = [
      item(1, "区商务局开展春季消费促进月活动（1）", "3月3日，区商务局在万达广场启动消费促进月。" + MORE),
      item(2, "区商务局开展春季消费促进月活动（2）", "3月4日，区商务局在平原商场开展第二场活动。" + MORE,
           day="2024-09-15"), "distinct"),
+    ("one district directive opens both texts, then two bodies report their own work",
+     item(1, "守护平安｜商务人在行动", DIRECTIVE + LEAD + MORE, channel="wechat"),
+     item(2, "安全检查不停歇", DIRECTIVE + LEAD.replace("区商务局局长朱卫东", "区应急管理局局长林建国") + MORE,
+          channel="district-wechat"), "maybe"),
+    ("a joint action names both bodies: the bureau's own cross-post still merges",
+     item(1, "区商务局联合区消防救援大队开展节前检查", DIRECTIVE + LEAD.replace("带队", "带队联合区消防救援大队") + MORE),
+     item(2, "节前检查｜平安过节", "近日，区消防救援大队与区商务局联合检查。\n" + DIRECTIVE
+          + LEAD.replace("带队", "带队联合区消防救援大队") + MORE, channel="wechat"), "dup"),
+    ("another body named only further down (a deputy's meeting report) is no actor",
+     item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
+     item(2, "平安过节｜商务人在行动", LEAD + MORE + "会后，" + "检查组还与经营户座谈。" * 30
+          + "区市场监管局有关负责人参加。", channel="wechat"), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
