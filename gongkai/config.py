@@ -5,7 +5,7 @@ import math
 import re
 import reprlib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,8 @@ DEFAULT_CONFIG = "gongkai.toml"
 DEFAULT_DB = "gongkai.db"
 
 # Keys every source has; the rest are declared by its kind (collectors.REGISTRY).
-COMMON_KEYS = {"id", "type", "channel", "interval", "attribution", "enabled"}
+COMMON_KEYS = {"id", "type", "channel", "label", "interval", "attribution", "enabled"}
+MAX_LABEL = 60
 ATTRIBUTIONS = ("all", "mention")
 TOP_LEVEL = {"bureau", "database", "http", "sources", "report", "rules", "crawl",
              "alerts", "backup", "log"}
@@ -55,6 +56,10 @@ class Source:
     attribution: str
     enabled: bool
     options: dict                # validated, defaults filled, as the kind declares them
+    # display names (显示名称) the officer reads: the source's `label` (or its channel's name),
+    # the channel's name (a label its sources agree on, else from [report] channels, else by kind)
+    label: str = ""
+    channel_label: str = ""
 
     @property
     def url(self) -> str:
@@ -64,6 +69,7 @@ class Source:
         return {"id": self.id, "type": self.type, "channel": self.channel, "url": self.url,
                 "enabled": self.enabled,
                 "config": {"interval_s": self.interval_s, "attribution": self.attribution,
+                           "label": self.label, "channel_label": self.channel_label,
                            **self.options}}
 
 
@@ -249,6 +255,7 @@ def from_dict(data: dict, path: Path) -> Config:
         if any(s.id == src.id for s in sources):
             raise ConfigError(f"{path}: source {src.id!r}: duplicate id (ids must be unique)")
         sources.append(src)
+    sources = _named(sources, channels)
     alerts, backup, log = _ops_sections(path, sections)
     return Config(path=path, bureau=name.strip(), aliases=aliases, db_path=db_path,
                   sources=tuple(sources), http=dict(sections["http"]),
@@ -401,6 +408,11 @@ def _source(path: Path, n: int, raw: Any) -> Source:
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: key 'enabled' must be true or false")
+    label = raw.get("label", "")
+    if not isinstance(label, str) or ("label" in raw and not label.strip()) \
+            or len(label) > MAX_LABEL or not label.isprintable():
+        raise ConfigError(f"{where}: key 'label' must be a name of 1-{MAX_LABEL} characters "
+                          f"without line breaks (e.g. \"区政府官网专栏\"), got {reprlib.repr(label)}")
     for key in raw:
         if key not in COMMON_KEYS and key not in kind.options:
             known = ", ".join(sorted(COMMON_KEYS | set(kind.options)))
@@ -412,4 +424,23 @@ def _source(path: Path, n: int, raw: Any) -> Source:
     except collectors.ConfigError as e:
         raise ConfigError(f"{where}: {e}") from None
     return Source(id=sid, type=kind_name, channel=channel.strip(), interval_s=interval,
-                  attribution=attribution, enabled=enabled, options=options)
+                  attribution=attribution, enabled=enabled, options=options,
+                  label=" ".join(label.split()))
+
+
+def _named(sources: list[Source], report_channels: list[str]) -> list[Source]:
+    """Each source with its display name and its channel's (see gongkai.display)."""
+    from . import display
+    channels: dict[str, tuple[set, set]] = {}
+    for s in sources:
+        types, hosts = channels.setdefault(s.channel, (set(), set()))
+        types.add(s.type)
+        hosts.update(h for h in s.options.get("allow_hosts") or () if isinstance(h, str))
+    names = display.channel_names(
+        [(ch, display.channel_kind(ch, t, h)) for ch, (t, h) in channels.items()], report_channels)
+    for ch in channels:
+        own = {s.label for s in sources if s.channel == ch and s.label}
+        if len(own) == 1:
+            names[ch] = own.pop()
+    labels = display.unique({s.id: s.label or names[s.channel] for s in sources})
+    return [replace(s, label=labels[s.id], channel_label=names[s.channel]) for s in sources]
