@@ -106,7 +106,7 @@ def write_report(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, f
     if errors and not force:
         raise report.ReportError(
             f"{len(errors)} error(s) in the {year} report, first: {errors[0]}; "
-            f"see `gongkai report check --year {year}`{' --data ' + str(data) if data else ''}, "
+            f"see `gongkai report check --year {year}{' --data ' + str(data) if data else ''}`, "
             f"or pass --force to write a draft")
     if errors:
         model = dataclasses.replace(model, draft=True)

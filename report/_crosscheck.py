@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ._format import T2_BLOCKS, T3_COLUMNS
 from ._model import ReportModel
@@ -27,6 +28,9 @@ _TEXT_RULES: tuple[_TextRule, ...] = (
      lambda t: t.t3["r3_7_total"]["total"], "表三“（七）总计”行“总计”列"),
     ("H-TEXT-T3-carried-out", re.compile(r"结转下(?:一)?年度?" + _GAP + _NUM + r"件"),
      lambda t: t.t3["r4_carried_out"]["total"], "表三“四、结转下年度继续办理”行“总计”列"),
+    # the same fact with the number first: "其中 1 件结转下年度继续办理"
+    ("H-TEXT-T3-carried-out", re.compile(r"(?<![\d.])" + _NUM + r"件[^，。；;,\d]{0,6}?结转下(?:一)?年"),
+     lambda t: t.t3["r4_carried_out"]["total"], "表三“四、结转下年度继续办理”行“总计”列"),
     ("H-TEXT-T4-review", re.compile(r"行政复议" + _GAP + _NUM + r"(?:件|起)"),
      lambda t: t.t4["review_total"], "表四“行政复议·总计”"),
     ("H-TEXT-T4-litigation", re.compile(r"行政诉讼" + _GAP + _NUM + r"(?:件|起)"),
@@ -40,9 +44,108 @@ _TEXT_RULES: tuple[_TextRule, ...] = (
 # "未收到…申请" / "无依申请公开…事项" claim table 三 is empty.
 _NO_REQUESTS = re.compile(r"未收到[^，。；]{0,12}申请|无依申请公开")
 
-# "共…T 条/篇，其中 A a 篇、B b 篇…": an exhaustive list whose parts must add up (H-NARR-SUM).
-_TOTAL_LIST = re.compile(r"共[^，。；\d]{0,20}?(\d+)\s*([条篇件])[，,：:]?\s*其中[：:]?([^。；]*)")
-_PART = re.compile(r"(\d+)\s*([条篇件次])")
+# "共…T 条，其中 A a 条、B b 条…" and its kin (H-NARR-SUM): see :func:`narrative_lists`.
+_COUNT = re.compile(r"(?<![\d.])(\d+)\s*([条篇件次])")
+_TOTAL_UNITS = "条篇件"
+_PAREN = re.compile(r"（([^（）]*)）|\(([^()]*)\)")
+_CLAUSE = re.compile(r"[，,、；;：:]")
+# A clause with its own total, or last year's carry-over, is outside the list being summed.
+_LIST_ENDS = re.compile(r"共|累计|合计|上年结转|历年")
+_CARRIED_OUT = re.compile(r"结转(?:至|到)?下(?:一)?年|结转(?:至|到)?\d{4}\s*年")
+
+
+@dataclass(frozen=True)
+class NarrativeList:
+    """A total and the parts a sentence breaks it into (其中 / 含 / 另有).
+
+    ``exhaustive``: two or more parts, which must add up to the total ("其中予以公开 1 件，
+    另有 1 件结转下年度继续办理"); a single part is a subset ("共收到申请 2 件，其中 1 件结转
+    下年度继续办理") and must only not exceed it. ``carried_out`` sums the parts that say
+    结转下年度 (None when no part does).
+    """
+
+    total: int
+    unit: str
+    parts: tuple[tuple[int, str], ...]
+    text: str
+    carried_out: int | None = None
+
+    @property
+    def exhaustive(self) -> bool:
+        return len(self.parts) > 1
+
+    @property
+    def summed(self) -> int:
+        return sum(n for n, _ in self.parts)
+
+    @property
+    def consistent(self) -> bool:
+        return self.summed == self.total if self.exhaustive else self.summed <= self.total
+
+    @property
+    def units(self) -> set[str]:
+        return {u for _, u in self.parts} | {self.unit}
+
+
+def _last_total(text: str) -> re.Match[str] | None:
+    found = [m for m in _COUNT.finditer(text) if m.group(2) in _TOTAL_UNITS]
+    return found[-1] if found else None
+
+
+def _parts(tail: str) -> list[tuple[int, str, str]]:
+    """(number, unit, clause) for each count in ``tail``, up to a clause that starts a new total."""
+    parts = []
+    for clause in _CLAUSE.split(tail):
+        if _LIST_ENDS.search(clause):
+            break
+        parts += [(int(m.group(1)), m.group(2), clause) for m in _COUNT.finditer(clause)]
+    return parts
+
+
+def _make(total: re.Match[str], parts: list[tuple[int, str, str]], text: str) -> NarrativeList:
+    carried = [n for n, _, clause in parts if _CARRIED_OUT.search(clause)]
+    return NarrativeList(int(total.group(1)), total.group(2), tuple((n, u) for n, u, _ in parts),
+                         text.strip(), sum(carried) if carried else None)
+
+
+def narrative_lists(paragraph: str) -> list[NarrativeList]:
+    """Every "total, 其中 parts" a paragraph states.
+
+    The total is the last count (条/篇/件) before 其中 in the same sentence, or in the sentence
+    before when 其中 opens one ("…213 条。其中，局网站 145 条…"); the parts are the counts after
+    it to the end of the sentence, stopping at a clause with a total of its own (共/累计/合计) or
+    last year's carry-over (上年结转). Brackets are lists of their own when they open with 其中
+    or 含 ("部门财务信息 2 条（其中部门预算 1 条、部门决算 1 条）") and are otherwise skipped.
+    """
+    found: list[NarrativeList] = []
+    previous = ""
+    for sentence in re.findall(r"[^。]+。?", paragraph):
+        for bracket in _PAREN.finditer(sentence):
+            inner = (bracket.group(1) or bracket.group(2) or "").strip()
+            opener = re.match(r"(?:其中|含)[：:，,]?", inner)
+            total = _last_total(_PAREN.sub("", sentence[:bracket.start()]))
+            if opener and total:
+                parts = _parts(inner[opener.end():])
+                if parts:
+                    found.append(_make(total, parts, total.group(0) + bracket.group(0)))
+        flat = _PAREN.sub("", sentence)
+        for mark in re.finditer(r"其中", flat):
+            head = flat[:mark.start()]
+            total, start = _last_total(head), None
+            if total is not None:
+                start = total.start()
+            elif not head.strip(" 　，,：:"):     # 其中 opens the sentence: the total is before
+                total, start = _last_total(_PAREN.sub("", previous)), 0
+            if total is None:
+                continue
+            following = flat[mark.end():]
+            nxt = following.find("其中")
+            parts = _parts(following if nxt < 0 else following[:nxt])
+            if parts:
+                said = flat[start:] if start else f"{total.group(0)}……{flat}"
+                found.append(_make(total, parts, said.rstrip("。")))
+        previous = sentence
+    return found
 
 
 def _texts(model: ReportModel) -> list[tuple[str, str]]:
@@ -70,20 +173,19 @@ def text_problems(model: ReportModel, problem) -> list:
             if new or carried:
                 found.append(problem("error", "H-TEXT-T3-none", (
                     f"{where}写“{match.group(0)}”，而表三新收 {new} 件、上年结转 {carried} 件")))
-        for match in _TOTAL_LIST.finditer(text):
-            total, unit, rest = int(match.group(1)), match.group(2), match.group(3)
-            parts = [(int(n), u) for n, u in _PART.findall(rest)]
-            if not parts:
-                continue
-            units = {u for _, u in parts} | {unit}
-            if len(units) > 1:
+        for lst in narrative_lists(text):
+            if len(lst.units) > 1:
                 found.append(problem("warning", "H-NARR-UNITS", (
-                    f"{where}：合计与分项单位不一致（{'、'.join(sorted(units))}），请分开表述")))
-            summed = sum(n for n, _ in parts)
-            if summed != total:
+                    f"{where}：合计与分项单位不一致（{'、'.join(sorted(lst.units))}），请分开表述")))
+            if lst.consistent:
+                continue
+            if lst.exhaustive:
                 found.append(problem("error", "H-NARR-SUM", (
-                    f"{where}：称共 {total} {unit}，而其中各项之和为 "
-                    f"{' + '.join(str(n) for n, _ in parts)} = {summed}")))
+                    f"{where}：“{lst.text}”称共 {lst.total} {lst.unit}，而其中各项之和为 "
+                    f"{' + '.join(str(n) for n, _ in lst.parts)} = {lst.summed}")))
+            else:
+                found.append(problem("error", "H-NARR-SUM", (
+                    f"{where}：“{lst.text}”称共 {lst.total} {lst.unit}，而其中一项即有 {lst.summed} {lst.parts[0][1]}")))
     return found
 
 

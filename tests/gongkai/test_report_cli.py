@@ -44,6 +44,8 @@ def test_errors_block_the_report_unless_forced_then_draft(cwd, capsys):
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    # the whole command inside the backticks, so it can be copied as it stands
+    assert f"`gongkai report check --year 2024 --data {data}`" in err
     assert not (cwd / "r.md").exists()
     assert cli.main(args + ["--force"]) == 0
     assert "草稿" in (cwd / "r.md").read_text(encoding="utf-8")
