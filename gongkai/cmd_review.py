@@ -6,6 +6,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from collectors import BEIJING
 from report._atomic import write_atomic
 
 from . import app
@@ -29,11 +30,28 @@ def register(sub, common) -> None:
     usub = s.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     a = usub.add_parser("add", parents=[common], help="add an account (password prompted)")
     a.add_argument("name")
-    a.add_argument("--role", choices=("reviewer", "readonly"), default="reviewer")
+    a.add_argument("--role", choices=("admin", "reviewer", "readonly"), default=None,
+                   help="admin also manages the accounts (default: admin for the first account, "
+                        "reviewer after that; --force keeps an account's role)")
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of stdin")
     a.add_argument("--force", action="store_true", help="reset an existing account")
+    a.add_argument("--actor", default=None, help="name in the audit log (default: login name)")
     a.set_defaults(func=cmd_user_add)
+    a = usub.add_parser("list", parents=[common], help="the accounts, their roles and logins")
+    a.set_defaults(func=cmd_user_list)
+    a = usub.add_parser("passwd", parents=[common],
+                        help="set an account's password (ends its logins)")
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin")
+    a.add_argument("--actor", default=None, help="name in the audit log (default: login name)")
+    a.set_defaults(func=cmd_user_passwd)
+    a = usub.add_parser("remove", parents=[common],
+                        help="delete an account and its logins (never the last admin)")
+    a.add_argument("name")
+    a.add_argument("--actor", default=None, help="name in the audit log (default: login name)")
+    a.set_defaults(func=cmd_user_remove)
 
     s = sub.add_parser("export", parents=[common], help="the year's items as an .xlsx to review")
     s.add_argument("--year", type=int, required=True)
@@ -113,21 +131,67 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def cmd_user_add(args) -> int:
-    from .web._auth import hash_password
+def _password(args) -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = getpass.getpass(f"password for {args.name}: ")
         if getpass.getpass("again: ") != password:
             raise app.UsageError("the two passwords differ")
+    check_password(password)
+    return password
+
+
+def check_password(password: str) -> None:
+    """The one password rule, for the CLI and the users page alike."""
     if len(password) < MIN_PASSWORD:
         raise app.UsageError(f"password too short: at least {MIN_PASSWORD} characters")
+
+
+def cmd_user_add(args) -> int:
+    from .web._auth import hash_password
+    password = _password(args)
     cfg = app.load_config_optional(args)
     with app.open_store(args, cfg) as st:
-        st.add_user(args.name, hash_password(password), args.role, now=_now(),
-                    replace=args.force)
-    print(f"account {args.name} ({args.role}) saved")
+        role = st.add_user(args.name, hash_password(password), args.role, now=_now(),
+                           replace=args.force, actor=_actor(args))
+    print(f"account {args.name} ({role}) saved")
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    cfg = app.load_config_optional(args)
+    with app.open_store(args, cfg) as st:
+        users = st.users(now=_now())
+    if not users:
+        print("no accounts yet: create one with `gongkai user add NAME`")
+        return 0
+    print(f"{'NAME':<20} {'ROLE':<9} {'LOGINS':>6}  CHANGED (北京时间)")
+    for u in users:
+        changed = u["updated_at"] or u["created_at"]
+        when = (datetime.fromisoformat(changed).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+                if changed else "-")
+        print(clean_line(f"{u['name']:<20} {u['role']:<9} {u['sessions']:>6}  {when}"))
+    return 0
+
+
+def cmd_user_passwd(args) -> int:
+    from .web._auth import hash_password
+    cfg = app.load_config_optional(args)
+    with app.open_store(args, cfg) as st:
+        if st.user(args.name) is None:      # before asking for a password nobody will use
+            raise app.UsageError(f"no account named {args.name!r} (`gongkai user list`)")
+        st.set_password(args.name, hash_password(_password(args)), now=_now(),
+                        actor=_actor(args))
+    print(f"password of {args.name} changed; its logins are ended")
+    return 0
+
+
+def cmd_user_remove(args) -> int:
+    cfg = app.load_config_optional(args)
+    with app.open_store(args, cfg) as st:
+        st.remove_user(args.name, now=_now(), actor=_actor(args))
+    print(f"account {args.name} removed")
     return 0
 
 
@@ -149,10 +213,13 @@ def cmd_import_review(args) -> int:
     from . import review_xlsx
     cfg = app.load_config_optional(args)
     rules = app.load_rules(cfg)
-    changes = review_xlsx.read(Path(args.path), rules.names)
+    sheet = review_xlsx.read_review(Path(args.path), rules.names,
+                                    {c.label: c.name for c in rules.categories})
     with app.open_store(args, cfg) as st:
-        out = st.apply_review_import(changes, actor=_actor(args), now=_now(),
+        out = st.apply_review_import(sheet.changes, actor=_actor(args), now=_now(),
                                      dry_run=not args.apply)
+    for line in sheet.ignored:
+        print(f"IGNORED {line}")
     for ch in out["applied"]:
         print(f"#{ch['item_id']}: {_desc(ch['old_category'], ch['old_attribution'])} -> "
               f"{_desc(ch.get('category') or ch['old_category'], ch.get('attribution') or ch['old_attribution'])}")
@@ -161,7 +228,8 @@ def cmd_import_review(args) -> int:
               f"{_desc(ch.get('category'), ch.get('attribution'))} — not applied")
     verb = "applied" if args.apply else "would apply (dry run; pass --apply)"
     print(f"{len(out['applied'])} change(s) {verb}, {len(out['conflicts'])} conflict(s), "
-          f"{len(out['already'])} already so")
+          f"{len(out['already'])} already so"
+          + (f", {len(sheet.ignored)} edit(s) ignored (above)" if sheet.ignored else ""))
     return 0
 
 

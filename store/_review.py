@@ -14,7 +14,8 @@ from ._db import immediate
 from ._schema_review import QUEUE_ORDER
 
 STATUSES = ("", "todo", "not_ours", "undated", "gone", "all")
-ROLES = ("reviewer", "readonly")
+# admin: reviews and manages the accounts; reviewer: reviews; readonly: looks only
+ROLES = ("admin", "reviewer", "readonly")
 _ITEM_COLUMNS = ("id, source_id, channel, url, title, pub_date, pub_year, category, score, margin, "
                  "needs_review, decided_by, attribution, upstream_status, cluster_id, decision_id")
 MAX_TERMS = 5
@@ -348,22 +349,75 @@ class ReviewQueries:
 
     # -- users and settings --------------------------------------------------------------------
 
-    def add_user(self, name: str, password_hash: str, role: str, *, now: datetime,
-                 replace: bool = False) -> None:
-        """Store a user; the caller hashes the password (the store never sees it)."""
-        if role not in ROLES:
+    def add_user(self, name: str, password_hash: str, role: str | None, *, now: datetime,
+                 replace: bool = False, actor: str | None = None) -> str:
+        """Store a user; the caller hashes the password (the store never sees it).
+
+        ``role`` None: an existing account keeps its role; a new one is the first admin when
+        there is none yet, a reviewer otherwise. Returns the role stored. With ``actor`` the
+        change is audited (the CLI and the users page pass one; fixtures do not)."""
+        if role is not None and role not in ROLES:
             raise _error(f"unknown role {role!r}; one of: {', '.join(ROLES)}")
         if not name or len(name) > 64 or any(c.isspace() for c in name):
             raise _error(f"bad user name {name!r}: 1-64 characters, no spaces")
         with immediate(self.db):
-            exists = self.db["users"].count_where("name = ?", [name])
-            if exists and not replace:
+            old = self.user(name)
+            if old and not replace:
                 raise _error(f"user {name!r} exists; pass --force to reset its password")
+            if role is None:
+                role = old["role"] if old else ("reviewer" if self._admins() else "admin")
+            if old and old["role"] == "admin" and role != "admin" and self._admins() == 1:
+                raise _error(f"{name!r} is the last admin: make another account admin first")
             self.db["users"].upsert({"name": name, "password_hash": password_hash, "role": role,
                                      "updated_at": _ts(now),
-                                     **({} if exists else {"created_at": _ts(now)})}, pk="name")
+                                     **({} if old else {"created_at": _ts(now)})}, pk="name")
             # a reset password (or role) ends every session opened with the old one
             self.db.execute("DELETE FROM web_sessions WHERE user = ?", [name])
+            if actor is not None:
+                self._audit_user(actor, now, "user_add" if not old else "user_reset",
+                                 f"{name} ({old['role']})" if old else None, f"{name} ({role})")
+        return role
+
+    def users(self, *, now: datetime) -> list[dict]:
+        """Every account with its role and dates, and how many live logins it has at ``now``
+        (no hashes)."""
+        return list(self.db.query(
+            "SELECT name, role, created_at, updated_at, (SELECT COUNT(*) FROM web_sessions s "
+            "WHERE s.user = u.name AND s.expires_at > ?) AS sessions FROM users u ORDER BY name",
+            [_utc(now)]))
+
+    def set_password(self, name: str, password_hash: str, *, now: datetime, actor: str) -> None:
+        """A new password; every session of the account ends (audited, the hash is not)."""
+        with immediate(self.db):
+            if self.user(name) is None:
+                raise _error(f"no account named {name!r}")
+            self.db.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
+                            [password_hash, _ts(now), name])
+            self.db.execute("DELETE FROM web_sessions WHERE user = ?", [name])
+            self._audit_user(actor, now, "user_passwd", name, name)
+
+    def remove_user(self, name: str, *, now: datetime, actor: str) -> None:
+        """Delete an account and its sessions; the last admin is refused (nobody could manage
+        the accounts in the browser any more)."""
+        with immediate(self.db):
+            old = self.user(name)
+            if old is None:
+                raise _error(f"no account named {name!r}")
+            if old["role"] == "admin" and self._admins() == 1:
+                raise _error(f"{name!r} is the last admin: make another account admin first "
+                             f"(`gongkai user add NAME --role admin`)")
+            self.db.execute("DELETE FROM web_sessions WHERE user = ?", [name])
+            self.db.execute("DELETE FROM users WHERE name = ?", [name])
+            self._audit_user(actor, now, "user_remove", f"{name} ({old['role']})", None)
+
+    def _admins(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetchone()[0]
+
+    def _audit_user(self, actor: str, now: datetime, action: str, old: str | None,
+                    new: str | None) -> None:
+        # an account change is in the same audit log as a re-filing, with no item
+        self.db["audit"].insert({"at": _ts(now), "actor": actor, "item_id": None,
+                                 "action": action, "old": old, "new": new, "reason": None})
 
     def user(self, name: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM users WHERE name = ?", [name]))
@@ -436,9 +490,37 @@ class ReviewQueries:
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE pub_year = ? ORDER BY {QUEUE_ORDER}",
             [year]))
         evidence = self.auto_evidence(r["id"] for r in rows)
+        clusters = self.cluster_members({r["cluster_id"] for r in rows
+                                         if r["cluster_id"] is not None})
         for r in rows:
             r["evidence"] = evidence.get(r["id"], [])
+            members, category = clusters.get(r["cluster_id"], ((), None))
+            # the 信息's category, as counts counts it: one member re-filed moves them all
+            r["cluster_category"] = category if r["attribution"] == "ours" else None
+            r["cluster_members"] = [m for m in members if m != r["id"]]
         return rows
+
+    def cluster_members(self, cluster_ids: Iterable[int]) -> dict[int, tuple[list[int], str | None]]:
+        """For each cluster (one 信息): its items' ids and the category the counting rule gives
+        it (None while none of its own items is dated and classified)."""
+        from ._counts import _RULE_COLUMNS, count_clusters
+        ids = list(cluster_ids)
+        out: dict[int, tuple[list[int], str | None]] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            members: dict[int, list[int]] = {}
+            for cid, item_id in self.db.execute(
+                    f"SELECT cluster_id, id FROM items WHERE cluster_id IN ({marks}) ORDER BY id",
+                    part):
+                members.setdefault(cid, []).append(item_id)
+            clusters, _ = count_clusters(self.db.execute(
+                f"SELECT {_RULE_COLUMNS} FROM items WHERE cluster_id IN ({marks}) "
+                "AND attribution = 'ours'", part))
+            category = {c[0]: c[3] for c in clusters}
+            for cid, ids_of in members.items():
+                out[cid] = (ids_of, category.get(cid))
+        return out
 
     def decision_category(self, decision_id: int | None) -> str | None:
         if not decision_id:

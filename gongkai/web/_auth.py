@@ -66,7 +66,7 @@ def _check_csrf() -> None:
 
 
 def can_write() -> bool:
-    return bool(g.get("user")) and g.user["role"] == "reviewer"
+    return bool(g.get("user")) and g.user["role"] in ("admin", "reviewer")
 
 
 def require_writer() -> None:

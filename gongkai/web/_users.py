@@ -1,0 +1,85 @@
+"""The accounts page (issue 16 #7): an admin lists, adds, re-passwords and removes accounts in
+the browser, as `gongkai user list/add/passwd/remove` do in the terminal.
+
+Admin only: anyone else gets 403. Every form posts through the CSRF guard of _auth, and each
+change goes to the audit log with the admin's name, like a re-filing.
+"""
+from __future__ import annotations
+
+from flask import Flask, abort, g, redirect, render_template, request, url_for
+
+import store as store_mod
+
+from .. import app as gk_app
+from ._auth import _now, get_store, hash_password
+
+ROLE_NAMES = {"admin": "管理员 admin", "reviewer": "审核 reviewer", "readonly": "只读 read-only"}
+
+
+def is_admin() -> bool:
+    return bool(g.get("user")) and g.user["role"] == "admin"
+
+
+def _require_admin() -> None:
+    if not is_admin():
+        abort(403, "只有管理员可以管理账号 (admins only)")
+
+
+def _password(field: str = "password") -> str:
+    from ..cmd_review import check_password
+    password = request.form.get(field, "")
+    if password != request.form.get(field + "2", ""):
+        raise gk_app.UsageError("两次输入的密码不一致 (the two passwords differ)")
+    check_password(password)
+    return password
+
+
+def _page(message: str = "", error: str = "", status: int = 200):
+    users = get_store().users(now=_now())
+    return render_template("users.html", users=users, roles=ROLE_NAMES, message=message,
+                           error=error), status
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.globals.update(is_admin=is_admin)
+
+    @app.route("/users")
+    def users():
+        _require_admin()
+        return _page()
+
+    def _change(do, done: str, *, ends_own_login: bool = False):
+        _require_admin()
+        name = request.form.get("name", "").strip()
+        try:
+            do(name)
+        except (store_mod.StoreError, gk_app.UsageError) as e:
+            return _page(error=str(e), status=400)
+        if ends_own_login and name == g.user["name"]:
+            return redirect(url_for("login"))       # one's own password or account: log in again
+        return _page(message=done)
+
+    @app.route("/users/add", methods=["POST"])
+    def users_add():
+        def do(name: str) -> None:
+            role = request.form.get("role", "reviewer")
+            if role not in ROLE_NAMES:
+                abort(400, "unknown role")
+            get_store().add_user(name, hash_password(_password()), role, now=_now(),
+                                 actor=g.user["name"])
+        return _change(do, f"账号 {request.form.get('name', '').strip()} 已添加 (added)")
+
+    @app.route("/users/passwd", methods=["POST"])
+    def users_passwd():
+        def do(name: str) -> None:
+            get_store().set_password(name, hash_password(_password()), now=_now(),
+                                     actor=g.user["name"])
+        return _change(do, f"{request.form.get('name', '').strip()} 的密码已更改，其登录已结束 "
+                           "(password changed; its logins are ended)", ends_own_login=True)
+
+    @app.route("/users/remove", methods=["POST"])
+    def users_remove():
+        def do(name: str) -> None:
+            get_store().remove_user(name, now=_now(), actor=g.user["name"])
+        return _change(do, f"账号 {request.form.get('name', '').strip()} 已删除 (removed)",
+                       ends_own_login=True)
