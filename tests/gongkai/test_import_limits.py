@@ -71,7 +71,7 @@ def test_import_review_reads_a_real_export_within_the_limits(tmp_path):
     path = tmp_path / "review.xlsx"
     review_xlsx.write(path, rows, ["促消费", "其他"])
     assert len(review_xlsx.read(path, ["促消费", "其他"])) == 2000
-    with pytest.raises(xlsx_limits.SheetRefused, match="spans A1:N2001, beyond the limit"):
+    with pytest.raises(xlsx_limits.SheetRefused, match="spans A1:O2001, beyond the limit"):
         xlsx_limits.check(path, max_rows=1000)
 
 
