@@ -110,8 +110,9 @@ def cmd_import(args) -> int:
         out = Path(args.template)
         if out.exists() and not args.force:
             raise app.UsageError(f"{out} already exists; pass --force to overwrite")
+        cfg = app.load_config_optional(args)
         try:
-            manual.write_template(out)
+            manual.write_template(out, cfg.bureau if cfg else "")
         except manual.ManualError as e:
             raise app.UsageError(str(e)) from None
         print(f"wrote {out}: headers {', '.join(manual.TEMPLATE_HEADERS)}")

@@ -354,8 +354,9 @@ def plan_import(path: str | Path, source_id: str, *, now: datetime) -> Plan:
     return plan
 
 
-def write_template(path: str | Path) -> None:
-    """An empty sheet with the headers (and, in .xlsx, a sheet explaining them)."""
+def write_template(path: str | Path, bureau: str = "") -> None:
+    """An empty sheet with the headers (and, in .xlsx, a sheet explaining them, with the
+    configured ``bureau`` as the example of a 来源)."""
     p = Path(path)
     suffix = p.suffix.lower()
     tmp = p.with_name(p.name + ".tmp")
@@ -385,7 +386,7 @@ def write_template(path: str | Path) -> None:
                 ("时间", "否", "如 09:30；不填则只记日期"),
                 ("正文", "否", "正文或摘要，用于分类"),
                 ("链接", "否", "有网上版本时填写 http(s) 链接"),
-                ("来源", "否", "发布机构，如 卫滨区商务局"),
+                ("来源", "否", f"发布机构，如 {bureau}" if bureau else "发布机构（本单位全称）"),
                 ("", "", "第 1 行是表头，从第 2 行起每行一条信息；只读取第一个工作表。"),
                 ("", "", "有错误的行会按行号列出，整个文件不导入（除非使用 --skip-bad）。"),
                 ("", "", "重复导入同一文件不会重复计数。")):
