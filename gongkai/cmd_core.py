@@ -100,7 +100,8 @@ def cmd_counts(args) -> int:
         print(f"  {name}\t{n}")
     for channel, cats in counts.by_channel.items():
         print(f"  [{channel}] " + ", ".join(f"{k} {v}" for k, v in cats.items()))
-    print(f"  awaiting review: {counts.unreviewed}; undated: {counts.undated}")
+    print(f"  awaiting review in {args.year}: {counts.unreviewed}; "
+          f"undated (year unknown, any year): {counts.undated}")
     if counts.possible_duplicates:
         print(f"  possible duplicates to decide: {counts.possible_duplicates} "
               "(`gongkai dupes pairs`): until decided each may be counted twice")

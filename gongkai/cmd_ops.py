@@ -115,9 +115,20 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
     if unsent:
         why = unsent[-1]["last_send_error"] or "no [alerts] webhook or [alerts.email] configured"
         out.append(f"alerts not delivered yet: {len(unsent)} ({why})")
-    out.append(f"items awaiting review: {st.review_backlog()}")
+    out.append(backlog_line(st))
     out += january_lines(cfg, st, now, failing)
     return out
+
+
+def backlog_line(st: store_mod.Store) -> str:
+    """The review backlog by year, so it agrees with `gongkai counts --year`, which counts one."""
+    by_year = st.review_backlog_by_year()
+    if not by_year:
+        return "items awaiting review: none"
+    parts = [f"{year if year is not None else 'undated'}: {n}" for year, n in by_year.items()]
+    total = sum(by_year.values())
+    return ("items awaiting review by year published: " + ", ".join(parts)
+            + (f" ({total} in all)" if len(by_year) > 1 else ""))
 
 
 def _pass_notes(st: store_mod.Store, source_id: str) -> list[str]:

@@ -309,3 +309,11 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
         """Items whose automatic decision is flagged for review and nobody has decided yet."""
         return self.db.execute("SELECT COUNT(*) FROM items WHERE needs_review = 1 "
                                "AND decided_by = 'auto' AND attribution = 'ours'").fetchone()[0]
+
+    def review_backlog_by_year(self) -> dict[int | None, int]:
+        """review_backlog per year of publication, newest first (None: undated), each equal to
+        what ``counts(year)["unreviewed"]`` says for that year."""
+        return dict(self.db.execute(
+            "SELECT pub_year, COUNT(*) FROM items WHERE needs_review = 1 AND decided_by = 'auto' "
+            "AND attribution = 'ours' GROUP BY pub_year ORDER BY pub_year IS NULL, pub_year DESC"
+        ).fetchall())

@@ -1,8 +1,14 @@
 """Issue 16 #7, the smaller half: the board template names the configured bureau, `status` and
 `counts` say which year they count, and a manual source never shows `not_modified`."""
+import json
+import re
+
 import openpyxl
 
+from _review_support import build
+from gongkai import manual
 from gongkai.cli import main
+from store import Store
 
 CONFIG = """
 [bureau]
@@ -38,6 +44,34 @@ def test_the_board_template_names_the_configured_bureau(tmp_path):
     # without a config: no bureau's name at all, rather than someone else's
     bare = tmp_path / "bare.xlsx"
     assert main(["import", "--template", str(bare), "--config", str(tmp_path / "none.toml")]) == 2
-    from gongkai import manual
     manual.write_template(bare)
     assert "卫滨区商务局" not in _help_text(bare)
+
+
+def _review_db(tmp_path):
+    db, _ = build(tmp_path)
+    with Store(db) as st:       # one doubtful item in 2023 too, so the years differ
+        st.db.execute("UPDATE items SET needs_review = 1 WHERE pub_year = 2023")
+        st.db.conn.commit()
+        by_year = st.review_backlog_by_year()
+    assert set(by_year) == {2023, 2024} and by_year[2023] == 1 and by_year[2024] >= 1
+    return db, by_year
+
+
+def test_status_and_counts_say_the_year_and_agree(tmp_path, capsys):
+    db, by_year = _review_db(tmp_path)
+    cfg = _cfg(tmp_path)
+    assert main(["status", "--config", str(cfg), "--db", str(db)]) == 0
+    status = capsys.readouterr().out
+    line = next(x for x in status.splitlines() if x.startswith("items awaiting review"))
+    assert line == (f"items awaiting review by year published: 2024: {by_year[2024]}, 2023: 1 "
+                    f"({by_year[2024] + 1} in all)")
+    for year in (2023, 2024):
+        assert main(["counts", "--year", str(year), "--db", str(db)]) == 0
+        text = capsys.readouterr().out
+        n = int(re.search(rf"awaiting review in {year}: (\d+)", text).group(1))
+        assert n == by_year[year]
+        assert main(["counts", "--year", str(year), "--json", "--db", str(db)]) == 0
+        raw = json.loads(capsys.readouterr().out)
+        assert raw["unreviewed"] == n and set(raw) >= {"year", "total", "categories",
+                                                      "by_channel", "unreviewed", "undated"}
