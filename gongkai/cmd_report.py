@@ -81,16 +81,25 @@ def data_path(cfg: Config | None, year: int) -> Path | None:
 def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,
             charts: bool = True) -> tuple[report.ReportModel, list[report.Problem]]:
     """The model for ``year`` and its problems (errors first)."""
+    loaded = report.load_data(data, year) if data else None
+    return check_data(cfg, rules, st, year, tables=loaded.tables if loaded else None,
+                      texts=loaded.texts if loaded else None, data=data, charts=charts)
+
+
+def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
+               tables: report.Tables | None, texts: dict[str, str] | None, data: Path | None = None,
+               charts: bool = True) -> tuple[report.ReportModel, list[report.Problem]]:
+    """The model and problems for tables and texts not (yet) in a file — what the browser's form
+    holds — checked exactly as ``report check`` checks a data file; ``data`` locates last year's
+    file beside it for the carry-over."""
     counts = app.counts_for(st, rules, year)
     channels = cfg.report_channels or tuple(dict.fromkeys(s.channel for s in cfg.sources))
-    loaded = report.load_data(data, year) if data else None
     previous = None
     if data and report.previous_path(data, year).exists():
         previous = report.load_data(report.previous_path(data, year), year - 1).tables
     monthly = report.Monthly.from_raw(year, st.monthly_counts(year), rules.names) if charts else None
     model = report.build_model(counts, bureau=cfg.bureau, channels=channels, labels=app.labels(rules),
-                               template=rules.report, texts=loaded.texts if loaded else None,
-                               tables=loaded.tables if loaded else None, monthly=monthly)
+                               template=rules.report, texts=texts, tables=tables, monthly=monthly)
     return model, report.check(model, previous=previous)
 
 

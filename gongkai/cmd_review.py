@@ -107,7 +107,7 @@ def cmd_serve(args) -> int:
               file=sys.stderr)
     try:
         web = create_app(db, rules, bureau=cfg.bureau if cfg else "",
-                         behind_proxy=args.behind_proxy)
+                         behind_proxy=args.behind_proxy, config=cfg)
     except KeyFileError as e:
         raise app.UsageError(str(e)) from None
     try:

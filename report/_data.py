@@ -218,15 +218,10 @@ def data_template(year: int, tables: Tables | None = None, texts: dict[str, str]
     return "\n".join(out) + "\n"
 
 
-def init_data(path: str | os.PathLike[str], year: int, *, force: bool = False) -> tuple[Path, list[str]]:
-    """Write the template for ``year`` at ``path``; returns the path and what was carried over.
-
-    Last year's file beside it (``report-<year-1>.toml``) supplies 二、上年结转 (= its
-    四、结转下年度继续办理) and the officer's texts. Never overwrites without ``force``.
-    """
-    path = Path(path)
-    if path.exists() and not force:
-        raise ReportError(f"{path} exists; pass --force to overwrite it")
+def starting_data(path: str | os.PathLike[str], year: int) -> tuple[Tables, dict[str, str], list[str]]:
+    """What a new data file for ``year`` starts from: zeros, plus what last year's file beside
+    ``path`` (``report-<year-1>.toml``) supplies — 二、上年结转 (= its 四、结转下年度继续办理) and
+    the officer's texts. Returns the tables, the texts and notes on what was carried over."""
     tables, texts, notes = Tables(), {}, []
     previous = previous_path(path, year)
     if previous.exists():
@@ -237,6 +232,18 @@ def init_data(path: str | os.PathLike[str], year: int, *, force: bool = False) -
         notes.append(f"上年结转 from {previous} (结转下年度继续办理 total {last.tables.t3['r4_carried_out']['total']})")
         if texts:
             notes.append(f"texts {', '.join(texts)} from {previous}: update them for {year}")
+    return tables, texts, notes
+
+
+def init_data(path: str | os.PathLike[str], year: int, *, force: bool = False) -> tuple[Path, list[str]]:
+    """Write the template for ``year`` at ``path``; returns the path and what was carried over.
+
+    Starts from :func:`starting_data`. Never overwrites without ``force``.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise ReportError(f"{path} exists; pass --force to overwrite it")
+    tables, texts, notes = starting_data(path, year)
     from ._atomic import write_text_atomic
 
     write_text_atomic(path, data_template(year, tables, texts))

@@ -22,7 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import classifier
 import store as store_mod
 
-from . import _auth, _bulk, _faults, _secret, _users, _views
+from . import _auth, _bulk, _faults, _report_form, _secret, _users, _views
 
 log = logging.getLogger(__name__)
 _PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded")
@@ -32,15 +32,17 @@ __all__ = ["create_app"]
 
 def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = "",
                behind_proxy: bool = False, key_path: str | Path | None = None,
-               clock: Callable[[], datetime] | None = None) -> Flask:
+               clock: Callable[[], datetime] | None = None, config=None) -> Flask:
     """``behind_proxy``: served only through one reverse proxy that speaks HTTPS to browsers;
     its X-Forwarded-For/-Proto/-Host/-Prefix are trusted and cookies are marked Secure.
     ``key_path``: the session key file (default: the database path + ".web-key").
-    ``clock``: now, as an aware datetime (tests pass their own)."""
+    ``clock``: now, as an aware datetime (tests pass their own).
+    ``config``: the loaded gongkai.toml (a ``gongkai.config.Config``), which the report form
+    needs for the data file, the bureau and its channels; without it that form says so."""
     app = Flask(__name__)
     app.config.update(
         GONGKAI_DB=str(db_path), GONGKAI_RULES=rules, GONGKAI_BUREAU=bureau,
-        GONGKAI_CLOCK=clock or (lambda: datetime.now(timezone.utc)),
+        GONGKAI_CLOCK=clock or (lambda: datetime.now(timezone.utc)), GONGKAI_CONFIG=config,
         SESSION_COOKIE_NAME="gongkai_session", SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=behind_proxy,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
@@ -67,6 +69,7 @@ def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = 
     _views.install(app)
     _bulk.install(app)
     _users.install(app)
+    _report_form.install(app)
     _faults.install(app)
     return app
 
