@@ -24,6 +24,7 @@ from ._charts import missing_glyphs
 from ._crosscheck import monotone_problems, previous_year_problems, text_problems
 from ._model import ReportModel
 from ._tables import Tables
+from ._text import TEXT_KEYS
 
 @dataclass(frozen=True)
 class Problem:
@@ -154,6 +155,7 @@ def _warnings(model: ReportModel) -> list[Problem]:
             found.append(Problem("warning", "CHART-GLYPHS",
                                  f"图表字体子集缺少“{lacking}”，将使用本机字体，无中文字体时显示为方框"))
     for key in model.defaulted_texts:
-        found.append(Problem("warning", "TEXT-DEFAULT", f"文本 {key} 使用了默认内容，请核实后再发布"))
+        where = TEXT_KEYS[key].split(":")[0]      # "一（三）政府信息管理"
+        found.append(Problem("warning", "TEXT-DEFAULT", f"{where}（{key}）未填写，使用了默认文字，请核实后再发布"))
     return found
 

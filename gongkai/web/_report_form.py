@@ -175,8 +175,8 @@ def arrange(problems: list[report.Problem], model: report.ReportModel | None,
                     anchor, fields = f"texts.{key}", [f"texts.{key}"]
                     break
         elif rule == "TEXT-DEFAULT":
-            key = message.split(" ")[1] if message.count(" ") >= 1 else ""
-            if key in report.TEXT_KEYS:
+            key = next((k for k in report.TEXT_KEYS if f"（{k}）" in message), None)
+            if key is not None:
                 anchor = f"texts.{key}"
         shown.add(anchor, fields, p.severity, message, rule)
     return shown
@@ -192,6 +192,20 @@ def _anchor_of(ref: str) -> str:
                      if parts[1].startswith(prefix + "_")
                      and parts[1][len(prefix) + 1:] in dict(report.T4_OUTCOMES)), "general")
     return ".".join(parts[:2])
+
+
+def _defaults(model: report.ReportModel | None) -> dict[str, str]:
+    """The wording the report prints for each text left empty, shown greyed in its box."""
+    if model is None:
+        return {}
+    found = {}
+    for section in model.sections:
+        if section.key == "s6":
+            found["other"] = "\n".join(section.paragraphs)
+        for part in section.parts:
+            if part.key != "active":       # its first paragraph is the generated sentences
+                found[part.key] = "\n".join(part.paragraphs)
+    return {k: v for k, v in found.items() if k in model.defaulted_texts}
 
 
 def _config():
@@ -289,6 +303,7 @@ def install(app: Flask) -> None:
             exists=path.exists(), text_keys=_TEXT_FORM, layout=report, fee_cells=FEE_CELLS,
             t4_rows=[(prefix, label) for prefix, label in report.T4_GROUPS],
             sentence=model.proactive_sentence if model is not None else "",
+            defaults=_defaults(model),
             check_command=f"gongkai report check --year {year} --data {path}"), status
 
     @app.route("/report/<int:year>/check", methods=["POST"])
