@@ -136,6 +136,21 @@ class DupeQueries:
             out.append(pair)
         return out
 
+    def open_pairs_of(self, item_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+        """For each of these items, its open possible-duplicate pairs as (pair id, other item)."""
+        ids = list(item_ids)
+        out: dict[int, list[tuple[int, int]]] = {}
+        if not ids:
+            return out
+        marks = ",".join("?" * len(ids))
+        for pair, a, b in self.db.execute(
+                f"SELECT id, item_id, other_id FROM dupe_pairs WHERE status = 'open' AND "
+                f"(item_id IN ({marks}) OR other_id IN ({marks})) ORDER BY id", ids + ids):
+            for mine, other in ((a, b), (b, a)):
+                if mine in ids:
+                    out.setdefault(mine, []).append((pair, other))
+        return out
+
     def decide_dupe_pair(self, pair_id: int, decision: str, *, now: datetime, actor: str) -> dict:
         """A person's answer: ``merged`` (one 信息: the clusters join, by hand) or ``apart``
         (two: they stay or become separate clusters, and no rebuild joins them again)."""

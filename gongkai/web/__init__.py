@@ -22,7 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import classifier
 import store as store_mod
 
-from . import _auth, _bulk, _faults, _report_form, _secret, _users, _views
+from . import _auth, _bulk, _faults, _home, _report_form, _secret, _users, _views
 
 log = logging.getLogger(__name__)
 _PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded")
@@ -67,6 +67,7 @@ def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = 
     app.json.sort_keys = False          # keep the report order of categories
     _auth.install(app)
     _views.install(app)
+    _home.install(app)
     _bulk.install(app)
     _users.install(app)
     _report_form.install(app)

@@ -79,7 +79,7 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") \
             and not urlsplit(target).netloc and "\\" not in target:
         return target
-    return url_for("queue")
+    return url_for("home")
 
 
 def install(app: Flask) -> None:

@@ -66,3 +66,21 @@ def keyword_map(evidence: Iterable[Mapping], field: str, category: str | None
         if e.get("field") == field:
             out[e["keyword"]] = out.get(e["keyword"], False) or e.get("category") == category
     return out
+
+
+def snippet(body: str | None, keywords: Mapping[str, bool], width: int = 28) -> Markup | None:
+    """A few words of the body around its first winning keyword (else any keyword), highlighted:
+    the reason for an item whose title holds none. None when no keyword is in the body."""
+    ranked = sorted(keywords.items(), key=lambda kv: not kv[1])
+    for word, _won in ranked:
+        if not word:
+            continue
+        for line in (body or "").splitlines():
+            norm = classifier.normalize(clean_line(line))
+            at = norm.find(word)
+            if at < 0:
+                continue
+            start, end = max(0, at - width), min(len(norm), at + len(word) + width)
+            return (Markup("…" if start else "") + highlight(norm[start:end], keywords)
+                    + Markup("…" if end < len(norm) else ""))
+    return None

@@ -12,8 +12,9 @@ import report
 import store as store_mod
 
 from .. import app as gk_app
+from .. import display
 from ._auth import get_store, require_writer
-from ._highlight import highlight, keyword_map, paragraphs
+from ._highlight import highlight, keyword_map, paragraphs, snippet
 
 PAGE_SIZE = 50
 FILTERS = ("year", "month", "category", "channel", "source", "status", "q")
@@ -25,6 +26,12 @@ def safe_link(url: str | None) -> str | None:
         return None
     parts = urlsplit(url.strip())
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _local_path(target: str) -> bool:
+    # only a path on this site: a crafted link must not bounce the officer elsewhere
+    return (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not urlsplit(target).netloc)
 
 
 def _int(name: str, lo: int, hi: int) -> int | None:
@@ -48,6 +55,31 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def names() -> display.Names:
+    """Display names of the channels and sources, once per request: the config's when the app
+    has it, else the store's source rows (each crawl writes the config's resolved labels there)."""
+    if "names" not in g:
+        g.names = display.Names.from_rows(get_store().sources())
+        cfg = current_app.config.get("GONGKAI_CONFIG")
+        if cfg is not None:
+            g.names = g.names.merged(display.Names.from_config(cfg))
+    return g.names
+
+
+def _with_reasons(st: store_mod.Store, rows: list[dict]) -> list[dict]:
+    """Each queue row with its keyword chips (one per keyword), a body snippet when no keyword
+    is in the title, and its open possible-duplicate pairs."""
+    pairs = st.open_pairs_of(r["id"] for r in rows)
+    for r in rows:
+        r["chips"] = display.keyword_chips(r["evidence"], r["category"])
+        r["snippet"] = None
+        body_words = keyword_map(r["evidence"], "body", r["category"])
+        if body_words and not keyword_map(r["evidence"], "title", r["category"]):
+            r["snippet"] = snippet(st.item(r["id"])["body"], body_words)
+        r["pairs"] = pairs.get(r["id"], [])
+    return rows
+
+
 def _item_json(item: dict) -> dict:
     return {k: item[k] for k in ("id", "category", "decided_by", "attribution", "needs_review",
                                  "score", "margin")}
@@ -55,15 +87,17 @@ def _item_json(item: dict) -> dict:
 
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(safe_link=safe_link, highlight=highlight,
-                                 keyword_map=keyword_map, FILTERS=FILTERS)
+                                 keyword_map=keyword_map, FILTERS=FILTERS, D=display,
+                                 names=names)
 
     @app.context_processor
     def _common():
         rules = _rules()
         return {"categories": rules.categories, "user": g.get("user"),
-                "bureau": current_app.config["GONGKAI_BUREAU"]}
+                "bureau": current_app.config["GONGKAI_BUREAU"],
+                "min_score": rules.min_score, "min_margin": rules.min_margin}
 
-    @app.route("/")
+    @app.route("/queue")
     def queue():
         status = request.args.get("status", "")
         if status not in store_mod._review.STATUSES:
@@ -78,7 +112,8 @@ def install(app: Flask) -> None:
         rows = st.review_queue(**args, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
         more = len(rows) > PAGE_SIZE
         current = {k: request.args.get(k, "") for k in FILTERS}
-        return render_template("queue.html", rows=rows[:PAGE_SIZE], more=more, page=page,
+        return render_template("queue.html", rows=_with_reasons(st, rows[:PAGE_SIZE]),
+                               more=more, page=page,
                                facets=st.review_facets(), current=current,
                                statuses=store_mod._review.STATUSES)
 
@@ -121,11 +156,22 @@ def install(app: Flask) -> None:
 
     @app.route("/sources")
     def sources():
-        return render_template("sources.html", sources=get_store().source_health())
+        from ._home import health_rows
+        return render_template("sources.html", sources=health_rows(get_store()))
 
     @app.route("/dupes")
     def dupes():
-        return render_template("dupes.html", pairs=get_store().dupe_pairs("open"))
+        return render_template("dupes.html", pairs=get_store().dupe_pairs("open"), back=None)
+
+    @app.route("/dupes/<int:pair_id>")
+    def dupe_pair(pair_id: int):
+        """One possible-duplicate pair side by side, opened from the queue."""
+        pairs = [p for p in get_store().dupe_pairs(None) if p["id"] == pair_id]
+        if not pairs:
+            abort(404)
+        back = request.args.get("back", "")
+        return render_template("dupes.html", pairs=pairs, single=True,
+                               back=back if _local_path(back) else None)
 
     @app.route("/api/dupes/<int:pair_id>/<decision>", methods=["POST"])
     def decide_pair(pair_id: int, decision: str):
@@ -139,7 +185,8 @@ def install(app: Flask) -> None:
             abort(404)
         if request.is_json or request.headers.get("X-Requested-With") == "fetch":
             return jsonify(done)
-        return redirect(url_for("dupes"))
+        back = request.form.get("back", "")
+        return redirect(back if _local_path(back) else url_for("dupes"))
 
     @app.route("/audit")
     def audit():

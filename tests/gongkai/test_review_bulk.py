@@ -36,7 +36,7 @@ def form(c, path, **data):
 def test_bulk_file_confirm_audit_and_undo_as_one_step(env):
     db, app = env
     c = login(app)
-    page = c.get("/?year=2024").text
+    page = c.get("/queue?year=2024").text
     assert 'id="pick-page"' in page and page.count('class="pick"') == 7
     with Store(db) as st:
         st.review_set_category(4, "招商引资", actor="alice", now=LATER)   # already so: unchanged
@@ -94,7 +94,7 @@ def test_bulk_needs_csrf_a_writer_and_a_valid_action(env):
     assert form(c, "/bulk/apply", id=[str(i) for i in range(1, 502)],
                 action="category:其他").status_code == 400
     r = login(app, "reader")
-    assert 'id="bulk"' not in r.get("/").text
+    assert 'id="bulk"' not in r.get("/queue").text
     assert form(r, "/bulk/preview", id="1", action="category:其他").status_code == 403
     assert form(r, "/bulk/apply", id="1", action="category:其他").status_code == 403
     with Store(db) as st:
@@ -130,7 +130,7 @@ def test_merge_and_split_from_the_item_view(env):
 def test_key_hints_are_on_screen(env):
     _, app = env
     c = login(app)
-    for path in ("/", "/item/1"):
+    for path in ("/queue", "/item/1"):
         hints = c.get(path).text.split('id="keyhints"')[1].split("</p>")[0]
         assert "<kbd>1</kbd> 内贸流通" in hints and "<kbd>u</kbd>" in hints
-    assert "最前面是分类器没有把握" in c.get("/?year=2024").text
+    assert "最前面是分类器没有把握" in c.get("/queue?year=2024").text

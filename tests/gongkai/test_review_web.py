@@ -84,8 +84,8 @@ def test_file_undo_and_audit(env):
             ("undo attribution", "alice", "not_ours", "ours"),
             ("undo category", "alice", "招商引资", before["category"])]
     page = c.get("/item/2").text
-    assert "undo category" in page
-    assert "undo category" in c.get("/audit").text
+    assert "撤销改类别" in page             # the audit in words (gongkai.display)
+    assert "撤销改类别" in c.get("/audit").text
 
 
 def test_unknown_category_and_item(env):
@@ -158,8 +158,8 @@ def test_queue_order_filters_and_search(env):
         assert [r["id"] for r in st.review_queue(category="内贸流通")] == [1]
     c = app.test_client()
     login(c)
-    assert "燃气安全" in c.get("/?q=燃气安全").text
-    assert c.get("/?status=bogus").status_code == 400
+    assert "燃气安全" in c.get("/queue?q=燃气安全").text
+    assert c.get("/queue?status=bogus").status_code == 400
 
 
 def test_counts_panel_equals_counts_command(env, capsys):
@@ -184,7 +184,7 @@ def test_sources_panel(env):
     c = app.test_client()
     login(c)
     page = c.get("/sources").text
-    assert "bridge login expired" in page and 'class="failing"' in page
+    assert "上次运行失败：bridge login expired" in page and 'class="h-failing"' in page
 
 
 def test_reviewer_write_waits_for_a_crawl_transaction(env):

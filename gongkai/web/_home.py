@@ -1,0 +1,109 @@
+"""The officer's home page (首页): the year in numbers against last year's, the review backlog,
+each source's health in words, and the days to the 1月31日 report deadline with what is missing.
+
+Queue filters given to ``/`` (an old bookmark of the queue) are sent on to ``/queue``.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app, redirect, render_template, request, url_for
+
+import report
+import store as store_mod
+
+from .. import alerts, display
+from ..config import AlertsConfig
+from ._auth import get_store
+from ._views import FILTERS, names
+
+def _now() -> datetime:
+    return current_app.config["GONGKAI_CLOCK"]()
+
+
+def _quiet_days_min() -> int:
+    cfg = current_app.config.get("GONGKAI_CONFIG")
+    return (cfg.alerts if cfg is not None else AlertsConfig()).quiet_days_min
+
+
+def health_rows(st: store_mod.Store, now: datetime | None = None) -> list[dict]:
+    """Each source with its display names and its health in words (enabled ones first)."""
+    now = now or _now()
+    rows = st.source_health()
+    for r in rows:
+        streak, reason = st.failure_streak(r["id"])
+        seen = st.item_rhythm(r["id"])
+        quiet = alerts.quiet_after(seen, _quiet_days_min()).days if seen else None
+        r["name"] = names().source(r["id"])
+        r["channel_name"] = names().channel(r["channel"])
+        r["health"] = display.health(
+            enabled=bool(r["enabled"]), streak=streak, reason=reason,
+            last_success_at=r["last_success_at"], last_new_at=seen[0] if seen else None,
+            quiet_after_days=quiet, now=now)
+    rows.sort(key=lambda r: (not r["enabled"], r["name"]))
+    return rows
+
+
+def _compare(now: dict[str, int], before: dict[str, int], keys) -> list[dict]:
+    return [{"key": k, "now": now.get(k, 0), "before": before.get(k, 0),
+             "delta": now.get(k, 0) - before.get(k, 0)} for k in keys]
+
+
+def _missing(raw: dict, year: int, failing: int, data_file: Path | None) -> list[dict]:
+    """What still stands between the officer and the report, each with where to fix it."""
+    out = []
+    if raw.get("unreviewed"):
+        out.append({"text": f"{raw['unreviewed']} 条信息待审（分类器没有把握）",
+                    "href": url_for("queue", year=year, status="todo"), "go": "去审核"})
+    if raw.get("possible_duplicates"):
+        out.append({"text": f"{raw['possible_duplicates']} 对可能重复的信息待确认（确认前可能重复计数）",
+                    "href": url_for("dupes"), "go": "去确认"})
+    if raw.get("undated"):
+        out.append({"text": f"{raw['undated']} 条信息没有日期（不知道算哪一年）",
+                    "href": url_for("queue", status="undated"), "go": "去查看"})
+    if raw.get("unclassified"):
+        out.append({"text": f"{raw['unclassified']} 条信息还没有分类", "href": None, "go": ""})
+    if failing:
+        out.append({"text": f"{failing} 个来源采集失败（期间发布的信息可能没有采到）",
+                    "href": url_for("sources"), "go": "看来源状态"})
+    if data_file is None:
+        out.append({"text": "年度报告数据（表二、三、四和文字）还没有指定保存的文件"
+                            "（配置 [report] data）", "href": None, "go": ""})
+    elif not data_file.exists():
+        form = "report_form" if "report_form" in current_app.view_functions else None
+        out.append({"text": f"{year} 年度报告数据（表二、三、四和文字）还没有填写",
+                    "href": url_for(form, year=year) if form else None,
+                    "go": "去填写" if form else ""})
+    return out
+
+
+def install(app: Flask) -> None:
+
+    @app.route("/")
+    def home():
+        wanted = {k: v for k, v in request.args.items() if (k in FILTERS or k == "page") and v}
+        if wanted:                  # an old bookmark of the queue, which used to live here
+            return redirect(url_for("queue", **wanted))
+        st, now = get_store(), _now()
+        rules = current_app.config["GONGKAI_RULES"]
+        year = display.report_year(now)
+        raw, before = st.counts_cached(year), st.counts_cached(year - 1)
+        counts = report.Counts.from_raw(year, raw, rules.names)
+        last = report.Counts.from_raw(year - 1, before, rules.names)
+        channels = list(dict.fromkeys([*counts.by_channel, *last.by_channel]))
+        per_channel = _compare({ch: sum(v.values()) for ch, v in counts.by_channel.items()},
+                               {ch: sum(v.values()) for ch, v in last.by_channel.items()},
+                               channels)
+        sources = health_rows(st, now)
+        failing = sum(s["health"].level == "failing" for s in sources)
+        cfg = current_app.config.get("GONGKAI_CONFIG")
+        data = cfg.report_data if cfg is not None else None
+        # replace, not format: a folder name with braces is not a placeholder
+        data_file = Path(data.replace("{year}", str(year))) if data else None
+        due, left = display.deadline(now)
+        return render_template(
+            "home.html", year=year, counts=counts, last=last,
+            by_category=_compare(counts.categories, last.categories, counts.categories),
+            per_channel=per_channel, sources=sources, due=due, left=left,
+            missing=_missing(raw, year, failing, data_file), backlog=st.review_backlog())
