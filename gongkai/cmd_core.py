@@ -71,7 +71,9 @@ def crawl_summary(results: list[pipeline.RunResult]) -> list[str]:
     pass that left part of its column unread says so: ``ok (stopped at the page cap: ...)``."""
     if not results:
         return ["no enabled sources to crawl"]
-    lines = [f"{r.source_id}: {'FAILED' if r.status == 'failed' else r.status}"
+    lines = [f"{r.source_id}: manual source, nothing to crawl (its entries come by `gongkai add` "
+             f"or `gongkai import`)" if r.status == "manual" else
+             f"{r.source_id}: {'FAILED' if r.status == 'failed' else r.status}"
              + (f" ({r.warning})" if r.warning else "")
              + f", {r.seen} seen, {r.new} new" + (f" — {r.reason}" if r.reason else "")
              for r in results]

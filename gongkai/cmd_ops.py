@@ -103,13 +103,17 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
             failing.append(s["id"])
         elif "quiet" in alerts_by_source.get(s["id"], []):
             health = "QUIET"
+        elif s["type"] == "manual":
+            # nothing is polled: LAST OK is the last `gongkai add` / `gongkai import`
+            health = "manual"
         else:
             health = "ok" if s["last_success_at"] else "never run"
+        polled = s["enabled"] and s["type"] != "manual"
         notes = ([reason] if streak else []) + [
             f"alert open: {k}" for k in alerts_by_source.get(s["id"], [])] + _pass_notes(st, s["id"])
         out.append(f"{s['id']:<20} {s['channel']:<16} {health:<12} "
                    f"{_local(s['last_success_at']):<16} "
-                   f"{_local(s['next_due_at']) if s['enabled'] else '-':<16} "
+                   f"{_local(s['next_due_at']) if polled else '-':<16} "
                    + "; ".join(notes))
     unsent = [a for a in st.open_alerts() if a["kind"] != "digest" and not a["sent_at"]]
     if unsent:

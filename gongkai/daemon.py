@@ -121,7 +121,8 @@ class Daemon:
         """Run every due source once, then the housekeeping. Never raises for one source's sake."""
         now = self.clock()
         self.st.heartbeat(pid=self.pid, host=socket.gethostname(), now=now)
-        enabled = {s.id: s for s in self.cfg.sources if s.enabled}
+        # manual sources (the board) have nothing to poll
+        enabled = {s.id: s for s in self.cfg.sources if s.enabled and s.type != "manual"}
         due = [enabled[sid] for sid in self.st.due_source_ids(now) if sid in enabled]
         results = self._run_due(due)
         if results:

@@ -32,7 +32,7 @@ def utcnow() -> datetime:
 @dataclass
 class RunResult:
     source_id: str
-    status: str          # ok | not_modified | failed
+    status: str          # ok | not_modified | failed | manual (nothing to fetch, no run recorded)
     seen: int = 0
     new: int = 0
     reason: str = ""
@@ -46,8 +46,9 @@ def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
     """One pass over the chosen enabled sources, then place new items into 信息 (the duplicate
     detector) and classify whatever is new or stale."""
     store.sync_sources([s.as_row() for s in cfg.sources], clock())
+    # a manual source (the bulletin board) has nothing to fetch: only named, it says so
     chosen = [cfg.source(i) for i in source_ids] if source_ids else \
-        [s for s in cfg.sources if s.enabled]
+        [s for s in cfg.sources if s.enabled and s.type != "manual"]
     results = []
     for src in chosen:
         if should_stop():
@@ -62,6 +63,10 @@ def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
 def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datetime | None,
                    clock: Clock = utcnow, progress: Callable[[str], None] = lambda m: None,
                    should_stop: Callable[[], bool] = lambda: False) -> RunResult:
+    if src.type == "manual":
+        # Its items arrive by `gongkai add` / `gongkai import`, whose runs are its history; a
+        # pass recorded here would show the officer a board "not modified" since the last poll.
+        return RunResult(src.id, "manual")
     previous = store.last_run(src.id)
     if since is None and previous is not None and previous["status"] not in ("ok", "not_modified"):
         # The last pass did not finish: walk the whole column again (known items are not

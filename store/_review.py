@@ -144,9 +144,12 @@ class ReviewQueries:
         """Each source with its last run and how many items it brought."""
         rows = list(self.db.query("SELECT * FROM sources ORDER BY id"))
         for r in rows:
+            # a manual source's runs are its imports; polls recorded before issue 16 said
+            # "not modified" of a board nobody can poll, and are not shown
+            skip = "AND status != 'not_modified' " if r["type"] == "manual" else ""
             last = self.db.execute(
                 "SELECT status, reason, started_at, finished_at, n_seen, n_new FROM runs "
-                "WHERE source_id = ? ORDER BY id DESC LIMIT 1", [r["id"]]).fetchone()
+                f"WHERE source_id = ? {skip}ORDER BY id DESC LIMIT 1", [r["id"]]).fetchone()
             r["last_run"] = dict(zip(("status", "reason", "started_at", "finished_at",
                                       "n_seen", "n_new"), last)) if last else None
             r["n_items"] = self.db.execute(

@@ -271,6 +271,9 @@ def test_import_template_command(cfg, tmp_path, capsys):
     assert run(cfg, "import", "--template", str(tmp_path / "x.ods")) == 2
 
 
-def test_crawl_of_a_manual_source_is_not_modified(cfg, capsys):
+def test_crawl_of_a_manual_source_says_it_is_not_crawled(cfg, capsys):
+    # nothing to fetch, so no run is recorded: the board never shows "not modified" (#16.7)
     assert run(cfg, "crawl", "--source", "board") == 0
-    assert "board: not_modified, 0 seen" in capsys.readouterr().out
+    assert "board: manual source, nothing to crawl" in capsys.readouterr().out
+    with Store(cfg.parent / "g.db") as st:
+        assert st.last_run("board") is None

@@ -63,8 +63,9 @@ def _items(db):
 
 def _all_sources_done(db):
     rows = _query(db, "SELECT s.id, (SELECT status FROM runs r WHERE r.source_id = s.id "
-                      "ORDER BY r.id DESC LIMIT 1) FROM sources s WHERE s.enabled = 1")
-    return bool(rows) and len(rows) == len(demo.SOURCE_IDS) and all(
+                      "ORDER BY r.id DESC LIMIT 1) FROM sources s WHERE s.enabled = 1 "
+                      "AND s.type != 'manual'")          # the board is never polled
+    return bool(rows) and len(rows) == len(demo.SOURCE_IDS) - 1 and all(
         st in ("ok", "not_modified") for _, st in rows)
 
 

@@ -75,3 +75,27 @@ def test_status_and_counts_say_the_year_and_agree(tmp_path, capsys):
         raw = json.loads(capsys.readouterr().out)
         assert raw["unreviewed"] == n and set(raw) >= {"year", "total", "categories",
                                                       "by_channel", "unreviewed", "undated"}
+
+
+def test_a_manual_source_never_shows_not_modified(tmp_path, capsys):
+    cfg = _cfg(tmp_path)
+    assert main(["crawl", "--config", str(cfg)]) == 0        # nothing to crawl: the board is skipped
+    assert main(["crawl", "--source", "board", "--config", str(cfg)]) == 0
+    assert main(["add", "--channel", "board", "--date", "2024-03-05", "--title",
+                 "关于开展燃气安全隐患排查整治的通知", "--config", str(cfg)]) == 0
+    assert main(["crawl", "--source", "board", "--config", str(cfg)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--config", str(cfg)]) == 0
+    status = capsys.readouterr().out
+    board = next(line for line in status.splitlines() if line.startswith("board "))
+    assert "manual" in board and "not_modified" not in status and "never run" not in board
+    with Store(tmp_path / "g.db") as st:
+        runs = [r["status"] for r in st.runs("board")]
+        assert runs == ["ok"]                                  # the `add`, nothing else
+        # a database that recorded polls of the board before still shows its last import
+        st.db["runs"].insert({"source_id": "board", "started_at": "2024-03-06T00:00:00+00:00",
+                              "finished_at": "2024-03-06T00:00:01+00:00",
+                              "status": "not_modified", "n_seen": 0, "n_new": 0})
+        st.db.conn.commit()
+        health = {s["id"]: s for s in st.source_health()}["board"]
+    assert health["last_run"]["status"] == "ok" and health["last_run"]["n_new"] == 1
