@@ -8,7 +8,9 @@ share and throughput, per split and per pattern, next to a trivial baseline.
           ``judge(a: dict, b: dict) -> (verdict, score, reason)`` with verdict "dup" | "maybe" |
           "distinct"; ``a`` and ``b`` are the items of tests/fixtures/dupes/pairs.jsonl (channel,
           title, body, url, pub_date, optional byline and fields). The judge must not modify them.
---pairs   defaults to tests/fixtures/dupes/pairs.jsonl.
+--pairs   may repeat; defaults to tests/fixtures/dupes/pairs.jsonl (dev and the first held-out part)
+          and tests/fixtures/dupes/heldout2.jsonl (an independent held-out part, written later by
+          someone who had not seen the detector; see HELDOUT2.md).
 
 "maybe" means "sent to the officer for review". Both readings are reported:
   strict   maybe -> distinct (only a confident "dup" merges; review items stay apart)
@@ -40,7 +42,8 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PAIRS = ROOT / "tests" / "fixtures" / "dupes" / "pairs.jsonl"
+DEFAULT_PAIRS = [ROOT / "tests" / "fixtures" / "dupes" / "pairs.jsonl",
+                 ROOT / "tests" / "fixtures" / "dupes" / "heldout2.jsonl"]
 VERDICTS = ("dup", "maybe", "distinct")
 
 Judge = Callable[[dict, dict], tuple]
@@ -82,7 +85,8 @@ def load_pairs(path: Path) -> list[dict]:
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             row = json.loads(line)
-            if row.get("label") not in ("dup", "distinct") or row.get("split") not in ("dev", "heldout"):
+            if row.get("label") not in ("dup", "distinct") or not re.fullmatch(
+                    r"dev|heldout\w*", str(row.get("split"))):
                 raise SystemExit(f"dupes_bench: {path}:{n}: bad label or split")
             rows.append(row)
     return rows
@@ -160,13 +164,14 @@ def report(title: str, rows: list[dict], verdicts: list[str], per_pattern: bool)
     print(f"\n{title}")
     print(HEAD)
     results = {}
-    for split in ("dev", "heldout", "all"):
+    splits = list(dict.fromkeys(r["split"] for r in rows))
+    for split in (*splits, "all"):
         idx = [i for i, r in enumerate(rows) if split == "all" or r["split"] == split]
         m = metrics([rows[i]["label"] for i in idx], [verdicts[i] for i in idx])
         results[split] = m
         print(line(split, m))
     if per_pattern:
-        for split in ("dev", "heldout"):
+        for split in splits:
             print(f"\n  {split}, per pattern (a pattern holds one label: P is '-' or 0 for non-duplicate "
                   f"patterns, R is '-' for them; read 'dup/maybe/distinct' for where its pairs went)")
             print(f"  {'pattern':<26}{'n':>5}{'label':>9}  {'P strict':>8}{'R strict':>9}  {'P lenient':>9}"
@@ -186,14 +191,15 @@ def report(title: str, rows: list[dict], verdicts: list[str], per_pattern: bool)
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--judge", default="gongkai.dupes:judge")
-    ap.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
+    ap.add_argument("--pairs", type=Path, action="append")
     ap.add_argument("--min-time", type=float, default=1.0, help="seconds of timing per detector (default 1)")
     args = ap.parse_args()
 
     judge = load_judge(args.judge)
-    rows = load_pairs(args.pairs)
+    paths = args.pairs or DEFAULT_PAIRS
+    rows = [row for path in paths for row in load_pairs(path)]
     counts = Counter((r["split"], r["label"]) for r in rows)
-    print(f"{args.pairs}: {len(rows)} pairs — " + ", ".join(f"{s} {lab} {n}" for (s, lab), n in sorted(counts.items())))
+    print(f"{', '.join(p.name for p in paths)}: {len(rows)} pairs — " + ", ".join(f"{s} {lab} {n}" for (s, lab), n in sorted(counts.items())))
 
     verdicts, errors, first = run(judge, rows)
     report(f"judge {args.judge}", rows, verdicts, per_pattern=True)

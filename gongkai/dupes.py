@@ -56,7 +56,9 @@ _BOILERPLATE = re.compile(
     r"【?字体|字号|发布时间|发布日期|浏览次数|访问量|索引号|文号|发布机构|主题分类|信息来源)"
     r"[^\n]{0,80}$", re.M)
 _SERIES = re.compile(r"^[^｜|丨]{1,10}[｜|丨]")                 # 消费提示｜… 守护节日平安｜…
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=年|年度|$|\D)")
+# A year in a headline: before 年, or in brackets (（2024）, 〔2024〕), or ending it — not the
+# 2000 of 最高补贴2000元.
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)|(?<=[〔\[(【])(?:19|20)\d{2}|(?:19|20)\d{2}$")
 _IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
 _ANY_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千]+(?=[号期批次季届轮条版部篇])")
 _QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
@@ -65,6 +67,7 @@ _SENTENCE = re.compile(r"[。！？!?；;\n]+")
 _SOURCE_LINE = re.compile(r"(?:^|\n)\s*(?:来源|信息来源)\s*[:：]\s*([^\s，,。|｜]{2,30})")
 _CARRIER = re.compile(r"人民政府办公室|政府办公室|政府办$|融媒体|新闻中心|日报|晚报|报社|电视台|广播|宣传部|网$|"
                       r"公众号|微信|发布$")
+_SUBUNIT = re.compile(r"^(.{2,20}?(?:局|委员会|委))(?:办公室|综合科|[\u4e00-\u9fa5]{1,8}(?:科|股|处|室))$")
 _EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 # The body a headline is about when it opens with one: 区商务局开展…, 卫滨区应急管理局召开…
 # A government body named in running text: 区商务局, 青澜区市场监管局, 市发改委. Anchored on the
@@ -112,6 +115,9 @@ class Doc:
                   body=item.get("body") or "", url=item.get("url") or "", pub_date=when,
                   links=links, publisher=_publisher(fields, item.get("body") or ""))
         doc.prepare(item.get("key") or "")
+        docno = _docno(fields)
+        if docno:
+            doc.keys = doc.keys | {docno}
         return doc
 
     def prepare(self, key: str = "") -> "Doc":
@@ -177,7 +183,10 @@ def _publisher(fields: Mapping[str, Any], body: str) -> str:
     if not found:
         m = _SOURCE_LINE.search(_nfkc(body or "")[:300])
         found = m.group(1) if m else ""
-    return "" if _CARRIER.search(found) else found
+    if _CARRIER.search(found):
+        return ""
+    # 区商务局办公室, 区商务局市场运行科: a body's own office or section publishes for the body
+    return _SUBUNIT.sub(r"\1", found)
 
 
 def text_actors(body: str) -> tuple[str, ...]:
@@ -202,6 +211,16 @@ def other_actors(x: "Doc", y: "Doc") -> str:
     if not only_x or not only_y:
         return ""
     return f"the texts report different bodies ({only_x[0]} vs {only_y[0]})"
+
+
+def _docno(fields: Mapping[str, Any]) -> str:
+    """A document number (文号 澄商〔2025〕55号) as an identity key: one number, one document,
+    however often and wherever it is posted. Placeholders (无, —) are none."""
+    value = fields.get("文号") if isinstance(fields, Mapping) else None
+    if not isinstance(value, str):
+        return ""
+    text = re.sub(r"[\s〔〕\[\]()（）【】]", "", _nfkc(value))
+    return f"docno:{text}" if re.search(r"\d", text) and len(text) >= 4 else ""
 
 
 def _event_day(doc: "Doc") -> tuple[int, int] | None:
@@ -254,6 +273,18 @@ def title_org(title: str) -> str:
     text = re.sub(r"^\s*(?:[【\[〔(（][^】\]〕)）]{1,12}[】\]〕)）]\s*)+", "", text)
     m = _TITLE_ORG.match(text)
     return m.group(1) if m else ""
+
+
+def same_org(a: str, b: str) -> bool:
+    """Two names of one body: one ends the other (卫滨区商务局, 区商务局), or one names the place
+    without its level (澄阳商务局) and ends with the other's body (商务局). 市商务局 and
+    区商务局 stay two bodies."""
+    if a.endswith(b) or b.endswith(a):
+        return True
+    stem = lambda n: re.split(r"[区县市]", n)[-1]   # noqa: E731
+    if not re.search(r"[区县市]", a) or not re.search(r"[区县市]", b):
+        return len(stem(a)) >= 2 and len(stem(b)) >= 2 and (a.endswith(stem(b)) or b.endswith(stem(a)))
+    return False
 
 
 def numbers_one_sided(a: str, b: str) -> bool:
@@ -321,7 +352,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
         return "distinct", 0.0, f"different publishers ({x.publisher} vs {y.publisher})"
     org_x, org_y = title_org(x.title), title_org(y.title)
-    if org_x and org_y and not (org_x.endswith(org_y) or org_y.endswith(org_x)):
+    if org_x and org_y and not same_org(org_x, org_y):
         return "distinct", 0.0, f"headlines about different bodies ({org_x} vs {org_y})"
     conflict = numbers_conflict(x.title, y.title)
     t = title_similarity(x.tkey, y.tkey)
@@ -374,11 +405,27 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
     return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
 
 
+def _phase(title: str) -> str:
+    """Where a notice stands: a draft put up for objection (拟…公示, 征求意见) or the outcome
+    (…名单公布, 结果): the 公示 of 第三批 and its 公布 are two 信息."""
+    text = _nfkc(title or "")
+    if re.search(r"拟|公示|征求意见", text):
+        return "draft"
+    if re.search(r"公布|结果|获批", text):
+        return "final"
+    return ""
+
+
 def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str] | None:
     """The bulletin board retells an event in its own words days later: little shared text, but
-    the same day of the event (2月5日) in both, and its places and figures among the words."""
+    the same day of the event (2月5日) in both, and its places and figures among the words; or
+    it posts the same numbered item (周报第46期) under a shorter headline."""
     if "board" not in (x.channel, y.channel) or x.channel == y.channel or c < BOARD_TEXT:
         return None
+    ident_x, ident_y = _numbers(x.title)[1], _numbers(y.title)[1]
+    if ident_x and ident_x == ident_y and t >= BOARD_TITLE and _phase(x.title) == _phase(y.title):
+        return "dup", round(0.5 + c, 3), \
+            f"the board's notice of the same numbered item ({'/'.join(sorted(ident_x))}, {c:.0%} shared)"
     day_x, day_y = _event_day(x), _event_day(y)
     if day_x is None or day_x != day_y:
         return None

@@ -9,6 +9,7 @@ import pytest
 from gongkai.dupes import Doc, best_match, common_shingles, judge, title_org
 
 PAIRS = Path(__file__).resolve().parents[1] / "fixtures" / "dupes" / "pairs.jsonl"
+HELDOUT2 = PAIRS.with_name("heldout2.jsonl")
 LEAD = "9月14日，松岗区商务局局长朱卫东带队，深入永安购物中心、兴隆超市和国泰生鲜超市等重点场所开展安全生产检查。"
 MORE = ("检查组重点查看了消防通道、燃气管道、应急照明和值班值守情况，对发现的隐患当场下达整改通知，"
         "共检查企业12家，发现隐患16处，已督促整改11处。")
@@ -81,6 +82,32 @@ CASES = [
      item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
      item(2, "平安过节｜商务人在行动", LEAD + MORE + "会后，" + "检查组还与经营户座谈。" * 30
           + "区市场监管局有关负责人参加。", channel="wechat"), "dup"),
+    ("an amount in the headline is no year (最高补贴2000元 vs 2025年)",
+     item(1, "卫滨区2025年家电以旧换新补贴活动正式启动", LEAD + MORE),
+     item(2, "最高补贴2000元！以旧换新来了", "小编带你了解👇\n" + LEAD + MORE, channel="wechat"), "dup"),
+    ("a body's office publishes for the body (区商务局办公室 = 松岗区商务局)",
+     item(1, "区商务局开展安全生产检查", LEAD + MORE, fields={"发布机构": "松岗区商务局"}),
+     item(2, "开展安全生产检查", "9月14日，局领导带队对永安购物中心等12家企业开展检查，发现隐患16处，已督促整改11处。",
+          day="2024-09-20", channel="board", fields={"发布单位": "区商务局办公室"}), "dup"),
+    ("one 文号, one document, even reposted a week later",
+     item(1, "关于组织申报2025年度专项资金的通知", LEAD + MORE, fields={"文号": "松商〔2025〕55号"}),
+     item(2, "关于组织申报2025年度专项资金的通知", LEAD + MORE + "\n附件：申报书.docx", day="2024-09-21",
+          fields={"文号": "松商[2025]55号"}), "dup"),
+    ("the place without its 区 names the same body (松岗商务局 = 区商务局)",
+     item(1, "区商务局开展节前安全生产检查", LEAD + MORE),
+     item(2, "松岗商务局开展节前安全生产检查", LEAD + MORE, channel="district-wechat"), "dup"),
+    ("the board posts the same numbered weekly report under a short headline",
+     item(1, "松岗区生活必需品市场价格监测周报（2024年第46期）",
+          "本期监测时间为9月7日至9月13日。监测的9种商品中3种上涨、6种下降，市场供应充足，价格总体平稳。"
+          "粳米3.34元/斤，菜籽油9.58元/斤，猪肉14.42元/斤，鸡蛋4.55元/斤，白条鸡9.76元/斤，大白菜1.22元/斤。"),
+     item(2, "生活必需品价格周报第46期", "第46期监测：9种生活必需品3涨6降，市场供应充足、价格总体平稳。详情请关注松岗商务公众号。",
+          day="2024-09-18", channel="board"), "dup"),
+    ("the board's 公布 of a list is not the website's 公示 of it",
+     item(1, "关于第三批松岗老字号拟认定名单的公示",
+          "经企业申报、专家评审，拟认定以下7家企业为第三批松岗老字号，现予以公示：松岗陈氏糕团、北渠蒋记酱鸭、"
+          "桐湾老茶馆等。公示时间为2024年1月5日至2024年1月12日。"),
+     item(2, "第三批老字号认定名单公布", "松岗陈氏糕团等7家企业被认定为第三批松岗老字号，区商务局实行动态管理。",
+          day="2024-09-24", channel="board"), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
@@ -119,8 +146,8 @@ def test_title_org(title, org):
     assert title_org(title) == org
 
 
-def _measure(split):
-    rows = [json.loads(line) for line in PAIRS.read_text("utf-8").splitlines() if line.strip()]
+def _measure(split, path=PAIRS):
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     got = [(p["label"], judge(p["a"], p["b"])[0]) for p in rows if p["split"] == split]
     merged = [label for label, v in got if v == "dup"]
     caught = sum(1 for label, v in got if label == "dup" and v != "distinct")
@@ -132,6 +159,14 @@ def _measure(split):
 
 def test_development_part_meets_the_goal():
     precision, recall, review = _measure("dev")
+    assert precision >= 0.98 and recall >= 0.97 and review <= 0.10, (precision, recall, review)
+
+
+def test_second_held_out_part_keeps_the_goal():
+    # heldout2.jsonl was measured blind once (P 1.000, R 0.909 strict / 0.917 with review); its
+    # misses were then read and fixed by general rules (years, offices, 文号, place names,
+    # numbered board items), so it is a development guard now and heldout3 is the blind part.
+    precision, recall, review = _measure("heldout2", HELDOUT2)
     assert precision >= 0.98 and recall >= 0.97 and review <= 0.10, (precision, recall, review)
 
 
