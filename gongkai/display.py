@@ -109,8 +109,16 @@ class Names:
         return self.sources.get(source_id) or self.channel(source_id)
 
     def merged(self, other: "Names") -> "Names":
-        """``other``'s names win; ours fill in the ids it does not know."""
-        return Names({**self.channels, **other.channels}, {**self.sources, **other.sources})
+        """``other``'s names win, in its order; ours follow for the ids it does not know."""
+        def both(mine: Mapping[str, str], theirs: Mapping[str, str]) -> dict[str, str]:
+            return {**theirs, **{k: v for k, v in mine.items() if k not in theirs}}
+        return Names(both(self.channels, other.channels), both(self.sources, other.sources))
+
+    def order(self, ids: Iterable[str], of: str = "channels") -> list[str]:
+        """``ids`` in the config's order (as named), unknown ones last by name."""
+        known = list(self.channels if of == "channels" else self.sources)
+        return sorted(ids, key=lambda i: (known.index(i) if i in known else len(known),
+                                          self.channel(i) if of == "channels" else self.source(i)))
 
     @classmethod
     def from_config(cls, cfg: Any) -> "Names":
@@ -158,6 +166,7 @@ RUN_STATUS_NAMES = {"ok": "成功", "not_modified": "成功（无更新）", "fa
 ACTION_NAMES = {"category": "改类别", "attribution": "改归属", "cluster": "合并/拆分",
                 "undo category": "撤销改类别", "undo attribution": "撤销改归属"}
 FIELD_NAMES = {"title": "标题", "body": "正文"}
+ROLE_NAMES = {"admin": "管理员", "reviewer": "审核员", "readonly": "只读"}
 
 
 def status_name(status: str | None) -> str:
@@ -174,6 +183,10 @@ def decided_by_name(value: str | None) -> str:
 
 def run_status_name(value: str | None) -> str:
     return RUN_STATUS_NAMES.get(value or "", value or "-")
+
+
+def role_name(value: str | None) -> str:
+    return ROLE_NAMES.get(value or "", value or "-")
 
 
 def action_name(value: str | None) -> str:

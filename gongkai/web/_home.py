@@ -41,7 +41,8 @@ def health_rows(st: store_mod.Store, now: datetime | None = None) -> list[dict]:
             enabled=bool(r["enabled"]), streak=streak, reason=reason,
             last_success_at=r["last_success_at"], last_new_at=seen[0] if seen else None,
             quiet_after_days=quiet, now=now)
-    rows.sort(key=lambda r: (not r["enabled"], r["name"]))
+    order = names().order([r["id"] for r in rows], of="sources")
+    rows.sort(key=lambda r: (not r["enabled"], order.index(r["id"])))
     return rows
 
 
@@ -91,7 +92,7 @@ def install(app: Flask) -> None:
         raw, before = st.counts_cached(year), st.counts_cached(year - 1)
         counts = report.Counts.from_raw(year, raw, rules.names)
         last = report.Counts.from_raw(year - 1, before, rules.names)
-        channels = list(dict.fromkeys([*counts.by_channel, *last.by_channel]))
+        channels = names().order(dict.fromkeys([*counts.by_channel, *last.by_channel]))
         per_channel = _compare({ch: sum(v.values()) for ch, v in counts.by_channel.items()},
                                {ch: sum(v.values()) for ch, v in last.by_channel.items()},
                                channels)

@@ -61,4 +61,4 @@ def login(page, base: str, name: str = "alice") -> None:
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", support.PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("#queue")
+    page.wait_for_selector("#deadline")         # the home page

@@ -131,3 +131,12 @@ def test_health_in_words():
         "超过 16 天没有新信息"
     assert display.health(**{**kw, "enabled": False}).level == "disabled"
     assert display.health(**{**kw, "last_success_at": None}).words == "还没有运行过"
+
+
+def test_roles_in_words_and_names_in_the_configs_order(tmp_path):
+    assert display.role_name("readonly") == "只读" and display.role_name("admin") == "管理员"
+    cfg = _cfg(tmp_path, WX + WEB)
+    rows = display.Names({"board": "公开栏", "website": "x"}, {})
+    names = rows.merged(display.Names.from_config(cfg))
+    assert names.order(["board", "website", "wechat"]) == ["wechat", "website", "board"]
+    assert names.channel("website") == "网站栏目"

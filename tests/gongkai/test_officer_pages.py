@@ -159,7 +159,7 @@ def test_home_counts_backlog_health_deadline_and_what_is_missing(env):
     with Store(db) as st:
         todo = st.counts(2024)["unreviewed"]
     assert todo and f"<strong>{todo}</strong> 条 2024 年的信息等您确认" in html
-    assert 'href="/queue?year=2024&amp;status=todo"' in html
+    assert 'href="/queue?year=2024&amp;status=todo"' in html and 'id="go-queue"' in html
     # each source's health in words
     health = visible(html.split('id="health"')[1])
     assert "连续 3 次失败：桥接登录已过期" in health
