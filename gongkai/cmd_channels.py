@@ -9,7 +9,7 @@ from pathlib import Path
 
 import classifier
 
-from . import app, manual
+from . import app, display, manual
 from .config import Config, Source
 
 
@@ -183,9 +183,9 @@ def cmd_dupes(args) -> int:
         raise app.UsageError("--dry-run goes with `dupes rebuild`")
     with app.open_store(args, cfg) as st:
         if args.action == "list":
-            return _list(st, args)
+            return _list(st, args, display.names_for(st, cfg))
         if args.action == "pairs":
-            return _pairs(st, args)
+            return _pairs(st, args, display.names_for(st, cfg))
         if args.action == "rebuild":
             return _rebuild(st, args, actor)
         if args.action in ("same", "apart"):
@@ -203,7 +203,7 @@ def cmd_dupes(args) -> int:
     return 0
 
 
-def _list(st, args) -> int:
+def _list(st, args, names: display.Names) -> int:
     clusters = st.clusters(args.year)
     if args.json:
         print(json.dumps(clusters, ensure_ascii=False))
@@ -214,14 +214,15 @@ def _list(st, args) -> int:
               + (" (placed by hand)" if c["manual"] else ""))
         for i in items:
             flags = "" if i["attribution"] == "ours" else "  [not ours]"
-            print(f"  #{i['id']:<6} {i['pub_date'] or '????-??-??'}  {i['channel']:<16} "
-                  f"{i['source_id']:<18} {i['title']}  [{i['category'] or '?'}]{flags}")
+            print(f"  #{i['id']:<6} {i['pub_date'] or '????-??-??'}  "
+                  f"{display.pad(names.source(i['source_id']), 24)} {i['title']}  "
+                  f"[{i['category'] or '?'}]{flags}")
     where = f" with an item in {args.year}" if args.year else ""
     print(f"{len(clusters)} cluster(s) of more than one item{where}")
     return 0
 
 
-def _pairs(st, args) -> int:
+def _pairs(st, args, names: display.Names) -> int:
     pairs = st.dupe_pairs("open", args.year)
     if args.json:
         print(json.dumps(pairs, ensure_ascii=False))
@@ -230,7 +231,8 @@ def _pairs(st, args) -> int:
         print(f"pair {p['id']}  ({p['reason']}; score {p['score']:.2f})")
         for side in ("a", "b"):
             i = p[side]
-            print(f"  #{i['id']:<6} {i['pub_date'] or '????-??-??'}  {i['channel']:<16} {i['title']}")
+            print(f"  #{i['id']:<6} {i['pub_date'] or '????-??-??'}  "
+                  f"{display.pad(names.channel(i['channel']), 24)} {i['title']}")
             text = " ".join((i["body"] or "").split())
             print(f"          {text[:120]}{'…' if len(text) > 120 else ''}")
     where = f" with an item in {args.year}" if args.year else ""

@@ -7,7 +7,7 @@ from pathlib import Path
 import classifier
 import report
 
-from . import app, manual, pipeline
+from . import app, display, manual, pipeline
 from . import config as config_mod
 
 _HERE = Path(__file__).parent
@@ -94,14 +94,16 @@ def cmd_counts(args) -> int:
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
         counts = app.counts_for(st, rules, args.year)
-    if args.json:
+        names = display.names_for(st, cfg)
+    if args.json:           # the contract: channel ids, never display names
         print(json.dumps(counts.as_dict(), ensure_ascii=False))
         return 0
     print(f"{args.year}: {counts.total} 信息 (unique across channels)")
     for name, n in counts.categories.items():
         print(f"  {name}\t{n}")
-    for channel, cats in counts.by_channel.items():
-        print(f"  [{channel}] " + ", ".join(f"{k} {v}" for k, v in cats.items()))
+    for channel in names.order(counts.by_channel):
+        cats = counts.by_channel[channel]
+        print(f"  [{names.channel(channel)}] " + ", ".join(f"{k} {v}" for k, v in cats.items()))
     print(f"  awaiting review in {args.year}: {counts.unreviewed}; "
           f"undated (year unknown, any year): {counts.undated}")
     if counts.possible_duplicates:

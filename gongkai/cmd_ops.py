@@ -9,7 +9,7 @@ import classifier
 import collectors
 import store as store_mod
 
-from . import app, backup, oplock, pipeline
+from . import app, backup, display, oplock, pipeline
 from .config import Config
 
 HEARTBEAT_STALE_S = 120
@@ -77,9 +77,7 @@ def _running(path: Path) -> bool:
 
 
 def _local(ts: str | None) -> str:
-    if not ts:
-        return "-"
-    return datetime.fromisoformat(ts).astimezone(collectors.BEIJING).strftime("%Y-%m-%d %H:%M")
+    return display.when(ts)         # Beijing time, as every page shows it
 
 
 def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
@@ -92,8 +90,9 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
     for a in st.open_alerts():
         if a["kind"] != "digest":
             alerts_by_source.setdefault(a["source"], []).append(a["kind"])
-    out.append(f"{'SOURCE':<20} {'CHANNEL':<16} {'HEALTH':<12} {'LAST OK':<16} {'NEXT DUE':<16} "
-               "REASON / ALERTS")
+    names = display.names_for(st, cfg)
+    out.append(f"{'SOURCE':<20} {display.pad('NAME 名称', 32)} {'HEALTH':<12} {'LAST OK':<16} "
+               f"{'NEXT DUE':<16} REASON / ALERTS")
     for s in st.sources():
         streak, reason = st.failure_streak(s["id"])
         if not s["enabled"]:
@@ -111,7 +110,7 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
         polled = s["enabled"] and s["type"] != "manual"
         notes = ([reason] if streak else []) + [
             f"alert open: {k}" for k in alerts_by_source.get(s["id"], [])] + _pass_notes(st, s["id"])
-        out.append(f"{s['id']:<20} {s['channel']:<16} {health:<12} "
+        out.append(f"{s['id']:<20} {display.pad(names.source(s['id']), 32)} {health:<12} "
                    f"{_local(s['last_success_at']):<16} "
                    f"{_local(s['next_due_at']) if polled else '-':<16} "
                    + "; ".join(notes))

@@ -9,7 +9,7 @@ import classifier
 import report
 from store import Store
 
-from . import app
+from . import app, display
 from .config import Config
 
 
@@ -93,14 +93,30 @@ def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
     holds — checked exactly as ``report check`` checks a data file; ``data`` locates last year's
     file beside it for the carry-over."""
     counts = app.counts_for(st, rules, year)
-    channels = cfg.report_channels or tuple(dict.fromkeys(s.channel for s in cfg.sources))
+    names = display.Names.from_config(cfg)
+    # the sentence names the channels as [report] channels words them, else by their display names
+    channels = cfg.report_channels or tuple(dict.fromkeys(s.channel_label for s in cfg.sources))
     previous = None
     if data and report.previous_path(data, year).exists():
         previous = report.load_data(report.previous_path(data, year), year - 1).tables
     monthly = report.Monthly.from_raw(year, st.monthly_counts(year), rules.names) if charts else None
+    if monthly is not None:         # the chart's legend names channels as the officer knows them
+        monthly = dataclasses.replace(monthly, by_channel=_by_name(monthly.by_channel, names))
     model = report.build_model(counts, bureau=cfg.bureau, channels=channels, labels=app.labels(rules),
                                template=rules.report, texts=texts, tables=tables, monthly=monthly)
     return model, report.check(model, previous=previous)
+
+
+def _by_name(series: dict[str, tuple[int, ...]], names: display.Names
+             ) -> dict[str, tuple[int, ...]]:
+    """Per-channel series keyed by display name, in the config's order (two channels given one
+    name are one line)."""
+    out: dict[str, tuple[int, ...]] = {}
+    for channel in names.order(series):
+        name = names.channel(channel)
+        old = out.get(name, (0,) * len(series[channel]))
+        out[name] = tuple(a + b for a, b in zip(old, series[channel]))
+    return out
 
 
 def write_report(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, fmt: str,

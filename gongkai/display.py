@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
@@ -155,6 +156,22 @@ class Names:
         return cls(channels, unique(sources))
 
 
+def names_for(st: Any, cfg: Any = None) -> Names:
+    """The names a command or page shows: the store's source rows, the config's winning."""
+    names = Names.from_rows(st.sources())
+    return names.merged(Names.from_config(cfg)) if cfg is not None else names
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` left-aligned in ``columns`` terminal columns (CJK counted double)."""
+    return text + " " * max(0, columns - width(text))
+
+
 # -- statuses, decisions, actions ---------------------------------------------------------------
 
 STATUS_NAMES = {"": "本单位信息", "todo": "待审", "not_ours": "非本单位", "undated": "无日期",
@@ -218,6 +235,37 @@ def item_state(row: Mapping[str, Any]) -> str:
     else:
         state = "未分类"
     return state + (" · 原文已删除" if row.get("upstream_status") == "gone" else "")
+
+
+# The duplicate detector explains itself in English (gongkai.dupes); the officer reads this.
+_PAIR_PHRASES = [
+    (r"texts overlap (\d+%) but open differently", r"正文重合 \1，但开头不同"),
+    (r"texts overlap only (\d+%)", r"正文只重合 \1"),
+    (r"texts overlap (\d+%)", r"正文重合 \1"),
+    (r"headlines differ", "标题不同"),
+    (r"similar headlines \((\d+%)\)", r"标题相近（\1）"),
+    (r"\(?no text to compare\)?", "没有正文可比"),
+    (r"near-identical texts but ", "正文几乎相同，但"),
+    (r"the same text \((\d+%) of the shorter, opening shared\)", r"正文相同（较短一篇的 \1，开头一致）"),
+    (r"related text \((\d+%)\) and headline \((\d+%)\)", r"正文（\1）和标题（\2）相近"),
+    (r"the same text \((\d+%)\) and headline", r"正文（\1）和标题相同"),
+    (r"the same headline", "标题相同"),
+    (r"headline reworded", "标题改写过"),
+    (r"periods differ", "所说的时期不同"),
+    (r", but ", "，但"),
+    (r", ", "，"),
+]
+
+
+def pair_reason(reason: str | None, score: float | None = None) -> str:
+    """Why the detector could not decide, in Chinese; a reason it words in a way not known here
+    becomes a general sentence (the English stays available as a hint)."""
+    text = reason or ""
+    for pattern, repl in _PAIR_PHRASES:
+        text = re.sub(pattern, repl, text)
+    if not text or re.search(r"[A-Za-z]", text):
+        return "查重程序无法确定" + (f"（相似度 {score:.0%}）" if score is not None else "")
+    return text
 
 
 # -- evidence and confidence ---------------------------------------------------------------------

@@ -140,3 +140,13 @@ def test_roles_in_words_and_names_in_the_configs_order(tmp_path):
     names = rows.merged(display.Names.from_config(cfg))
     assert names.order(["board", "website", "wechat"]) == ["wechat", "website", "board"]
     assert names.channel("website") == "网站栏目"
+
+
+@pytest.mark.parametrize("reason, want", [
+    ("texts overlap 53% but open differently, headlines differ", "正文重合 53%，但开头不同，标题不同"),
+    ("similar headlines (71%), no text to compare", "标题相近（71%），没有正文可比"),
+    ("the same text (92%) and headline, but periods differ", "正文（92%）和标题相同，但所说的时期不同"),
+    ("something new the detector says", "查重程序无法确定（相似度 60%）"),
+])
+def test_a_duplicate_pairs_reason_in_chinese(reason, want):
+    assert display.pair_reason(reason, 0.6) == want
