@@ -9,7 +9,7 @@ from pathlib import Path
 from collectors import BEIJING
 from report._atomic import write_atomic
 
-from . import app
+from . import app, display
 from .cleantext import clean_line
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -204,7 +204,8 @@ def cmd_export(args) -> int:
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
         rows = st.export_rows(args.year)
-    write_atomic(path, lambda tmp: review_xlsx.write(tmp, rows, rules.names))
+        names = display.names_for(st, cfg)
+    write_atomic(path, lambda tmp: review_xlsx.write(tmp, rows, rules.names, names))
     print(f"wrote {path}: {len(rows)} items of {args.year}")
     return 0
 
@@ -253,7 +254,7 @@ def cmd_review(args) -> int:
             if row is None:
                 break
             seen.add(row["id"])
-            _show(row)
+            _show(row, display.names_for(st, cfg))
             while True:
                 try:
                     answer = input(f"{menu}\n> ").strip()
@@ -278,14 +279,18 @@ def cmd_review(args) -> int:
     return 0
 
 
-def _show(row: dict) -> None:
+def _show(row: dict, names: display.Names | None = None) -> None:
     # Every line is passed through clean_line: an item stored before text was cleaned at the door
     # may hold an escape sequence (ESC[2J clears the screen, OSC retitles the window) or a bidi
     # override, and the evidence quotes the item's own text.
     def out(line: str) -> None:
         print(clean_line(line))
     print()
-    out(f"#{row['id']}  {row['pub_date'] or 'undated'}  {row['channel']}  {row['source_id']}")
+    names = names or display.Names()
+    where = names.channel(row["channel"])
+    if names.source(row["source_id"]) != where:
+        where += f"（{names.source(row['source_id'])}）"
+    out(f"#{row['id']}  {row['pub_date'] or 'undated'}  {where}")
     out(f"  {row['title']}")
     score = "-" if row["score"] is None else f"{row['score']:.1f}"
     margin = "-" if row["margin"] is None else f"{row['margin']:.1f}"
@@ -293,4 +298,4 @@ def _show(row: dict) -> None:
     out(f"  category {row['category'] or '-'} (score {score}, margin {margin}){flag}"
         f"{'  [not ours]' if row['attribution'] == 'not_ours' else ''}")
     for e in row["evidence"][:8]:
-        out(f"    {e['keyword']} ({e['field']} @{e['start']}, {e['weight']:g}) -> {e['category']}")
+        out(f"    {display.evidence_text(e)}（{e['weight']:g}）-> {e['category']}")

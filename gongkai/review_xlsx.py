@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import xlsx_limits
+from . import display, xlsx_limits
 from .app import UsageError
 from .cleantext import clean_line
 
@@ -57,7 +57,10 @@ def _link(url: str | None) -> str | None:
     return None
 
 
-def write(path: Path, rows: Iterable[dict], categories: Sequence[str]) -> None:
+def write(path: Path, rows: Iterable[dict], categories: Sequence[str],
+          names: display.Names | None = None) -> None:
+    """``names``: how channels and sources are named for the officer (gongkai.display)."""
+    names = names or display.Names()
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -83,8 +86,9 @@ def write(path: Path, rows: Iterable[dict], categories: Sequence[str]) -> None:
         attribution = ATTRIBUTIONS[r["attribution"] == "not_ours"]
         same = " ".join(f"#{i}" for i in r.get("cluster_members") or ())
         values = (r["id"], f"{r['decision_id'] or 0}:{r['attribution']}", r["pub_date"],
-                  r["channel"], r["source_id"], r["title"], category, attribution,
-                  r["score"], r["margin"], r["needs_review"], r["decided_by"], evidence, r["url"],
+                  names.channel(r["channel"]), names.source(r["source_id"]), r["title"], category,
+                  attribution, r["score"], r["margin"], "是" if r["needs_review"] else "否",
+                  display.decided_by_name(r["decided_by"]), evidence, r["url"],
                   same or None)
         for col, value in enumerate(values, 1):
             if isinstance(value, str):

@@ -107,3 +107,19 @@ def test_classify_json_lines_keep_their_evidence_fields(capsys, monkeypatch):
 def test_padding_counts_cjk_double():
     assert display.width("区政府") == 6 and display.pad("ab", 4) == "ab  "
     assert display.pad("区政府", 8) == "区政府  "
+
+
+def test_the_excel_export_names_channels_and_reads_back_unchanged(demo, capsys, tmp_path):
+    from openpyxl import load_workbook
+    cfg, _ = demo
+    path = tmp_path / "review.xlsx"
+    _run(capsys, "export", "--year", "2024", "--config", cfg, str(path))
+    ws = load_workbook(path).active
+    header = [c.value for c in ws[1]]
+    channel = header.index("channel 渠道")
+    values = {row[channel] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert values <= set(NAMES) and not values & set(IDS)
+    decided = {row[header.index("decided_by")] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert decided <= {"自动分类", "人工确认", "未分类"}
+    out = _run(capsys, "import-review", "--config", cfg, str(path))
+    assert "0 change(s)" in out and "ignored" not in out
