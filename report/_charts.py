@@ -94,7 +94,9 @@ def _figure(monthly: Monthly):
     for ax in (top, bottom):
         ax.set_xticks(x, MONTHS, fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
-        ax.set_ylabel("篇", fontsize=8)
+        # the unit upright above the axis, as Chinese charts print it (rotated, 篇 reads sideways)
+        ax.set_ylabel("篇", fontsize=8, rotation=0, ha="right", va="bottom")
+        ax.yaxis.set_label_coords(-0.01, 1.01)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.spines[["top", "right"]].set_visible(False)
         if ax.get_legend_handles_labels()[0]:

@@ -2,6 +2,12 @@
 
 The fonts are only referenced; the recipient's Windows/WPS machine supplies them. In Word the
 East-Asian font lives in ``w:rFonts/@w:eastAsia`` — ``font.name`` alone sets only Latin text.
+Each font is named with its fallbacks: ``w:eastAsia`` holds the first (the one Word and WPS
+should use), and the document's font table lists the rest as ``w:altName`` (a comma-separated
+list, ECMA-376 §17.8.3.1) with the GB 2312 charset and the family, so a machine without
+仿宋_GB2312 substitutes 仿宋, FangSong, then Noto Serif CJK SC — a serif face, not a sans one.
+LibreOffice ignores ``altName``; on Linux it follows fontconfig, so ``tools/fontconfig/`` maps
+the same chains for it (``tools/render_docx.sh`` uses that file).
 """
 
 from __future__ import annotations
@@ -16,16 +22,27 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ._atomic import write_atomic
 from ._charts import chart_png
 from ._grid import Grid, grid_for, place
+from ._format import TITLE_TAIL
 from ._model import ReportModel
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING1_FONT = "黑体"
-HEADING2_FONT = "楷体_GB2312"
+# (names, tried in order; w:family, w:pitch of the first) — the GB/T 9704 faces, then the common
+# Windows/macOS names, then the free Noto CJK that Linux machines have (fonts-noto-cjk).
+FONT_CHAINS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "title": (("方正小标宋简体", "方正小标宋_GBK", "华文中宋", "STZhongsong", "Noto Serif CJK SC"), "roman", "variable"),
+    "body": (("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC"), "modern", "fixed"),
+    "heading1": (("黑体", "SimHei", "Noto Sans CJK SC"), "modern", "fixed"),
+    "heading2": (("楷体_GB2312", "楷体", "KaiTi", "Noto Serif CJK SC"), "modern", "fixed"),
+}
+TITLE_FONT = FONT_CHAINS["title"][0][0]
+BODY_FONT = FONT_CHAINS["body"][0][0]
+HEADING1_FONT = FONT_CHAINS["heading1"][0][0]
+HEADING2_FONT = FONT_CHAINS["heading2"][0][0]
 LATIN_FONT = "Times New Roman"  # GB/T 9704 habit: Arabic numerals in Times New Roman
 
 PAGE = {"width": Mm(210), "height": Mm(297)}
@@ -39,9 +56,10 @@ _LINE_PITCH = Pt(29)
 _WIDTHS_MM = {
     "t2": [60, 32, 32, 32],
     "t3": [14, 18, 52] + [10.2] * 6 + [10.8],
-    "t4": [15.0] * 15,  # on a landscape page: 243 mm of type area, 225 used
+    "t4": [16.0] * 15,  # on a landscape page: 243 mm of type area, 240 used
 }
 _TABLE_SIZE = {"t2": Pt(10.5), "t3": Pt(10.5), "t4": Pt(9)}
+_CELL_SIDE_TWIPS = 45   # 0.8 mm
 
 
 def _set_fonts(rpr_owner, east_asian: str) -> None:
@@ -51,10 +69,33 @@ def _set_fonts(rpr_owner, east_asian: str) -> None:
     fonts.set(qn("w:ascii"), LATIN_FONT)
     fonts.set(qn("w:hAnsi"), LATIN_FONT)
     fonts.set(qn("w:eastAsia"), east_asian)
+    # Chinese punctuation shared with Latin (“ ” …) is drawn with the East-Asian font
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def font_table(doc) -> None:
+    """Declare every East-Asian font with its fallbacks in the document's font table."""
+    table = doc.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable")
+    root = etree.fromstring(table.blob)
+    known = {f.get(qn("w:name")): f for f in root.findall(qn("w:font"))}
+    for names, family, pitch in FONT_CHAINS.values():
+        font = known.get(names[0])
+        if font is None:
+            font = etree.SubElement(root, qn("w:font"), {qn("w:name"): names[0]})
+            known[names[0]] = font
+        for child in list(font):
+            font.remove(child)
+        # children in schema order: altName, panose1, charset, family, pitch
+        etree.SubElement(font, qn("w:altName"), {qn("w:val"): ",".join(names[1:])})
+        etree.SubElement(font, qn("w:charset"), {qn("w:val"): "86"})     # GB2312
+        etree.SubElement(font, qn("w:family"), {qn("w:val"): family})
+        etree.SubElement(font, qn("w:pitch"), {qn("w:val"): pitch})
+    table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _style(doc, name: str, font: str, size: Pt, *, centred: bool = False, indent: bool = False,
-           outline: int | None = None, pitch: Pt | None = _LINE_PITCH):
+           outline: int | None = None, pitch: Pt | None = _LINE_PITCH, keep: bool = False):
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
     style.font.size = size
@@ -73,6 +114,10 @@ def _style(doc, name: str, font: str, size: Pt, *, centred: bool = False, indent
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if indent:
         fmt.first_line_indent = Pt(32)  # two characters of 3号
+    if keep:
+        # a heading never ends a page: it goes with the paragraph or table that follows
+        fmt.keep_with_next = True
+        fmt.keep_together = True
     if outline is not None:
         # Outline level gives Word's navigation pane the section structure without using the
         # built-in Heading styles, whose theme colours and fonts would fight the convention.
@@ -94,11 +139,12 @@ def _setup(doc) -> None:
     rpr = normal.element.get_or_add_rPr()
     lang = rpr.makeelement(qn("w:lang"), {qn("w:val"): "zh-CN", qn("w:eastAsia"): "zh-CN"})
     rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-    _style(doc, "GK Title", TITLE_FONT, Pt(22), centred=True, outline=None, pitch=Pt(36))
+    _style(doc, "GK Title", TITLE_FONT, Pt(22), centred=True, outline=None, pitch=Pt(36), keep=True)
     _style(doc, "GK Body", BODY_FONT, Pt(16), indent=True)
-    _style(doc, "GK Heading 1", HEADING1_FONT, Pt(16), indent=True, outline=0)
-    _style(doc, "GK Heading 2", HEADING2_FONT, Pt(16), indent=True, outline=1)
+    _style(doc, "GK Heading 1", HEADING1_FONT, Pt(16), indent=True, outline=0, keep=True)
+    _style(doc, "GK Heading 2", HEADING2_FONT, Pt(16), indent=True, outline=1, keep=True)
     table_styles(doc)
+    font_table(doc)
 
 
 def table_styles(doc) -> None:
@@ -119,6 +165,14 @@ def _borders(table) -> None:
     # Schema order matters to Word: tblBorders comes before shd/tblLayout/tblCellMar/tblLook.
     tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
                                 "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    # Narrow side margins (0.8 mm instead of Word's 1.9 mm): a 10 mm column of 表三 then holds
+    # four digits, and 表四's 结果维持 one line — a number is never split across two lines.
+    margins = tblpr.makeelement(qn("w:tblCellMar"), {})
+    for edge in ("left", "right"):
+        margins.append(margins.makeelement(qn(f"w:{edge}"), {qn("w:w"): str(_CELL_SIDE_TWIPS),
+                                                             qn("w:type"): "dxa"}))
+    tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription",
+                                "w:tblPrChange")
 
 
 def _table(doc, grid: Grid, max_width_mm: float | None = None):
@@ -157,6 +211,16 @@ def _table(doc, grid: Grid, max_width_mm: float | None = None):
     for row in table.rows[: grid.header_rows]:
         trpr = row._tr.get_or_add_trPr()
         trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+    # No row breaks across a page. Tables 二 and 四 stay whole; 表三 (a page long) keeps its
+    # headers with its first rows. With the heading's keep-with-next, a heading never ends a
+    # page with its table on the next.
+    keep = len(table.rows) - 1 if grid.key != "t3" else grid.header_rows + 2
+    for i, row in enumerate(table.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+        if i < keep:
+            for p in row._tr.iter(qn("w:p")):
+                Paragraph(p, None).paragraph_format.keep_with_next = True
     return table
 
 
@@ -218,6 +282,17 @@ def _chart(doc, model: ReportModel) -> None:
     para.add_run().add_picture(io.BytesIO(chart_png(model.monthly)), width=Mm(TEXT_WIDTH_MM))
 
 
+def _title(paragraph, title: str) -> None:
+    """The title on two lines broken where the sense breaks — "卫滨区商务局 2024 年" /
+    "政府信息公开工作年度报告" — rather than wherever 22 pt runs out ("…工作年" / "度报告")."""
+    head = title[: -len(TITLE_TAIL)].rstrip() if title.endswith(TITLE_TAIL) else ""
+    if not head or len(title) <= 18:
+        paragraph.add_run(title)
+        return
+    paragraph.add_run(head).add_break()
+    paragraph.add_run(TITLE_TAIL)
+
+
 def build_document(model: ReportModel):
     """The python-docx Document for ``model`` (not yet saved)."""
     doc = Document()
@@ -229,7 +304,7 @@ def build_document(model: ReportModel):
         run = mark.add_run(DRAFT_MARK)
         run.bold = True
         _set_fonts(run._r, HEADING1_FONT)
-    doc.add_paragraph(model.title, style="GK Title")
+    _title(doc.add_paragraph(style="GK Title"), model.title)
     doc.add_paragraph("", style="GK Body")
     for section in model.sections:
         if section.table == "t4":

@@ -18,6 +18,9 @@ SECTION_HEADINGS: tuple[tuple[str, str], ...] = (
     ("s6", "六、其他需要报告的事项"),
 )
 
+# The title's fixed second line: "<bureau> <year> 年" / "政府信息公开工作年度报告".
+TITLE_TAIL = "政府信息公开工作年度报告"
+
 S1_PARTS: tuple[tuple[str, str], ...] = (
     ("active", "（一）主动公开"),
     ("apply", "（二）依申请公开"),

@@ -64,13 +64,17 @@ def proactive_sentence(counts: Counts, labels: Mapping[str, str], template: Mapp
 
 
 def channels_sentence(year: int, channels: Sequence[str]) -> str:
-    """"{year} 全年我局通过A、B等多种渠道发布信息。" — the seed's wording; empty without channels."""
+    """"{year} 年，我局通过A、B等多种渠道发布信息。"; empty without channels.
+
+    The seed report says "2024 全年我局通过…", which reads as a slip ("2024 年全年" or "2024 年，
+    我局"); the report writes the plain form.
+    """
     if not channels:
         return ""
     joined = LIST_SEPARATOR.join(channels)
     if len(channels) == 1:
-        return f"{year} 全年我局通过{joined}发布信息。"
-    return f"{year} 全年我局通过{joined}等多种渠道发布信息。"
+        return f"{year} 年，我局通过{joined}发布信息。"
+    return f"{year} 年，我局通过{joined}等多种渠道发布信息。"
 
 
 # Narrative texts the officer may supply (``build_model(texts=...)``), with their place in the report.

@@ -32,7 +32,9 @@ def test_docx_fonts_are_set_for_east_asian_text(model, tmp_path, seed):
     render_docx(model, path)
     document = docx.Document(str(path))
     title = document.paragraphs[0]
-    assert title.text == model.title
+    # two lines, broken where the sense breaks
+    assert title.text == "卫滨区商务局 2024 年\n政府信息公开工作年度报告"
+    assert title.text.replace("\n", "") == model.title
 
     def east_asian(style) -> str:
         return style.element.rPr.rFonts.get(qn("w:eastAsia"))
@@ -95,4 +97,48 @@ def test_control_characters_from_pasted_text_do_not_break_word(build, tmp_path):
     assert model.title.startswith("卫滨区商务局 ")
     assert model.section("s5").parts[0].paragraphs == ["一是甲。", "二是乙。"]
     render_docx(model, tmp_path / "r.docx")
-    assert docx.Document(str(tmp_path / "r.docx")).paragraphs[0].text == model.title
+    assert docx.Document(str(tmp_path / "r.docx")).paragraphs[0].text.replace("\n", "") == model.title
+
+
+def test_headings_keep_with_what_follows_and_rows_never_split(model, tmp_path):
+    render_docx(model, tmp_path / "r.docx")
+    document = docx.Document(str(tmp_path / "r.docx"))
+    styles = document.styles
+    for name in ("GK Title", "GK Heading 1", "GK Heading 2"):
+        assert styles[name].paragraph_format.keep_with_next is True, name
+    assert not styles["GK Body"].paragraph_format.keep_with_next
+    heading = next(p for p in document.paragraphs if p.text == "三、收到和处理政府信息公开申请情况")
+    assert heading.style.name == "GK Heading 1"
+    t2, t3, t4 = document.tables
+    for table in (t2, t3, t4):
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+        margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+        assert int(margins.find(qn("w:left")).get(qn("w:w"))) <= 60
+
+    def kept(row) -> bool:
+        return all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+
+    # 表二 and 表四 stay whole; 表三 keeps its three header rows with the first body rows
+    assert all(kept(r) for r in t2.rows[:-1]) and all(kept(r) for r in t4.rows[:-1])
+    assert all(kept(r) for r in t3.rows[:5]) and not kept(t3.rows[10])
+
+
+def test_fonts_are_named_with_their_fallbacks(model, tmp_path):
+    from lxml import etree
+    render_docx(model, tmp_path / "r.docx")
+    document = docx.Document(str(tmp_path / "r.docx"))
+    part = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable")
+    fonts = {f.get(qn("w:name")): f for f in etree.fromstring(part.blob).findall(qn("w:font"))}
+
+    def chain(name):
+        font = fonts[name]
+        alt = font.find(qn("w:altName")).get(qn("w:val")).split(",")
+        return [name] + alt, font.find(qn("w:charset")).get(qn("w:val"))
+
+    assert chain("仿宋_GB2312") == (["仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC"], "86")
+    assert chain("方正小标宋简体")[0][0] == "方正小标宋简体" and chain("方正小标宋简体")[0][-1] == "Noto Serif CJK SC"
+    assert chain("黑体")[0][-1] == "Noto Sans CJK SC" and chain("楷体_GB2312")[0][-1] == "Noto Serif CJK SC"
+    # the run-level East-Asian attribute names the first of each chain, for Word and WPS
+    body = document.styles["GK Body"].element.rPr.rFonts
+    assert body.get(qn("w:eastAsia")) == "仿宋_GB2312" and body.get(qn("w:hint")) == "eastAsia"

@@ -91,3 +91,19 @@ def test_hostile_names_and_texts_are_escaped(counts, build):
     assert outline(html).scripts == 0
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&quot;&#x27;&amp;" in html
+
+
+def test_fonts_named_with_fallbacks_and_headings_kept_with_their_tables(model):
+    html = render_html(model)
+    css = html[html.index("<style>"):html.index("</style>")]
+    body = css[css.index("body{"):].split("}")[0]
+    assert '"仿宋_GB2312","仿宋","FangSong"' in body and '"Noto Serif CJK SC"' in body
+    assert body.rstrip().endswith("line-height:1.8")
+    h1 = css[css.index("h1{"):].split("}")[0]
+    assert h1.index('"方正小标宋简体"') < h1.index('"Noto Serif CJK SC"') < h1.index("serif;")
+    assert '"Noto Sans CJK SC"' in css[css.index("h2{"):].split("}")[0]
+    assert "h1,h2,h3{break-after:avoid" in css and ".table-wrap.whole{break-inside:avoid" in css
+    assert '<div class="table-wrap whole"><table id="t2">' in html
+    assert '<div class="table-wrap"><table id="t3">' in html       # a page long: may break between rows
+    # the title's two halves, each kept on its line
+    assert "<h1><span>卫滨区商务局 2024 年</span><span>政府信息公开工作年度报告</span></h1>" in html

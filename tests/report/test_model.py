@@ -16,14 +16,14 @@ def test_title_and_six_sections_in_order(model, seed):
 def test_active_part_is_channels_then_sentence(model, seed):
     first = model.section("s1").parts[0].paragraphs[0]
     assert first == (
-        "2024 全年我局通过市商务局融媒体账号及微信公众号、区政府官网专栏、区委宣传部“出彩卫滨”微信公众号、"
+        "2024 年，我局通过市商务局融媒体账号及微信公众号、区政府官网专栏、区委宣传部“出彩卫滨”微信公众号、"
         "局政务信息公开栏等多种渠道发布信息。" + seed.sentence
     )
 
 
 def test_single_channel_does_not_say_many(counts, build):
     first = build(channels=["区政府官网专栏"]).section("s1").parts[0].paragraphs[0]
-    assert first.startswith("2024 全年我局通过区政府官网专栏发布信息。")
+    assert first.startswith("2024 年，我局通过区政府官网专栏发布信息。")
 
 
 def test_texts_replace_defaults_and_are_split_into_paragraphs(counts, seed, build):
