@@ -257,6 +257,41 @@ _PAIR_PHRASES = [
 ]
 
 
+# The attribution rules (gongkai.matching) explain themselves in English; the officer reads this.
+_WHERE = {"the title": "标题", "the lead": "导语"}
+_ATTRIBUTION_REASONS = [
+    (r"^the source carries only the bureau's items", lambda m: "这个来源只发布本单位的信息（配置为全部算本单位）"),
+    (r"^(.+?) “(.+)” names the bureau$", lambda m: f"署名或来源“{m[2]}”写明本单位"),
+    (r"(the title|the lead) names the bureau as its subject \(“(.+?)”\)$",
+     lambda m: f"{_WHERE[m[1]]}以本单位为主体（“{m[2]}”）"),
+    (r"(the title|the lead) names the bureau as host \(“(.+?)”\)$",
+     lambda m: f"{_WHERE[m[1]]}写明本单位主办（“{m[2]}”）"),
+    (r"(the title|the lead) names the bureau .+ \(“(.+?)”\)$",
+     lambda m: f"{_WHERE[m[1]]}写明本单位（“{m[2]}”）"),
+    (r"^names the bureau: “(.+)”$", lambda m: f"提到本单位：“{m[1]}”"),
+    (r"^the bureau is named only as an attendee: “(.+)”$",
+     lambda m: f"本单位只是作为参加单位被提到：“{m[1]}”"),
+    (r"^the bureau is named only in links to other articles", lambda m: "本单位只出现在文末其他文章的链接里"),
+    (r"^no field, title or body names the bureau", lambda m: "标题、正文和署名都没有提到本单位"),
+    (r"^another body's report", lambda m: "这是其他单位的信息，本单位不是主体"),
+    (r", another body, and neither the title nor the lead",
+     lambda m: "署名是其他单位，标题和导语也没有把本单位列为发布单位"),
+]
+
+
+def attribution_reason(reason: str | None, attribution: str | None) -> str:
+    """Why an item is 本单位 / 非本单位, in Chinese (a reason worded in a way not known here
+    becomes a general sentence; the English stays available as a hint)."""
+    text = (reason or "").strip()
+    for pattern, words in _ATTRIBUTION_REASONS:
+        m = re.search(pattern, text)
+        if m:
+            return words(m)
+    if not text:
+        return ""
+    return "标题或正文提到本单位" if attribution == "ours" else "标题和导语都没有以本单位为主体"
+
+
 def pair_reason(reason: str | None, score: float | None = None) -> str:
     """Why the detector could not decide, in Chinese; a reason it words in a way not known here
     becomes a general sentence (the English stays available as a hint)."""

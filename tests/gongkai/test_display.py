@@ -150,3 +150,16 @@ def test_roles_in_words_and_names_in_the_configs_order(tmp_path):
 ])
 def test_a_duplicate_pairs_reason_in_chinese(reason, want):
     assert display.pair_reason(reason, 0.6) == want
+
+
+@pytest.mark.parametrize("reason, attribution, want", [
+    ("the source carries only the bureau's items (attribution = all)", "ours",
+     "这个来源只发布本单位的信息（配置为全部算本单位）"),
+    ("the title names the bureau as host (“卫滨区商务局”)", "ours", "标题写明本单位主办（“卫滨区商务局”）"),
+    ("the bureau is named only as an attendee: “区商务局”", "not_ours",
+     "本单位只是作为参加单位被提到：“区商务局”"),
+    ("no field, title or body names the bureau", "not_ours", "标题、正文和署名都没有提到本单位"),
+    ("a rule worded some new way", "ours", "标题或正文提到本单位"),
+])
+def test_an_attribution_reason_in_chinese(reason, attribution, want):
+    assert display.attribution_reason(reason, attribution) == want

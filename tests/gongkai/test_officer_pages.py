@@ -229,3 +229,14 @@ def test_possible_duplicates_open_side_by_side_from_the_queue(env):
     assert r.headers["Location"] != "//evil.example/"
     assert "可能与 #2 重复" not in c.get("/queue?year=2024").text.split('data-id="1"')[1]
     assert c.get("/dupes/999").status_code == 404
+
+
+def test_the_item_page_says_why_ours_in_chinese(env):
+    db, c, _ = env
+    with Store(db) as st:
+        st.db.execute("UPDATE items SET meta_json = ? WHERE id = 3", [
+            '{"attribution_reason": "the source carries only the bureau\'s items (attribution = all)"}'])
+        st.db.conn.commit()
+    text = visible(c.get("/item/3").text)
+    assert "归属依据（为什么算本单位）：这个来源只发布本单位的信息" in text
+    assert "carries" not in text
