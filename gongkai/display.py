@@ -184,6 +184,8 @@ ACTION_NAMES = {"category": "改类别", "attribution": "改归属", "cluster": 
                 "undo category": "撤销改类别", "undo attribution": "撤销改归属"}
 FIELD_NAMES = {"title": "标题", "body": "正文"}
 ROLE_NAMES = {"admin": "管理员", "reviewer": "审核员", "readonly": "只读"}
+HTTP_ERRORS = {400: "请求有误", 401: "需要登录", 403: "没有权限（只读账号不能修改）",
+               404: "找不到这一页或这条信息", 429: "尝试次数太多，请稍后再试", 503: "暂时无法使用"}
 
 
 def status_name(status: str | None) -> str:

@@ -228,7 +228,8 @@ def test_possible_duplicates_open_side_by_side_from_the_queue(env):
     r = c.post("/api/dupes/1/apart", data={"csrf_token": tok, "back": "//evil.example/"})
     assert r.headers["Location"] != "//evil.example/"
     assert "可能与 #2 重复" not in c.get("/queue?year=2024").text.split('data-id="1"')[1]
-    assert c.get("/dupes/999").status_code == 404
+    missing = c.get("/dupes/999")
+    assert missing.status_code == 404 and "找不到这一页或这条信息" in missing.text
 
 
 def test_the_item_page_says_why_ours_in_chinese(env):
