@@ -22,15 +22,23 @@ score the item goes to the fallback category (其他) and always needs review.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, NamedTuple
+
+import json
 
 import ahocorasick_rs
 
+from . import _doubt
 from ._normalize import normalize
 from ._rules import AllRule, Ruleset
+
+DATA = Path(__file__).parent / "data"
+SEED = DATA / "seed_headlines.jsonl"      # the development corpus the built-in model learns from
+CALIBRATION = DATA / "doubt.json"
 
 
 class Evidence(NamedTuple):
@@ -63,6 +71,9 @@ class Decision:
     ruleset_version: str
     # Why a second opinion (a model trained on reviewed items) asked for review; "" when none.
     second_opinion: str = ""
+    # The calibrated probability that ``category`` is wrong (classifier/_doubt.py); None when
+    # the classifier was built without a calibration.
+    doubt: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out = {
@@ -73,6 +84,8 @@ class Decision:
             "evidence": [e.as_dict() for e in self.evidence],
             "ruleset_version": self.ruleset_version,
         }
+        if self.doubt is not None:
+            out["doubt"] = round(self.doubt, 3)
         if self.second_opinion:
             out["second_opinion"] = self.second_opinion
         return out
@@ -111,10 +124,17 @@ _START = itemgetter(1)
 
 
 class Classifier:
-    """Files items into the categories of *ruleset*; build once, call ``classify`` many times."""
+    """Files items into the categories of *ruleset*; build once, call ``classify`` many times.
 
-    def __init__(self, ruleset: Ruleset) -> None:
+    ``calibrated`` (the default) sets ``needs_review`` from the calibrated doubt of each decision
+    (classifier/_doubt.py), with the built-in model of the development corpus as second opinion
+    when the ruleset has its categories; ``calibrated=False`` gives the rules' own thresholds only
+    (``[review] min_score / min_margin``), as tools that study the rules themselves need.
+    """
+
+    def __init__(self, ruleset: Ruleset, *, calibrated: bool = True) -> None:
         self.ruleset = ruleset
+        self._model, self._calibration = _calibration_for(ruleset) if calibrated else (None, None)
         self._names = ruleset.names
         self._priority = [c.priority for c in ruleset.categories]
 
@@ -213,16 +233,27 @@ class Classifier:
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], -self._priority[i], i))
         best = order[0]
         if scores[best] <= 0:
-            return Decision(category=rs.fallback, score=0.0, margin=0.0, needs_review=True,
-                            evidence=tuple(evidence), ruleset_version=rs.version)
-        runner_up = max(scores[order[1]], 0.0) if len(order) > 1 else 0.0
-        score = round(scores[best], 6)
-        margin = round(scores[best] - runner_up, 6)
-        needs_review = score < rs.min_score or margin < rs.min_margin
-        evidence.sort(key=lambda e: (e.category != self._names[best], e.field != "title", e.start))
-        return Decision(category=self._names[best], score=score, margin=margin,
-                        needs_review=needs_review, evidence=tuple(evidence),
-                        ruleset_version=rs.version)
+            d = Decision(category=rs.fallback, score=0.0, margin=0.0, needs_review=True,
+                         evidence=tuple(evidence), ruleset_version=rs.version)
+        else:
+            runner_up = max(scores[order[1]], 0.0) if len(order) > 1 else 0.0
+            score = round(scores[best], 6)
+            margin = round(scores[best] - runner_up, 6)
+            needs_review = score < rs.min_score or margin < rs.min_margin
+            evidence.sort(key=lambda e: (e.category != self._names[best], e.field != "title",
+                                         e.start))
+            d = Decision(category=self._names[best], score=score, margin=margin,
+                         needs_review=needs_review, evidence=tuple(evidence),
+                         ruleset_version=rs.version)
+        return d if self._calibration is None else self._calibrate(d, title, body)
+
+    def _calibrate(self, d: Decision, title: str, body: str) -> Decision:
+        """``d`` with its calibrated doubt, flagged when the doubt reaches the threshold (the
+        rules' own [review] thresholds are one of the things the doubt weighs)."""
+        cal = self._calibration
+        p = self._model.predict(title, body) if self._model is not None else None
+        doubt = cal.doubt(_doubt.features(d, self.ruleset.fallback, p))
+        return replace(d, doubt=doubt, needs_review=doubt >= cal.threshold)
 
     def _score_field(self, field: str, text: str, mult: float, scores: list[float],
                      evidence: list[Evidence]) -> None:
@@ -393,3 +424,32 @@ def _context_near(text: str, start: int, end: int, within: int, context: tuple[s
                 return True
             i = text.find(c, i + 1, hi)
     return False
+
+
+@lru_cache(maxsize=1)
+def seed_model():
+    """The naive-Bayes second opinion learnt from the development corpus shipped in SEED."""
+    from ._learn import NaiveBayes
+    rows = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            obj = json.loads(line)
+            rows.append((obj["title"], obj.get("body", ""), obj["label"]))
+    return NaiveBayes(rows)
+
+
+@lru_cache(maxsize=2)
+def _calibration_file(uses_model: bool) -> "_doubt.Calibration | None":
+    if not CALIBRATION.exists():
+        return None
+    return _doubt.load_calibration(CALIBRATION, uses_model=uses_model)
+
+
+def _calibration_for(ruleset: Ruleset):
+    """(model or None, calibration or None) for *ruleset*: the built-in model only when the
+    ruleset files into the categories it learnt (a bureau's own categories get the rules-only
+    calibration)."""
+    model = None
+    if SEED.exists() and set(seed_model().categories) == set(ruleset.names):
+        model = seed_model()
+    return model, _calibration_file(model is not None)

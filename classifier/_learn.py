@@ -14,10 +14,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-from ._classify import Decision
 from ._normalize import normalize
+
+if TYPE_CHECKING:
+    from ._classify import Decision
 
 # Runs of text an n-gram may span: CJK ideographs, letters, digits. Punctuation breaks a run so
 # "公示。关于" does not yield the meaningless "示关".

@@ -221,8 +221,11 @@ def cmd_rules_test(args) -> int:
             raise app.UsageError("no reviewed items in the database yet; review some items "
                                  "or pass a labelled FILE.jsonl")
     clf = classifier.Classifier(rules)
-    ev = classifier.evaluate(((label, clf.classify(t, b).category) for t, b, label in rows),
+    decisions = [clf.classify(t, b) for t, b, _ in rows]
+    ev = classifier.evaluate(((label, d.category) for (_, _, label), d in zip(rows, decisions)),
                              rules.names)
+    doubt = review_figures(decisions, [label for _, _, label in rows])
+    trend = [] if args.file else _trend(args, cfg)
     if args.json:
         print(json.dumps({
             "rules_version": rules.version, "items": ev.total, "macro_f1": round(ev.macro_f1, 4),
@@ -230,7 +233,7 @@ def cmd_rules_test(args) -> int:
             "categories": {s.name: {"precision": round(s.precision, 4),
                                     "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                                     "support": s.support} for s in ev.scores},
-            "confusion": ev.confusion}, ensure_ascii=False))
+            "confusion": ev.confusion, **doubt, "trend": trend}, ensure_ascii=False))
         return 0
     print(f"rules {rules.version} against {ev.total} labelled items ({where})")
     print(f"  {'category':<14}{'precision':>10}{'recall':>8}{'F1':>7}{'items':>7}")
@@ -238,6 +241,20 @@ def cmd_rules_test(args) -> int:
         print(f"  {_pad(s.name, 14)}{s.precision:>10.2f}{s.recall:>8.2f}{s.f1:>7.2f}"
               f"{s.support:>7}")
     print(f"macro-F1 {ev.macro_f1:.3f}   accuracy {ev.accuracy:.3f}")
+    print(f"review load {doubt['review_load']:.1%} (flagged for review)   silent errors "
+          f"{doubt['silent_errors']:.1%} (wrong and not flagged)")
+    if doubt["curve"]:
+        print("  doubt threshold   review load   silent errors   (how much to review for how few "
+              "silent errors)")
+        for p in doubt["curve"]:
+            mark = "  <- in use" if p["in_use"] else ""
+            print(f"  {p['threshold']:>15.3f}   {p['review_load']:>10.1%}   {p['silent_errors']:>12.1%}{mark}")
+    if trend:
+        print("rules versions on the reviewed items (the rules' decision before a person's)")
+        print(f"  {'version':<14}{'first used':<22}{'items':>6}{'accuracy':>10}{'silent':>8}")
+        for t in trend:
+            print(f"  {t['ruleset_version']:<14}{t['first_used']:<22}{t['items']:>6}"
+                  f"{t['accuracy']:>10.1%}{t['silent_errors']:>8.1%}")
     # Columns are numbered: Chinese names do not line up in a terminal table.
     print("confusion matrix (rows: label, columns: rules' category, numbered as the rows)")
     print("  " + " " * 16 + "".join(f"{i + 1:>5}" for i in range(len(ev.names))))
@@ -245,6 +262,49 @@ def cmd_rules_test(args) -> int:
         print(f"  {i + 1:>2} {_pad(name, 13)}"
               + "".join(f"{ev.confusion[name][p]:>5}" for p in ev.names))
     return 0
+
+
+def review_figures(decisions: list, labels: list[str]) -> dict:
+    """Review load and silent errors (wrong and not flagged) of *decisions* against *labels*,
+    and the curve of both over doubt thresholds (the one in use marked)."""
+    n = len(decisions) or 1
+    flagged = sum(1 for d in decisions if d.needs_review)
+    silent = sum(1 for d, label in zip(decisions, labels) if d.category != label and not d.needs_review)
+    scored = [(d.doubt, d.category != label) for d, label in zip(decisions, labels)
+              if d.doubt is not None]
+    curve = []
+    if scored:
+        cal = classifier.calibration_in_use(decisions)
+        points = {round(t, 3) for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)}
+        if cal is not None:
+            points.add(round(cal, 3))
+        for p in classifier.doubt_curve(scored, sorted(points)):
+            curve.append({"threshold": p.threshold, "review_load": round(p.review, 4),
+                          "silent_errors": round(p.silent, 4),
+                          "in_use": cal is not None and round(cal, 3) == p.threshold})
+    return {"review_load": round(flagged / n, 4), "silent_errors": round(silent / n, 4),
+            "curve": curve}
+
+
+def _trend(args, cfg) -> list[dict]:
+    """Per rules version: how its decisions on the items people later reviewed fared."""
+    with app.open_store(args, cfg) as st:
+        history = st.reviewed_history()
+    by: dict[str, dict] = {}
+    for h in history:
+        t = by.setdefault(h["ruleset_version"], {"ruleset_version": h["ruleset_version"],
+                                                 "first_used": h["decided_at"] or "", "items": 0,
+                                                 "right": 0, "silent": 0})
+        t["items"] += 1
+        right = h["auto_category"] == h["category"]
+        t["right"] += right
+        t["silent"] += (not right) and not h["needs_review"]
+    out = []
+    for t in sorted(by.values(), key=lambda t: t["first_used"]):
+        out.append({"ruleset_version": t["ruleset_version"], "first_used": t["first_used"][:19],
+                    "items": t["items"], "accuracy": round(t["right"] / t["items"], 4),
+                    "silent_errors": round(t["silent"] / t["items"], 4)})
+    return out
 
 
 def _pad(text: str, width: int) -> str:

@@ -67,6 +67,8 @@ def decision_json(decision: classifier.Decision) -> str:
            f'"needs_review": {"true" if decision.needs_review else "false"}, '
            f'"evidence": {evidence_json(decision)}, '
            f'"ruleset_version": {_json_str(decision.ruleset_version)}')
+    if decision.doubt is not None:
+        out += f', "doubt": {round(decision.doubt, 3)!r}'
     if decision.second_opinion:
         out += f', "second_opinion": {json.dumps(decision.second_opinion, ensure_ascii=False)}'
     return out + "}"

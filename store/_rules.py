@@ -20,6 +20,17 @@ class RulesQueries:
             "SELECT id, title, body, category FROM items WHERE decided_by = 'manual' "
             "AND category IS NOT NULL ORDER BY id"))
 
+    def reviewed_history(self) -> list[dict]:
+        """For each item a person decided, every automatic decision made on it before: its
+        ``ruleset_version``, ``decided_at``, the rules' ``auto_category`` and ``needs_review``,
+        next to the person's ``category`` — how each rules version did on what was reviewed."""
+        return list(self.db.query(
+            "SELECT d.ruleset_version, MIN(d.decided_at) AS decided_at, d.item_id, "
+            "d.category AS auto_category, d.needs_review, i.category FROM decisions d "
+            "JOIN items i ON i.id = d.item_id WHERE i.decided_by = 'manual' "
+            "AND i.category IS NOT NULL AND d.method IS NOT 'manual' AND d.ruleset_version IS NOT NULL "
+            "GROUP BY d.ruleset_version, d.item_id ORDER BY decided_at, d.item_id"))
+
     def count_auto_items(self) -> int:
         """Items the rules may (re)decide: never decided, or decided automatically."""
         return self.db.execute(

@@ -206,7 +206,9 @@ def test_decision_is_frozen_and_json_friendly(small):
     with pytest.raises(dataclasses.FrozenInstanceError):
         d.category = "其他"  # type: ignore[misc]
     data = json.loads(json.dumps(d.as_dict(), ensure_ascii=False))
-    assert set(data) == {"category", "score", "margin", "needs_review", "evidence", "ruleset_version"}
+    assert set(data) == {"category", "score", "margin", "needs_review", "evidence", "ruleset_version",
+                         "doubt"}
+    assert 0.0 <= data["doubt"] <= 1.0
     assert data["category"] == "促消费"
     assert data["score"] == 15.0
     assert data["margin"] == 10.0
