@@ -46,6 +46,7 @@ BOARD_TEXT = 0.1           # a board summary in its own words still shares this 
 BOARD_TITLE = 0.3
 BODY_DUP = 0.5             # containment at or above: the same text
 BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
+RETOLD_TEXT = 0.05         # a retelling (board, 融媒体 reporter) shares at least this much text
 TITLE_DUP = 0.62           # bigram overlap of cleaned titles at or above: the same headline
 MIN_PREFIX = 10            # a headline cut by a bridge must keep this much to match a full one
 MIN_HEADLINE = 12          # a shorter headline ("区商务局召开会议") alone says too little
@@ -61,6 +62,8 @@ _SERIES = re.compile(r"^[^｜|丨]{1,10}[｜|丨]")                 # 消费提�
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=年)|(?<=[〔\[(【])(?:19|20)\d{2}|(?:19|20)\d{2}$")
 _IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
 _ANY_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千]+(?=[号期批次季届轮条版部篇])")
+_PAREN_NUMBER = re.compile(r"[(（]([〇一二三四五六七八九十\d]{1,3})[)）]\s*$")    # 企业走访（三）
+_ROUNDUP = re.compile(r"汇总|要闻|一周|速览|简讯|早知道|集锦|回顾")
 _QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
 _HAN_ALNUM = re.compile(r"[^\w]|_", re.U)
 _SENTENCE = re.compile(r"[。！？!?；;\n]+")
@@ -68,7 +71,15 @@ _SOURCE_LINE = re.compile(r"(?:^|\n)\s*(?:来源|信息来源)\s*[:：]\s*([^\s�
 _CARRIER = re.compile(r"人民政府办公室|政府办公室|政府办$|融媒体|新闻中心|日报|晚报|报社|电视台|广播|宣传部|网$|"
                       r"公众号|微信|发布$")
 _SUBUNIT = re.compile(r"^(.{2,20}?(?:局|委员会|委))(?:办公室|综合科|[\u4e00-\u9fa5]{1,8}(?:科|股|处|室))$")
-_EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=\s)")
+# A figure a report states: a count, an amount, a share (32家, 0.77亿元, 86名, 15%). Two texts
+# about one event keep their figures when every sentence is reworded; two events of one
+# template differ in them.
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(家次|人次|场次|个百分点|平方米|万元|亿元|万人|家|个|名|人|场|次|项|件|处|"
+                     r"元|户|批|吨|辆|台|套|条|%|份|所|期|天|家门店)")
+_MEETING_NOTICE = re.compile(r"关于(?:召开|举办|组织召开).{0,40}的通知|会(?:议)?通知$")
+_MEETING_HELD = re.compile(r"会议(?:指出|强调|要求|听取|认为|总结)|会上|会议由.{0,12}主持|表态发言|出席会议|"
+                           r"参加会议|会议现场")
 # The body a headline is about when it opens with one: 区商务局开展…, 卫滨区应急管理局召开…
 # A government body named in running text: 区商务局, 青澜区市场监管局, 市发改委. Anchored on the
 # level (区/县/市) so "带队联合区市场监管局" yields 市场监管局, not the words before it.
@@ -226,7 +237,64 @@ def _docno(fields: Mapping[str, Any]) -> str:
 def _event_day(doc: "Doc") -> tuple[int, int] | None:
     """The day the text says the thing happened (the first 9月14日 of its opening), or None."""
     m = _EVENT_DAY.search(_BOILERPLATE.sub("", _nfkc(doc.body or ""))[:400])
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    if not m:
+        return None
+    month, day = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
+    return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+_UNIT = re.compile(r"\D+$")
+_SAME_UNIT = {"名": "人", "场次": "场"}
+
+
+@lru_cache(maxsize=65536)
+def _figures(body: str) -> frozenset[str]:
+    """The figures of a text, 0.770亿元 as 0.77亿元; small whole numbers (1个, 2家) say too
+    little to tell two events apart and are left out."""
+    return frozenset((n.rstrip("0").rstrip(".") if "." in n else n) + _SAME_UNIT.get(u, u)
+                     for n, u in _FIGURE.findall(_nfkc(body or "")) if "." in n or int(n) >= 3)
+
+
+def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
+    """(figures of the text with fewer figures found in the other, how many it has), or None
+    when either text states fewer than two."""
+    fx, fy = _figures(x.body), _figures(y.body)
+    if len(fx) < 2 or len(fy) < 2:
+        return None
+    small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
+    return len(small & big), len(small)
+
+
+def _other_day(x: "Doc", y: "Doc") -> bool:
+    """Both texts say on which day the thing happened, and the days differ."""
+    dx, dy = _event_day(x), _event_day(y)
+    return dx is not None and dy is not None and dx != dy
+
+
+def figures_conflict(x: "Doc", y: "Doc") -> str:
+    """Why the two texts' figures say two events ("48家 vs 59家"), or "": the text with fewer
+    figures states none the other states, while the other counts the same things (the same
+    unit) with other numbers."""
+    fx, fy = _figures(x.body), _figures(y.body)
+    if not fx or not fy or fx & fy:
+        return ""
+    small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
+    unit = lambda f: _UNIT.search(f).group(0)   # noqa: E731
+    big_units = {unit(f) for f in big}
+    clash = sorted(f for f in small if unit(f) in big_units)
+    if not clash:
+        return ""
+    other = sorted(f for f in big if unit(f) == unit(clash[0]))
+    return f"the figures differ ({clash[0]} vs {'/'.join(other[:2])})"
+
+
+def meeting_notice_and_report(x: "Doc", y: "Doc") -> bool:
+    """One is the notice calling a meeting, the other the report of the meeting held."""
+    nx, ny = bool(_MEETING_NOTICE.search(_nfkc(x.title))), bool(_MEETING_NOTICE.search(_nfkc(y.title)))
+    if nx == ny:
+        return False
+    report = y if nx else x
+    return bool(_MEETING_HELD.search(_nfkc(report.body or "")))
 
 
 def window_days(a: Doc, b: Doc) -> int:
@@ -303,6 +371,9 @@ def _skeleton(title: str) -> tuple[str, tuple[str, ...]]:
 def numbers_conflict(a: str, b: str) -> str:
     """Why two headlines name different notices ("第15号" vs "第16号", 2023 vs 2024, the same
     headline numbered 1 and 2), or ""."""
+    pa, pb = _PAREN_NUMBER.search(_nfkc(a or "")), _PAREN_NUMBER.search(_nfkc(b or ""))
+    if pa and pb and pa.group(1) != pb.group(1):
+        return f"parts of a series numbered differently ({pa.group(1)} vs {pb.group(1)})"
     (ska, nsa), (skb, nsb) = _skeleton(a), _skeleton(b)
     if ska == skb and nsa != nsb:
         return f"the same headline numbered differently ({'/'.join(nsa)} vs {'/'.join(nsb)})"
@@ -363,8 +434,23 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         if c is not None and c >= 0.9:
             return "maybe", 0.5, f"near-identical texts but {conflict}"
         return "distinct", 0.0, conflict
+    if meeting_notice_and_report(x, y):
+        return "distinct", 0.0, "the notice calling a meeting and the report of it"
     if c is not None:
         verdict, score, reason = _by_text(x, y, c, t, xs, ys, common)
+        figures = figures_shared(x, y)
+        clash = figures_conflict(x, y)
+        if verdict != "distinct" and clash and c < 0.9:
+            return "distinct", 0.0, f"{reason}, but {clash}"
+        roundup = bool(_ROUNDUP.search(_nfkc(x.title)) or _ROUNDUP.search(_nfkc(y.title)))
+        if verdict == "dup" and roundup:
+            return "maybe", score, f"{reason}, but one is a roundup of several items"
+        if verdict != "dup" and figures is not None and x.channel != y.channel \
+                and RETOLD_TEXT <= c < BODY_DUP and not roundup and not _other_day(x, y):
+            shared, of = figures
+            if shared >= 3 and shared / of >= 0.6 or (shared >= 2 and shared == of):
+                verdict, score, reason = "dup", round(0.5 + shared / of / 2, 3), \
+                    f"retold in other words with the same figures ({shared} of {of})"
         if verdict == "dup":
             why = other_actors(x, y)
             if why:
