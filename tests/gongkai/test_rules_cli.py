@@ -153,6 +153,46 @@ def test_rules_test_on_reviewed_items(db, capsys):
         **{n: 0 for n in got["confusion"]}, "促消费": 1, "安全生产": 1}
 
 
+def test_rules_test_prints_review_load_silent_errors_and_the_curve(tmp_path, capsys):
+    rows = [{"title": t, "body": "", "label": "促消费"} for t in PROMO] + \
+           [{"title": t, "body": "", "label": "安全生产"} for t in SAFETY] + \
+           [{"title": "区商务局召开党史学习教育动员会", "label": "促消费"}]   # wrong, and how sure?
+    rc, out, _ = _run(capsys, "rules", "test", _jsonl(tmp_path, rows), "--json")
+    got = json.loads(out)
+    clf = classifier.Classifier(classifier.load_rules())
+    decisions = [clf.classify(r["title"], r.get("body", "")) for r in rows]
+    flagged = sum(d.needs_review for d in decisions)
+    silent = sum(1 for d, r in zip(decisions, rows) if d.category != r["label"] and not d.needs_review)
+    assert got["review_load"] == pytest.approx(flagged / 11, abs=1e-4)
+    assert got["silent_errors"] == pytest.approx(silent / 11, abs=1e-4)
+    assert [p["in_use"] for p in got["curve"]].count(True) == 1
+    loads = [p["review_load"] for p in got["curve"]]
+    assert loads == sorted(loads, reverse=True)        # a higher threshold reviews less
+    rc, out, _ = _run(capsys, "rules", "test", _jsonl(tmp_path, rows))
+    assert "review load" in out and "silent errors" in out and "<- in use" in out
+
+
+def test_rules_test_on_the_database_shows_each_rules_version_on_the_reviewed_items(
+        tmp_path, db, rules, capsys):
+    _classify_all(db, rules)                  # version A: 以旧换新 promotes
+    new = _rules_file(tmp_path, lambda t: t.replace('"以旧换新" = 5', '"以旧换新" = 0'))
+    _run(capsys, "reclassify", "--db", db, "--rules", new)     # version B: it no longer does
+    for i in range(1, 6):
+        _manual(db, i, "促消费")               # people file every promotion as 促消费
+    rc, out, _ = _run(capsys, "rules", "test", "--db", db, "--rules", new, "--json")
+    trend = json.loads(out)["trend"]
+    assert [t["ruleset_version"] for t in trend] == [classifier.load_rules(rules).version,
+                                                     classifier.load_rules(new).version]
+    first, second = trend
+    # A decision B confirmed unchanged is B's now (its row moves on to B's version); what B
+    # changed stays A's: the three 以旧换新 items, right under A, fall to 其他 under B
+    assert (first["items"], first["accuracy"]) == (3, 1.0)
+    assert (second["items"], second["accuracy"]) == (5, 0.4)
+    assert second["silent_errors"] <= 0.6
+    rc, out, _ = _run(capsys, "rules", "test", "--db", db, "--rules", new)
+    assert "rules versions on the reviewed items" in out
+
+
 # -- rules diff -------------------------------------------------------------------------------
 
 def test_rules_diff_shows_what_changes_and_why(tmp_path, db, rules, capsys):
