@@ -59,22 +59,22 @@ def names() -> display.Names:
     """Display names of the channels and sources, once per request: the config's when the app
     has it, else the store's source rows (each crawl writes the config's resolved labels there)."""
     if "names" not in g:
-        g.names = display.Names.from_rows(get_store().sources())
-        cfg = current_app.config.get("GONGKAI_CONFIG")
-        if cfg is not None:
-            g.names = g.names.merged(display.Names.from_config(cfg))
+        g.names = display.names_for(get_store(), current_app.config.get("GONGKAI_CONFIG"))
     return g.names
 
 
 def _with_reasons(st: store_mod.Store, rows: list[dict]) -> list[dict]:
-    """Each queue row with its keyword chips (one per keyword), a body snippet when no keyword
-    is in the title, and its open possible-duplicate pairs."""
+    """Each queue row with its keyword chips (one per keyword), a body snippet when the title
+    holds no word of the winning category (around its weightiest word in the body), and its open
+    possible-duplicate pairs."""
     pairs = st.open_pairs_of(r["id"] for r in rows)
     for r in rows:
-        r["chips"] = display.keyword_chips(r["evidence"], r["category"])
+        ranked = display.keyword_chips(r["evidence"], r["category"], limit=len(r["evidence"]))
+        r["chips"] = ranked[:6]
         r["snippet"] = None
-        body_words = keyword_map(r["evidence"], "body", r["category"])
-        if body_words and not keyword_map(r["evidence"], "title", r["category"]):
+        body_words = {c["keyword"]: c["won"] for c in ranked if "正文" in c["fields"]}
+        # the title shows no word of the winning category: the reason is in the body
+        if body_words and not any(keyword_map(r["evidence"], "title", r["category"]).values()):
             r["snippet"] = snippet(st.item(r["id"])["body"], body_words)
         r["pairs"] = pairs.get(r["id"], [])
     return rows
