@@ -26,7 +26,8 @@ def register(sub, common) -> None:
     s.add_argument("-o", "--output", metavar="FILE", help="output file (default: report-YEAR.EXT)")
     s.add_argument("--data", metavar="FILE",
                    help="the yearly data file (tables 二/三/四 and texts); default: the config's "
-                        "[report] data, else (init) report-YEAR.toml")
+                        "[report] data, else report-YEAR.toml beside the config (where init "
+                        "and the browser's report form write it)")
     s.add_argument("--template", metavar="DOCX",
                    help="fill your own Word file's {{placeholders}} (implies --format docx)")
     s.add_argument("--force", action="store_true",
@@ -37,8 +38,9 @@ def register(sub, common) -> None:
 
 def cmd_report(args) -> int:
     if args.action == "init":
-        configured = data_path(app.load_config_optional(args), args.year)
-        path, notes = report.init_data(args.data or configured or f"report-{args.year}.toml", args.year,
+        cfg = app.load_config_optional(args)
+        default = default_data(cfg, args.year) if cfg else Path(f"report-{args.year}.toml")
+        path, notes = report.init_data(args.data or data_path(cfg, args.year) or default, args.year,
                                        force=args.force)
         for note in notes:
             print(note)
@@ -46,6 +48,8 @@ def cmd_report(args) -> int:
         return 0
     cfg = app.load_config(args)
     data = Path(args.data) if args.data else data_path(cfg, args.year)
+    if data is None and default_data(cfg, args.year).exists():
+        data = default_data(cfg, args.year)     # what `report init` and the browser's form wrote
     if args.action == "check":
         with app.open_store(args, cfg) as st:
             _, problems = prepare(cfg, app.load_rules(cfg), st, args.year, data=data,
@@ -76,6 +80,12 @@ def data_path(cfg: Config | None, year: int) -> Path | None:
         return None
     # replace, not format: a folder name with braces must not be taken for a placeholder.
     return Path(cfg.report_data.replace("{year}", str(year)))
+
+
+def default_data(cfg: Config, year: int) -> Path:
+    """The data file when neither --data nor ``[report] data`` names one: report-YEAR.toml beside
+    the config — where ``report init`` writes it and the browser's report form saves it."""
+    return cfg.path.with_name(f"report-{year}.toml")
 
 
 def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,

@@ -1,7 +1,7 @@
 """The yearly report in the browser (issue 16.4): tables 二/三/四 and the texts as one form.
 
 The form reads and writes the same data file as ``gongkai report init|check`` (the config's
-``[report] data``, else ``report-YEAR.toml`` beside the database), atomically, and only when
+``[report] data``, else ``report-YEAR.toml`` beside the config), atomically, and only when
 ``report check``'s own checks (``gongkai.cmd_report.check_data`` → ``report.check``) find no
 error: the browser and the CLI cannot disagree. A fingerprint of the file as it was loaded
 refuses a save over a change made meanwhile (by the CLI or a colleague). ``/report/<year>/check``
@@ -69,10 +69,8 @@ class Shown:
 
 def data_file(year: int) -> Path:
     """Where ``report check --year YEAR`` (with the same config) reads its data."""
-    configured = cmd_report.data_path(current_app.config.get("GONGKAI_CONFIG"), year)
-    if configured is not None:
-        return configured
-    return Path(current_app.config["GONGKAI_DB"]).resolve().parent / f"report-{year}.toml"
+    cfg = _config()
+    return cmd_report.data_path(cfg, year) or cmd_report.default_data(cfg, year)
 
 
 def _fingerprint(path: Path) -> str:

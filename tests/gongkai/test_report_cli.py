@@ -90,3 +90,11 @@ def test_template_writes_the_bureaus_own_layout(cwd, capsys):
     assert cli.main(["report", "--year", "2024", "--template", "ours.docx", "-o", "bad.docx", "--no-charts"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "{{局名}}" in err[1] and not (cwd / "bad.docx").exists()
+
+
+def test_check_reads_the_file_beside_the_config_without_data(cwd, capsys):
+    # where `report init` and the browser's report form put it, with no [report] data configured
+    (cwd / "report-2024.toml").write_text("year = 2024\n[t3.r1_new]\ntotal = 1\n", encoding="utf-8")
+    assert cli.main(["report", "check", "--year", "2024"]) == 1
+    assert "T3-COLSUM-r1_new" in capsys.readouterr().out
+    assert cli.main(["report", "check", "--year", "2023"]) == 0      # no file for 2023: defaults

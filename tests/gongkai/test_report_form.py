@@ -167,3 +167,10 @@ def test_downloads_come_from_the_saved_file(env):
     # a file the CLI broke is refused, not rendered
     (tmp / "report-2024.toml").write_text("year = 2024\n[t3.r1_new]\ntotal = 1\n", encoding="utf-8")
     assert c.get("/report/2024/download.docx").status_code == 409
+
+
+def test_without_a_config_the_form_says_what_it_needs(tmp_path):
+    db, rules = build(tmp_path)
+    c = _client(create_app(db, rules))
+    r = c.get("/report/2024")
+    assert r.status_code == 503 and "配置文件" in r.text
