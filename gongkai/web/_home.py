@@ -13,7 +13,7 @@ from flask import Flask, current_app, redirect, render_template, request, url_fo
 import report
 import store as store_mod
 
-from .. import alerts, display
+from .. import alerts, cmd_report, display
 from ..config import AlertsConfig
 from ._auth import get_store
 from ._views import FILTERS, names
@@ -68,9 +68,9 @@ def _missing(raw: dict, year: int, failing: int, data_file: Path | None) -> list
     if failing:
         out.append({"text": f"{failing} 个来源采集失败（期间发布的信息可能没有采到）",
                     "href": url_for("sources"), "go": "看来源状态"})
-    if data_file is None:
-        out.append({"text": "年度报告数据（表二、三、四和文字）还没有指定保存的文件"
-                            "（配置 [report] data）", "href": None, "go": ""})
+    if data_file is None:       # served without a config: the data file cannot be found
+        out.append({"text": "不知道年度报告数据（表二、三、四和文字）保存在哪里：请用配置文件启动"
+                            "（gongkai serve --config …）", "href": None, "go": ""})
     elif not data_file.exists():
         form = "report_form" if "report_form" in current_app.view_functions else None
         out.append({"text": f"{year} 年度报告数据（表二、三、四和文字）还没有填写",
@@ -99,9 +99,9 @@ def install(app: Flask) -> None:
         sources = health_rows(st, now)
         failing = sum(s["health"].level == "failing" for s in sources)
         cfg = current_app.config.get("GONGKAI_CONFIG")
-        data = cfg.report_data if cfg is not None else None
-        # replace, not format: a folder name with braces is not a placeholder
-        data_file = Path(data.replace("{year}", str(year))) if data else None
+        # where `report init` writes it and the report form saves it
+        data_file = (cmd_report.data_path(cfg, year) or cmd_report.default_data(cfg, year)
+                     if cfg is not None else None)
         due, left = display.deadline(now)
         return render_template(
             "home.html", year=year, counts=counts, last=last,

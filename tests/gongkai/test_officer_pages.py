@@ -241,3 +241,12 @@ def test_the_item_page_says_why_ours_in_chinese(env):
     text = visible(c.get("/item/3").text)
     assert "归属依据（为什么算本单位）：这个来源只发布本单位的信息" in text
     assert "carries" not in text
+
+
+def test_the_report_data_is_missing_until_its_file_exists(env, tmp_path):
+    _, c, _ = env
+    html = c.get("/").text
+    missing = html.split('id="missing"')[1].split("</ul>")[0]
+    assert "还没有填写" in missing and 'href="/report/2024"' in missing
+    (tmp_path / "report-2024.toml").write_text("", encoding="utf-8")
+    assert "还没有填写" not in c.get("/").text
