@@ -349,11 +349,12 @@ def keyword_chips(evidence: Iterable[Mapping[str, Any]], category: str | None,
 
 def confidence(score: float | None, margin: float | None, *, needs_review: bool,
                min_score: float = 3.0, min_margin: float = 2.0) -> str:
-    """把握 of an automatic decision: 低 when flagged for review, 高 when score and lead are both
-    at least twice the review thresholds, 中 between."""
+    """把握 of an automatic decision: 低 exactly when it is flagged for review (the calibrated
+    doubt, classifier/_doubt.py), 高 when score and lead are both at least twice the rules'
+    review thresholds, 中 between."""
     if score is None or margin is None:
         return "-"
-    if needs_review or score < min_score or margin < min_margin:
+    if needs_review:
         return "低"
     if score >= 2 * max(min_score, 0.5) and margin >= 2 * max(min_margin, 0.5):
         return "高"
