@@ -298,9 +298,10 @@ class _Reader:
             self.ignored(n, row, before)
         if item_id is None or attr is None:
             return
-        self.review.changes.append({"item_id": item_id, "stamp_decision_id": stamp_decision,
-                                    "stamp_attribution": attr, "category": category,
-                                    "attribution": attribution})
+        self.review.changes.append({
+            "item_id": item_id, "stamp_decision_id": stamp_decision, "stamp_attribution": attr,
+            "category": category, "attribution": attribution,
+            "category_edited": before is not None and category is not None})
 
     def ignored(self, n: int, row: tuple, before: Mapping[str, Any]) -> None:
         read_back = {self.cols[k] for k in (*EDITABLE, "id", "stamp")}

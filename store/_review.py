@@ -539,23 +539,30 @@ class ReviewQueries:
         Each change: item_id, stamp_decision_id, stamp_attribution, and the wanted category
         and/or attribution. A row whose item changed since the export is a conflict and is
         left alone. Everything happens in one transaction: all or nothing.
+
+        ``category_edited``: the officer changed the cell (the sheet showed the cluster's
+        category, not necessarily the item's own). Typing the item's own automatic category then
+        still makes it a manual decision, which the counting rule prefers for the cluster.
         """
         out: dict[str, list[dict]] = {"applied": [], "conflicts": [], "already": []}
         with immediate(self.db):
             for ch in changes:
                 row = self.db.execute(
-                    "SELECT decision_id, attribution, category FROM items WHERE id = ?",
-                    [ch["item_id"]]).fetchone()
+                    "SELECT decision_id, attribution, category, decided_by FROM items "
+                    "WHERE id = ?", [ch["item_id"]]).fetchone()
                 if row is None:
                     out["conflicts"].append({**ch, "why": "item no longer exists"})
                     continue
-                dec_id, attribution, category = row
+                dec_id, attribution, category, decided_by = row
                 exported = self.decision_category(ch["stamp_decision_id"])
                 want_cat = ch.get("category") or exported
                 want_attr = ch.get("attribution") or ch["stamp_attribution"]
-                if want_cat == exported and want_attr == ch["stamp_attribution"]:
+                refile = (bool(ch.get("category_edited")) and decided_by != "manual"
+                          and dec_id == ch["stamp_decision_id"])
+                if want_cat == exported and want_attr == ch["stamp_attribution"] and not refile:
                     continue            # the officer left this row alone
-                if want_cat == category and want_attr == attribution:
+                cat_done = want_cat == category and not refile
+                if cat_done and want_attr == attribution:
                     out["already"].append(dict(ch))
                     continue
                 if dec_id != ch["stamp_decision_id"] or attribution != ch["stamp_attribution"]:
@@ -566,7 +573,7 @@ class ReviewQueries:
                                        "old_attribution": attribution})
                 if dry_run:
                     continue
-                if want_cat and want_cat != category:
+                if want_cat and not cat_done:
                     self.review_set_category(ch["item_id"], want_cat, actor=actor, now=now,
                                              reason="import-review")
                 if want_attr != attribution:

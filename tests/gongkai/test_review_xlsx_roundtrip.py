@@ -149,3 +149,21 @@ def test_a_cluster_is_exported_under_its_category_after_one_member_is_refiled(db
     shown = _rows(_export(db, tmp_path / "next.xlsx"))
     assert shown[web]["category 类别"] == shown[wx]["category 类别"] == "其他"
     assert _counts(db, capsys)["其他"] == after["其他"] + 1
+
+
+def test_typing_a_members_own_category_refiles_the_cluster(db, tmp_path, capsys):
+    # the sheet shows the cluster's category; the website copy's own (automatic) category is
+    # still 促消费: typing 促消费 there is a wish, not "no change"
+    web, wx = item_id_by_key(db, "http://gov.example/5"), item_id_by_key(db, "wx:5")
+    with Store(db) as st:
+        st.review_set_category(wx, "招商引资", actor="web", now=NOW)
+    out = _export(db, tmp_path / "review.xlsx")
+    assert _rows(out)[web]["category 类别"] == "招商引资"
+    _edit(out, {web: {CATEGORY: "促消费"}})
+    capsys.readouterr()
+    assert cli.main(["import-review", str(out), "--apply", "--db", str(db)]) == 0
+    assert "1 change(s) applied" in capsys.readouterr().out
+    with Store(db) as st:
+        assert (st.item(web)["category"], st.item(web)["decided_by"]) == ("促消费", "manual")
+    shown = _rows(_export(db, tmp_path / "next.xlsx"))
+    assert shown[web]["category 类别"] == shown[wx]["category 类别"] == "促消费"
