@@ -128,8 +128,13 @@ def check_digest(cfg: Config, st: Store, now: datetime) -> bool:
     new = st.new_items_since(now - timedelta(days=1))
     failing = [(s.id, *st.failure_streak(s.id)) for s in cfg.sources if s.enabled]
     failing = [f for f in failing if f[1]]
+    # by year published, as `gongkai status` says it and `gongkai counts --year` counts it
+    by_year = st.review_backlog_by_year()
+    backlog = (", ".join(f"{year if year is not None else 'undated'}: {n}"
+                         for year, n in by_year.items()) + " (by year published)"
+               if by_year else "none")
     lines = [f"New items in the last 24 h: {new}",
-             f"Items awaiting review: {st.review_backlog()}",
+             f"Items awaiting review: {backlog}",
              f"Failing sources: {len(failing)}"]
     lines += [f"  - {sid}: {n} failures, {why}" for sid, n, why in failing]
     st.add_alert("", "digest", ref=day, now=now, resolved=True,
