@@ -1,8 +1,10 @@
 """Login, sessions, CSRF, roles and the security headers of every response.
 
 A login is a row in the store (``web_sessions``); the signed cookie carries only its random id.
-Every request looks the id up, so logout, a password reset (`gongkai user add --force`) or the
-12-hour expiry end a session on the server, whatever copy of the cookie is still around.
+Every request looks the id up, so logout, a password reset (`gongkai user passwd`, `user add
+--force` or the users page), removing the account or the 12-hour expiry end a session on the
+server, whatever copy of the cookie is still around. Roles: admin (reviews and manages the
+accounts), reviewer, readonly.
 """
 from __future__ import annotations
 
