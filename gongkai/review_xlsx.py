@@ -290,10 +290,10 @@ class _Reader:
         if before is not None:
             # The sheet showed the cluster's category and attribution in words: only a cell the
             # officer changed is a wish; an untouched one is no change, whatever it shows.
-            if category is not None and _same(raw_cat, before.get(self.header[self.cols["category"]])):
+            shown = {k: before.get(self.header[self.cols[k]]) for k in EDITABLE}
+            if category is not None and _same(raw_cat, shown["category"]):
                 category = None
-            if attribution is not None and _same(raw_attr,
-                                                 before.get(self.header[self.cols["attribution"]])):
+            if attribution is not None and _same(raw_attr, shown["attribution"]):
                 attribution = None
             self.ignored(n, row, before)
         if item_id is None or attr is None:

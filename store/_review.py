@@ -503,7 +503,8 @@ class ReviewQueries:
             r["cluster_members"] = [m for m in members if m != r["id"]]
         return rows
 
-    def cluster_members(self, cluster_ids: Iterable[int]) -> dict[int, tuple[list[int], str | None]]:
+    def cluster_members(self, cluster_ids: Iterable[int]
+                        ) -> dict[int, tuple[list[int], str | None]]:
         """For each cluster (one 信息): its items' ids and the category the counting rule gives
         it (None while none of its own items is dated and classified)."""
         from ._counts import _RULE_COLUMNS, count_clusters

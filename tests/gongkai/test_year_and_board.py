@@ -79,7 +79,7 @@ def test_status_and_counts_say_the_year_and_agree(tmp_path, capsys):
 
 def test_a_manual_source_never_shows_not_modified(tmp_path, capsys):
     cfg = _cfg(tmp_path)
-    assert main(["crawl", "--config", str(cfg)]) == 0        # nothing to crawl: the board is skipped
+    assert main(["crawl", "--config", str(cfg)]) == 0        # the board is skipped: nothing to do
     assert main(["crawl", "--source", "board", "--config", str(cfg)]) == 0
     assert main(["add", "--channel", "board", "--date", "2024-03-05", "--title",
                  "关于开展燃气安全隐患排查整治的通知", "--config", str(cfg)]) == 0
