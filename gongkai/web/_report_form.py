@@ -54,9 +54,11 @@ class Shown:
     errors: int = 0
     warnings: int = 0
 
-    def add(self, anchor: str, fields: list[str], severity: str, message: str, rule: str) -> None:
-        self.by_anchor.setdefault(anchor, []).append(
-            {"severity": severity, "message": message, "rule": rule, "fields": fields})
+    def add(self, anchor: str | tuple[str, ...], fields: list[str], severity: str, message: str,
+            rule: str) -> None:
+        for where in (anchor,) if isinstance(anchor, str) else anchor:
+            self.by_anchor.setdefault(where, []).append(
+                {"severity": severity, "message": message, "rule": rule, "fields": fields})
         if severity == "error":
             self.bad.update(fields)
             self.errors += 1
@@ -144,10 +146,13 @@ def arrange(problems: list[report.Problem], model: report.ReportModel | None,
     texts = _text_anchors(model) if model is not None else []
     for p in problems:
         rule, message = p.rule, p.message
-        anchor, fields = "general", []
+        anchor: str | tuple[str, ...] = "general"
+        fields: list[str] = []
         tail = rule.rsplit("-", 1)[-1]
         if rule.startswith("T3-IDENT-"):
-            anchor, fields = "t3.r4_carried_out", [f"t3.{r}.{tail}" for r in _T3_RESULT_ROWS]
+            # 一+二 = 七+四: said under 二, where the officer starts, and under 四, where it closes
+            anchor = ("t3.r2_carried_in", "t3.r4_carried_out")
+            fields = [f"t3.{r}.{tail}" for r in _T3_RESULT_ROWS]
         elif rule.startswith("T3-TOTALROW-"):
             anchor, fields = "t3.r3_7_total", [f"t3.r3_7_total.{tail}"]
         elif rule.startswith("T3-COLSUM-"):

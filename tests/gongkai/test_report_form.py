@@ -149,6 +149,12 @@ def test_the_live_check_answers_with_the_same_rules(env):
     rules = {p["rule"] for ps in result["by_anchor"].values() for p in ps}
     assert {"T3-TOTALROW-total", "T3-IDENT-total"} <= rules
     assert "t3.r3_7_total.total" in result["by_anchor"]["t3.r3_7_total"][0]["fields"]
+    # 一+二 = 七+四 is said under 二 and under 四, and counted once
+    ident = [[p for p in result["by_anchor"][a] if p["rule"] == "T3-IDENT-total"]
+             for a in ("t3.r2_carried_in", "t3.r4_carried_out")]
+    assert all(len(found) == 1 for found in ident)
+    assert result["errors"] == len({(p["rule"], p["message"]) for ps in result["by_anchor"].values()
+                                    for p in ps if p["severity"] == "error"})
     ok = c.post("/report/2024/check", data=_form(c, **VALID), headers={"X-CSRF-Token": data["csrf_token"]})
     assert ok.get_json()["errors"] == 0
 
