@@ -35,8 +35,9 @@ from collectors import canonical_url, wechat_key
 from .matching import TRUNCATED_MARK, title_key
 
 # Days between the first and a later publication of one 信息, by the later channel kind. The board
-# is typed in from paper days or weeks later; WeChat accounts repost within a few days.
-WINDOW_DAYS = {"board": 21, "default": 4}
+# is typed in from paper days or weeks later (up to a month); a website may post an event's
+# report days after the account did. Inside the window, the event's day and figures decide.
+WINDOW_DAYS = {"board": 31, "default": 5}
 SHINGLE = 5
 MIN_BODY = 30              # characters of cleaned body below which the body is not evidence
 MIN_SHINGLES = 15          # distinctive shingles (stock phrases left out) needed on both sides
@@ -63,20 +64,24 @@ _YEAR = re.compile(r"(?:19|20)\d{2}(?=年)|(?<=[〔\[(【])(?:19|20)\d{2}|(?:19|
 _IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
 _ANY_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千]+(?=[号期批次季届轮条版部篇])")
 _PAREN_NUMBER = re.compile(r"[(（]([〇一二三四五六七八九十\d]{1,3})[)）]\s*$")    # 企业走访（三）
-_ROUNDUP = re.compile(r"汇总|要闻|一周|速览|简讯|早知道|集锦|回顾")
+_ROUNDUP = re.compile(r"汇总|要闻|一周|速览|简讯|早知道|集锦|回顾|^【?今日")
+_NUMBERED_ITEMS = re.compile(r"①[^②]*②[^③]*③")     # ① … ② … ③ …: a list of several news
 _QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
 _HAN_ALNUM = re.compile(r"[^\w]|_", re.U)
 _SENTENCE = re.compile(r"[。！？!?；;\n]+")
 _SOURCE_LINE = re.compile(r"(?:^|\n)\s*(?:来源|信息来源)\s*[:：]\s*([^\s，,。|｜]{2,30})")
 _CARRIER = re.compile(r"人民政府办公室|政府办公室|政府办$|融媒体|新闻中心|日报|晚报|报社|电视台|广播|宣传部|网$|"
                       r"公众号|微信|发布$")
+_BODY_NAME = re.compile(r"(?:局|委员会|委|办公室|中心|人民政府|政府|街道办事处|街道|镇|乡)$")
+_PLACE = re.compile(r"[\u4e00-\u9fa5]{2,3}?(?:镇|乡|街道|社区)(?![\u4e00-\u9fa5]{0,1}(?:政府|办事处))")
+_EXPLAINER = re.compile(r"解读|读懂|图解|答记者问|问答")
 _SUBUNIT = re.compile(r"^(.{2,20}?(?:局|委员会|委))(?:办公室|综合科|[\u4e00-\u9fa5]{1,8}(?:科|股|处|室))$")
 _EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=\s)")
 # A figure a report states: a count, an amount, a share (32家, 0.77亿元, 86名, 15%). Two texts
 # about one event keep their figures when every sentence is reworded; two events of one
 # template differ in them.
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(家次|人次|场次|个百分点|平方米|万元|亿元|万人|家|个|名|人|场|次|项|件|处|"
-                     r"元|户|批|吨|辆|台|套|条|%|份|所|期|天|家门店)")
+                     r"元|户|批|吨|辆|台|套|条|%|份|所|期|天|家门店|位)")
 _MEETING_NOTICE = re.compile(r"关于(?:召开|举办|组织召开).{0,40}的通知|会(?:议)?通知$")
 _MEETING_HELD = re.compile(r"会议(?:指出|强调|要求|听取|认为|总结)|会上|会议由.{0,12}主持|表态发言|出席会议|"
                            r"参加会议|会议现场")
@@ -194,6 +199,10 @@ def _publisher(fields: Mapping[str, Any], body: str) -> str:
     if not found:
         m = _SOURCE_LINE.search(_nfkc(body or "")[:300])
         found = m.group(1) if m else ""
+        # a 来源 line often names the account (峪川人社, “澄阳商务”微信公众号), not the body:
+        # only a body's name separates publishers
+        if not _BODY_NAME.search(found):
+            found = ""
     if _CARRIER.search(found):
         return ""
     # 区商务局办公室, 区商务局市场运行科: a body's own office or section publishes for the body
@@ -244,7 +253,7 @@ def _event_day(doc: "Doc") -> tuple[int, int] | None:
 
 
 _UNIT = re.compile(r"\D+$")
-_SAME_UNIT = {"名": "人", "场次": "场"}
+_SAME_UNIT = {"名": "人", "位": "人", "场次": "场"}
 
 
 @lru_cache(maxsize=65536)
@@ -263,6 +272,43 @@ def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
         return None
     small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
     return len(small & big), len(small)
+
+
+def is_roundup(doc: "Doc") -> bool:
+    """A digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …): it carries an item, it
+    is not that item."""
+    return bool(_ROUNDUP.search(_nfkc(doc.title)) or _NUMBERED_ITEMS.search(doc.body[:1500]))
+
+
+def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
+    """Why two texts with few words in common tell one event, or "": a reporter's rewrite, a
+    board line, an account's chatty version keep the event's figures. Three figures that agree,
+    every figure of the shorter text on the day both name, or a distinctive figure (78000人次,
+    85.8亿元) on the same day or under a related headline; never when the days differ."""
+    if _other_day(x, y):
+        return ""
+    fx, fy = _figures(x.body), _figures(y.body)
+    shared = fx & fy
+    if not shared:
+        return ""
+    of = min(len(fx), len(fy))
+    same_day = _event_day(x) is not None and _event_day(x) == _event_day(y)
+    distinctive = [f for f in shared if _distinctive(f)]
+    if len(shared) >= 3 and len(shared) / of >= 0.6:
+        pass
+    elif len(shared) >= 2 and len(shared) == of and (same_day or c >= RETOLD_TEXT):
+        pass
+    elif distinctive and (same_day or t >= 0.4):
+        pass
+    else:
+        return ""
+    return f"retold in other words with the same figures ({'/'.join(sorted(shared)[:3])})"
+
+
+def _distinctive(figure: str) -> bool:
+    """A figure unlikely to recur by chance: four digits or more, or a decimal amount."""
+    number = re.match(r"[\d.]+", figure).group(0)
+    return "." in number or len(number) >= 4
 
 
 def _other_day(x: "Doc", y: "Doc") -> bool:
@@ -425,6 +471,12 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     org_x, org_y = title_org(x.title), title_org(y.title)
     if org_x and org_y and not same_org(org_x, org_y):
         return "distinct", 0.0, f"headlines about different bodies ({org_x} vs {org_y})"
+    places_x, places_y = set(_PLACE.findall(_nfkc(x.title))), set(_PLACE.findall(_nfkc(y.title)))
+    if places_x and places_y and not any(a.endswith(b) or b.endswith(a) for a in places_x for b in places_y):
+        return "distinct", 0.0, f"headlines about different places ({'/'.join(sorted(places_x))} vs " \
+                                f"{'/'.join(sorted(places_y))})"
+    if bool(_EXPLAINER.search(_nfkc(x.title))) != bool(_EXPLAINER.search(_nfkc(y.title))):
+        return "distinct", 0.0, "a policy and its explainer (解读) are two 信息"
     conflict = numbers_conflict(x.title, y.title)
     t = title_similarity(x.tkey, y.tkey)
     xs, ys = (x.shingles - common, y.shingles - common) if common else (x.shingles, y.shingles)
@@ -442,20 +494,29 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         clash = figures_conflict(x, y)
         if verdict != "distinct" and clash and c < 0.9:
             return "distinct", 0.0, f"{reason}, but {clash}"
-        roundup = bool(_ROUNDUP.search(_nfkc(x.title)) or _ROUNDUP.search(_nfkc(y.title)))
+        roundup = is_roundup(x) or is_roundup(y)
         if verdict == "dup" and roundup:
             return "maybe", score, f"{reason}, but one is a roundup of several items"
-        if verdict != "dup" and figures is not None and x.channel != y.channel \
-                and RETOLD_TEXT <= c < BODY_DUP and not roundup and not _other_day(x, y):
-            shared, of = figures
-            if shared >= 3 and shared / of >= 0.6 or (shared >= 2 and shared == of):
-                verdict, score, reason = "dup", round(0.5 + shared / of / 2, 3), \
-                    f"retold in other words with the same figures ({shared} of {of})"
+        if verdict != "dup" and x.channel != y.channel and not roundup:
+            why = retold(x, y, c, t)
+            if why and (c < BODY_DUP or figures is not None and figures[0] >= 3):
+                verdict, score, reason = "dup", 0.8, why
+            elif verdict == "maybe" and c >= BODY_DUP and figures is not None \
+                    and figures[0] >= 3 and figures[0] == figures[1]:
+                # the same list or table (names and amounts) under another opening
+                verdict, score, reason = "dup", 0.8, f"{reason}; every figure of the shorter text agrees"
         if verdict == "dup":
             why = other_actors(x, y)
             if why:
                 return "maybe", score, f"{reason}, but {why}"
         return verdict, score, reason
+    clash = figures_conflict(x, y)
+    if clash:
+        return "distinct", 0.0, clash
+    if x.channel != y.channel:
+        why = retold(x, y, 0.0, t)
+        if why:
+            return "dup", 0.8, why
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
     long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE
     if t >= 0.999 and (equal or long_enough) and not numbers_one_sided(x.title, y.title):

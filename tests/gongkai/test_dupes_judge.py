@@ -133,6 +133,37 @@ CASES = [
      item(1, "松岗一周要闻汇总", "① 区市场监管局：发布节日消费提示。\n② 区教育局：招生政策答问发布。\n③ " + LEAD + MORE,
           channel="district-wechat"),
      item(2, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE, channel="wechat"), "maybe"),
+    ("the same activity in two towns: the headlines name different places",
+     item(1, "城关镇开展突发公共卫生事件应急演练", LEAD + MORE, channel="board"),
+     item(2, "清溪镇开展突发公共卫生事件应急演练", LEAD + MORE, day="2024-09-20", channel="board"), "distinct"),
+    ("在清溪镇 and 清溪镇 are one place",
+     item(1, "中式面点师培训班在清溪镇开班", LEAD + MORE),
+     item(2, "清溪镇：面点师培训开班", "近日，" + LEAD + MORE, channel="district-wechat"), "dup"),
+    ("a policy and its explainer (解读) are two 信息",
+     item(1, "关于印发《松岗区促进消费若干措施》的通知", LEAD + MORE),
+     item(2, "一图读懂《松岗区促进消费若干措施》", LEAD + MORE, channel="wechat"), "distinct"),
+    ("an account's chatty version shares a distinctive figure on the same day",
+     item(1, "第四届荷花节在龙潭乡开幕", "9月14日，第四届荷花节在龙潭乡开幕，活动持续至10月8日。开幕首日接待游客"
+          "41000人次，实现旅游综合收入655万元，12家民宿全部满房。"),
+     item(2, "一起去赴这场夏天的约", "又到一年赏荷时！9月14日，荷花节开幕啦，乡村音乐会、亲子研学、美食品鉴一样"
+          "不少。人气有多旺？开幕当天就来了41000人次。错过了等一年！", channel="wechat"), "dup"),
+    ("名 and 位 count the same people",
+     item(1, "区商务局举办农村电商直播带货培训班", "9月14日，区商务局在桃源街道开办农村电商直播带货培训班，"
+          "105名学员报名参训，培训为期3天，课程涵盖短视频拍摄、直播话术和农产品包装。"),
+     item(2, "土货也能“出圈”", "9月14日起，桃源街道的105位乡亲又当起了学生。这是区商务局组织的直播带货培训，"
+          "一共3天，手机支架一架、补光灯一开，老乡们对着镜头有点紧张。", channel="wechat"), "dup"),
+    ("a roundup of numbered news carries the item but is not it",
+     item(1, "【今日松岗】这些事与你有关", "① 区交通运输局：大道施工期间交通管制。\n② 桐湾街道：邻里节活动。\n"
+          "③ 区商务局：" + LEAD + MORE, channel="district-wechat"),
+     item(2, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE), "maybe"),
+    ("a 来源 line naming an account, not a body, separates no publishers",
+     item(1, "区商务局开展安全生产检查", LEAD + MORE, fields={"发布机构": "松岗区商务局"}),
+     item(2, "安全检查进行时", "来源：松岗商务\n" + LEAD + MORE, channel="district-wechat"), "dup"),
+    ("the board may post a month later",
+     item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
+     item(2, "开展中秋国庆前安全生产检查",
+          "9月14日，局领导带队对永安购物中心等12家企业开展节前安全生产检查，发现隐患16处，已督促整改11处。",
+          day="2024-10-12", channel="board"), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
@@ -201,6 +232,15 @@ def test_third_held_out_part_keeps_what_it_reached():
     # clash, meeting notices, bracket-numbered series, roundups), so it is a guard now.
     precision, recall, review = _measure("heldout3", HELDOUT2.with_name("heldout3.jsonl"))
     assert precision >= 0.98 and recall >= 0.90 and review <= 0.10, (precision, recall, review)
+
+
+def test_fourth_held_out_part_keeps_what_it_reached():
+    # heldout4.jsonl (a fourth author: WeChat versions written apart from the website's), measured
+    # once blind: P 0.905, R 0.620 strict / 0.685 with review. Its misses were read and fixed by
+    # general rules (places in headlines, explainers, figures in other words, roundups, account
+    # names in 来源 lines, a month for the board), so it is a guard now.
+    precision, recall, review = _measure("heldout4", HELDOUT2.with_name("heldout4.jsonl"))
+    assert precision >= 0.98 and recall >= 0.85 and review <= 0.10, (precision, recall, review)
 
 
 def test_held_out_part_does_not_fall_below_its_first_measure():
