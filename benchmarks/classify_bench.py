@@ -1,6 +1,7 @@
 """Throughput of classifier.Classifier.classify against a naive keyword loop (issue #5).
 
     python benchmarks/classify_bench.py [--n 20000] [--keywords 1000] [--dense] [--seed 1]
+    python benchmarks/classify_bench.py --outside [--n 20000] [--jobs N]
 
 Builds N items — a commerce-bureau headline plus about 2,000 characters of body — and a ruleset
 of about --keywords words, then times, over the same items in the same process:
@@ -19,13 +20,27 @@ distinct words: longer phrases made of a modifier and one of the default keyword
 sector terms (家电促销, 成品油经营 …). The body mixes the bureau's domain sentences with the
 administrative sentences real articles are mostly made of (会议要求… / 与会人员…); --dense uses
 domain sentences only, a worst case with about twice the hits. Every item is distinct.
+
+--outside measures from the outside, as issue #18 asks: N JSON lines of real headlines
+(tests/fixtures/rules: the corpus and the labelled headlines) with bodies of about 2,000
+characters (~6 KB UTF-8) made of the corpus's real lead paragraphs and the sentences above, fed
+to ``gongkai classify`` (built-in rules) as a subprocess with ``--jobs 1`` and with the default
+workers, against a pass-through of the same lines in the same run (a Python subprocess that reads
+each line, ``json.loads`` it, ``json.dumps`` a fixed small object and writes it): items/s and the
+ratio classify / pass-through.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from classifier import Classifier, load_rules, parse_rules
 from classifier._rules import default_rules_text
@@ -134,6 +149,91 @@ def make_items(n: int, seed: int, dense: bool = False, size: int = 1500,
     return items
 
 
+ROOT = Path(__file__).resolve().parent.parent
+REAL = [ROOT / "tests/fixtures/rules/corpus/dev.jsonl",
+        ROOT / "tests/fixtures/rules/corpus/test.jsonl",
+        ROOT / "tests/fixtures/rules/real/headlines.jsonl"]
+
+# What the pass-through does per line: the least any JSON-lines filter does.
+PASS_THROUGH = (
+    "import json, sys\n"
+    "w = sys.stdout.write\n"
+    "for line in sys.stdin:\n"
+    "    json.loads(line)\n"
+    "    w(json.dumps({'category': '其他', 'score': 0.0}, ensure_ascii=False) + '\\n')\n"
+)
+
+
+def real_items(n: int, seed: int, chars: int = 2000) -> list[tuple[str, str]]:
+    """N (title, body) pairs: a real headline, and a body of at least *chars* characters that
+    opens with that headline's own lead (when the corpus has one) and goes on with real leads of
+    other headlines and the sentences above, paragraphs on lines of their own as pages give them.
+    The corpus stores leads normalized (half-width punctuation); pages write ，。：（）, so a lead
+    is put back in full width half of the time."""
+    rows = []
+    for path in REAL:
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip() and not line.startswith("#"):
+                    obj = json.loads(line)
+                    rows.append((obj["title"], obj.get("body") or ""))
+    leads = [b for _, b in rows if b]
+    rng = random.Random(seed)
+    full = str.maketrans({",": "，", ":": "：", "(": "（", ")": "）", ";": "；", "!": "！",
+                          "?": "？"})
+    items = []
+    for i in range(n):
+        title, lead = rng.choice(rows)
+        paras, length = [], 0
+        if lead:
+            paras.append(lead)
+            length += len(lead)
+        while length < chars:
+            pool = rng.choice((leads, SENTENCES, GENERIC))
+            s = rng.choice(pool)
+            if pool is leads and rng.random() < 0.5:
+                s = s.translate(full)
+            paras.append(s)
+            length += len(s) + 1
+        # a serial number keeps every item distinct (no cache can help)
+        items.append((f"{title}（{i}）", "\n".join(paras)))
+    return items
+
+
+def outside(n: int, seed: int, jobs: int, repeat: int = 1) -> None:
+    """``gongkai classify`` end to end against a JSON pass-through, both as subprocesses."""
+    items = real_items(n, seed)
+    gongkai = [sys.executable, "-c", "import sys; from gongkai.cli import main; sys.exit(main())", "classify"]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with src.open("w", encoding="utf-8") as f:
+            for title, body in items:
+                f.write(json.dumps({"title": title, "body": body}, ensure_ascii=False) + "\n")
+        size = src.stat().st_size
+
+        def timed(cmd: list[str]) -> float:
+            best = float("inf")
+            for _ in range(repeat):
+                with src.open("rb") as stdin:
+                    t0 = time.perf_counter()
+                    subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=True,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+                    best = min(best, time.perf_counter() - t0)
+            return best
+
+        base = timed([sys.executable, "-c", PASS_THROUGH])
+        one = timed([*gongkai, "--jobs", "1"])
+        many = timed([*gongkai, "--jobs", str(jobs)])
+    bodies = sum(len(b) for _, b in items) / n
+    print(f"outside: {n} JSON lines, bodies of {bodies:,.0f} characters "
+          f"({size / n / 1024:.1f} KB a line), built-in rules, best of {repeat}")
+    print(f"  JSON pass-through:           {base:7.2f} s  {n / base:10,.0f} items/s")
+    print(f"  gongkai classify --jobs 1:   {one:7.2f} s  {n / one:10,.0f} items/s"
+          f"  ratio {one / base:5.1f}")
+    print(f"  gongkai classify --jobs {jobs}:   {many:7.2f} s  {n / many:10,.0f} items/s"
+          f"  ratio {many / base:5.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20000, help="number of items (default 20000)")
@@ -145,7 +245,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=parallel.default_jobs(),
                         help="worker processes for the pool line (default: one per core)")
+    parser.add_argument("--outside", action="store_true",
+                        help="only the outside measure: gongkai classify against a JSON "
+                             "pass-through, as subprocesses, on real-headline items")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="outside measure: best of this many runs (default 1)")
     args = parser.parse_args()
+    if args.outside:
+        outside(args.n, args.seed, args.jobs, args.repeat)
+        return
 
     rules = parse_rules(ruleset_text(args.keywords, args.seed).encode("utf-8"))
     t0 = time.perf_counter()
