@@ -11,9 +11,12 @@ from flask import Flask, abort, g, redirect, render_template, request, url_for
 import store as store_mod
 
 from .. import app as gk_app
+from .. import display
 from ._auth import _now, get_store, hash_password
 
-ROLE_NAMES = {"admin": "管理员 admin", "reviewer": "审核 reviewer", "readonly": "只读 read-only"}
+# the roles in the words every other page uses, the stored value as a hint
+ROLE_NAMES = {role: f"{display.role_name(role)} {role}" for role in ("admin", "reviewer",
+                                                                     "readonly")}
 
 
 def is_admin() -> bool:
