@@ -15,15 +15,28 @@ import unicodedata
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
-# Full-width ASCII forms and the ideographic space: what NFKC changes in almost every Chinese text
-# (，：（）！). Mapping them first lets the full NFKC pass be skipped for the common case.
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
-_HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+# The compatibility characters of almost every Chinese text — full-width punctuation and the
+# ellipsis (…, NFKC "...") — tried one by one with str.replace (each a fast C scan) before a
+# regular-expression scan for the rarer ones.
+_COMMON_FULL_WIDTH = "，：；（）！？％…"
+_COMMON = {c: unicodedata.normalize("NFKC", c) for c in _COMMON_FULL_WIDTH}
+
+# Where the other compatibility characters of Chinese pages live: Latin-1's no-break space and
+# superscripts, general punctuation and spaces, letterlike symbols (℃, Ⅱ), enclosed numbers
+# (①), CJK symbols, enclosed and squared CJK (㈠, ㎡), small and vertical forms (﹝﹞), half- and
+# full-width forms. A character found here is replaced by its own NFKC form — which leaves the
+# text's NFKC unchanged, as both decompose alike — and the full NFKC pass runs only when the
+# text is still not NFKC after that (a character outside these blocks, a combining mark).
+_COMPAT = re.compile("[\u00a0-\u00bf\u2000-\u206f\u2100-\u218f\u2460-\u24ff\u3000-\u303f"
+                     "\u3200-\u33ff\ufe10-\ufe6f\uff00-\uffef]")
+_NFKC_MEMO: dict[str, str] = {}
 
 
-# The full-width punctuation of almost every Chinese text, tried one by one with str.replace
-# (each a fast C scan) before falling back to a regular-expression scan for the rarer ones.
-_COMMON_FULL_WIDTH = "，：；（）！？％"
+def _nfkc_char(c: str) -> str:
+    out = _NFKC_MEMO.get(c)
+    if out is None:
+        out = _NFKC_MEMO[c] = unicodedata.normalize("NFKC", c)
+    return out
 
 
 def normalize(text: str) -> str:
@@ -41,12 +54,14 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     if not unicodedata.is_normalized("NFKC", text):
-        for c in _COMMON_FULL_WIDTH:
+        for c, n in _COMMON.items():
             if c in text:
-                text = text.replace(c, _HALF_WIDTH[c])
+                text = text.replace(c, n)
         if not unicodedata.is_normalized("NFKC", text):
-            for c in set(_FULL_WIDTH.findall(text)):
-                text = text.replace(c, _HALF_WIDTH[c])
+            for c in set(_COMPAT.findall(text)):
+                n = _nfkc_char(c)
+                if n != c:
+                    text = text.replace(c, n)
             if not unicodedata.is_normalized("NFKC", text):
                 text = unicodedata.normalize("NFKC", text)
     if not text.isprintable():
@@ -69,17 +84,29 @@ def _join_words(parts: list[str]) -> str:
     if len(parts) < 2:
         return parts[0] if parts else ""
     memo = _CJK_MEMO
-    edges = {p[-1] for p in parts} | {p[0] for p in parts}
-    for c in edges - memo.keys():
-        if len(memo) > 65536:   # hostile text cannot grow it without bound
-            memo.clear()
-        memo[c] = _is_cjk(c)
-    # Commonest case: paragraphs ending in 。 and starting with an ideograph.
-    if all(memo[c] for c in edges):
-        return "".join(parts)
-    seps = ["" if memo[p[-1]] and memo[q[0]] else " " for p, q in zip(parts, parts[1:])]
-    seps.append("")
-    return "".join([x for pair in zip(parts, seps) for x in pair])
+    if len(memo) > 65536:   # hostile text cannot grow it without bound
+        memo.clear()
+    # One pass, a lookup per edge: a body has dozens of pieces (its paragraphs), and most
+    # joints are 。 then an ideograph, which take no space.
+    out = []
+    prev = None   # the previous piece ends in a CJK character
+    for p in parts:
+        if prev is not None:
+            if prev:
+                c = p[0]
+                cjk = memo.get(c)
+                if cjk is None:
+                    cjk = memo[c] = _is_cjk(c)
+                if not cjk:
+                    out.append(" ")
+            else:
+                out.append(" ")
+        out.append(p)
+        c = p[-1]
+        prev = memo.get(c)
+        if prev is None:
+            prev = memo[c] = _is_cjk(c)
+    return "".join(out)
 
 
 # _is_cjk per character, remembered: a body has dozens of line breaks between the same few

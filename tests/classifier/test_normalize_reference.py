@@ -28,7 +28,7 @@ def reference(text: str) -> str:
 
 
 POOL = ("促消费安全生产市场，。：；（）！？％「」“”、" "ＡＢｚ０９＋－／＂" "\u3000\u00a0 \n\t\r"
-        "\u200b\u200d\ufeff\u00ad" "①㎡ﬁ㈠" "ABCxyz19,.()" "\x1c\x85\u2028"
+        "\u200b\u200d\ufeff\u00ad" "①㎡ﬁ㈠…℃﹝﹞ｶﾞⅡ²\u2002\u0301" "ABCxyz19,.()" "\x1c\x85\u2028"
         "\ud83d\udcff\u2fd5\u2ff0\u303f\u3040\u30ff\u3100\u4dbf\u4dc0\uf900\ufb00\u2018")
 
 
