@@ -5,6 +5,7 @@ hold in a browser. Playwright's own browser download is never used (no `playwrig
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import threading
 from pathlib import Path
@@ -32,6 +33,33 @@ def server(tmp_path):
     yield f"http://127.0.0.1:{srv.server_port}", db
     srv.shutdown()
     thread.join(5)
+
+
+@contextlib.contextmanager
+def demo_served(tmp_path, capsys, **app_options):
+    """The demo run into tmp_path, an officer account on its database and the review server on
+    loopback: yields (base URL, database path, config)."""
+    from gongkai import app as gk_app
+    from gongkai import cli, config
+    from gongkai.web import create_app
+    from store import Store
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "--out", str(out)]) == 0
+    capsys.readouterr()
+    cfg = config.load(out / "gongkai.toml")
+    db = out / "demo.db"
+    with Store(db) as st:
+        st.add_user("officer", support.hash_password(support.PASSWORD), "reviewer",
+                    now=support.NOW)
+    app = create_app(db, gk_app.load_rules(cfg), bureau=cfg.bureau, config=cfg, **app_options)
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}", db, cfg
+    finally:
+        srv.shutdown()
+        thread.join(5)
 
 
 @pytest.fixture(scope="session")

@@ -9,19 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import support
+from conftest import demo_served, support
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from gongkai import app as gk_app
-from gongkai import cli, config
-from gongkai.web import create_app
-from store import Store
 
 CLOCK = datetime(2024, 12, 6, 6, 1, tzinfo=timezone.utc)
 VIEWPORT = {"width": 1366, "height": 768}
@@ -37,22 +31,8 @@ def cjk_font() -> bool:
 
 @pytest.fixture
 def demo_at_year_end(tmp_path, capsys):
-    out = tmp_path / "demo"
-    assert cli.main(["demo", "--out", str(out)]) == 0
-    capsys.readouterr()
-    cfg = config.load(out / "gongkai.toml")
-    db = out / "demo.db"
-    with Store(db) as st:
-        st.add_user("officer", support.hash_password(support.PASSWORD), "reviewer",
-                    now=support.NOW)
-    app = create_app(db, gk_app.load_rules(cfg), bureau=cfg.bureau, clock=lambda: CLOCK,
-                     config=cfg)
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(5)
+    with demo_served(tmp_path, capsys, clock=lambda: CLOCK) as (base, db, cfg):
+        yield base
 
 
 @pytest.fixture

@@ -2,36 +2,19 @@
 press a digit, watch the queue move on, undo. Nothing here may need the README."""
 from __future__ import annotations
 
-import threading
 
 import pytest
-from conftest import support
+from conftest import demo_served, support
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from gongkai import app as gk_app
-from gongkai import cli, config
-from gongkai.web import create_app
 from store import Store
 
 
 @pytest.fixture
 def demo_server(tmp_path, capsys):
-    out = tmp_path / "demo"
-    assert cli.main(["demo", "--out", str(out)]) == 0
-    capsys.readouterr()
-    cfg = config.load(out / "gongkai.toml")
-    db = out / "demo.db"
-    with Store(db) as st:
-        st.add_user("officer", support.hash_password(support.PASSWORD), "reviewer",
-                    now=support.NOW)
-    srv = make_server("127.0.0.1", 0, create_app(db, gk_app.load_rules(cfg),
-                                                 bureau=cfg.bureau), threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}", db, gk_app.load_rules(cfg)
-    srv.shutdown()
-    thread.join(5)
+    with demo_served(tmp_path, capsys) as (base, db, cfg):
+        yield base, db, gk_app.load_rules(cfg)
 
 
 def test_first_time_officer_reviews_the_demo(demo_server, page):
