@@ -118,6 +118,10 @@ def test_the_json_written_out_directly_is_exactly_json_dumps():
     decisions.append(classifier.Decision("促\"消费", 1e-7, 12345678.125, True,
                                          (classifier.Evidence('a"b\\', "title", 3, 0.1, "x\n"),),
                                          "v1", second_opinion='model: "其他"'))
+    # one (keyword, field, weight, category) key, two texts: the cache must not mix them
+    decisions += [classifier.Decision("x", 1.0, 1.0, False,
+                                      (classifier.Evidence("k", "body", 1, w, "x"),), "v1")
+                  for w in (0.0, -0.0, 0.0, 2.0)]
     assert any(d.evidence for d in decisions)
     for d in decisions:
         assert parallel.evidence_json(d) == json.dumps([e.as_dict() for e in d.evidence],
