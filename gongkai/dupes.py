@@ -76,7 +76,7 @@ _BODY_NAME = re.compile(r"(?:局|委员会|委|办公室|中心|人民政府|政
 _PLACE = re.compile(r"[\u4e00-\u9fa5]{2,3}?(?:镇|乡|街道|社区)(?![\u4e00-\u9fa5]{0,1}(?:政府|办事处))")
 _EXPLAINER = re.compile(r"解读|读懂|图解|答记者问|问答")
 _SUBUNIT = re.compile(r"^(.{2,20}?(?:局|委员会|委))(?:办公室|综合科|[\u4e00-\u9fa5]{1,8}(?:科|股|处|室))$")
-_EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=\s)")
+_EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=[\s，,、：:])")
 # A figure a report states: a count, an amount, a share (32家, 0.77亿元, 86名, 15%). Two texts
 # about one event keep their figures when every sentence is reworded; two events of one
 # template differ in them.
@@ -296,7 +296,7 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     distinctive = [f for f in shared if _distinctive(f)]
     if len(shared) >= 3 and len(shared) / of >= 0.6:
         pass
-    elif len(shared) >= 2 and len(shared) == of and (same_day or c >= RETOLD_TEXT):
+    elif len(shared) >= 2 and len(shared) == of and (same_day or c >= RETOLD_TEXT or t >= 0.4):
         pass
     elif distinctive and (same_day or t >= 0.4):
         pass
@@ -464,7 +464,11 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         return "distinct", 0.0, "two articles of one WeChat push"
     if x.pub_date and y.pub_date:
         gap = abs((x.pub_date - y.pub_date).days)
-        if gap > window_days(x, y):
+        # a late post of the same event still names its day: both texts anchored on one day
+        # may be as far apart as the board's window
+        anchored = _event_day(x) is not None and _event_day(x) == _event_day(y) \
+            and gap <= WINDOW_DAYS["board"]
+        if gap > window_days(x, y) and not anchored:
             return "distinct", 0.0, f"{gap} days apart (window {window_days(x, y)})"
     if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
         return "distinct", 0.0, f"different publishers ({x.publisher} vs {y.publisher})"
@@ -477,6 +481,9 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
                                 f"{'/'.join(sorted(places_y))})"
     if bool(_EXPLAINER.search(_nfkc(x.title))) != bool(_EXPLAINER.search(_nfkc(y.title))):
         return "distinct", 0.0, "a policy and its explainer (解读) are two 信息"
+    # 拟…公示 and …结果公告 of one list: two 信息 — unless the texts are one (a hook headline
+    # may say 公布 of a 公示)
+    phases = {_phase(x.title), _phase(y.title)} == {"draft", "final"}
     conflict = numbers_conflict(x.title, y.title)
     t = title_similarity(x.tkey, y.tkey)
     xs, ys = (x.shingles - common, y.shingles - common) if common else (x.shingles, y.shingles)
@@ -486,6 +493,8 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         if c is not None and c >= 0.9:
             return "maybe", 0.5, f"near-identical texts but {conflict}"
         return "distinct", 0.0, conflict
+    if phases and (c is None or c < 0.8):
+        return "distinct", 0.0, "a list put up for objection (拟…公示) and its outcome (结果) are two 信息"
     if meeting_notice_and_report(x, y):
         return "distinct", 0.0, "the notice calling a meeting and the report of it"
     if c is not None:
@@ -517,6 +526,10 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         why = retold(x, y, 0.0, t)
         if why:
             return "dup", 0.8, why
+        day = _event_day(x)
+        if "board" in (x.channel, y.channel) and day is not None and day == _event_day(y) \
+                and t >= BOARD_TITLE:
+            return "dup", 0.7, f"the board's line on the same event ({day[0]}月{day[1]}日), headline related ({t:.0%})"
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
     long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE
     if t >= 0.999 and (equal or long_enough) and not numbers_one_sided(x.title, y.title):
@@ -556,9 +569,9 @@ def _phase(title: str) -> str:
     """Where a notice stands: a draft put up for objection (拟…公示, 征求意见) or the outcome
     (…名单公布, 结果): the 公示 of 第三批 and its 公布 are two 信息."""
     text = _nfkc(title or "")
-    if re.search(r"拟|公示|征求意见", text):
+    if re.search(r"拟|征求意见", text):     # 备案情况公示 alone is a list, not a draft
         return "draft"
-    if re.search(r"公布|结果|获批", text):
+    if re.search(r"公布|结果|获批|下达|名单的公告|确定", text):
         return "final"
     return ""
 

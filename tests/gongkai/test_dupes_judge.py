@@ -37,9 +37,9 @@ CASES = [
      item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
      item(2, "守护平安｜商务人在行动🔥", "节日将至，安全先行！\n" + LEAD + MORE + "\n编辑：松岗商务 审核：办公室",
           day="2024-09-15", channel="wechat"), "dup"),
-    ("outside the window of two online channels",
-     item(1, "区商务局开展安全生产检查", LEAD + MORE),
-     item(2, "区商务局开展安全生产检查", LEAD + MORE, day="2024-09-20", channel="wechat"), "distinct"),
+    ("outside the window of two online channels (texts naming no day of their own)",
+     item(1, "区商务局开展安全生产检查", MORE + MORE),
+     item(2, "区商务局开展安全生产检查", MORE + MORE, day="2024-09-20", channel="wechat"), "distinct"),
     ("the board retells the event in its own words nine days later",
      item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE),
      item(2, "开展中秋国庆前安全生产检查",
@@ -164,6 +164,21 @@ CASES = [
      item(2, "开展中秋国庆前安全生产检查",
           "9月14日，局领导带队对永安购物中心等12家企业开展节前安全生产检查，发现隐患16处，已督促整改11处。",
           day="2024-10-12", channel="board"), "dup"),
+    ("the board's one line on the same day, no figure, a related headline",
+     item(1, "区商务局扎实做好春节期间商贸领域安全生产工作", "区商务局召开专题会议，对节前安全检查作出安排。"
+          "9月14日，区商务局副局长带队对农贸市场开展节前安全生产监督检查。" + MORE),
+     item(2, "农贸市场安全生产检查", "9.14，我局对农贸市场开展节前安全检查。", day="2024-09-24", channel="board"),
+     "dup"),
+    ("a late repost of one event, both texts naming its day, is past the online window but one 信息",
+     item(1, "我区在厦门举行投资环境推介会", "9月14日，区委书记率队赴厦门开展招商推介活动，现场签约项目5个，"
+          "总投资60.2亿元。" + MORE),
+     item(2, "我区在厦门举行投资环境推介会", "9月14日，区委书记率队赴厦门开展招商推介活动，现场签约项目5个，"
+          "总投资60.2亿元。" + MORE, day="2024-09-21", channel="wechat"), "dup"),
+    ("a list put up for objection (拟…公示) and its outcome are two 信息, even citing one date",
+     item(1, "2024年度电子商务发展专项资金拟扶持项目公示", "9月14日，经企业申报、专家评审，拟对以下项目予以扶持："
+          "星港电商3.5万元，禾润商贸5万元，鹿鸣物流4万元。公示期5个工作日。"),
+     item(2, "2024年度电子商务发展专项资金扶持结果公告", "经9月14日公示无异议，现将扶持结果公告如下："
+          "星港电商3.5万元，禾润商贸5万元，鹿鸣物流4万元。资金将于近期拨付。", day="2024-09-18"), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
@@ -241,6 +256,14 @@ def test_fourth_held_out_part_keeps_what_it_reached():
     # names in 来源 lines, a month for the board), so it is a guard now.
     precision, recall, review = _measure("heldout4", HELDOUT2.with_name("heldout4.jsonl"))
     assert precision >= 0.98 and recall >= 0.85 and review <= 0.10, (precision, recall, review)
+
+
+def test_fifth_held_out_part_keeps_what_it_reached():
+    # heldout5.jsonl, measured once blind: P 1.000, R 0.923 strict / 0.940 with review; its
+    # misses (board lines without figures, late reposts across the year) were then fixed by
+    # general rules, so it is a guard now.
+    precision, recall, review = _measure("heldout5", HELDOUT2.with_name("heldout5.jsonl"))
+    assert precision >= 0.98 and recall >= 0.95 and review <= 0.10, (precision, recall, review)
 
 
 def test_held_out_part_does_not_fall_below_its_first_measure():
