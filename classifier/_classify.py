@@ -22,7 +22,7 @@ score the item goes to the fallback category (其他) and always needs review.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import itemgetter
 from pathlib import Path
@@ -242,8 +242,8 @@ class Classifier:
             score = round(scores[best], 6)
             margin = round(scores[best] - runner_up, 6)
             needs_review = score < rs.min_score or margin < rs.min_margin
-            evidence.sort(key=lambda e: (e.category != self._names[best], e.field != "title",
-                                         e.start))
+            winner = self._names[best]
+            evidence.sort(key=lambda e: (e[4] != winner, e[1] != "title", e[2]))
             d = Decision(category=self._names[best], score=score, margin=margin,
                          needs_review=needs_review, evidence=tuple(evidence),
                          ruleset_version=rs.version)
@@ -255,7 +255,9 @@ class Classifier:
         cal = self._calibration
         p = self._model.predict(title, body) if self._model is not None else None
         doubt = cal.doubt(_doubt.features(d, self.ruleset.fallback, p))
-        return replace(d, doubt=doubt, needs_review=doubt >= cal.threshold)
+        # a new Decision directly: dataclasses.replace reads every field back by name first
+        return Decision(d.category, d.score, d.margin, doubt >= cal.threshold, d.evidence,
+                        d.ruleset_version, d.second_opinion, doubt)
 
     def _score_field(self, field: str, text: str, mult: float, scores: list[float],
                      evidence: list[Evidence]) -> None:
@@ -333,7 +335,7 @@ class Classifier:
         covered: set[int] = set()   # starts of this word's occurrences inside a longer live one
         # A short word may lie inside a hundred longer ones, of which a field holds one or two.
         containers = w.containers
-        for idx in positions.keys() & containers.keys():
+        for idx in positions.keys() & containers.keys() if containers else ():
             size, offsets, near = containers[idx]
             for s in positions[idx]:
                 if near is None or any(_spans_near(positions, s, s + size, within, context)
@@ -349,7 +351,7 @@ class Classifier:
         found: dict[int, tuple[int, float]] = {}   # category -> (position, weight)
         for (ci, within, weight), context in zip(w.near_term, w.near_with):
             # the rule's context words present in this field; none, and it holds nowhere here
-            present = tuple((idx, c) for idx, c in context if idx in positions)
+            present = [(idx, c) for idx, c in context if idx in positions]
             if not present:
                 continue
             for p in visible:
@@ -397,7 +399,7 @@ def _offsets(word: str, other: str) -> tuple[int, ...]:
 
 
 def _spans_near(positions: dict[int, list[int]], start: int, end: int, within: int,
-                context: tuple[tuple[int, str], ...]) -> bool:
+                context: "tuple[tuple[int, str], ...] | list[tuple[int, str]]") -> bool:
     """True when an occurrence of a *context* word (its starts in *positions*) lies within
     *within* characters of [start, end) — overlapping counts, the same span does not."""
     for idx, c in context:
