@@ -72,7 +72,11 @@ def _filters(year: int | None, month: int | None, category: str | None, channel:
     elif status != "all":
         where.append("attribution = 'ours'")
     if status == "todo":
-        where.append("needs_review = 1 AND decided_by = 'auto'")
+        # a cluster is one 信息: once any copy of it is decided by hand, the counts take that
+        # category for all of them, so the other copies are no longer the officer's to file
+        where.append("needs_review = 1 AND decided_by = 'auto' AND (cluster_id IS NULL OR NOT "
+                     "EXISTS (SELECT 1 FROM items m WHERE m.cluster_id = items.cluster_id "
+                     "AND m.decided_by = 'manual'))")
     elif status == "undated":
         where.append("pub_date IS NULL")
     elif status == "gone":
