@@ -181,7 +181,9 @@ DECIDED_BY_NAMES = {"auto": "自动分类", "manual": "人工确认", None: "未
 RUN_STATUS_NAMES = {"ok": "成功", "not_modified": "成功（无更新）", "failed": "失败",
                     "running": "进行中"}
 ACTION_NAMES = {"category": "改类别", "attribution": "改归属", "cluster": "合并/拆分",
-                "undo category": "撤销改类别", "undo attribution": "撤销改归属"}
+                "undo category": "撤销改类别", "undo attribution": "撤销改归属",
+                "user_add": "添加账号", "user_reset": "重设账号", "user_passwd": "修改密码",
+                "user_remove": "删除账号"}
 FIELD_NAMES = {"title": "标题", "body": "正文"}
 ROLE_NAMES = {"admin": "管理员", "reviewer": "审核员", "readonly": "只读"}
 HTTP_ERRORS = {400: "请求有误", 401: "需要登录", 403: "没有权限（只读账号不能修改）",
@@ -213,7 +215,8 @@ def action_name(value: str | None) -> str:
 
 
 def audit_value(action: str | None, value: str | None) -> str:
-    """An audit row's from / to in words (an attribution is 本单位 / 非本单位, a cluster a group)."""
+    """An audit row's from / to in words (an attribution is 本单位 / 非本单位, a cluster a group,
+    an account its name with the role: wangli（管理员）)."""
     if not value:
         return "-"
     base = (action or "").removeprefix("undo ")
@@ -221,7 +224,19 @@ def audit_value(action: str | None, value: str | None) -> str:
         return attribution_name(value)
     if base == "cluster":
         return f"第 {value} 组"
+    if base.startswith("user_"):
+        # the store writes an account as "name (role)"
+        m = re.fullmatch(r"(.*) \((\w+)\)", value)
+        return f"{m[1]}（{role_name(m[2])}）" if m else value
     return value
+
+
+def audit_row(action: str | None, old: str | None, new: str | None) -> tuple[str, str, str]:
+    """(动作, 从, 到) of an audit row in words. Filing an item in the category the classifier
+    already gave it is a confirmation, not a change: 确认类别, with nothing under 从."""
+    if action == "category" and old and old == new:
+        return "确认类别", "", audit_value(action, new)
+    return action_name(action), audit_value(action, old), audit_value(action, new)
 
 
 def item_state(row: Mapping[str, Any]) -> str:
@@ -361,6 +376,18 @@ def confidence(score: float | None, margin: float | None, *, needs_review: bool,
     return "中"
 
 
+def how_decided(item: Mapping[str, Any], *, min_score: float = 3.0,
+                min_margin: float = 2.0) -> str:
+    """How an item got its category, as the item page's header says it: 人工确认, or
+    自动分类，把握：低."""
+    words = decided_by_name(item.get("decided_by"))
+    if item.get("decided_by") == "auto":
+        words += "，把握：" + confidence(item.get("score"), item.get("margin"),
+                                       needs_review=bool(item.get("needs_review")),
+                                       min_score=min_score, min_margin=min_margin)
+    return words
+
+
 # -- times ---------------------------------------------------------------------------------------
 
 def _parse(value: str | datetime | None) -> datetime | None:
@@ -403,6 +430,24 @@ def report_year(now: datetime) -> int:
     the current year's otherwise."""
     today = beijing_today(now)
     return today.year - 1 if today.month == 1 else today.year
+
+
+def shown_year(now: datetime, years_with_items: Iterable[int | None]) -> tuple[int, str]:
+    """The year a page opens on, and a hint when it is not ``report_year(now)``: that year, or,
+    when it has no item at all, the latest year that has (a demo or a restored backup lives in
+    its own years)."""
+    year = report_year(now)
+    years = {y for y in years_with_items if y is not None}
+    if not years or year in years:
+        return year, ""
+    latest = max(years)
+    return latest, f"{year} 年还没有采集到信息，显示有信息的最近一年：{latest} 年。"
+
+
+def deadline_of(year: int, now: datetime) -> tuple[date, int]:
+    """The 1月31日 publication deadline of ``year``'s report and the days left (negative: past)."""
+    due = date(year + 1, 1, 31)
+    return due, (due - beijing_today(now)).days
 
 
 def deadline(now: datetime) -> tuple[date, int]:

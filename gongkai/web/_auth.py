@@ -26,7 +26,7 @@ from . import _throttle
 log = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-OPEN_ENDPOINTS = ("login", "static")
+OPEN_ENDPOINTS = ("login", "static", "favicon")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 # A hash to compare against when the user does not exist, so the answer takes as long.

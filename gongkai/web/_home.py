@@ -1,14 +1,16 @@
 """The officer's home page (首页): the year in numbers against last year's, the review backlog,
 each source's health in words, and the days to the 1月31日 report deadline with what is missing.
 
-Queue filters given to ``/`` (an old bookmark of the queue) are sent on to ``/queue``.
+``/?year=2024`` shows that year; it opens on the year being reported, or on the latest year
+with items when that one has none. Queue filters given to ``/`` (an old bookmark of the queue)
+are sent on to ``/queue``.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, current_app, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 
 import report
 import store as store_mod
@@ -16,7 +18,7 @@ import store as store_mod
 from .. import alerts, cmd_report, display
 from ..config import AlertsConfig
 from ._auth import get_store
-from ._views import FILTERS, names
+from ._views import FILTERS, default_year, names
 
 def _now() -> datetime:
     return current_app.config["GONGKAI_CLOCK"]()
@@ -79,16 +81,29 @@ def _missing(raw: dict, year: int, failing: int, data_file: Path | None) -> list
     return out
 
 
+def _year_arg(raw: str) -> int:
+    try:
+        year = int(raw)
+    except ValueError:
+        abort(400, "year must be a number")
+    if not 1900 <= year <= 2999:
+        abort(400, "year out of range")
+    return year
+
+
 def install(app: Flask) -> None:
 
     @app.route("/")
     def home():
         wanted = {k: v for k, v in request.args.items() if (k in FILTERS or k == "page") and v}
-        if wanted:                  # an old bookmark of the queue, which used to live here
+        if set(wanted) - {"year"}:  # an old bookmark of the queue, which used to live here
             return redirect(url_for("queue", **wanted))
         st, now = get_store(), _now()
         rules = current_app.config["GONGKAI_RULES"]
-        year = display.report_year(now)
+        years = st.review_facets()["years"]
+        year, hint = default_year()
+        if wanted:
+            year, hint = _year_arg(wanted["year"]), ""
         raw, before = st.counts_cached(year), st.counts_cached(year - 1)
         counts = report.Counts.from_raw(year, raw, rules.names)
         last = report.Counts.from_raw(year - 1, before, rules.names)
@@ -102,9 +117,11 @@ def install(app: Flask) -> None:
         # where `report init` writes it and the report form saves it
         data_file = (cmd_report.data_path(cfg, year) or cmd_report.default_data(cfg, year)
                      if cfg is not None else None)
-        due, left = display.deadline(now)
+        due, left = display.deadline_of(year, now)
+        switch = sorted({*years, display.report_year(now), year}, reverse=True)
         return render_template(
-            "home.html", year=year, counts=counts, last=last,
+            "home.html", year=year, year_hint=hint, years=switch,
+            current=year == display.report_year(now), counts=counts, last=last,
             by_category=_compare(counts.categories, last.categories, counts.categories),
             per_channel=per_channel, sources=sources, due=due, left=left,
             missing=_missing(raw, year, failing, data_file), backlog=st.review_backlog())

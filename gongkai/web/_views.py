@@ -17,6 +17,9 @@ from ._auth import get_store, require_writer
 from ._highlight import highlight, keyword_map, paragraphs, snippet
 
 PAGE_SIZE = 50
+_FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+            '<rect width="16" height="16" rx="3" fill="#8b1a1a"/>'
+            '<path d="M4 5h8M4 8h8M4 11h5" stroke="#fff" stroke-width="1.5"/></svg>')
 FILTERS = ("year", "month", "category", "channel", "source", "status", "q")
 
 
@@ -55,6 +58,13 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def default_year() -> tuple[int, str]:
+    """The year the home, counts and report pages open on, and the hint saying why when it is
+    not the year being reported (that year has no item yet)."""
+    return display.shown_year(current_app.config["GONGKAI_CLOCK"](),
+                              get_store().review_facets()["years"])
+
+
 def names() -> display.Names:
     """Display names of the channels and sources, once per request: the config's when the app
     has it, else the store's source rows (each crawl writes the config's resolved labels there)."""
@@ -81,8 +91,12 @@ def _with_reasons(st: store_mod.Store, rows: list[dict]) -> list[dict]:
 
 
 def _item_json(item: dict) -> dict:
-    return {k: item[k] for k in ("id", "category", "decided_by", "attribution", "needs_review",
-                                 "score", "margin")}
+    rules = _rules()
+    return {**{k: item[k] for k in ("id", "category", "decided_by", "attribution",
+                                    "needs_review", "score", "margin")},
+            # the item page's header says it in words; the script puts it there as it is
+            "how": display.how_decided(item, min_score=rules.min_score,
+                                       min_margin=rules.min_margin)}
 
 
 def install(app: Flask) -> None:
@@ -96,6 +110,12 @@ def install(app: Flask) -> None:
         return {"categories": rules.categories, "user": g.get("user"),
                 "bureau": current_app.config["GONGKAI_BUREAU"],
                 "min_score": rules.min_score, "min_margin": rules.min_margin}
+
+    @app.route("/favicon.ico")
+    def favicon():
+        # browsers ask for it on every page; a 404 each time fills the log and the console
+        return current_app.response_class(_FAVICON, mimetype="image/svg+xml",
+                                          headers={"Cache-Control": "max-age=86400"})
 
     @app.route("/queue")
     def queue():
@@ -144,14 +164,16 @@ def install(app: Flask) -> None:
 
     @app.route("/counts")
     def counts():
-        year = _int("year", 1900, 2999) or _now().year
+        year, hint = _int("year", 1900, 2999), ""
+        if year is None:
+            year, hint = default_year()
         c = _counts(year)
-        return render_template("counts.html", counts=c, year=year,
+        return render_template("counts.html", counts=c, year=year, year_hint=hint,
                                labels=gk_app.labels(_rules()))
 
     @app.route("/counts.json")
     def counts_json():
-        year = _int("year", 1900, 2999) or _now().year
+        year = _int("year", 1900, 2999) or default_year()[0]
         return jsonify(_counts(year).as_dict())
 
     @app.route("/sources")

@@ -113,7 +113,7 @@ def test_names_come_from_the_config_labels_escaped(env):
     assert "区政府官网专栏" in page
     assert "卫滨商务 &lt;b&gt;公众号&lt;/b&gt;" in page and "<b>公众号</b>" not in page
     counts = c.get("/counts?year=2024").text
-    assert "<th>区政府官网专栏</th>" in counts
+    assert "<th class=\"n\">区政府官网专栏</th>" in counts
 
 
 def test_times_are_beijing_time_on_the_audit_and_sources_pages(env):

@@ -53,6 +53,10 @@
     if (cat) { cat.textContent = item.category || "-"; }
     const state = el.querySelector(".state");
     if (state) { state.textContent = stateText(item); }
+    const how = el.querySelector(".how");
+    if (how && item.how) { how.textContent = item.how; }
+    const conf = el.querySelector(".conf");
+    if (conf && item.decided_by === "manual" && item.attribution !== "not_ours") { conf.textContent = "人工"; }
     const attr = el.querySelector(".attr");
     if (attr) { attr.textContent = item.attribution === "ours" ? "本单位 ours" : "非本单位 not ours"; }
   }
