@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -28,12 +28,12 @@ import report
 from .. import app as gk_app
 from .. import cmd_report
 from ._auth import can_write, get_store, require_writer
+from ._views import default_year
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 20_000           # characters per text; a whole report's narrative is a few thousand
 _FORM_BYTES = 512 * 1024    # the form posts multipart UTF-8: room for all eight texts at MAX_TEXT
-_BEIJING = timezone(timedelta(hours=8))
 _ENDPOINTS = ("report_form", "report_check", "report_download")
 
 T2_CELLS = tuple(f"t2.{row}.{col}" for b in report.T2_BLOCKS for row, _ in b.rows for col, _ in b.columns)
@@ -181,8 +181,43 @@ def arrange(problems: list[report.Problem], model: report.ReportModel | None,
             key = next((k for k in report.TEXT_KEYS if f"（{k}）" in message), None)
             if key is not None:
                 anchor = f"texts.{key}"
-        shown.add(anchor, fields, p.severity, message, rule)
+        shown.add(anchor, fields, p.severity, officer_message(message, rule), rule)
     return shown
+
+
+# `report check` names rows, columns and texts by their ids too, for the data file's editor:
+# "表三“自然人”列（natural_person）"; the officer reads the Chinese names only.
+_ID_IN_BRACKETS = re.compile(r"（[A-Za-z][A-Za-z0-9_.]*）")
+
+
+def cell_name(ref: str) -> str:
+    """A cell of the form in the report's words: t3.r1_new.natural_person ->
+    表三“一、本年新收政府信息公开申请数量”行“自然人”列."""
+    parts = ref.split(".")
+    if parts[0] == "t2" and len(parts) == 3:
+        for block in report.T2_BLOCKS:
+            rows, cols = dict(block.rows), dict(block.columns)
+            if parts[1] in rows and parts[2] in cols:
+                return f"表二“{rows[parts[1]]}”行“{cols[parts[2]]}”"
+    if parts[0] == "t3" and len(parts) == 3:
+        rows = {r.id: r.label for r in report.T3_ROWS}
+        cols = dict(report.T3_COLUMNS)
+        if parts[1] in rows and parts[2] in cols:
+            return f"表三“{rows[parts[1]]}”行“{cols[parts[2]]}”列"
+    if parts[0] == "t4" and len(parts) == 2:
+        for prefix, group in report.T4_GROUPS:
+            outcome = dict(report.T4_OUTCOMES).get(parts[1].removeprefix(prefix + "_"))
+            if parts[1].startswith(prefix + "_") and outcome:
+                return f"表四“{group}”的“{outcome}”"
+    return "表格中的一格"
+
+
+def officer_message(message: str, rule: str) -> str:
+    """A problem as the form shows it: the Chinese names of rows, columns and texts, no ids."""
+    if rule == "DOM-INT":
+        ref, _, rest = message.partition(" ")
+        message = f"{cell_name(ref)} {rest}"
+    return _ID_IN_BRACKETS.sub("", message)
 
 
 def _anchor_of(ref: str) -> str:
@@ -229,10 +264,10 @@ def _blocking(problems: list[report.Problem]) -> list[report.Problem]:
     return [p for p in problems if p.severity == "error" and not p.rule.startswith("COUNTS-")]
 
 
-def _default_year() -> int:
-    now = current_app.config["GONGKAI_CLOCK"]().astimezone(_BEIJING)
-    # the report is written in January for the year just ended
-    return now.year - 1 if now.month <= 6 else now.year
+def _year_hint(year: int) -> str:
+    # the page says why it opened on another year than the one being reported
+    shown, hint = default_year()
+    return hint if year == shown else ""
 
 
 def _year(year: int) -> int:
@@ -252,7 +287,7 @@ def install(app: Flask) -> None:
     @app.route("/report")
     def report_home():
         raw = request.args.get("year", "").strip()
-        year = int(raw) if raw.isdecimal() and len(raw) == 4 else _default_year()
+        year = int(raw) if raw.isdecimal() and len(raw) == 4 else default_year()[0]
         return redirect(url_for("report_form", year=year))
 
     @app.route("/report/<int:year>", methods=["GET", "POST"])
@@ -306,7 +341,7 @@ def install(app: Flask) -> None:
             exists=path.exists(), text_keys=_TEXT_FORM, layout=report, fee_cells=FEE_CELLS,
             t4_rows=[(prefix, label) for prefix, label in report.T4_GROUPS],
             sentence=model.proactive_sentence if model is not None else "",
-            defaults=_defaults(model),
+            defaults=_defaults(model), year_hint=_year_hint(year),
             check_command=f"gongkai report check --year {year} --data {path}"), status
 
     @app.route("/report/<int:year>/check", methods=["POST"])
