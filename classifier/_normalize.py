@@ -48,8 +48,9 @@ def normalize(text: str) -> str:
 
     Fast paths (the classifier normalizes every title and body, so this is on the hot path):
     a text that is already NFKC skips the full-width work; a printable text without spaces
-    (``str.isprintable`` is false for every whitespace but the ASCII space and for the
-    invisible characters) skips the whitespace work.
+    (``str.isprintable`` is false for every whitespace but the ASCII space, for the invisible
+    characters and for surrogates) skips the whitespace work; one whose only such characters
+    are line breaks is split on them alone.
     """
     if not text:
         return ""
@@ -64,16 +65,24 @@ def normalize(text: str) -> str:
                     text = text.replace(c, n)
             if not unicodedata.is_normalized("NFKC", text):
                 text = unicodedata.normalize("NFKC", text)
-    if not text.isprintable():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            # A lone surrogate (half an emoji cut off, an undecodable byte) is no character:
-            # U+FFFD keeps the length, so offsets still agree.
-            text = _SURROGATE.sub("\ufffd", text)
-        for c in _INVISIBLE_CHARS:
-            if c in text:
-                text = text.replace(c, "")
+    if text.isprintable():
+        if " " in text:
+            text = _join_words(text.split())
+        return text.lower()
+    if " " not in text and text.replace("\n", "").isprintable():
+        # Paragraphs: line breaks are the only characters of most bodies that are not
+        # printable, and then there is no surrogate, invisible character or other space.
+        parts = text.split("\n")
+        return _join_words([p for p in parts if p] if "" in parts else parts).lower()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (half an emoji cut off, an undecodable byte) is no character:
+        # U+FFFD keeps the length, so offsets still agree.
+        text = _SURROGATE.sub("\ufffd", text)
+    for c in _INVISIBLE_CHARS:
+        if c in text:
+            text = text.replace(c, "")
     if " " in text or not text.isprintable():
         text = _join_words(text.split())
     return text.lower()
