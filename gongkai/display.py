@@ -428,20 +428,32 @@ def days_ago(value: str | datetime | None, now: datetime) -> int | None:
 def report_year(now: datetime) -> int:
     """The year whose report is being prepared: last year's during January (Beijing time),
     the current year's otherwise."""
-    today = beijing_today(now)
-    return today.year - 1 if today.month == 1 else today.year
+    return _report_year_on(beijing_today(now))
 
 
-def shown_year(now: datetime, years_with_items: Iterable[int | None]) -> tuple[int, str]:
-    """The year a page opens on, and a hint when it is not ``report_year(now)``: that year, or,
-    when it has no item at all, the latest year that has (a demo or a restored backup lives in
-    its own years)."""
+def _report_year_on(day: date) -> int:
+    return day.year - 1 if day.month == 1 else day.year
+
+
+def shown_year(now: datetime, years_with_items: Iterable[int | None],
+               latest: str | date | None = None) -> tuple[int, str]:
+    """The year a page opens on, and a hint when it is not ``report_year(now)``.
+
+    That year, or, when it has no item at all (a demo, a restored backup), the year that was
+    being reported when the newest item came out (``latest``, its date: the demo's run into
+    January 2025, so 2024), else the latest year that has items."""
     year = report_year(now)
     years = {y for y in years_with_items if y is not None}
     if not years or year in years:
         return year, ""
-    latest = max(years)
-    return latest, f"{year} 年还没有采集到信息，显示有信息的最近一年：{latest} 年。"
+    shown = max(years)
+    try:
+        day = date.fromisoformat(str(latest)[:10]) if latest else None
+    except ValueError:
+        day = None
+    if day is not None and _report_year_on(day) in years:
+        shown = _report_year_on(day)
+    return shown, f"{year} 年还没有采集到信息，显示已有信息的 {shown} 年。"
 
 
 def deadline_of(year: int, now: datetime) -> tuple[date, int]:

@@ -137,6 +137,10 @@ class ReviewQueries:
             "sources": [r[0] for r in self.db.execute("SELECT id FROM sources ORDER BY 1")],
         }
 
+    def latest_pub_date(self) -> str | None:
+        """The newest publication date of any item (None: no dated item)."""
+        return self.db.execute("SELECT MAX(pub_date) FROM items").fetchone()[0]
+
     def duplicates(self, item_id: int) -> list[dict]:
         """The other items of this item's cluster (the same 信息 on other channels)."""
         return list(self.db.query(

@@ -61,8 +61,11 @@ def _now() -> datetime:
 def default_year() -> tuple[int, str]:
     """The year the home, counts and report pages open on, and the hint saying why when it is
     not the year being reported (that year has no item yet)."""
-    return display.shown_year(current_app.config["GONGKAI_CLOCK"](),
-                              get_store().review_facets()["years"])
+    st, now = get_store(), current_app.config["GONGKAI_CLOCK"]()
+    years = st.review_facets()["years"]
+    # the newest date is only wanted when the year being reported has nothing (a full scan)
+    latest = st.latest_pub_date() if display.report_year(now) not in years else None
+    return display.shown_year(now, years, latest)
 
 
 def names() -> display.Names:

@@ -10,7 +10,7 @@ from store import Store
 def test_review_three_items_with_the_keyboard_then_undo(server, page):
     base, db = server
     login(page, base + "")
-    page.goto(base + "/?year=2024")
+    page.goto(base + "/queue?year=2024")
     rows = page.locator("#queue tr.row")
     ids = [rows.nth(i).get_attribute("data-id") for i in range(4)]
     expect(rows.nth(0)).to_have_class("row sel")
@@ -66,7 +66,7 @@ def test_hostile_title_and_body_are_inert_text(server, page):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     login(page, base)
     xss = support.item_id_by_key(db, "javascript:alert(9)")
-    page.goto(base + "/?year=2024")
+    page.goto(base + "/queue?year=2024")
     expect(page.locator(f'tr[data-id="{xss}"] a.title')).to_contain_text('<script>alert("t")</script>')
     page.goto(base + f"/item/{xss}")
     expect(page.locator("h1.title")).to_contain_text("<img src=x onerror=alert(1)>")

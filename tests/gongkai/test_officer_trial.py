@@ -50,6 +50,10 @@ def test_the_shown_year_is_the_reported_one_or_the_latest_with_items():
     assert display.shown_year(JUNE_2024, [2024, 2023]) == (2024, "")
     year, hint = display.shown_year(LATE_2026, [2024, 2023, None])
     assert year == 2024 and "2026 年还没有采集到信息" in hint and "2024" in hint
+    # the demo runs a week into January 2025: the year then being reported is 2024
+    assert display.shown_year(LATE_2026, [2025, 2024, 2023], "2025-01-07")[0] == 2024
+    assert display.shown_year(LATE_2026, [2025, 2024], "2025-03-02")[0] == 2025
+    assert display.shown_year(LATE_2026, [2025], "2025-01-07")[0] == 2025   # 2024 has nothing
     assert display.shown_year(LATE_2026, []) == (2026, "")      # nothing at all: the year itself
 
 
