@@ -518,6 +518,12 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             why = other_actors(x, y)
             if why:
                 return "maybe", score, f"{reason}, but {why}"
+            if _other_day(x, y) and x.channel == y.channel and c < 0.95:
+                # one template, two days on one channel: the same official's two visits (a
+                # bureau does not post one event twice on one channel; across channels the first
+                # date a text names is too loose a reading to overrule the text)
+                days = f"{_event_day(x)[0]}月{_event_day(x)[1]}日 vs {_event_day(y)[0]}月{_event_day(y)[1]}日"
+                return "distinct", 0.0, f"{reason}, but the texts tell of other days ({days})"
         return verdict, score, reason
     clash = figures_conflict(x, y)
     if clash:

@@ -179,6 +179,12 @@ CASES = [
           "星港电商3.5万元，禾润商贸5万元，鹿鸣物流4万元。公示期5个工作日。"),
      item(2, "2024年度电子商务发展专项资金扶持结果公告", "经9月14日公示无异议，现将扶持结果公告如下："
           "星港电商3.5万元，禾润商贸5万元，鹿鸣物流4万元。资金将于近期拨付。", day="2024-09-18"), "distinct"),
+    ("one template, two days on one channel: the same official's two visits",
+     item(1, "韩雪梅走访调研润禾食品有限公司", "9月14日，区商务局副局长韩雪梅一行深入润禾食品有限公司走访调研，实地了解企业"
+          "生产经营情况。在企业生产车间和展厅，韩雪梅详细询问了企业的订单、用工和线上销售情况。" + MORE),
+     item(2, "韩雪梅走访调研绿邻超市", "9月17日，区商务局副局长韩雪梅一行深入绿邻超市走访调研，实地了解企业"
+          "生产经营情况。在企业生产车间和展厅，韩雪梅详细询问了企业的订单、用工和线上销售情况。" + MORE,
+          day="2024-09-17"), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
@@ -264,6 +270,13 @@ def test_fifth_held_out_part_keeps_what_it_reached():
     # general rules, so it is a guard now.
     precision, recall, review = _measure("heldout5", HELDOUT2.with_name("heldout5.jsonl"))
     assert precision >= 0.98 and recall >= 0.95 and review <= 0.10, (precision, recall, review)
+
+
+def test_sixth_held_out_part_keeps_what_it_reached():
+    # heldout6.jsonl, measured once blind: P 0.963 (the same official's two visits on one
+    # channel, since parted by the day each text names), R 0.938 strict / 0.982 with review.
+    precision, recall, review = _measure("heldout6", HELDOUT2.with_name("heldout6.jsonl"))
+    assert precision >= 0.98 and recall >= 0.93 and review <= 0.10, (precision, recall, review)
 
 
 def test_held_out_part_does_not_fall_below_its_first_measure():
