@@ -100,3 +100,28 @@ def test_the_item_header_follows_a_key_press(officer):
     page.keyboard.press("6")                         # 其他 in the demo's rules
     expect(page.locator("#item")).to_have_attribute("data-category", "其他")
     expect(page.locator("#item .how")).to_have_text("人工确认")
+
+
+def test_filing_one_copy_marks_the_other_and_moves_past_it(server, page):
+    from conftest import login
+    base, db = server
+    with Store(db) as st:                   # items 5 (website) and 6 (WeChat): one 信息, in doubt
+        assert st.item(5)["cluster_id"] == st.item(6)["cluster_id"]
+        st.db.execute("UPDATE items SET needs_review = 1 WHERE id IN (2, 5, 6)")
+    login(page, base)
+    page.goto(base + "/queue?status=todo")
+    rows = page.locator("#queue tr.row")
+    ids = [rows.nth(i).get_attribute("data-id") for i in range(rows.count())]
+    assert {"5", "6"} <= set(ids)
+    first, copy = sorted(("5", "6"), key=ids.index)
+    page.locator(f'tr[data-id="{first}"] td.num').click()
+    page.keyboard.press("2")                # 促消费
+    expect(page.locator(f'tr[data-id="{first}"]')).to_have_attribute("data-decided-by", "manual")
+    expect(page.locator(f'tr[data-id="{copy}"] td.state')).to_have_text("同组已审")
+    expect(page.locator(f'tr[data-id="{copy}"]')).not_to_have_class("row sel")
+    page.keyboard.press("u")
+    expect(page.locator(f'tr[data-id="{copy}"] td.state')).to_have_text("待审")
+    page.keyboard.press("2")
+    page.reload()
+    left = page.locator("#queue tr.row").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    assert not {"5", "6"} & set(left)       # neither copy waits any more

@@ -93,6 +93,14 @@
   }
   picks().forEach(function (c) { c.addEventListener("change", countPicks); });
 
+  function siblings(el) {
+    const cluster = el.dataset.cluster;
+    if (!cluster) { return []; }
+    return rows.filter(function (r) {
+      return r !== el && r.dataset.cluster === cluster && r.dataset.decidedBy !== "manual";
+    });
+  }
+
   function rowFor(id) {
     if (page === "item") { return document.getElementById("item"); }
     return rows.find(function (r) { return r.dataset.id === String(id); });
@@ -118,7 +126,22 @@
       const el = rowFor(id);
       if (el) { show(el, item); }
       say("#" + id + " → " + label);
-      if (page === "queue") { select(sel + 1); }
+      if (page === "queue") {
+        // a copy of the same 信息 on another channel is filed with it (the counts take the
+        // cluster's manual decision): say so on its row and do not stop on it next
+        const copies = el && item.decided_by === "manual" ? siblings(el) : [];
+        copies.forEach(function (r) {
+          const state = r.querySelector(".state");
+          if (state) {
+            if (!r.classList.contains("filed-with")) { r.dataset.stateWas = state.textContent; }
+            state.textContent = "同组已审";
+          }
+          r.classList.add("filed-with");
+        });
+        let next = sel + 1;
+        while (next < rows.length && copies.indexOf(rows[next]) >= 0) { next += 1; }
+        select(next);
+      }
     }).catch(function (e) { say("失败 failed: " + e.message); });
   }
 
@@ -132,6 +155,14 @@
       const el = rowFor(id);
       if (el && (page === "queue" || el.dataset.id === id)) { show(el, item); }
       if (page === "queue") {
+        if (el && item.decided_by !== "manual") {
+          siblings(el).filter(function (r) { return r.classList.contains("filed-with"); })
+            .forEach(function (r) {
+              const state = r.querySelector(".state");
+              if (state && r.dataset.stateWas) { state.textContent = r.dataset.stateWas; }
+              r.classList.remove("filed-with");
+            });
+        }
         const i = rows.indexOf(el);
         if (i >= 0) { select(i); }
       }
