@@ -114,6 +114,14 @@ class Doc:
     tkey: str = ""
     shingles: frozenset[str] = field(default_factory=frozenset)
     body_len: int = 0
+    # read once per item, not once per pair (placing a year compares each item with ~150 others)
+    event_day: tuple[int, int] | None = None
+    figures: frozenset[str] = field(default_factory=frozenset)
+    roundup: bool = False
+    places: frozenset[str] = field(default_factory=frozenset)
+    explainer: bool = False
+    phase: str = ""
+    meeting_notice: bool = False
 
     @classmethod
     def of(cls, item: Mapping[str, Any]) -> "Doc":
@@ -149,6 +157,14 @@ class Doc:
         self.push = next((k.rsplit(":", 1)[0] for k in sorted(self.keys) if k.startswith("wx:")), "")
         self.tkey = clean_title(self.title)
         self.actors = text_actors(title_org(self.title) + "。" + self.body)
+        title = _nfkc(self.title)
+        self.event_day = _event_day_of(self.body)
+        self.figures = _figures(self.body)
+        self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
+        self.places = frozenset(_PLACE.findall(title))
+        self.explainer = bool(_EXPLAINER.search(title))
+        self.phase = _phase(self.title)
+        self.meeting_notice = bool(_MEETING_NOTICE.search(title))
         text = clean_body(self.body)
         self.body_len = len(text)
         self.shingles = frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1)))
@@ -243,20 +259,23 @@ def _docno(fields: Mapping[str, Any]) -> str:
     return f"docno:{text}" if re.search(r"\d", text) and len(text) >= 4 else ""
 
 
-def _event_day(doc: "Doc") -> tuple[int, int] | None:
-    """The day the text says the thing happened (the first 9月14日 of its opening), or None."""
-    m = _EVENT_DAY.search(_BOILERPLATE.sub("", _nfkc(doc.body or ""))[:400])
+def _event_day_of(body: str) -> tuple[int, int] | None:
+    """The day the text says the thing happened (the first 9月14日 or 9.14 of its opening)."""
+    m = _EVENT_DAY.search(_BOILERPLATE.sub("", _nfkc(body or ""))[:400])
     if not m:
         return None
     month, day = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
     return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
+def _event_day(doc: "Doc") -> tuple[int, int] | None:
+    return doc.event_day
+
+
 _UNIT = re.compile(r"\D+$")
 _SAME_UNIT = {"名": "人", "位": "人", "场次": "场"}
 
 
-@lru_cache(maxsize=65536)
 def _figures(body: str) -> frozenset[str]:
     """The figures of a text, 0.770亿元 as 0.77亿元; small whole numbers (1个, 2家) say too
     little to tell two events apart and are left out."""
@@ -267,7 +286,7 @@ def _figures(body: str) -> frozenset[str]:
 def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
     """(figures of the text with fewer figures found in the other, how many it has), or None
     when either text states fewer than two."""
-    fx, fy = _figures(x.body), _figures(y.body)
+    fx, fy = x.figures, y.figures
     if len(fx) < 2 or len(fy) < 2:
         return None
     small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
@@ -277,7 +296,7 @@ def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
 def is_roundup(doc: "Doc") -> bool:
     """A digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …): it carries an item, it
     is not that item."""
-    return bool(_ROUNDUP.search(_nfkc(doc.title)) or _NUMBERED_ITEMS.search(doc.body[:1500]))
+    return doc.roundup
 
 
 def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
@@ -287,7 +306,7 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     85.8亿元) on the same day or under a related headline; never when the days differ."""
     if _other_day(x, y):
         return ""
-    fx, fy = _figures(x.body), _figures(y.body)
+    fx, fy = x.figures, y.figures
     shared = fx & fy
     if not shared:
         return ""
@@ -321,7 +340,7 @@ def figures_conflict(x: "Doc", y: "Doc") -> str:
     """Why the two texts' figures say two events ("48家 vs 59家"), or "": the text with fewer
     figures states none the other states, while the other counts the same things (the same
     unit) with other numbers."""
-    fx, fy = _figures(x.body), _figures(y.body)
+    fx, fy = x.figures, y.figures
     if not fx or not fy or fx & fy:
         return ""
     small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
@@ -336,7 +355,7 @@ def figures_conflict(x: "Doc", y: "Doc") -> str:
 
 def meeting_notice_and_report(x: "Doc", y: "Doc") -> bool:
     """One is the notice calling a meeting, the other the report of the meeting held."""
-    nx, ny = bool(_MEETING_NOTICE.search(_nfkc(x.title))), bool(_MEETING_NOTICE.search(_nfkc(y.title)))
+    nx, ny = x.meeting_notice, y.meeting_notice
     if nx == ny:
         return False
     report = y if nx else x
@@ -466,24 +485,23 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         gap = abs((x.pub_date - y.pub_date).days)
         # a late post of the same event still names its day: both texts anchored on one day
         # may be as far apart as the board's window
-        anchored = _event_day(x) is not None and _event_day(x) == _event_day(y) \
-            and gap <= WINDOW_DAYS["board"]
-        if gap > window_days(x, y) and not anchored:
+        if gap > window_days(x, y) and not (
+                gap <= WINDOW_DAYS["board"] and x.event_day is not None and x.event_day == y.event_day):
             return "distinct", 0.0, f"{gap} days apart (window {window_days(x, y)})"
     if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
         return "distinct", 0.0, f"different publishers ({x.publisher} vs {y.publisher})"
     org_x, org_y = title_org(x.title), title_org(y.title)
     if org_x and org_y and not same_org(org_x, org_y):
         return "distinct", 0.0, f"headlines about different bodies ({org_x} vs {org_y})"
-    places_x, places_y = set(_PLACE.findall(_nfkc(x.title))), set(_PLACE.findall(_nfkc(y.title)))
+    places_x, places_y = x.places, y.places
     if places_x and places_y and not any(a.endswith(b) or b.endswith(a) for a in places_x for b in places_y):
         return "distinct", 0.0, f"headlines about different places ({'/'.join(sorted(places_x))} vs " \
                                 f"{'/'.join(sorted(places_y))})"
-    if bool(_EXPLAINER.search(_nfkc(x.title))) != bool(_EXPLAINER.search(_nfkc(y.title))):
+    if x.explainer != y.explainer:
         return "distinct", 0.0, "a policy and its explainer (解读) are two 信息"
     # 拟…公示 and …结果公告 of one list: two 信息 — unless the texts are one (a hook headline
     # may say 公布 of a 公示)
-    phases = {_phase(x.title), _phase(y.title)} == {"draft", "final"}
+    phases = {x.phase, y.phase} == {"draft", "final"}
     conflict = numbers_conflict(x.title, y.title)
     t = title_similarity(x.tkey, y.tkey)
     xs, ys = (x.shingles - common, y.shingles - common) if common else (x.shingles, y.shingles)
@@ -589,7 +607,7 @@ def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str]
     if "board" not in (x.channel, y.channel) or x.channel == y.channel or c < BOARD_TEXT:
         return None
     ident_x, ident_y = _numbers(x.title)[1], _numbers(y.title)[1]
-    if ident_x and ident_x == ident_y and t >= BOARD_TITLE and _phase(x.title) == _phase(y.title):
+    if ident_x and ident_x == ident_y and t >= BOARD_TITLE and x.phase == y.phase:
         return "dup", round(0.5 + c, 3), \
             f"the board's notice of the same numbered item ({'/'.join(sorted(ident_x))}, {c:.0%} shared)"
     day_x, day_y = _event_day(x), _event_day(y)
