@@ -119,6 +119,17 @@ def test_classify_lines_is_golden():
     assert got == want
 
 
+def test_classify_lines_on_workers_is_golden(monkeypatch):
+    """Spread over worker processes, in chunks, the lines are the same and in order."""
+    monkeypatch.setattr(parallel, "POOL_MIN", 50)
+    monkeypatch.setattr(parallel, "CHUNK", 40)
+    items = corpus_items() + generated_items()
+    lines = [(n, json.dumps({"title": t, "body": b}, ensure_ascii=False))
+             for n, (t, b) in enumerate(items, 1)]
+    got = [text for _n, text, ok in parallel.classify_lines(load_rules(), lines, jobs=2)]
+    assert got == GOLDEN.read_text(encoding="utf-8").splitlines()[:len(items)]
+
+
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit(__doc__)
