@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import demo_served, support
+from conftest import demo_served, login, support
 from playwright.sync_api import expect
 
 from store import Store
@@ -103,7 +103,6 @@ def test_the_item_header_follows_a_key_press(officer):
 
 
 def test_filing_one_copy_marks_the_other_and_moves_past_it(server, page):
-    from conftest import login
     base, db = server
     with Store(db) as st:                   # items 5 (website) and 6 (WeChat): one 信息, in doubt
         assert st.item(5)["cluster_id"] == st.item(6)["cluster_id"]
