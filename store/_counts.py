@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any, Iterable, Sequence
 
 from ._db import immediate
+from ._schema_review import AWAITING_REVIEW
 
 # When a big share of the clusters is stale (the first count after the migration, a backfill)
 # one ordered pass over the covering index beats looking each up: at 1,000,000 items the pass
@@ -193,8 +194,8 @@ class CountQueries:
         for (channel, cat), n in per_channel.items():
             by_channel.setdefault(channel, {})[cat] = n
         unreviewed = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
-            "AND needs_review = 1 AND decided_by = 'auto'", [year]).fetchone()[0]
+            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? AND "
+            + AWAITING_REVIEW, [year]).fetchone()[0]
         undated = self.db.execute(
             "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_date IS NULL"
         ).fetchone()[0]

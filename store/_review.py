@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from ._db import immediate
-from ._schema_review import QUEUE_ORDER
+from ._schema_review import AWAITING_REVIEW, QUEUE_ORDER
 
 STATUSES = ("", "todo", "not_ours", "undated", "gone", "all")
 # admin: reviews and manages the accounts; reviewer: reviews; readonly: looks only
@@ -72,11 +72,7 @@ def _filters(year: int | None, month: int | None, category: str | None, channel:
     elif status != "all":
         where.append("attribution = 'ours'")
     if status == "todo":
-        # a cluster is one 信息: once any copy of it is decided by hand, the counts take that
-        # category for all of them, so the other copies are no longer the officer's to file
-        where.append("needs_review = 1 AND decided_by = 'auto' AND (cluster_id IS NULL OR NOT "
-                     "EXISTS (SELECT 1 FROM items m WHERE m.cluster_id = items.cluster_id "
-                     "AND m.decided_by = 'manual'))")
+        where.append(AWAITING_REVIEW)
     elif status == "undated":
         where.append("pub_date IS NULL")
     elif status == "gone":

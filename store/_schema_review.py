@@ -169,3 +169,11 @@ def review_007_cluster_summary(db: Database) -> None:
     # an upgraded database starts with every cluster stale: the first count rebuilds them all
     db.execute("INSERT OR IGNORE INTO count_dirty (cluster_id) "
                "SELECT DISTINCT cluster_id FROM items WHERE cluster_id IS NOT NULL")
+
+
+# An item awaiting the officer's review: flagged, decided only by the rules, and not a copy of a
+# 信息 someone already filed by hand (a cluster is one 信息; the counts file every copy by that
+# decision). One condition for the queue, the counts' `unreviewed` and the backlog, so they agree.
+AWAITING_REVIEW = ("needs_review = 1 AND decided_by = 'auto' AND (cluster_id IS NULL OR NOT EXISTS "
+                   "(SELECT 1 FROM items m WHERE m.cluster_id = items.cluster_id "
+                   "AND m.decided_by = 'manual'))")

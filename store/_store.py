@@ -18,6 +18,7 @@ from ._ops import OpsQueries
 from ._reporting import ReportQueries
 from ._review import ReviewQueries
 from ._rules import RulesQueries
+from ._schema_review import AWAITING_REVIEW
 
 
 ITEM_FIELDS = ("url", "title", "title_norm", "published_at", "pub_date", "date_source", "date_raw",
@@ -307,13 +308,13 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
 
     def review_backlog(self) -> int:
         """Items whose automatic decision is flagged for review and nobody has decided yet."""
-        return self.db.execute("SELECT COUNT(*) FROM items WHERE needs_review = 1 "
-                               "AND decided_by = 'auto' AND attribution = 'ours'").fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND "
+                               + AWAITING_REVIEW).fetchone()[0]
 
     def review_backlog_by_year(self) -> dict[int | None, int]:
         """review_backlog per year of publication, newest first (None: undated), each equal to
         what ``counts(year)["unreviewed"]`` says for that year."""
         return dict(self.db.execute(
-            "SELECT pub_year, COUNT(*) FROM items WHERE needs_review = 1 AND decided_by = 'auto' "
-            "AND attribution = 'ours' GROUP BY pub_year ORDER BY pub_year IS NULL, pub_year DESC"
+            "SELECT pub_year, COUNT(*) FROM items WHERE attribution = 'ours' AND " + AWAITING_REVIEW
+            + " GROUP BY pub_year ORDER BY pub_year IS NULL, pub_year DESC"
         ).fetchall())

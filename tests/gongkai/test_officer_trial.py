@@ -207,8 +207,12 @@ def test_store_a_hand_decided_cluster_member_takes_its_copies_out_of_todo(tmp_pa
         st.review_set_category(5, "促消费", actor="alice", now=NOW)
         assert not {5, 6} & todo()
         assert st.counts(2024)["categories"] == before["categories"]
+        # the pending figures say what the queue shows: the filed 信息 awaits nobody
+        assert st.counts(2024)["unreviewed"] == len(todo()) == st.review_backlog_by_year()[2024]
+        assert st.counts(2024)["unreviewed"] == before["unreviewed"] - 2
         st.review_undo(5, actor="alice", now=NOW)
         assert 6 in todo()                # undone: the other copy waits again
+        assert st.counts(2024)["unreviewed"] == len(todo())
 
 
 def test_filing_one_copy_by_hand_leaves_no_copy_in_the_todo_queue(tmp_path):
