@@ -7,6 +7,10 @@ grouping them by normalised title (what the store did before the detector).
 A year of N website items (default 3,000, ten times a busy bureau), 40% reposted on WeChat within a
 day under another headline, 10% on the board a week later; bodies built from the labelled pair
 set's texts, so their length and stock phrases are real-sized.
+
+The truth is known: an item and its reposts are one 信息; two website items whose texts come
+from the two sides of one labelled `dup` pair are one too; every other join is a false merge.
+Printed: the precision and recall of the placement's joins against it (pairs of items).
 """
 from __future__ import annotations
 
@@ -30,24 +34,31 @@ NOW = datetime(2025, 1, 5, tzinfo=timezone.utc)
 PAIRS = ROOT / "tests" / "fixtures" / "dupes" / "pairs.jsonl"
 
 
-def texts() -> list[tuple[str, str]]:
+def texts() -> list[tuple[str, str, str]]:
+    """(title, body, tag): the tag names the 信息 — one per pair labelled dup, one per side else."""
     out = []
     for line in PAIRS.read_text("utf-8").splitlines():
         p = json.loads(line)
         for side in ("a", "b"):
             if p[side]["channel"] == "website":
-                out.append((p[side]["title"], p[side]["body"]))
+                tag = p["id"] if p["label"] == "dup" else f"{p['id']}{side}"
+                out.append((p[side]["title"], p[side]["body"], tag))
     return out
 
 
-def build(path: Path, n: int, rng: random.Random) -> None:
+def build(path: Path, n: int, rng: random.Random) -> dict[str, str]:
+    """The record, and each item key's true 信息."""
     pool = texts()
+    truth: dict[str, str] = {}
     with Store(path) as st:
         st.sync_sources([{"id": "web", "type": "website", "channel": "website", "url": "u"},
                          {"id": "wx", "type": "feed", "channel": "wechat", "url": "f"},
                          {"id": "board", "type": "manual", "channel": "board", "url": ""}], NOW)
         for i in range(n):
-            title, body = pool[i % len(pool)]
+            title, body, tag = pool[i % len(pool)]
+            # the same text used again a cycle later is another 信息
+            info = f"{tag}#{i // len(pool)}"
+            truth[f"http://w/{i}"] = truth[f"wx:1:{i}:1"] = truth[f"board:{i}"] = info
             day = date(2024, 1, 1) + timedelta(days=i * 365 // n)
             title, body = f"{title}（{i}）", f"{i}号，{body}"
             rec = {"key": f"http://w/{i}", "url": f"http://w/{i}", "title": title,
@@ -64,6 +75,22 @@ def build(path: Path, n: int, rng: random.Random) -> None:
                 st.save_item("board", "board", {**rec, "key": f"board:{i}", "url": "",
                                                 "title": title[4:20], "body": body[:120],
                                                 "pub_date": b_day.isoformat()}, attribution="ours", now=NOW)
+    return truth
+
+
+def score(rows: list[dict], truth: dict[str, str]) -> tuple[float, float, int, int]:
+    """Pairwise precision and recall of the clusters against the true 信息, and the false and
+    missed pair counts."""
+    from collections import Counter
+    by_cluster = Counter((r["cluster_id"], truth[r["key"]]) for r in rows)
+    clusters = Counter(r["cluster_id"] for r in rows)
+    infos = Counter(truth[r["key"]] for r in rows)
+    pairs = lambda n: n * (n - 1) // 2   # noqa: E731
+    right = sum(pairs(n) for n in by_cluster.values())
+    joined = sum(pairs(n) for n in clusters.values())
+    true = sum(pairs(n) for n in infos.values())
+    return (right / joined if joined else 1.0, right / true if true else 1.0,
+            joined - right, true - right)
 
 
 def main() -> int:
@@ -73,7 +100,7 @@ def main() -> int:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "b.db"
-        build(path, args.items, rng)
+        truth = build(path, args.items, rng)
         with Store(path) as st:
             total = len(st.items_for_dupes())
             t0 = time.perf_counter()
@@ -85,12 +112,16 @@ def main() -> int:
             t0 = time.perf_counter()
             placed, joined = clustering.place_pending(st, NOW)
             place = time.perf_counter() - t0
+            placed_rows = list(st.db.query("SELECT key, cluster_id FROM items"))
             t0 = time.perf_counter()
             plan = clustering.rebuild(st, NOW, actor="bench", dry_run=True)
             rebuild = time.perf_counter() - t0
     print(f"{total} stored items ({args.items} website, the rest reposts)")
     print(f"place_pending: {placed} items placed, {joined} joined, in {place:.1f} s "
           f"({placed / place:,.0f} items/s)")
+    precision, recall, false, missed = score(placed_rows, truth)
+    print(f"placement against the truth: precision {precision:.3f} ({false} false item pairs), "
+          f"recall {recall:.3f} ({missed} missed)")
     print(f"rebuild --dry-run of the year: {rebuild:.1f} s ({total / rebuild:,.0f} items/s), "
           f"{len(plan.moves)} moves, {len(plan.pairs)} pairs to review")
     print(f"baseline, reading the items and grouping by normalised title: {base:.2f} s "

@@ -48,6 +48,7 @@ BOARD_TITLE = 0.3
 BODY_DUP = 0.5             # containment at or above: the same text
 BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
 RETOLD_TEXT = 0.05         # a retelling (board, 融媒体 reporter) shares at least this much text
+RETOLD_SCORE = 0.55        # below any join by text: a copy found by its words wins over a retelling
 TITLE_DUP = 0.62           # bigram overlap of cleaned titles at or above: the same headline
 MIN_PREFIX = 10            # a headline cut by a bridge must keep this much to match a full one
 MIN_HEADLINE = 12          # a shorter headline ("区商务局召开会议") alone says too little
@@ -301,9 +302,10 @@ def is_roundup(doc: "Doc") -> bool:
 
 def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     """Why two texts with few words in common tell one event, or "": a reporter's rewrite, a
-    board line, an account's chatty version keep the event's figures. Three figures that agree,
-    every figure of the shorter text on the day both name, or a distinctive figure (78000人次,
-    85.8亿元) on the same day or under a related headline; never when the days differ."""
+    board line, an account's chatty version keep the event's figures. Three figures that agree or
+    every figure of the shorter text, with the same day, some shared words or a related headline;
+    or a distinctive figure (78000人次, 85.8亿元) on the same day; never when the days differ or
+    a unit both count has no value in common."""
     if _other_day(x, y):
         return ""
     fx, fy = x.figures, y.figures
@@ -311,6 +313,12 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     if not shared:
         return ""
     of = min(len(fx), len(fy))
+    # a unit both count with no value in common (检查企业31家 vs 33家): two events of one template
+    unit = lambda f: _UNIT.search(f).group(0)   # noqa: E731
+    units_x, units_y = {unit(f) for f in fx}, {unit(f) for f in fy}
+    agreed = {unit(f) for f in shared}
+    if (units_x & units_y) - agreed:
+        return ""
     same_day = _event_day(x) is not None and _event_day(x) == _event_day(y)
     distinctive = [f for f in shared if _distinctive(f)]
     if len(shared) >= 3 and len(shared) / of >= 0.6:
@@ -527,7 +535,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         if verdict != "dup" and x.channel != y.channel and not roundup:
             why = retold(x, y, c, t)
             if why and (c < BODY_DUP or figures is not None and figures[0] >= 3):
-                verdict, score, reason = "dup", 0.8, why
+                verdict, score, reason = "dup", RETOLD_SCORE, why
             elif verdict == "maybe" and c >= BODY_DUP and figures is not None \
                     and figures[0] >= 3 and figures[0] == figures[1]:
                 # the same list or table (names and amounts) under another opening
@@ -549,7 +557,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     if x.channel != y.channel:
         why = retold(x, y, 0.0, t)
         if why:
-            return "dup", 0.8, why
+            return "dup", RETOLD_SCORE, why
         day = _event_day(x)
         if "board" in (x.channel, y.channel) and day is not None and day == _event_day(y) \
                 and t >= BOARD_TITLE:
@@ -619,19 +627,60 @@ def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str]
     return "maybe", round(c, 3), f"the board may summarise the same event ({when}), headlines differ"
 
 
+def conflict(x: Doc, y: Doc) -> str:
+    """Why two items cannot be one 信息 whatever their texts share, or "": another publisher,
+    another body or place in the headline, an explainer against its policy, notice numbers,
+    clashing figures, one WeChat push, one template on two days of one channel."""
+    if x.push and x.push == y.push:
+        return "two articles of one WeChat push"
+    if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
+        return f"different publishers ({x.publisher} vs {y.publisher})"
+    org_x, org_y = title_org(x.title), title_org(y.title)
+    if org_x and org_y and not same_org(org_x, org_y):
+        return f"headlines about different bodies ({org_x} vs {org_y})"
+    if x.places and y.places and not any(a.endswith(b) or b.endswith(a)
+                                         for a in x.places for b in y.places):
+        return "headlines about different places"
+    if x.explainer != y.explainer:
+        return "a policy and its explainer"
+    why = numbers_conflict(x.title, y.title) or figures_conflict(x, y)
+    if why:
+        return why
+    if _other_day(x, y) and x.channel == y.channel:
+        return "one channel, other days"
+    return ""
+
+
 def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | None = None
                ) -> tuple[str, float, str, Doc | None]:
     """The strongest verdict of ``doc`` against ``candidates``: a dup before a maybe, then by
-    score. ``common``: stock phrases (default: those of the candidates themselves)."""
+    score. ``common``: stock phrases (default: those of the candidates themselves).
+
+    A 信息 is joined as a whole: a dup with one copy that conflicts with another copy of the
+    same 信息 among the candidates (another publisher, clashing figures …) is only a possible
+    duplicate — one weak link must not chain two 信息 into one."""
     candidates = list(candidates)
     if common is None:
         common = common_shingles(doc, candidates)
     rank = {"dup": 2, "maybe": 1, "distinct": 0}
     best: tuple[str, float, str, Doc | None] = ("distinct", 0.0, "no candidate", None)
+    retold_in: set = set()         # the 信息 a retelling fits by its figures alone
     for other in candidates:
         if other.id == doc.id:
             continue
         verdict, score, reason = judge(doc, other, common)
+        if verdict == "dup" and other.cluster_id is not None:
+            for member in candidates:
+                if member.cluster_id == other.cluster_id and member.id not in (other.id, doc.id):
+                    clash = conflict(doc, member)
+                    if clash:
+                        verdict, reason = "maybe", f"{reason}, but another copy of it: {clash}"
+                        break
+        if verdict == "dup" and reason.startswith("retold"):
+            retold_in.add(other.cluster_id if other.cluster_id is not None else ("item", other.id))
         if (rank[verdict], score) > (rank[best[0]], best[1]):
             best = (verdict, score, reason, other)
+    if best[0] == "dup" and best[2].startswith("retold") and len(retold_in) > 1:
+        # figures that fit several 信息 around identify none of them: a person decides
+        return "maybe", best[1], f"{best[2]}, but {len(retold_in)} 信息 around fit as well", best[3]
     return best
