@@ -121,6 +121,9 @@ def test_filing_one_copy_marks_the_other_and_moves_past_it(server, page):
     page.keyboard.press("u")
     expect(page.locator(f'tr[data-id="{copy}"] td.state')).to_have_text("待审")
     page.keyboard.press("2")
+    # the filing is saved before the reload reads the queue again (else the reload races it)
+    expect(page.locator(f'tr[data-id="{first}"]')).to_have_attribute("data-decided-by", "manual")
+    expect(page.locator(f'tr[data-id="{copy}"] td.state')).to_have_text("同组已审")
     page.reload()
     left = page.locator("#queue tr.row").evaluate_all("rs => rs.map(r => r.dataset.id)")
     assert not {"5", "6"} & set(left)       # neither copy waits any more
