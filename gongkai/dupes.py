@@ -22,17 +22,18 @@ or ``distinct``, with a score and the reason in words.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain
 from datetime import date
 from typing import Any, Iterable, Mapping
 
 from collectors import canonical_url, wechat_key
 
-from .matching import TRUNCATED_MARK, title_key
+from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _PLACE, _nfkc, _numbers, _phase,
+                             clean_title, numbers_conflict, numbers_one_sided, same_org, title_org,
+                             title_similarity)
+from .matching import TRUNCATED_MARK
 
 # Days between the first and a later publication of one 信息, by the later channel kind. The board
 # is typed in from paper days or weeks later (up to a month); a website may post an event's
@@ -50,7 +51,6 @@ BODY_MAYBE = 0.25          # containment at or above: related text, the title de
 RETOLD_TEXT = 0.05         # a retelling (board, 融媒体 reporter) shares at least this much text
 RETOLD_SCORE = 0.55        # below any join by text: a copy found by its words wins over a retelling
 TITLE_DUP = 0.62           # bigram overlap of cleaned titles at or above: the same headline
-MIN_PREFIX = 10            # a headline cut by a bridge must keep this much to match a full one
 MIN_HEADLINE = 12          # a shorter headline ("区商务局召开会议") alone says too little
 
 _BOILERPLATE = re.compile(
@@ -58,24 +58,14 @@ _BOILERPLATE = re.compile(
     r"监制|出品|主编|点击|长按|扫码|关注|分享|收藏|点赞|在看|阅读原文|原文链接|附件|打印|关闭|"
     r"【?字体|字号|发布时间|发布日期|浏览次数|访问量|索引号|文号|发布机构|主题分类|信息来源)"
     r"[^\n]{0,80}$", re.M)
-_SERIES = re.compile(r"^[^｜|丨]{1,10}[｜|丨]")                 # 消费提示｜… 守护节日平安｜…
-# A year in a headline: before 年, or in brackets (（2024）, 〔2024〕), or ending it — not the
-# 2000 of 最高补贴2000元.
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)|(?<=[〔\[(【])(?:19|20)\d{2}|(?:19|20)\d{2}$")
-_IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
-_ANY_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千]+(?=[号期批次季届轮条版部篇])")
-_PAREN_NUMBER = re.compile(r"[(（]([〇一二三四五六七八九十\d]{1,3})[)）]\s*$")    # 企业走访（三）
 _ROUNDUP = re.compile(r"汇总|要闻|一周|速览|简讯|早知道|集锦|回顾|^【?今日")
 _NUMBERED_ITEMS = re.compile(r"①[^②]*②[^③]*③")     # ① … ② … ③ …: a list of several news
-_QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
 _HAN_ALNUM = re.compile(r"[^\w]|_", re.U)
 _SENTENCE = re.compile(r"[。！？!?；;\n]+")
 _SOURCE_LINE = re.compile(r"(?:^|\n)\s*(?:来源|信息来源)\s*[:：]\s*([^\s，,。|｜]{2,30})")
 _CARRIER = re.compile(r"人民政府办公室|政府办公室|政府办$|融媒体|新闻中心|日报|晚报|报社|电视台|广播|宣传部|网$|"
                       r"公众号|微信|发布$")
 _BODY_NAME = re.compile(r"(?:局|委员会|委|办公室|中心|人民政府|政府|街道办事处|街道|镇|乡)$")
-_PLACE = re.compile(r"[\u4e00-\u9fa5]{2,3}?(?:镇|乡|街道|社区)(?![\u4e00-\u9fa5]{0,1}(?:政府|办事处))")
-_EXPLAINER = re.compile(r"解读|读懂|图解|答记者问|问答")
 _SUBUNIT = re.compile(r"^(.{2,20}?(?:局|委员会|委))(?:办公室|综合科|[\u4e00-\u9fa5]{1,8}(?:科|股|处|室))$")
 _EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=[\s，,、：:])")
 # A figure a report states: a count, an amount, a share (32家, 0.77亿元, 86名, 15%). Two texts
@@ -83,16 +73,12 @@ _EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2
 # template differ in them.
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(家次|人次|场次|个百分点|平方米|万元|亿元|万人|家|个|名|人|场|次|项|件|处|"
                      r"元|户|批|吨|辆|台|套|条|%|份|所|期|天|家门店|位)")
-_MEETING_NOTICE = re.compile(r"关于(?:召开|举办|组织召开).{0,40}的通知|会(?:议)?通知$")
 _MEETING_HELD = re.compile(r"会议(?:指出|强调|要求|听取|认为|总结)|会上|会议由.{0,12}主持|表态发言|出席会议|"
                            r"参加会议|会议现场")
-# The body a headline is about when it opens with one: 区商务局开展…, 卫滨区应急管理局召开…
 # A government body named in running text: 区商务局, 青澜区市场监管局, 市发改委. Anchored on the
 # level (区/县/市) so "带队联合区市场监管局" yields 市场监管局, not the words before it.
 _TEXT_ORG = re.compile(r"[区县市]([\u4e00-\u9fa5]{1,8}?(?:局|委员会|委|大队|支队))")
 ACTOR_CHARS = 400          # the opening in which the acting body is named
-_TITLE_ORG = re.compile(r"^([\u4e00-\u9fa5]{2,12}?(?:局|委员会|办公室|中心|人民政府|街道办事处|大队|支队))"
-                        r"(?=[\u4e00-\u9fa5])")
 
 
 @dataclass
@@ -161,6 +147,8 @@ class Doc:
         title = _nfkc(self.title)
         self.event_day = _event_day_of(self.body)
         self.figures = _figures(self.body)
+        # a digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …) carries an item, it is
+        # not that item
         self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
         self.places = frozenset(_PLACE.findall(title))
         self.explainer = bool(_EXPLAINER.search(title))
@@ -184,16 +172,6 @@ class Doc:
             if len(text) >= LEAD_CHARS:
                 break
         return frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1))) - common
-
-
-def _nfkc(text: str) -> str:
-    # most text is already NFKC: the check runs in C and saves most of the normalising
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
-
-
-def clean_title(title: str) -> str:
-    key = title_key(_SERIES.sub("", _nfkc(title or "").strip()))
-    return key or title_key(title)
 
 
 def clean_body(body: str) -> str:
@@ -269,10 +247,6 @@ def _event_day_of(body: str) -> tuple[int, int] | None:
     return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
-def _event_day(doc: "Doc") -> tuple[int, int] | None:
-    return doc.event_day
-
-
 _UNIT = re.compile(r"\D+$")
 _SAME_UNIT = {"名": "人", "位": "人", "场次": "场"}
 
@@ -294,12 +268,6 @@ def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
     return len(small & big), len(small)
 
 
-def is_roundup(doc: "Doc") -> bool:
-    """A digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …): it carries an item, it
-    is not that item."""
-    return doc.roundup
-
-
 def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     """Why two texts with few words in common tell one event, or "": a reporter's rewrite, a
     board line, an account's chatty version keep the event's figures. Three figures that agree or
@@ -319,7 +287,7 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     agreed = {unit(f) for f in shared}
     if (units_x & units_y) - agreed:
         return ""
-    same_day = _event_day(x) is not None and _event_day(x) == _event_day(y)
+    same_day = x.event_day is not None and x.event_day == y.event_day
     distinctive = [f for f in shared if _distinctive(f)]
     if len(shared) >= 3 and len(shared) / of >= 0.6:
         pass
@@ -340,7 +308,7 @@ def _distinctive(figure: str) -> bool:
 
 def _other_day(x: "Doc", y: "Doc") -> bool:
     """Both texts say on which day the thing happened, and the days differ."""
-    dx, dy = _event_day(x), _event_day(y)
+    dx, dy = x.event_day, y.event_day
     return dx is not None and dy is not None and dx != dy
 
 
@@ -382,85 +350,6 @@ def containment(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-@lru_cache(maxsize=65536)
-def _bigrams(text: str) -> frozenset[str]:
-    return frozenset({text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set()))
-
-
-def title_similarity(a: str, b: str) -> float:
-    """1.0 for equal or one-cut-from-the-other headlines, else bigram overlap of the shorter."""
-    cut = a.endswith(TRUNCATED_MARK) or b.endswith(TRUNCATED_MARK)
-    a, b = a.rstrip(TRUNCATED_MARK), b.rstrip(TRUNCATED_MARK)
-    if not a or not b:
-        return 0.0
-    if a == b or (cut and (a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= MIN_PREFIX):
-        return 1.0
-    x, y = _bigrams(a), _bigrams(b)
-    return len(x & y) / min(len(x), len(y))
-
-
-@lru_cache(maxsize=65536)
-def _numbers(title: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    text = _nfkc(title or "")
-    return (frozenset(_YEAR.findall(text)), frozenset(_IDENT_NUMBER.findall(text)),
-            frozenset(_QUARTER.findall(text)))
-
-
-@lru_cache(maxsize=65536)
-def title_org(title: str) -> str:
-    """The body a headline opens with (区商务局, 卫滨区应急管理局); two name one body when one
-    ends the other (卫滨区商务局 and 区商务局)."""
-    text = _SERIES.sub("", _nfkc(title or "").strip())
-    text = re.sub(r"^\s*(?:[【\[〔(（][^】\]〕)）]{1,12}[】\]〕)）]\s*)+", "", text)
-    m = _TITLE_ORG.match(text)
-    return m.group(1) if m else ""
-
-
-def same_org(a: str, b: str) -> bool:
-    """Two names of one body: one ends the other (卫滨区商务局, 区商务局), or one names the place
-    without its level (澄阳商务局) and ends with the other's body (商务局). 市商务局 and
-    区商务局 stay two bodies."""
-    if a.endswith(b) or b.endswith(a):
-        return True
-    stem = lambda n: re.split(r"[区县市]", n)[-1]   # noqa: E731
-    if not re.search(r"[区县市]", a) or not re.search(r"[区县市]", b):
-        return len(stem(a)) >= 2 and len(stem(b)) >= 2 and (a.endswith(stem(b)) or b.endswith(stem(a)))
-    return False
-
-
-def numbers_one_sided(a: str, b: str) -> bool:
-    """One headline numbers its notice (第二批, 第3期) and the other does not."""
-    return bool(_numbers(a)[1]) != bool(_numbers(b)[1])
-
-
-@lru_cache(maxsize=65536)
-def _skeleton(title: str) -> tuple[str, tuple[str, ...]]:
-    """A headline without its numbers, and the numbers in order: 区商务局开展促消费活动（1） and
-    …（2） share the skeleton and differ in the numbers."""
-    text = clean_title(title)
-    return _ANY_NUMBER.sub("#", text), tuple(_ANY_NUMBER.findall(text))
-
-
-def numbers_conflict(a: str, b: str) -> str:
-    """Why two headlines name different notices ("第15号" vs "第16号", 2023 vs 2024, the same
-    headline numbered 1 and 2), or ""."""
-    pa, pb = _PAREN_NUMBER.search(_nfkc(a or "")), _PAREN_NUMBER.search(_nfkc(b or ""))
-    if pa and pb and pa.group(1) != pb.group(1):
-        return f"parts of a series numbered differently ({pa.group(1)} vs {pb.group(1)})"
-    (ska, nsa), (skb, nsb) = _skeleton(a), _skeleton(b)
-    if ska == skb and nsa != nsb:
-        return f"the same headline numbered differently ({'/'.join(nsa)} vs {'/'.join(nsb)})"
-    ya, na, qa = _numbers(a)
-    yb, nb, qb = _numbers(b)
-    if ya and yb and not ya & yb:
-        return f"years differ ({'/'.join(sorted(ya))} vs {'/'.join(sorted(yb))})"
-    if na and nb and na != nb:
-        return f"numbers differ ({'/'.join(sorted(na))} vs {'/'.join(sorted(nb))})"
-    if qa and qb and qa != qb:
-        return "periods differ"
-    return ""
-
-
 def common_shingles(doc: Doc, others: Iterable[Doc], clusters: int = 2) -> frozenset[str]:
     """The shingles of ``doc`` that are a bureau's stock phrases: found in ``clusters`` or more
     other 信息 around it (为进一步激发消费潜力…; 下一步，将继续…). They say nothing about
@@ -496,17 +385,9 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         if gap > window_days(x, y) and not (
                 gap <= WINDOW_DAYS["board"] and x.event_day is not None and x.event_day == y.event_day):
             return "distinct", 0.0, f"{gap} days apart (window {window_days(x, y)})"
-    if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
-        return "distinct", 0.0, f"different publishers ({x.publisher} vs {y.publisher})"
-    org_x, org_y = title_org(x.title), title_org(y.title)
-    if org_x and org_y and not same_org(org_x, org_y):
-        return "distinct", 0.0, f"headlines about different bodies ({org_x} vs {org_y})"
-    places_x, places_y = x.places, y.places
-    if places_x and places_y and not any(a.endswith(b) or b.endswith(a) for a in places_x for b in places_y):
-        return "distinct", 0.0, f"headlines about different places ({'/'.join(sorted(places_x))} vs " \
-                                f"{'/'.join(sorted(places_y))})"
-    if x.explainer != y.explainer:
-        return "distinct", 0.0, "a policy and its explainer (解读) are two 信息"
+    why = other_body_or_subject(x, y)
+    if why:
+        return "distinct", 0.0, why
     # 拟…公示 and …结果公告 of one list: two 信息 — unless the texts are one (a hook headline
     # may say 公布 of a 公示)
     phases = {x.phase, y.phase} == {"draft", "final"}
@@ -529,7 +410,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         clash = figures_conflict(x, y)
         if verdict != "distinct" and clash and c < 0.9:
             return "distinct", 0.0, f"{reason}, but {clash}"
-        roundup = is_roundup(x) or is_roundup(y)
+        roundup = x.roundup or y.roundup
         if verdict == "dup" and roundup:
             return "maybe", score, f"{reason}, but one is a roundup of several items"
         if verdict != "dup" and x.channel != y.channel and not roundup:
@@ -548,7 +429,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
                 # one template, two days on one channel: the same official's two visits (a
                 # bureau does not post one event twice on one channel; across channels the first
                 # date a text names is too loose a reading to overrule the text)
-                days = f"{_event_day(x)[0]}月{_event_day(x)[1]}日 vs {_event_day(y)[0]}月{_event_day(y)[1]}日"
+                days = f"{x.event_day[0]}月{x.event_day[1]}日 vs {y.event_day[0]}月{y.event_day[1]}日"
                 return "distinct", 0.0, f"{reason}, but the texts tell of other days ({days})"
         return verdict, score, reason
     clash = figures_conflict(x, y)
@@ -558,8 +439,8 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         why = retold(x, y, 0.0, t)
         if why:
             return "dup", RETOLD_SCORE, why
-        day = _event_day(x)
-        if "board" in (x.channel, y.channel) and day is not None and day == _event_day(y) \
+        day = x.event_day
+        if "board" in (x.channel, y.channel) and day is not None and day == y.event_day \
                 and t >= BOARD_TITLE:
             return "dup", 0.7, f"the board's line on the same event ({day[0]}月{day[1]}日), headline related ({t:.0%})"
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
@@ -597,17 +478,6 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
     return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
 
 
-def _phase(title: str) -> str:
-    """Where a notice stands: a draft put up for objection (拟…公示, 征求意见) or the outcome
-    (…名单公布, 结果): the 公示 of 第三批 and its 公布 are two 信息."""
-    text = _nfkc(title or "")
-    if re.search(r"拟|征求意见", text):     # 备案情况公示 alone is a list, not a draft
-        return "draft"
-    if re.search(r"公布|结果|获批|下达|名单的公告|确定", text):
-        return "final"
-    return ""
-
-
 def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str] | None:
     """The bulletin board retells an event in its own words days later: little shared text, but
     the same day of the event (2月5日) in both, and its places and figures among the words; or
@@ -618,7 +488,7 @@ def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str]
     if ident_x and ident_x == ident_y and t >= BOARD_TITLE and x.phase == y.phase:
         return "dup", round(0.5 + c, 3), \
             f"the board's notice of the same numbered item ({'/'.join(sorted(ident_x))}, {c:.0%} shared)"
-    day_x, day_y = _event_day(x), _event_day(y)
+    day_x, day_y = x.event_day, y.event_day
     if day_x is None or day_x != day_y:
         return None
     when = f"{day_x[0]}月{day_x[1]}日"
@@ -627,12 +497,9 @@ def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str]
     return "maybe", round(c, 3), f"the board may summarise the same event ({when}), headlines differ"
 
 
-def conflict(x: Doc, y: Doc) -> str:
-    """Why two items cannot be one 信息 whatever their texts share, or "": another publisher,
-    another body or place in the headline, an explainer against its policy, notice numbers,
-    clashing figures, one WeChat push, one template on two days of one channel."""
-    if x.push and x.push == y.push:
-        return "two articles of one WeChat push"
+def other_body_or_subject(x: Doc, y: Doc) -> str:
+    """Why two items are not one 信息 by who published them or what their headlines name, or "":
+    another publisher, another body or place in the headline, a policy against its explainer."""
     if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
         return f"different publishers ({x.publisher} vs {y.publisher})"
     org_x, org_y = title_org(x.title), title_org(y.title)
@@ -640,9 +507,22 @@ def conflict(x: Doc, y: Doc) -> str:
         return f"headlines about different bodies ({org_x} vs {org_y})"
     if x.places and y.places and not any(a.endswith(b) or b.endswith(a)
                                          for a in x.places for b in y.places):
-        return "headlines about different places"
+        return f"headlines about different places ({'/'.join(sorted(x.places))} vs " \
+               f"{'/'.join(sorted(y.places))})"
     if x.explainer != y.explainer:
-        return "a policy and its explainer"
+        return "a policy and its explainer (解读) are two 信息"
+    return ""
+
+
+def conflict(x: Doc, y: Doc) -> str:
+    """Why two items cannot be one 信息 whatever their texts share, or "": another publisher,
+    another body or place in the headline, an explainer against its policy, notice numbers,
+    clashing figures, one WeChat push, one template on two days of one channel."""
+    if x.push and x.push == y.push:
+        return "two articles of one WeChat push"
+    why = other_body_or_subject(x, y)
+    if why:
+        return why
     why = numbers_conflict(x.title, y.title) or figures_conflict(x, y)
     if why:
         return why

@@ -1,0 +1,127 @@
+"""Reading a headline for the duplicate detector (gongkai.dupes): cleaned of series labels and
+bridge cuts, compared by bigrams, and what it says that tells two 信息 apart — the body it opens
+with, the places it names, the numbers of a notice, the stage of a list (拟…公示 or 结果), an
+explainer (解读), a meeting notice."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .matching import TRUNCATED_MARK, title_key
+
+MIN_PREFIX = 10            # a headline cut by a bridge must keep this much to match a full one
+_SERIES = re.compile(r"^[^｜|丨]{1,10}[｜|丨]")                 # 消费提示｜… 守护节日平安｜…
+# A year in a headline: before 年, or in brackets (（2024）, 〔2024〕), or ending it — not the
+# 2000 of 最高补贴2000元.
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=年)|(?<=[〔\[(【])(?:19|20)\d{2}|(?:19|20)\d{2}$")
+_IDENT_NUMBER = re.compile(r"第?([〇零一二三四五六七八九十百\d]+)(?:号|期|批|季度|次|届|轮|条|版)")
+_ANY_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千]+(?=[号期批次季届轮条版部篇])")
+_PAREN_NUMBER = re.compile(r"[(（]([〇一二三四五六七八九十\d]{1,3})[)）]\s*$")    # 企业走访（三）
+_QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
+_PLACE = re.compile(r"[\u4e00-\u9fa5]{2,3}?(?:镇|乡|街道|社区)(?![\u4e00-\u9fa5]{0,1}(?:政府|办事处))")
+_EXPLAINER = re.compile(r"解读|读懂|图解|答记者问|问答")
+_MEETING_NOTICE = re.compile(r"关于(?:召开|举办|组织召开).{0,40}的通知|会(?:议)?通知$")
+# The body a headline is about when it opens with one: 区商务局开展…, 卫滨区应急管理局召开…
+_TITLE_ORG = re.compile(r"^([\u4e00-\u9fa5]{2,12}?(?:局|委员会|办公室|中心|人民政府|街道办事处|大队|支队))"
+                        r"(?=[\u4e00-\u9fa5])")
+
+
+def _nfkc(text: str) -> str:
+    # most text is already NFKC: the check runs in C and saves most of the normalising
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def clean_title(title: str) -> str:
+    key = title_key(_SERIES.sub("", _nfkc(title or "").strip()))
+    return key or title_key(title)
+
+
+@lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset({text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set()))
+
+
+def title_similarity(a: str, b: str) -> float:
+    """1.0 for equal or one-cut-from-the-other headlines, else bigram overlap of the shorter."""
+    cut = a.endswith(TRUNCATED_MARK) or b.endswith(TRUNCATED_MARK)
+    a, b = a.rstrip(TRUNCATED_MARK), b.rstrip(TRUNCATED_MARK)
+    if not a or not b:
+        return 0.0
+    if a == b or (cut and (a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= MIN_PREFIX):
+        return 1.0
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / min(len(x), len(y))
+
+
+@lru_cache(maxsize=65536)
+def _numbers(title: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    text = _nfkc(title or "")
+    return (frozenset(_YEAR.findall(text)), frozenset(_IDENT_NUMBER.findall(text)),
+            frozenset(_QUARTER.findall(text)))
+
+
+@lru_cache(maxsize=65536)
+def title_org(title: str) -> str:
+    """The body a headline opens with (区商务局, 卫滨区应急管理局); two name one body when one
+    ends the other (卫滨区商务局 and 区商务局)."""
+    text = _SERIES.sub("", _nfkc(title or "").strip())
+    text = re.sub(r"^\s*(?:[【\[〔(（][^】\]〕)）]{1,12}[】\]〕)）]\s*)+", "", text)
+    m = _TITLE_ORG.match(text)
+    return m.group(1) if m else ""
+
+
+def same_org(a: str, b: str) -> bool:
+    """Two names of one body: one ends the other (卫滨区商务局, 区商务局), or one names the place
+    without its level (澄阳商务局) and ends with the other's body (商务局). 市商务局 and
+    区商务局 stay two bodies."""
+    if a.endswith(b) or b.endswith(a):
+        return True
+    stem = lambda n: re.split(r"[区县市]", n)[-1]   # noqa: E731
+    if not re.search(r"[区县市]", a) or not re.search(r"[区县市]", b):
+        return len(stem(a)) >= 2 and len(stem(b)) >= 2 and (a.endswith(stem(b)) or b.endswith(stem(a)))
+    return False
+
+
+def numbers_one_sided(a: str, b: str) -> bool:
+    """One headline numbers its notice (第二批, 第3期) and the other does not."""
+    return bool(_numbers(a)[1]) != bool(_numbers(b)[1])
+
+
+@lru_cache(maxsize=65536)
+def _skeleton(title: str) -> tuple[str, tuple[str, ...]]:
+    """A headline without its numbers, and the numbers in order: 区商务局开展促消费活动（1） and
+    …（2） share the skeleton and differ in the numbers."""
+    text = clean_title(title)
+    return _ANY_NUMBER.sub("#", text), tuple(_ANY_NUMBER.findall(text))
+
+
+def numbers_conflict(a: str, b: str) -> str:
+    """Why two headlines name different notices ("第15号" vs "第16号", 2023 vs 2024, the same
+    headline numbered 1 and 2), or ""."""
+    pa, pb = _PAREN_NUMBER.search(_nfkc(a or "")), _PAREN_NUMBER.search(_nfkc(b or ""))
+    if pa and pb and pa.group(1) != pb.group(1):
+        return f"parts of a series numbered differently ({pa.group(1)} vs {pb.group(1)})"
+    (ska, nsa), (skb, nsb) = _skeleton(a), _skeleton(b)
+    if ska == skb and nsa != nsb:
+        return f"the same headline numbered differently ({'/'.join(nsa)} vs {'/'.join(nsb)})"
+    ya, na, qa = _numbers(a)
+    yb, nb, qb = _numbers(b)
+    if ya and yb and not ya & yb:
+        return f"years differ ({'/'.join(sorted(ya))} vs {'/'.join(sorted(yb))})"
+    if na and nb and na != nb:
+        return f"numbers differ ({'/'.join(sorted(na))} vs {'/'.join(sorted(nb))})"
+    if qa and qb and qa != qb:
+        return "periods differ"
+    return ""
+
+
+def _phase(title: str) -> str:
+    """Where a notice stands: a draft put up for objection (拟…公示, 征求意见) or the outcome
+    (…名单公布, 结果): the 公示 of 第三批 and its 公布 are two 信息."""
+    text = _nfkc(title or "")
+    if re.search(r"拟|征求意见", text):     # 备案情况公示 alone is a list, not a draft
+        return "draft"
+    if re.search(r"公布|结果|获批|下达|名单的公告|确定", text):
+        return "final"
+    return ""
