@@ -33,21 +33,9 @@ from ._rules import (
     parse_rules,
 )
 
-def calibration_in_use(decisions) -> float | None:
-    """The review threshold of the calibration that made *decisions* (None when uncalibrated)."""
-    from ._classify import _calibration_file
-    for uses_model in (True, False):
-        cal = _calibration_file(uses_model)
-        if cal is not None and any(d.doubt is not None for d in decisions):
-            # both parts were fitted together; the one with the model is used when it applies
-            return cal.threshold
-    return None
-
-
 __all__ = [
     "Calibration",
     "CurvePoint",
-    "calibration_in_use",
     "doubt_curve",
     "seed_model",
     "AllRule",

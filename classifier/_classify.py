@@ -219,6 +219,11 @@ class Classifier:
             self._words, implementation=ahocorasick_rs.Implementation.DFA) if parts else None
 
     @property
+    def review_threshold(self) -> float | None:
+        """The doubt at or above which a decision is flagged (None when uncalibrated)."""
+        return None if self._calibration is None else self._calibration.threshold
+
+    @property
     def words(self) -> tuple[str, ...]:
         """Every distinct word the rules mention (keywords, near terms and their context words,
         exclusion, group and ignore words)."""

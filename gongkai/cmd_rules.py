@@ -224,7 +224,7 @@ def cmd_rules_test(args) -> int:
     decisions = [clf.classify(t, b) for t, b, _ in rows]
     ev = classifier.evaluate(((label, d.category) for (_, _, label), d in zip(rows, decisions)),
                              rules.names)
-    doubt = review_figures(decisions, [label for _, _, label in rows])
+    doubt = review_figures(decisions, [label for _, _, label in rows], clf.review_threshold)
     trend = [] if args.file else _trend(args, cfg)
     if args.json:
         print(json.dumps({
@@ -264,9 +264,9 @@ def cmd_rules_test(args) -> int:
     return 0
 
 
-def review_figures(decisions: list, labels: list[str]) -> dict:
+def review_figures(decisions: list, labels: list[str], cal: float | None) -> dict:
     """Review load and silent errors (wrong and not flagged) of *decisions* against *labels*,
-    and the curve of both over doubt thresholds (the one in use marked)."""
+    and the curve of both over doubt thresholds (``cal``, the one in use, marked)."""
     n = len(decisions) or 1
     flagged = sum(1 for d in decisions if d.needs_review)
     silent = sum(1 for d, label in zip(decisions, labels) if d.category != label and not d.needs_review)
@@ -274,7 +274,6 @@ def review_figures(decisions: list, labels: list[str]) -> dict:
               if d.doubt is not None]
     curve = []
     if scored:
-        cal = classifier.calibration_in_use(decisions)
         points = {round(t, 3) for t in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)}
         if cal is not None:
             points.add(round(cal, 3))
