@@ -1,5 +1,6 @@
 """SQLite through sqlite-utils: schema, migrations, upserts, queries. The only SQL of gongkai."""
+from ._counts import BodyScope
 from ._db import fault
 from ._store import Store, StoreError, Unavailable
 
-__all__ = ["Store", "StoreError", "Unavailable", "fault"]
+__all__ = ["BodyScope", "Store", "StoreError", "Unavailable", "fault"]

@@ -9,6 +9,7 @@ panel costs the changed clusters plus two index scans instead of a pass over the
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, Iterable, Sequence
@@ -24,6 +25,39 @@ REBUILD_MIN = 5_000         # below this, never: a few thousand lookups are quic
 _BATCH = 500                # SQLite's bound-parameter limit is far above; keeps IN lists short
 # What the rule reads of each of the bureau's items; the index of review_007 covers it.
 _RULE_COLUMNS = "cluster_id, channel, pub_date, pub_year, category, decided_by = 'manual', id"
+
+
+@dataclass(frozen=True)
+class BodyScope:
+    """The items one body (单位) of a district counts: every item of its own sources (``owned``),
+    and of the shared sources listing it (``shared``) those attributed to it (``item_bodies``).
+    The caller (the config) says which source is whose; the store only applies it."""
+
+    body: str
+    owned: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
+
+    def where(self, alias: str) -> tuple[str, list]:
+        """An SQL condition on the items row ``alias`` and its parameters."""
+        parts, args = [], []
+        if self.owned:
+            parts.append(f"{alias}.source_id IN ({','.join('?' * len(self.owned))})")
+            args += self.owned
+        if self.shared:
+            parts.append(f"({alias}.source_id IN ({','.join('?' * len(self.shared))}) AND EXISTS "
+                         f"(SELECT 1 FROM item_bodies ib WHERE ib.item_id = {alias}.id "
+                         f"AND ib.body = ?))")
+            args += [*self.shared, self.body]
+        return ("(" + " OR ".join(parts) + ")" if parts else "0"), args
+
+
+def _and(scope: BodyScope | None, alias: str) -> tuple[str, list]:
+    """`` AND <scope>`` and its parameters; nothing at all without a scope, so a one-body
+    count runs exactly the statements it always ran."""
+    if scope is None:
+        return "", []
+    where, args = scope.where(alias)
+    return " AND " + where, args
 
 
 def count_clusters(rows: Iterable[Sequence[Any]]) -> tuple[list[tuple], list[tuple]]:
@@ -86,39 +120,54 @@ class CountQueries:
 
     # -- the reference: straight from items ----------------------------------------------------
 
-    def cluster_firsts(self, year: int) -> tuple[list[tuple], list[tuple]]:
+    def cluster_firsts(self, year: int, scope: BodyScope | None = None
+                       ) -> tuple[list[tuple], list[tuple]]:
         """:func:`count_clusters` for the clusters that count in ``year`` (counts and the
         monthly charts both use it), read straight from items.
 
         Returns ``(clusters, channels)`` as :func:`count_clusters` does, only the rows whose
         year is ``year``: one per cluster (one 信息) first published in ``year``, one per
-        cluster and channel first published on that channel in ``year``.
+        cluster and channel first published on that channel in ``year``. With a ``scope``, only
+        one body's items take part: a 信息 counts for each body that published a copy of it.
         """
         # Only clusters with an item filed under `year` can count in it; read just those.
+        inner, inner_args = _and(scope, "year_items")
+        outer, outer_args = _and(scope, "items")
         clusters, channels = count_clusters(self.db.execute(
             f"SELECT {_RULE_COLUMNS} FROM (SELECT DISTINCT cluster_id AS year_cluster FROM items "
-            "WHERE pub_year = ? AND attribution = 'ours') JOIN items INDEXED BY "
-            "items_cluster_rule ON cluster_id = year_cluster WHERE attribution = 'ours'",
-            [year]).fetchall())
+            f"{'AS year_items ' if scope else ''}WHERE pub_year = ? AND attribution = 'ours'"
+            f"{inner}) JOIN items INDEXED BY items_cluster_rule ON cluster_id = year_cluster "
+            f"WHERE attribution = 'ours'{outer}", [year, *inner_args, *outer_args]).fetchall())
         return [r for r in clusters if r[2] == year], [r for r in channels if r[3] == year]
 
-    def counts(self, year: int) -> dict:
+    def counts(self, year: int, scope: BodyScope | None = None) -> dict:
         """Raw counts for one year (only non-zero entries; report.Counts orders and fills them).
 
         A cluster (one 信息) counts once, in the year of its earliest publication, under the
         category of its manually decided item if any, else of its earliest item. ``by_channel``
         counts clusters per channel, each in the year of that channel's own publication.
         ``not_ours`` items are not counted; ``gone`` items are (the report counts what was
-        published).
+        published). With a ``scope``, the same for one body's items (see :class:`BodyScope`).
         """
         categories: dict[str, int] = {}
         per_channel: dict[tuple[str, str], int] = {}
-        clusters, channels = self.cluster_firsts(year)
+        clusters, channels = self.cluster_firsts(year, scope)
         for *_, cat in clusters:
             categories[cat] = categories.get(cat, 0) + 1
         for _, channel, _, _, cat in channels:
             per_channel[channel, cat] = per_channel.get((channel, cat), 0) + 1
-        return self._counts_dict(year, categories, per_channel)
+        return self._counts_dict(year, categories, per_channel, scope)
+
+    def unattributed(self, year: int, shared: Sequence[str]) -> list[dict]:
+        """Items of ``year`` from the ``shared`` sources that count for no body: naming none
+        (or decided by hand as nobody's). Kept and shown to the district, never dropped."""
+        if not shared:
+            return []
+        return list(self.db.query(
+            f"SELECT id, source_id, channel, pub_date, title, url, attribution FROM items "
+            f"WHERE pub_year = ? AND source_id IN ({','.join('?' * len(shared))}) AND "
+            "(attribution = 'not_ours' OR NOT EXISTS (SELECT 1 FROM item_bodies ib "
+            "WHERE ib.item_id = items.id)) ORDER BY pub_date, id", [year, *shared]))
 
     # -- the summary: the same rule, kept per cluster ------------------------------------------
 
@@ -184,29 +233,42 @@ class CountQueries:
     # -- shared by both ------------------------------------------------------------------------
 
     def _counts_dict(self, year: int, categories: dict[str, int],
-                     per_channel: dict[tuple[str, str], int]) -> dict:
+                     per_channel: dict[tuple[str, str], int],
+                     scope: BodyScope | None = None) -> dict:
         """The counts dict around the cluster counts: every channel in use (zeros included)
-        and the items still to look at."""
+        and the items still to look at (of one body's items, with a ``scope``)."""
         # every channel in use appears, with zeros, so a silent channel is visible as such
+        mine, args = _and(scope, "items")
+        sources = ("" if scope is None else
+                   f" AND id IN ({','.join('?' * len(scope.owned + scope.shared))})")
         by_channel: dict[str, dict[str, int]] = {r[0]: {} for r in self.db.execute(
-            "SELECT channel FROM sources WHERE enabled = 1 UNION "
-            "SELECT DISTINCT channel FROM items WHERE pub_year = ? ORDER BY 1", [year])}
+            f"SELECT channel FROM sources WHERE enabled = 1{sources} UNION "
+            f"SELECT DISTINCT channel FROM items WHERE pub_year = ?{mine} ORDER BY 1",
+            [*(scope.owned + scope.shared if scope else ()), year, *args])}
         for (channel, cat), n in per_channel.items():
             by_channel.setdefault(channel, {})[cat] = n
         unreviewed = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? AND "
-            + AWAITING_REVIEW, [year]).fetchone()[0]
+            f"SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ?{mine} AND "
+            + AWAITING_REVIEW, [year, *args]).fetchone()[0]
         undated = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_date IS NULL"
-        ).fetchone()[0]
+            f"SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_date IS NULL{mine}",
+            args).fetchone()[0]
         unclassified = self.db.execute(
             "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
-            "AND category IS NULL", [year]).fetchone()[0]
+            f"AND category IS NULL{mine}", [year, *args]).fetchone()[0]
         # dupe_pairs exists from migration dupes_001; both sides of an open pair count it once
+        if scope is None:
+            ours, pair_args = "'ours' IN (a.attribution, b.attribution)", []
+        else:
+            a_mine, a_args = scope.where("a")
+            b_mine, b_args = scope.where("b")
+            ours = (f"((a.attribution = 'ours' AND {a_mine}) OR "
+                    f"(b.attribution = 'ours' AND {b_mine}))")
+            pair_args = [*a_args, *b_args]
         possible = self.db.execute(
             "SELECT COUNT(*) FROM dupe_pairs p JOIN items a ON a.id = p.item_id "
             "JOIN items b ON b.id = p.other_id WHERE p.status = 'open' "
-            "AND 'ours' IN (a.attribution, b.attribution) AND ? IN (a.pub_year, b.pub_year)",
-            [year]).fetchone()[0]
+            f"AND {ours} AND ? IN (a.pub_year, b.pub_year)",
+            [*pair_args, year]).fetchone()[0]
         return {"categories": categories, "by_channel": by_channel, "unreviewed": unreviewed,
                 "undated": undated, "unclassified": unclassified, "possible_duplicates": possible}

@@ -110,8 +110,8 @@ def m003_item_meta(db: Database) -> None:
 
 def apply(db: Database) -> None:
     # Each area registers its migrations in its own module; importing them registers them.
-    from . import (_schema_channels, _schema_dupes, _schema_ops, _schema_review,  # noqa: F401
-                   _schema_web)
+    from . import (_schema_bodies, _schema_channels, _schema_dupes, _schema_ops,  # noqa: F401
+                   _schema_review, _schema_web)
     migrations.apply(db)
 
 

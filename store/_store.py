@@ -167,10 +167,14 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
 
     def save_item(self, source_id: str, channel: str, record: Mapping[str, Any], *,
                   attribution: str, now: datetime, raw: bytes | None = None,
-                  raw_url: str = "", raw_content_type: str = "") -> tuple[int, bool]:
+                  raw_url: str = "", raw_content_type: str = "",
+                  bodies: Mapping[str, str] | None = None) -> tuple[int, bool]:
         """Insert or refresh one item, its raw page and its cluster in one transaction.
 
-        Returns ``(item_id, is_new)``. Saving the same record twice never adds an item.
+        ``bodies``: for an item of a shared source, the bodies it counts for, each with the
+        reason (none: it names no configured body); like ``attribution``, kept as a person
+        left them once they decided the item's attribution. Returns ``(item_id, is_new)``.
+        Saving the same record twice never adds an item.
         """
         if attribution not in ("ours", "not_ours"):
             raise ValueError(f"bad attribution {attribution!r}")
@@ -192,6 +196,9 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 update.update(last_seen_at=_ts(now), upstream_status="live")
                 if not manual:
                     update["attribution"] = attribution
+                    if bodies is not None:
+                        self.db.execute("DELETE FROM item_bodies WHERE item_id = ?", [item_id])
+                        self._save_bodies(item_id, bodies)
                 self.db["items"].update(item_id, update)
                 is_new = False
             else:
@@ -203,10 +210,21 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 # Not the same article by key or alias: gongkai.dupes places it (pending).
                 self.db["items"].update(item_id, {"cluster_id": cluster or item_id,
                                                   "dupe_pending": int(cluster is None)})
+                self._save_bodies(item_id, bodies or {})
                 is_new = True
             if raw:
                 self._save_raw(item_id, raw, raw_url or fields["url"] or "", raw_content_type, now)
         return item_id, is_new
+
+    def _save_bodies(self, item_id: int, bodies: Mapping[str, str]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO item_bodies (item_id, body, reason) VALUES (?, ?, ?)",
+            [(item_id, body, reason) for body, reason in bodies.items()])
+
+    def item_bodies(self, item_id: int) -> dict[str, str]:
+        """The bodies an item of a shared source counts for, with the reason of each."""
+        return dict(self.db.execute("SELECT body, reason FROM item_bodies WHERE item_id = ? "
+                                    "ORDER BY body", [item_id]).fetchall())
 
     def _find_cluster(self, item_id: int, key: str) -> int | None:
         """The cluster of an earlier item that is the very same article: stored under the same

@@ -1,0 +1,21 @@
+"""Migrations of the district's area (issue 17): several bodies in one database. Append only.
+
+An item of a body's own source counts for that body (the config says whose a source is, so
+moving a source to another body moves its items with it). An item of a shared source — the
+portal's 部门动态, the district's WeChat account — counts for each body it was attributed to,
+one row here per body; none when it names no configured body (unattributed). A database from
+before this migration has no shared source, so the empty table leaves its counts as they were.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from ._schema import migrations
+
+
+@migrations()
+def bodies_001_item_bodies(db: Database) -> None:
+    db.execute("CREATE TABLE item_bodies (item_id INTEGER NOT NULL REFERENCES items(id), "
+               "body TEXT NOT NULL, reason TEXT, PRIMARY KEY (item_id, body)) WITHOUT ROWID")
+    # a body's counts look its items up by body
+    db.execute("CREATE INDEX idx_item_bodies_body ON item_bodies (body, item_id)")
