@@ -58,9 +58,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", choices=("test", "dev"), default="test")
     ap.add_argument("--curve", action="store_true", help="print review load against silent errors")
+    ap.add_argument("--only", metavar="RAW", nargs="+",
+                    help="test part: only the lines collected in these raw files (e.g. raw/blind_b.jsonl), "
+                         "to measure material added since the last measure on its own")
     args = ap.parse_args()
     rules = load_rules()
     rows = read(CORPUS / f"{args.part}.jsonl")
+    if args.only:
+        if args.part != "test":
+            ap.error("--only measures part of the test part; use it with --part test")
+        wanted = {r["title"] for name in args.only for r in read(CORPUS / name)}
+        rows = [r for r in rows if r["title"] in wanted]
+        if not rows:
+            ap.error("no test line comes from " + ", ".join(args.only))
     raw = Classifier(rules, calibrated=False)
     decisions = [raw.classify(r["title"], r["body"]) for r in rows]
     cats = [d.category for d in decisions]
