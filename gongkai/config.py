@@ -16,9 +16,12 @@ DEFAULT_DB = "gongkai.db"
 
 # Keys every source has; the rest are declared by its kind (collectors.REGISTRY).
 COMMON_KEYS = {"id", "type", "channel", "label", "interval", "attribution", "enabled"}
+# Whose items a source carries (one of the two, see _owners); documented under "For a whole
+# district" in the README, not in its one-bureau example.
+OWNER_KEYS = {"bureau", "bureaus"}
 MAX_LABEL = 60
 ATTRIBUTIONS = ("all", "mention")
-TOP_LEVEL = {"bureau", "database", "http", "sources", "report", "rules", "crawl",
+TOP_LEVEL = {"bureau", "bureaus", "database", "http", "sources", "report", "rules", "crawl",
              "alerts", "backup", "log"}
 SECTION_KEYS = {
     "bureau": {"name", "aliases"},
@@ -38,6 +41,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_INTERVAL_S = 366 * 86400
+# The one body of a [bureau] config: its id for `counts --bureau` and `report --bureau`.
+DEFAULT_BODY = "bureau"
+BODY_KEYS = {"id", "name", "aliases", "rules"}
+_ID = re.compile(r"[A-Za-z0-9_.\-]+")
 # The config nests four deep at most ([alerts.email] to = [...]); deeper is a mistake or an
 # attack, refused before a validator (or repr) recurses into it.
 MAX_DEPTH = 16
@@ -45,6 +52,16 @@ MAX_DEPTH = 16
 
 class ConfigError(ValueError):
     """A mistake in gongkai.toml; the message is the one line the user sees."""
+
+
+@dataclass(frozen=True)
+class Body:
+    """One body (单位) of the district whose publications are counted and reported: a bureau,
+    a committee, a town or a 街道. A [bureau] config has exactly one, with id DEFAULT_BODY."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]     # attribution (归属) looks for these; the name is always one
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,10 @@ class Source:
     # the channel's name (a label its sources agree on, else from [report] channels, else by kind)
     label: str = ""
     channel_label: str = ""
+    # whose items it carries: one owner (its items are that body's, by `attribution`), or, when
+    # ``shared``, the bodies each item is attributed among by who published it
+    bureaus: tuple[str, ...] = (DEFAULT_BODY,)
+    shared: bool = False
 
     @property
     def url(self) -> str:
@@ -126,6 +147,17 @@ class Config:
     alerts: AlertsConfig = field(default_factory=lambda: AlertsConfig())
     backup: BackupConfig | None = None       # None: no nightly backup
     log: LogConfig | None = None             # None: stderr only
+    # every body counted; one (DEFAULT_BODY) for a [bureau] config. ``district``: [[bureaus]]
+    bodies: tuple[Body, ...] = ()
+    district: bool = False
+
+    def body(self, body_id: str) -> Body:
+        for b in self.bodies:
+            if b.id == body_id:
+                return b
+        known = ", ".join(b.id for b in self.bodies) or "none"
+        raise ConfigError(f"{self.path}: no body with id {body_id!r} in "
+                          f"{'[[bureaus]]' if self.district else '[bureau]'} (known: {known})")
 
     def source(self, source_id: str) -> Source:
         for s in self.sources:
@@ -225,14 +257,7 @@ def from_dict(data: dict, path: Path) -> Config:
     sections = {name: _check_keys(path, name, data.get(name, {}), keys)
                 for name, keys in SECTION_KEYS.items()}
     _check_http(path, sections["http"])
-    bureau = sections["bureau"]
-    name = bureau.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{path}: [bureau] key 'name' is required (the bureau's full name)")
-    aliases = bureau.get("aliases", [name])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-        raise ConfigError(f"{path}: [bureau] key 'aliases' must be a list of non-empty strings")
-    aliases = tuple(dict.fromkeys([name, *aliases]))
+    bodies, district = _bodies(path, data, sections["bureau"])
     db = sections["database"].get("path", DEFAULT_DB)
     if not isinstance(db, str) or not db:
         raise ConfigError(f"{path}: [database] key 'path' must be a file path string")
@@ -251,16 +276,72 @@ def from_dict(data: dict, path: Path) -> Config:
         raise ConfigError(f"{path}: 'sources' must be an array of tables ([[sources]])")
     sources: list[Source] = []
     for n, raw in enumerate(raw_sources, 1):
-        src = _source(path, n, raw)
+        src = _source(path, n, raw, bodies, district)
         if any(s.id == src.id for s in sources):
             raise ConfigError(f"{path}: source {src.id!r}: duplicate id (ids must be unique)")
         sources.append(src)
     sources = _named(sources, channels)
     alerts, backup, log = _ops_sections(path, sections)
-    return Config(path=path, bureau=name.strip(), aliases=aliases, db_path=db_path,
+    # bureau and aliases: the one body of a [bureau] config; of [[bureaus]], the first (what a
+    # one-bureau view shows until the district's own views exist)
+    return Config(path=path, bureau=bodies[0].name, aliases=bodies[0].aliases, db_path=db_path,
                   sources=tuple(sources), http=dict(sections["http"]),
                   report_channels=tuple(channels), report_data=report_data, rules_path=rules_path,
-                  alerts=alerts, backup=backup, log=log)
+                  alerts=alerts, backup=backup, log=log, bodies=bodies, district=district)
+
+
+def _bodies(path: Path, data: dict, bureau: dict) -> tuple[tuple[Body, ...], bool]:
+    """The bodies: [bureau] (one, id DEFAULT_BODY unless it says otherwise) or [[bureaus]]."""
+    raw = data.get("bureaus")
+    if raw is None:
+        return (_body(path, "[bureau]", bureau, DEFAULT_BODY),), False
+    if "bureau" in data:
+        raise ConfigError(f"{path}: [bureau] and [[bureaus]] both given: a district config lists "
+                          f"every body as [[bureaus]] (move [bureau] into it, with an id)")
+    if not isinstance(raw, list) or not all(isinstance(b, dict) for b in raw):
+        raise ConfigError(f"{path}: 'bureaus' must be an array of tables ([[bureaus]])")
+    if not raw:
+        raise ConfigError(f"{path}: [[bureaus]] lists no body")
+    bodies: list[Body] = []
+    claimed: dict[str, str] = {}
+    for n, table in enumerate(raw, 1):
+        where = f"[[bureaus]] #{n}"
+        body_id = table.get("id")
+        if not isinstance(body_id, str) or not _ID.fullmatch(body_id):
+            got = "nothing" if body_id is None else reprlib.repr(body_id)
+            raise ConfigError(f"{path}: {where}: key 'id' is required and must be letters, "
+                              f"digits, '-', '_' or '.' (got {got})")
+        where = f"[[bureaus]] {body_id!r}"
+        for key in table:
+            if key not in BODY_KEYS:
+                raise ConfigError(f"{path}: {where}: unknown key {key!r} "
+                                  f"(known: {', '.join(sorted(BODY_KEYS))})")
+        if "rules" in table:
+            # Items are classified once, with [rules]; a body's own categories need a decision
+            # per body and item, which does not exist yet.
+            raise ConfigError(f"{path}: {where}: key 'rules' (a body's own categories) is not "
+                              f"supported yet: every body is classified with [rules] path")
+        if any(b.id == body_id for b in bodies):
+            raise ConfigError(f"{path}: {where}: duplicate id (ids must be unique)")
+        body = _body(path, where, table, body_id)
+        for alias in body.aliases:
+            if alias in claimed:
+                raise ConfigError(f"{path}: {where}: alias {alias!r} is also one of "
+                                  f"{claimed[alias]!r}'s: attribution could not tell them apart")
+            claimed[alias] = body_id
+        bodies.append(body)
+    return tuple(bodies), True
+
+
+def _body(path: Path, where: str, table: dict, body_id: str) -> Body:
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        what = "the bureau's full name" if where == "[bureau]" else "the body's full name"
+        raise ConfigError(f"{path}: {where} key 'name' is required ({what})")
+    aliases = table.get("aliases", [name])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ConfigError(f"{path}: {where} key 'aliases' must be a list of non-empty strings")
+    return Body(id=body_id, name=name.strip(), aliases=tuple(dict.fromkeys([name, *aliases])))
 
 
 def _get(path: Path, where: str, table: dict, key: str, kind: type | tuple, default: Any,
@@ -300,16 +381,17 @@ def _rel(path: Path, value: str) -> Path:
 
 
 def _report_data(path: Path, value: Any) -> str | None:
-    """[report] data = "report-{year}.toml": "{year}" is the only placeholder allowed."""
+    """[report] data = "report-{year}.toml": "{year}" and, for a district's bodies, "{bureau}"
+    (a body's id) are the only placeholders allowed."""
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{path}: [report] key 'data' must be a file path string like "
                           f"\"report-{{year}}.toml\"")
-    rest = value.replace("{year}", "")
+    rest = value.replace("{year}", "").replace("{bureau}", "")
     if "{" in rest or "}" in rest:
-        raise ConfigError(f"{path}: [report] key 'data' may use only the placeholder {{year}}, "
-                          f"got {value!r}")
+        raise ConfigError(f"{path}: [report] key 'data' may use only the placeholders {{year}} "
+                          f"and {{bureau}}, got {value!r}")
     return str(_rel(path, value))
 
 
@@ -380,7 +462,7 @@ def _ops_sections(path: Path, sections: dict
     return alerts, backup, log
 
 
-def _source(path: Path, n: int, raw: Any) -> Source:
+def _source(path: Path, n: int, raw: Any, bodies: tuple[Body, ...], district: bool) -> Source:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: sources #{n} must be a table")
     sid = raw.get("id")
@@ -401,10 +483,14 @@ def _source(path: Path, n: int, raw: Any) -> Source:
         interval = parse_interval(raw.get("interval", "6h"))
     except ValueError as e:
         raise ConfigError(f"{where}: key 'interval' {e}") from None
-    attribution = raw.get("attribution", "all")
+    owners, shared = _owners(where, raw, bodies, district)
+    attribution = raw.get("attribution", "mention" if shared else "all")
     if attribution not in ATTRIBUTIONS:
         raise ConfigError(f"{where}: key 'attribution' must be 'all' or 'mention' "
                           f"(got {attribution!r})")
+    if shared and attribution != "mention":
+        raise ConfigError(f"{where}: key 'attribution' must be 'mention' on a shared source "
+                          f"(bureaus = ...): each item goes to the body that published it")
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: key 'enabled' must be true or false")
@@ -414,18 +500,53 @@ def _source(path: Path, n: int, raw: Any) -> Source:
         raise ConfigError(f"{where}: key 'label' must be a name of 1-{MAX_LABEL} characters "
                           f"without line breaks (e.g. \"区政府官网专栏\"), got {reprlib.repr(label)}")
     for key in raw:
-        if key not in COMMON_KEYS and key not in kind.options:
-            known = ", ".join(sorted(COMMON_KEYS | set(kind.options)))
+        if key not in COMMON_KEYS | OWNER_KEYS and key not in kind.options:
+            known = ", ".join(sorted(COMMON_KEYS | OWNER_KEYS | set(kind.options)))
             raise ConfigError(f"{where}: unknown key {key!r} for type {kind_name!r} "
                               f"(known: {known})")
-    options = {k: v for k, v in raw.items() if k not in COMMON_KEYS}
+    options = {k: v for k, v in raw.items() if k not in COMMON_KEYS | OWNER_KEYS}
     try:
         options = kind.validate(options)
     except collectors.ConfigError as e:
         raise ConfigError(f"{where}: {e}") from None
     return Source(id=sid, type=kind_name, channel=channel.strip(), interval_s=interval,
                   attribution=attribution, enabled=enabled, options=options,
-                  label=" ".join(label.split()))
+                  label=" ".join(label.split()), bureaus=owners, shared=shared)
+
+
+def _owners(where: str, raw: dict, bodies: tuple[Body, ...], district: bool
+            ) -> tuple[tuple[str, ...], bool]:
+    """Whose items a source carries: ``bureau = "ID"`` (one owner) or ``bureaus = ["ID", ...]``
+    / ``"*"`` (shared: each item attributed among them). A [bureau] config's sources belong to
+    its one body unless they say otherwise."""
+    known = [b.id for b in bodies]
+    listed = ", ".join(known)
+    if "bureau" in raw and "bureaus" in raw:
+        raise ConfigError(f"{where}: keys 'bureau' and 'bureaus' both given: one owner is "
+                          f"bureau = \"ID\", a shared source lists bureaus = [\"ID\", ...]")
+    if "bureau" in raw:
+        owner = raw["bureau"]
+        if not isinstance(owner, str) or owner not in known:
+            raise ConfigError(f"{where}: key 'bureau' must be the id of a body "
+                              f"(known: {listed}), got {reprlib.repr(owner)}")
+        return (owner,), False
+    if "bureaus" in raw:
+        value = raw["bureaus"]
+        if value == "*":
+            return tuple(known), True
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: key 'bureaus' must be \"*\" or a non-empty list of body "
+                              f"ids (known: {listed}), got {reprlib.repr(value)}")
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ConfigError(f"{where}: key 'bureaus' names unknown body {unknown[0]!r} "
+                              f"(known: {listed})")
+        return tuple(dict.fromkeys(value)), True
+    if district:
+        raise ConfigError(f"{where}: key 'bureau' is required in a [[bureaus]] config: "
+                          f"bureau = \"ID\" for one body's channel, or bureaus = [\"ID\", ...] "
+                          f"or \"*\" for a shared one (known: {listed})")
+    return (known[0],), False
 
 
 def _named(sources: list[Source], report_channels: list[str]) -> list[Source]:
