@@ -6,7 +6,8 @@ grouping them by normalised title (what the store did before the detector).
 
 A year of N website items (default 3,000, ten times a busy bureau), 40% reposted on WeChat within a
 day under another headline, 10% on the board a week later; bodies built from the labelled pair
-set's texts, so their length and stock phrases are real-sized.
+set's texts, so their length and stock phrases are real-sized. A text used again later in the year
+(every ~27 days at 3,000 items) is a recurring event: the days it names move with it.
 
 The truth is known: an item and its reposts are one 信息; two website items whose texts come
 from the two sides of one labelled `dup` pair are one too; every other join is a false merge.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -46,6 +48,20 @@ def texts() -> list[tuple[str, str, str]]:
     return out
 
 
+_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+
+
+def redate(text: str, shift: int) -> str:
+    """*text* with every 「M月D日」 it names moved *shift* days later."""
+    def move(m: re.Match) -> str:
+        try:
+            d = date(2024, int(m[1]), int(m[2])) + timedelta(days=shift)
+        except ValueError:
+            return m[0]
+        return f"{d.month}月{d.day}日"
+    return _DAY.sub(move, text) if shift else text
+
+
 def build(path: Path, n: int, rng: random.Random) -> dict[str, str]:
     """The record, and each item key's true 信息."""
     pool = texts()
@@ -60,6 +76,9 @@ def build(path: Path, n: int, rng: random.Random) -> dict[str, str]:
             info = f"{tag}#{i // len(pool)}"
             truth[f"http://w/{i}"] = truth[f"wx:1:{i}:1"] = truth[f"board:{i}"] = info
             day = date(2024, 1, 1) + timedelta(days=i * 365 // n)
+            # A text used again is a recurring event (the next round of a meeting, next month's
+            # check): its own day, not the first round's — the days it names move with it.
+            body = redate(body, (day - date(2024, 1, 1) - timedelta(days=(i % len(pool)) * 365 // n)).days)
             title, body = f"{title}（{i}）", f"{i}号，{body}"
             rec = {"key": f"http://w/{i}", "url": f"http://w/{i}", "title": title,
                    "title_norm": title_key(title), "body": body, "pub_date": day.isoformat(),
