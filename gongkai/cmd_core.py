@@ -7,7 +7,7 @@ from pathlib import Path
 import classifier
 import report
 
-from . import app, display, manual, pipeline
+from . import app, display, district, manual, pipeline
 from . import config as config_mod
 
 _HERE = Path(__file__).parent
@@ -26,6 +26,10 @@ def register(sub, common) -> None:
     s = sub.add_parser("counts", parents=[common], help="category counts for a year")
     s.add_argument("--year", type=app.year_arg, required=True, help="the report year, e.g. 2024")
     s.add_argument("--json", action="store_true", help="print the JSON object")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--bureau", metavar="ID", help="one body's counts ([[bureaus]] id)")
+    which.add_argument("--all", action="store_true",
+                       help="every body's counts, and the items no body counts")
     s.set_defaults(func=cmd_counts)
 
     s = sub.add_parser("demo", parents=[common],
@@ -91,6 +95,8 @@ def crawl_summary(results: list[pipeline.RunResult]) -> list[str]:
 
 def cmd_counts(args) -> int:
     cfg = app.load_config_optional(args)
+    if args.all or args.bureau:
+        return district_counts(args, cfg)
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
         counts = app.counts_for(st, rules, args.year)
@@ -98,18 +104,53 @@ def cmd_counts(args) -> int:
     if args.json:           # the contract: channel ids, never display names
         print(json.dumps(counts.as_dict(), ensure_ascii=False))
         return 0
-    print(f"{args.year}: {counts.total} 信息 (unique across channels)")
+    print_counts(args.year, counts, names)
+    return 0
+
+
+def district_counts(args, cfg: config_mod.Config | None) -> int:
+    """counts --bureau ID (one body's object) or --all (every body's, and the unattributed)."""
+    if cfg is None:
+        raise app.UsageError(f"--{'all' if args.all else 'bureau'} needs the config that lists "
+                             "the bodies (--config PATH)")
+    ids = [b.id for b in cfg.bodies] if args.all else [cfg.body(args.bureau).id]
+    rules = app.load_rules(cfg)
+    with app.open_store(args, cfg) as st:
+        every = {i: district.counts(st, rules, args.year, cfg, i) for i in ids}
+        loose = st.unattributed(args.year, district.shared_sources(cfg)) if args.all else []
+        names = display.names_for(st, cfg)
+    if args.json:
+        obj = every[ids[0]].as_dict() if args.bureau else {
+            "year": args.year, "bureaus": {i: c.as_dict() for i, c in every.items()},
+            "unattributed": len(loose)}
+        print(json.dumps(obj, ensure_ascii=False))
+        return 0
+    for i, counts in every.items():
+        print(f"== {cfg.body(i).name} ({i})")
+        print_counts(args.year, counts, names)
+    if args.all:
+        print(f"== unattributed in {args.year}: {len(loose)} item(s) of shared sources name no "
+              "body (not counted; kept for review)")
+        for row in loose[:20]:
+            print(f"  #{row['id']} {row['pub_date'] or '-'} [{names.source(row['source_id'])}] "
+                  f"{row['title']}")
+        if len(loose) > 20:
+            print(f"  … and {len(loose) - 20} more (`gongkai review --status not_ours`)")
+    return 0
+
+
+def print_counts(year: int, counts, names: display.Names) -> None:
+    print(f"{year}: {counts.total} 信息 (unique across channels)")
     for name, n in counts.categories.items():
         print(f"  {name}\t{n}")
     for channel in names.order(counts.by_channel):
         cats = counts.by_channel[channel]
         print(f"  [{names.channel(channel)}] " + ", ".join(f"{k} {v}" for k, v in cats.items()))
-    print(f"  awaiting review in {args.year}: {counts.unreviewed}; "
+    print(f"  awaiting review in {year}: {counts.unreviewed}; "
           f"undated (year unknown, any year): {counts.undated}")
     if counts.possible_duplicates:
         print(f"  possible duplicates to decide: {counts.possible_duplicates} "
               "(`gongkai dupes pairs`): until decided each may be counted twice")
-    return 0
 
 
 def cmd_demo(args) -> int:

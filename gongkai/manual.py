@@ -426,8 +426,8 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
                   classifier=None) -> list[tuple[Entry, int, bool]]:
     """Save entries of manual source ``src`` through the same path as crawled items (one run,
     ``store.save_item``, attribution, then classification). Returns (entry, item id, is new)."""
-    from . import clustering, pipeline
-    from .matching import attribution_of, title_key
+    from . import clustering, district, pipeline
+    from .matching import title_key
     st.sync_sources([s.as_row() for s in cfg.sources], now)
     run_id = st.begin_run(src.id, now)
     out: list[tuple[Entry, int, bool]] = []
@@ -442,12 +442,13 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
                 if known is not None:
                     rec["published_at"] = st.item(known)["published_at"] or rec["published_at"]
                     rec["date_raw"] = ""
-            why = attribution_of(src.attribution, cfg.aliases, entry.title, entry.body, byline)
+            owners = district.attribute(cfg, src, entry.title, entry.body, byline)
+            why = owners.attribution
             rec["meta"] = {"attribution_reason": why.reason}
             item_id, is_new = st.save_item(
                 src.id, src.channel, rec, attribution=why.value, now=now,
                 raw=raw_of(entry, origin), raw_url=entry.url or f"manual:{src.id}",
-                raw_content_type="application/json")
+                raw_content_type="application/json", bodies=owners.bodies)
             out.append((entry, item_id, is_new))
     except BaseException:
         st.end_run(run_id, status="failed", now=now, reason=f"{origin}: stopped part-way",

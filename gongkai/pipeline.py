@@ -11,10 +11,10 @@ import collectors
 from classifier import Classifier, Ruleset, SecondOpinion
 from store import Store, fault
 
-from . import clustering, crash
+from . import clustering, crash, district
 from .cleantext import clean_line, clean_text
 from .config import Config, Source
-from .matching import attribution_of, title_key
+from .matching import title_key
 from .parallel import evidence_json
 
 log = logging.getLogger(__name__)
@@ -86,14 +86,15 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
         for item in within(items) if within else items:
             # the text as it will be stored: a zero-width character inside 卫滨区商务局 must not
             # hide the bureau's name from attribution
-            why = attribution_of(src.attribution, cfg.aliases, clean_line(item.title),
-                                 clean_text(item.body), clean_line(item.byline),
-                                 fields=item.extra.get("fields"))
+            owners = district.attribute(cfg, src, clean_line(item.title), clean_text(item.body),
+                                        clean_line(item.byline), fields=item.extra.get("fields"))
+            why = owners.attribution
             record = _record(item)
             record["meta"]["attribution_reason"] = why.reason   # for review, beside the decision
             item_id, is_new = store.save_item(
                 src.id, src.channel, record, attribution=why.value, now=clock(), raw=item.raw,
-                raw_url=item.raw_url, raw_content_type=item.raw_content_type)
+                raw_url=item.raw_url, raw_content_type=item.raw_content_type,
+                bodies=owners.bodies)
             if item.extra.get("aliases"):
                 store.add_aliases(src.id, item_id, item.extra["aliases"], clock())
             result.seen += 1
