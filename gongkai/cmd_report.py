@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import classifier
 import report
 from store import Store
 
-from . import app, display
+from . import app, display, district, district_summary
 from .config import Config
 
 
@@ -33,27 +34,35 @@ def register(sub, common) -> None:
     s.add_argument("--force", action="store_true",
                    help="write despite errors (the report is marked 草稿); init: overwrite")
     s.add_argument("--no-charts", action="store_true", help="leave out the monthly charts")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--bureau", metavar="ID",
+                       help="one body's report, data file and check ([[bureaus]] id)")
+    which.add_argument("--district", action="store_true",
+                       help="the district summary (Markdown): every body's counts, report "
+                            "status and missing data")
     s.set_defaults(func=cmd_report)
 
 
 def cmd_report(args) -> int:
+    if args.district:
+        return cmd_district(args)
     if args.action == "init":
         cfg = app.load_config_optional(args)
-        default = default_data(cfg, args.year) if cfg else Path(f"report-{args.year}.toml")
-        path, notes = report.init_data(args.data or data_path(cfg, args.year) or default, args.year,
-                                       force=args.force)
+        body = _body(args, cfg)
+        default = default_data(cfg, args.year, body) if cfg else Path(f"report-{args.year}.toml")
+        path, notes = report.init_data(args.data or data_path(cfg, args.year, body) or default,
+                                       args.year, force=args.force)
         for note in notes:
             print(note)
         print(f"wrote {path}")
         return 0
     cfg = app.load_config(args)
-    data = Path(args.data) if args.data else data_path(cfg, args.year)
-    if data is None and default_data(cfg, args.year).exists():
-        data = default_data(cfg, args.year)     # what `report init` and the browser's form wrote
+    body = _body(args, cfg)
+    data = Path(args.data) if args.data else found_data(cfg, args.year, body)
     if args.action == "check":
         with app.open_store(args, cfg) as st:
             _, problems = prepare(cfg, app.load_rules(cfg), st, args.year, data=data,
-                                  charts=not args.no_charts)
+                                  charts=not args.no_charts, body=body)
         for p in problems:
             print(f"{p.severity}: {p}")
         errors = sum(p.severity == "error" for p in problems)
@@ -62,11 +71,12 @@ def cmd_report(args) -> int:
     fmt = args.format or ("docx" if args.template else "html")
     if args.template and fmt != "docx":
         raise app.UsageError(f"--template writes a Word file; drop --format {fmt} or use --format docx")
-    out = Path(args.output or f"report-{args.year}.{fmt}")
+    out = Path(args.output or f"report-{args.year}{'-' + body if cfg.district else ''}.{fmt}")
     with app.open_store(args, cfg) as st:
         problems = write_report(cfg, app.load_rules(cfg), st, args.year, fmt, out, data=data,
                                 force=args.force, charts=not args.no_charts,
-                                template=Path(args.template) if args.template else None)
+                                template=Path(args.template) if args.template else None,
+                                body=body)
     for p in problems:
         print(f"gongkai: {p.severity}: {p}", file=sys.stderr)
     draft = any(p.severity == "error" for p in problems)
@@ -74,45 +84,111 @@ def cmd_report(args) -> int:
     return 0
 
 
-def data_path(cfg: Config | None, year: int) -> Path | None:
-    """The config's ``[report] data`` for ``year`` ("report-{year}.toml" beside the config), if set."""
+def cmd_district(args) -> int:
+    """report --district: the summary of every body, as Markdown."""
+    if args.action or args.format not in (None, "md") or args.template or args.data:
+        raise app.UsageError("--district writes one Markdown summary: it takes only --year, "
+                             "-o and --force")
+    cfg = app.load_config(args)
+    rules = app.load_rules(cfg)
+    out = Path(args.output or f"district-{args.year}.md")
+    rows = []
+    with app.open_store(args, cfg) as st:
+        for b in cfg.bodies:
+            data = found_data(cfg, args.year, b.id)
+            _, problems = prepare(cfg, rules, st, args.year, data=data, charts=False, body=b.id)
+            rows.append(district_summary.BodyRow(
+                id=b.id, name=b.name, counts=district.counts(st, rules, args.year, cfg, b.id),
+                data=data, problems=tuple(problems)))
+        names = display.names_for(st, cfg)
+        loose = [{**r, "source": names.source(r["source_id"])}
+                 for r in st.unattributed(args.year, district.shared_sources(cfg))]
+        text = district_summary.render(
+            args.year, rows, unique_total=app.counts_for(st, rules, args.year).total,
+            unattributed=loose, categories=rules.names, now=datetime.now(timezone.utc))
+    report.write_text_atomic(out, text)
+    print(f"wrote {out}: {len(rows)} bodies, "
+          f"{sum(bool(r.missing()) for r in rows)} still missing data")
+    return 0
+
+
+def _body(args, cfg: Config | None) -> str | None:
+    """The body --bureau names, checked; a district config needs one (or --district)."""
+    if args.bureau:
+        if cfg is None:
+            raise app.UsageError("--bureau needs the config that lists the bodies (--config PATH)")
+        return cfg.body(args.bureau).id
+    if cfg is not None and cfg.district:
+        known = ", ".join(b.id for b in cfg.bodies)
+        raise app.UsageError(f"{cfg.path} lists several bodies: pass --bureau ID for one body's "
+                             f"report (known: {known}) or --district for the district summary")
+    return None
+
+
+def data_path(cfg: Config | None, year: int, body: str | None = None) -> Path | None:
+    """The config's ``[report] data`` for ``year`` ("report-{year}.toml" beside the config), if set.
+    A district's body has its own file: only a ``[report] data`` naming "{bureau}" gives it."""
     if cfg is None or not cfg.report_data:
         return None
+    if cfg.district and body and "{bureau}" not in cfg.report_data:
+        return None
     # replace, not format: a folder name with braces must not be taken for a placeholder.
-    return Path(cfg.report_data.replace("{year}", str(year)))
+    return Path(cfg.report_data.replace("{year}", str(year)).replace("{bureau}", body or ""))
 
 
-def default_data(cfg: Config, year: int) -> Path:
+def default_data(cfg: Config, year: int, body: str | None = None) -> Path:
     """The data file when neither --data nor ``[report] data`` names one: report-YEAR.toml beside
-    the config — where ``report init`` writes it and the browser's report form saves it."""
+    the config — where ``report init`` writes it and the browser's report form saves it; a
+    district's body's is report-YEAR-ID.toml."""
+    if cfg.district and body:
+        return cfg.path.with_name(f"report-{year}-{body}.toml")
     return cfg.path.with_name(f"report-{year}.toml")
 
 
+def found_data(cfg: Config, year: int, body: str | None = None) -> Path | None:
+    """The data file ``report`` and ``report check`` read: ``[report] data``, else the default
+    when it exists (what `report init` and the browser's form wrote), else none."""
+    data = data_path(cfg, year, body)
+    if data is None and default_data(cfg, year, body).exists():
+        data = default_data(cfg, year, body)
+    return data
+
+
 def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,
-            charts: bool = True) -> tuple[report.ReportModel, list[report.Problem]]:
-    """The model for ``year`` and its problems (errors first)."""
+            charts: bool = True, body: str | None = None
+            ) -> tuple[report.ReportModel, list[report.Problem]]:
+    """The model for ``year`` (of one body's items with ``body``) and its problems (errors
+    first)."""
     loaded = report.load_data(data, year) if data else None
     return check_data(cfg, rules, st, year, tables=loaded.tables if loaded else None,
-                      texts=loaded.texts if loaded else None, data=data, charts=charts)
+                      texts=loaded.texts if loaded else None, data=data, charts=charts, body=body)
 
 
 def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
                tables: report.Tables | None, texts: dict[str, str] | None, data: Path | None = None,
-               charts: bool = True) -> tuple[report.ReportModel, list[report.Problem]]:
+               charts: bool = True, body: str | None = None
+               ) -> tuple[report.ReportModel, list[report.Problem]]:
     """The model and problems for tables and texts not (yet) in a file — what the browser's form
     holds — checked exactly as ``report check`` checks a data file; ``data`` locates last year's
-    file beside it for the carry-over."""
-    counts = app.counts_for(st, rules, year)
+    file beside it for the carry-over. ``body``: one body's report (its items, its name, its
+    sources' channels); a one-bureau config's body is the whole record, as without it."""
+    scope = district.scope(cfg, body) if body else None
+    counts = report.Counts.from_raw(year, st.counts(year, scope), rules.names)
     names = display.Names.from_config(cfg)
-    # the sentence names the channels as [report] channels words them, else by their display names
-    channels = cfg.report_channels or tuple(dict.fromkeys(s.channel_label for s in cfg.sources))
+    # the sentence names the channels as [report] channels words them, else by their display
+    # names; a district's [report] channels are nobody's in particular
+    sources = district.sources_of(cfg, body) if scope else cfg.sources
+    channels = (not scope and cfg.report_channels) or tuple(
+        dict.fromkeys(s.channel_label for s in sources))
     previous = None
     if data and report.previous_path(data, year).exists():
         previous = report.load_data(report.previous_path(data, year), year - 1).tables
-    monthly = report.Monthly.from_raw(year, st.monthly_counts(year), rules.names) if charts else None
+    monthly = (report.Monthly.from_raw(year, st.monthly_counts(year, scope), rules.names)
+               if charts else None)
     if monthly is not None:         # the chart's legend names channels as the officer knows them
         monthly = dataclasses.replace(monthly, by_channel=_by_name(monthly.by_channel, names))
-    model = report.build_model(counts, bureau=cfg.bureau, channels=channels, labels=app.labels(rules),
+    model = report.build_model(counts, bureau=cfg.body(body).name if body else cfg.bureau,
+                               channels=channels, labels=app.labels(rules),
                                template=rules.report, texts=texts, tables=tables, monthly=monthly)
     return model, report.check(model, previous=previous)
 
@@ -131,18 +207,20 @@ def _by_name(series: dict[str, tuple[int, ...]], names: display.Names
 
 def write_report(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, fmt: str,
                  out: Path, *, data: Path | None = None, force: bool = False,
-                 charts: bool = True, template: Path | None = None) -> list[report.Problem]:
-    """Write the report; errors refuse it unless ``force``, which marks it 草稿. Returns the problems.
+                 charts: bool = True, template: Path | None = None,
+                 body: str | None = None) -> list[report.Problem]:
+    """Write the report (one body's with ``body``); errors refuse it unless ``force``, which
+    marks it 草稿. Returns the problems.
 
     ``template`` (docx only): the bureau's own Word file, its ``{{placeholders}}`` filled in.
     """
-    model, problems = prepare(cfg, rules, st, year, data=data, charts=charts)
+    model, problems = prepare(cfg, rules, st, year, data=data, charts=charts, body=body)
     errors = [p for p in problems if p.severity == "error"]
     if errors and not force:
         raise report.ReportError(
             f"{len(errors)} error(s) in the {year} report, first: {errors[0]}; "
-            f"see `gongkai report check --year {year}{' --data ' + str(data) if data else ''}`, "
-            f"or pass --force to write a draft")
+            f"see `gongkai report check --year {year}{' --bureau ' + body if body else ''}"
+            f"{' --data ' + str(data) if data else ''}`, or pass --force to write a draft")
     if errors:
         model = dataclasses.replace(model, draft=True)
     if template is not None:

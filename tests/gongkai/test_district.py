@@ -1,6 +1,6 @@
 """A district of three bodies sharing channels (issue 17), crawled from tests/fixtures/district
-served on loopback: whose each item is, every count of every body, and the unattributed. The
-expectations are in the fixture's expect.json."""
+served on loopback: whose each item is, every count of every body, the unattributed, and the
+per-body and district reports. The expectations are in the fixture's expect.json."""
 from __future__ import annotations
 
 import functools
@@ -162,11 +162,51 @@ def test_a_second_crawl_changes_no_count(cfg, capsys):
     assert _json(capsys, "counts", "--year", "2024", "--all", "--config", str(cfg)) == before
 
 
+def test_one_bodys_report(cfg, capsys, monkeypatch):
+    out = cfg.with_name("yingji.md")
+    assert main(["report", "--year", "2024", "--bureau", "yingji", "--format", "md", "--force",
+                 "-o", str(out), "--config", str(cfg)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "卫滨区应急管理局" in text and "卫滨区商务局" not in text
+    assert "2024 年度共通过各渠道发表促消费信息 0 篇、安全生产信息 1 篇、其他信息 2 篇。" in text
+    # without -o a district's body gets a file of its own
+    monkeypatch.chdir(cfg.parent)
+    assert main(["report", "--year", "2024", "--bureau", "shijian", "--force",
+                 "--config", str(cfg)]) == 0
+    assert "wrote report-2024-shijian.html" in capsys.readouterr().out
+    assert "卫滨区市场监督管理局" in cfg.with_name("report-2024-shijian.html").read_text("utf-8")
+
+
+def test_report_data_per_body(cfg, capsys):
+    assert main(["report", "init", "--year", "2024", "--bureau", "shangwu",
+                 "--config", str(cfg)]) == 0
+    assert cfg.with_name("report-2024-shangwu.toml").exists()
+    assert not cfg.with_name("report-2024.toml").exists()
+    capsys.readouterr()
+    summary = cfg.with_name("district.md")
+    assert main(["report", "--district", "--year", "2024", "-o", str(summary),
+                 "--config", str(cfg)]) == 0
+    assert "3 bodies, 2 still missing data" in capsys.readouterr().out
+    text = summary.read_text(encoding="utf-8")
+    assert "| 卫滨区商务局 | shangwu | 4 | 4 | 0 | 0 | 0 | 0 | 0 |" in text
+    assert "| 卫滨区应急管理局 | yingji | 3 | 0 | 1 | 2 | 2 | 0 | 0 | no data file |" in text
+    assert "the district's 信息 (each once, however many bodies published it): 9" in text
+    missing = text.split("## Bodies still missing data")[1].split("## Unattributed")[0]
+    assert "卫滨区应急管理局** (`yingji`): no yearly data file" in missing
+    assert "`gongkai report init --year 2024 --bureau shijian`" in missing
+    assert "(`shangwu`)" not in missing
+    unattributed = text.split("## Unattributed")[1]
+    for title in EXPECT["unattributed_2024"]:
+        assert title in unattributed
+
+
 def test_unknown_body_and_missing_choice_on_the_command_line(crawled, capsys):
     assert main(["counts", "--year", "2024", "--bureau", "jiaoyu", "--config", str(crawled)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "no body with id 'jiaoyu' in [[bureaus]] (known: shangwu, yingji, shijian)" in err
+    assert main(["report", "--year", "2024", "--config", str(crawled)]) == 2
+    assert "pass --bureau ID" in capsys.readouterr().err
     with pytest.raises(SystemExit) as stop:
         main(["counts", "--year", "2024", "--all", "--bureau", "shangwu",
               "--config", str(crawled)])
