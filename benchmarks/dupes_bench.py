@@ -47,7 +47,8 @@ DEFAULT_PAIRS = [ROOT / "tests" / "fixtures" / "dupes" / "pairs.jsonl",
                  ROOT / "tests" / "fixtures" / "dupes" / "heldout3.jsonl",
                  ROOT / "tests" / "fixtures" / "dupes" / "heldout4.jsonl",
                  ROOT / "tests" / "fixtures" / "dupes" / "heldout5.jsonl",
-                 ROOT / "tests" / "fixtures" / "dupes" / "heldout6.jsonl"]
+                 ROOT / "tests" / "fixtures" / "dupes" / "heldout6.jsonl",
+                 ROOT / "tests" / "fixtures" / "dupes" / "heldout7.jsonl"]
 VERDICTS = ("dup", "maybe", "distinct")
 
 Judge = Callable[[dict, dict], tuple]

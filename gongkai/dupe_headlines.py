@@ -73,14 +73,31 @@ def title_org(title: str) -> str:
 
 def same_org(a: str, b: str) -> bool:
     """Two names of one body: one ends the other (卫滨区商务局, 区商务局), or one names the place
-    without its level (澄阳商务局) and ends with the other's body (商务局). 市商务局 and
-    区商务局 stay two bodies."""
+    without its level (澄阳商务局) and ends with the other's body (商务局), or one is the other's
+    short name (县人社局 for 县人力资源和社会保障局). 市商务局 and 区商务局 stay two bodies."""
     if a.endswith(b) or b.endswith(a):
         return True
     stem = lambda n: re.split(r"[区县市]", n)[-1]   # noqa: E731
     if not re.search(r"[区县市]", a) or not re.search(r"[区县市]", b):
-        return len(stem(a)) >= 2 and len(stem(b)) >= 2 and (a.endswith(stem(b)) or b.endswith(stem(a)))
-    return False
+        return len(stem(a)) >= 2 and len(stem(b)) >= 2 and (
+            a.endswith(stem(b)) or b.endswith(stem(a)) or short_name(stem(a), stem(b)))
+    place_a, place_b = a[:-len(stem(a))], b[:-len(stem(b))]
+    if place_a[-1:] != place_b[-1:]:
+        return False
+    # 县经商信局 and 枫渚县经济商务和信息化局: one level, the place said by one only
+    return (place_a.endswith(place_b) or place_b.endswith(place_a)) and short_name(stem(a), stem(b))
+
+
+def short_name(a: str, b: str) -> bool:
+    """One name is the other's short form (简称): it takes characters of the full name in their
+    order, from its first character to its kind (局, 委): 人社局 of 人力资源和社会保障局, 市场监管局
+    of 市场监督管理局, 经信局 of 经济和信息化局. 商务局 is no short form of 经济商务局 (the
+    first character differs)."""
+    short, full = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) < 3 or len(short) == len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 def numbers_one_sided(a: str, b: str) -> bool:

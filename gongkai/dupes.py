@@ -31,8 +31,8 @@ from typing import Any, Iterable, Mapping
 from collectors import canonical_url, wechat_key
 
 from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _PLACE, _nfkc, _numbers, _phase,
-                             clean_title, numbers_conflict, numbers_one_sided, same_org, title_org,
-                             title_similarity)
+                             clean_title, numbers_conflict, numbers_one_sided, same_org, short_name,
+                             title_org, title_similarity)
 from .matching import TRUNCATED_MARK
 
 # Days between the first and a later publication of one 信息, by the later channel kind. The board
@@ -221,8 +221,8 @@ def other_actors(x: "Doc", y: "Doc") -> str:
     opening) that the other never names — 区应急管理局 inspected here, 区商务局 there, under one
     district directive both quote. A body's own cross-post names the same bodies; a joint action
     names both; a body named by both (the directive's 安委会) says nothing."""
-    only_x = [a for a in x.actors if a not in y.actors]
-    only_y = [a for a in y.actors if a not in x.actors]
+    only_x = [a for a in x.actors if not any(a == b or short_name(a, b) for b in y.actors)]
+    only_y = [a for a in y.actors if not any(a == b or short_name(a, b) for b in x.actors)]
     if not only_x or not only_y:
         return ""
     return f"the texts report different bodies ({only_x[0]} vs {only_y[0]})"
@@ -500,7 +500,8 @@ def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str]
 def other_body_or_subject(x: Doc, y: Doc) -> str:
     """Why two items are not one 信息 by who published them or what their headlines name, or "":
     another publisher, another body or place in the headline, a policy against its explainer."""
-    if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher):
+    if x.publisher and y.publisher and not (x.publisher in y.publisher or y.publisher in x.publisher
+                                             or same_org(x.publisher, y.publisher)):
         return f"different publishers ({x.publisher} vs {y.publisher})"
     org_x, org_y = title_org(x.title), title_org(y.title)
     if org_x and org_y and not same_org(org_x, org_y):

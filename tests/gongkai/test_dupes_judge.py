@@ -184,6 +184,12 @@ CASES = [
      item(2, "韩雪梅走访调研绿邻超市", "9月17日，区商务局副局长韩雪梅一行深入绿邻超市走访调研，实地了解企业"
           "生产经营情况。在企业生产车间和展厅，韩雪梅详细询问了企业的订单、用工和线上销售情况。" + MORE,
           day="2024-09-17"), "distinct"),
+    ("a body's short name (县人社局) is the body (云桥县人力资源和社会保障局), as publisher and in the text",
+     item(1, "县人社局举办养老护理员职业技能培训", "9月14日，县人社局在县职教中心举办养老护理员职业技能培训，"
+          "全县46名学员参训，培训为期5天。" + MORE, fields={"发布机构": "云桥县人力资源和社会保障局"}),
+     item(2, "云桥发布｜养老护理员职业技能培训开班", "9月14日，县人力资源和社会保障局在县职教中心举办养老护理员职业技能"
+          "培训，全县46名学员参训，培训为期5天。" + MORE, day="2024-09-15", channel="district-wechat",
+          fields={"发布机构": "县人社局"}), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
