@@ -1,6 +1,7 @@
 """[[bureaus]] (issue 17): several bodies in one config. Every mistake is one line naming the
 file, the entry and the key, exit status 2; a [bureau] config is one body, as before."""
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,12 @@ def test_a_mistake_is_one_line_and_status_2(tmp_path, capsys, name, text, messag
     assert err.count("\n") == 1 and err.startswith("gongkai: error: ") and "Traceback" not in err
     assert str(path) in err
 
+
+
+def test_the_readme_district_example_is_a_valid_config(tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For a whole district", 1)[1]
+    cfg = config.load(_write(tmp_path, section.split("```toml", 1)[1].split("```", 1)[0]))
+    assert [b.id for b in cfg.bodies] == ["shangwu", "yingji"]
+    assert [(s.id, s.shared, s.bureaus) for s in cfg.sources] == [
+        ("swj-wx", False, ("shangwu",)), ("portal-bmdt", True, ("shangwu", "yingji"))]
