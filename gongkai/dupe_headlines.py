@@ -133,12 +133,24 @@ def numbers_conflict(a: str, b: str) -> str:
     return ""
 
 
-def _phase(title: str) -> str:
+# The text of a list put up for objection asks for it (现予以公示, 特此公示); the outcome's text
+# says the objection time has passed (经公示无异议, 公示期内未收到异议) and announces (予以公告).
+_DRAFT_TEXT = re.compile(r"予以?公示|特此公示")
+_FINAL_TEXT = re.compile(r"(?<!如)(?<!若)(?:公示期内|公示期间)未收到.{0,4}异议|经公示无异议|予以?公告|特此公告")
+
+
+def _phase(title: str, body: str = "") -> str:
     """Where a notice stands: a draft put up for objection (拟…公示, 征求意见) or the outcome
-    (…名单公布, 结果): the 公示 of 第三批 and its 公布 are two 信息."""
+    (…名单公布, 名单公告, 结果): the 公示 of 第三批 and its 公布 are two 信息. A headline that says
+    neither (a WeChat hook) is read by its text: the one asking for objections, the other saying
+    the objection time is over."""
     text = _nfkc(title or "")
     if re.search(r"拟|征求意见", text):     # 备案情况公示 alone is a list, not a draft
         return "draft"
-    if re.search(r"公布|结果|获批|下达|名单的公告|确定", text):
+    if re.search(r"公布|结果|获批|下达|名单的?公告|确定", text):
         return "final"
+    words = _nfkc(body or "")
+    draft, final = bool(_DRAFT_TEXT.search(words)), bool(_FINAL_TEXT.search(words))
+    if draft != final and re.search(r"名单|企业|项目", words):
+        return "draft" if draft else "final"
     return ""

@@ -152,7 +152,7 @@ class Doc:
         self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
         self.places = frozenset(_PLACE.findall(title))
         self.explainer = bool(_EXPLAINER.search(title))
-        self.phase = _phase(self.title)
+        self.phase = _phase(self.title, self.body)
         self.meeting_notice = bool(_MEETING_NOTICE.search(title))
         text = clean_body(self.body)
         self.body_len = len(text)

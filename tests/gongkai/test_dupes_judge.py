@@ -16,6 +16,9 @@ MORE = ("检查组重点查看了消防通道、燃气管道、应急照明和�
 DIRECTIVE = ("根据松岗区安全生产委员会办公室关于做好中秋国庆期间安全防范工作的通知要求，为切实做好节日期间全区"
              "安全生产工作，坚决防范遏制各类生产安全事故发生，全区各行业主管部门迅速行动，扎实开展隐患排查整治。")
 
+LIST = ("1.云桥县瑞丰食品有限公司；2.云桥县青石纺织有限公司；3.云桥县和顺物流有限公司；4.云桥县百川五金有限公司；"
+        "5.云桥县明湖茶业有限公司。")
+
 
 def item(i, title, body="", day="2024-09-14", channel="website", url=None, **kw):
     return {"id": i, "title": title, "body": body, "pub_date": day, "channel": channel,
@@ -190,6 +193,16 @@ CASES = [
      item(2, "云桥发布｜养老护理员职业技能培训开班", "9月14日，县人力资源和社会保障局在县职教中心举办养老护理员职业技能"
           "培训，全县46名学员参训，培训为期5天。" + MORE, day="2024-09-15", channel="district-wechat",
           fields={"发布机构": "县人社局"}), "dup"),
+    ("a list's 名单公告 is the outcome of its 拟…名单公示, however much of the list both quote",
+     item(1, "2024年度县级外贸转型示范企业拟入选名单公示", "经企业申报、专家评审，拟确定以下5家企业为2024年度县级外贸"
+          "转型示范企业，现予以公示：" + LIST + "公示期为9月14日至9月20日。"),
+     item(2, "2024年度县级外贸转型示范企业名单公告", "9月14日至9月20日公示期满，现将2024年度县级外贸转型示范企业"
+          "名单予以公告：" + LIST + "请入选企业按要求报送材料。", day="2024-10-08", channel="wechat"), "distinct"),
+    ("a hook headline says no stage: the text asking for objections is not the text saying none came",
+     item(1, "2024年度县级外贸转型示范企业拟入选名单公示", "经企业申报、专家评审，拟确定以下5家企业为2024年度县级外贸"
+          "转型示范企业，现予以公示：" + LIST + "公示期为9月14日至9月20日。"),
+     item(2, "好消息！这5家企业上榜", "9月14日至9月20日公示期内未收到异议，2024年度县级外贸转型示范企业名单正式出炉：" + LIST
+          + "请入选企业按要求报送材料。", day="2024-10-08", channel="wechat"), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
