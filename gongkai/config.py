@@ -291,7 +291,7 @@ def from_dict(data: dict, path: Path) -> Config:
 
 
 def _bodies(path: Path, data: dict, bureau: dict) -> tuple[tuple[Body, ...], bool]:
-    """The bodies: [bureau] (one, id DEFAULT_BODY unless it says otherwise) or [[bureaus]]."""
+    """The bodies: [bureau] (one, id DEFAULT_BODY) or [[bureaus]]."""
     raw = data.get("bureaus")
     if raw is None:
         return (_body(path, "[bureau]", bureau, DEFAULT_BODY),), False
@@ -323,7 +323,7 @@ def _bodies(path: Path, data: dict, bureau: dict) -> tuple[tuple[Body, ...], boo
                               f"supported yet: every body is classified with [rules] path")
         if any(b.id == body_id for b in bodies):
             raise ConfigError(f"{path}: {where}: duplicate id (ids must be unique)")
-        body = _body(path, where, table, body_id)
+        body = _body(path, where + ":", table, body_id)
         for alias in body.aliases:
             if alias in claimed:
                 raise ConfigError(f"{path}: {where}: alias {alias!r} is also one of "
