@@ -96,6 +96,7 @@ def cmd_district(args) -> int:
     with app.open_store(args, cfg) as st:
         for b in cfg.bodies:
             data = found_data(cfg, args.year, b.id)
+            data = data if data is not None and data.exists() else None   # not written yet
             _, problems = prepare(cfg, rules, st, args.year, data=data, charts=False, body=b.id)
             rows.append(district_summary.BodyRow(
                 id=b.id, name=b.name, counts=district.counts(st, rules, args.year, cfg, b.id),
@@ -130,10 +131,12 @@ def data_path(cfg: Config | None, year: int, body: str | None = None) -> Path | 
     A district's body has its own file: only a ``[report] data`` naming "{bureau}" gives it."""
     if cfg is None or not cfg.report_data:
         return None
-    if cfg.district and body and "{bureau}" not in cfg.report_data:
-        return None
+    if not cfg.district:
+        body = cfg.bodies[0].id     # the one body's, with --bureau or without
+    elif body is None or "{bureau}" not in cfg.report_data:
+        return None                 # the district has no data file of its own
     # replace, not format: a folder name with braces must not be taken for a placeholder.
-    return Path(cfg.report_data.replace("{year}", str(year)).replace("{bureau}", body or ""))
+    return Path(cfg.report_data.replace("{year}", str(year)).replace("{bureau}", body))
 
 
 def default_data(cfg: Config, year: int, body: str | None = None) -> Path:

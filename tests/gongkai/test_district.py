@@ -211,3 +211,20 @@ def test_unknown_body_and_missing_choice_on_the_command_line(crawled, capsys):
         main(["counts", "--year", "2024", "--all", "--bureau", "shangwu",
               "--config", str(crawled)])
     assert stop.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_report_data_placeholder_names_the_body(cfg, capsys):
+    cfg.write_text(cfg.read_text(encoding="utf-8")
+                   + '\n[report]\ndata = "data/{bureau}/report-{year}.toml"\n', encoding="utf-8")
+    (cfg.parent / "data" / "yingji").mkdir(parents=True)
+    assert main(["report", "init", "--year", "2024", "--bureau", "yingji",
+                 "--config", str(cfg)]) == 0
+    assert f"wrote {cfg.parent / 'data' / 'yingji' / 'report-2024.toml'}" in capsys.readouterr().out
+    assert main(["report", "check", "--year", "2024", "--bureau", "yingji",
+                 "--config", str(cfg)]) == 0
+    assert "0 error(s)" in capsys.readouterr().out
+    assert main(["report", "--district", "--year", "2024", "-o", str(cfg.with_name("d.md")),
+                 "--config", str(cfg)]) == 0
+    text = cfg.with_name("d.md").read_text(encoding="utf-8")
+    assert "| 卫滨区应急管理局 | yingji | 3 | 0 | 1 | 2 | 2 | 0 | 0 | no data file |" not in text
+    assert "| 卫滨区商务局 | shangwu | 4 | 4 | 0 | 0 | 0 | 0 | 0 | no data file |" in text
