@@ -100,6 +100,40 @@ def short_name(a: str, b: str) -> bool:
     return all(ch in rest for ch in short)
 
 
+@lru_cache(maxsize=65536)
+def subjects_differ(ka: str, kb: str) -> str:
+    """Why two headlines of one frame name two subjects, or "": the same words before and after
+    (县商务局关于做好2025年度 … 项目申报的通知; 张局长带队走访 … 等企业) around two middles
+    with no two characters in common — 老字号认定 vs 电子商务示范企业, one firm vs another. A
+    headline reworded for another channel changes the frame or keeps words of the middle.
+    ``ka``, ``kb``: the headlines as ``clean_title`` gives them."""
+    if not ka or not kb or ka.endswith(TRUNCATED_MARK) or kb.endswith(TRUNCATED_MARK):
+        return ""
+    head = len(_common_prefix(ka, kb))
+    tail = len(_common_prefix(ka[head:][::-1], kb[head:][::-1]))
+    mid_a, mid_b = ka[head:len(ka) - tail], kb[head:len(kb) - tail]
+    if not head or not tail or head + tail < MIN_FRAME or min(len(_han(mid_a)), len(_han(mid_b))) < MIN_SUBJECT:
+        return ""
+    if _bigrams(mid_a) & _bigrams(mid_b):
+        return ""
+    return f"one headline frame, other subjects ({mid_a} vs {mid_b})"
+
+
+MIN_FRAME = 6              # characters of shared frame around the two subjects
+MIN_SUBJECT = 4            # Han characters each subject must have to be one (not a name or a word)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _han(text: str) -> str:
+    return re.sub(r"[^\u4e00-\u9fa5]", "", text)
+
+
 def numbers_one_sided(a: str, b: str) -> bool:
     """One headline numbers its notice (第二批, 第3期) and the other does not."""
     return bool(_numbers(a)[1]) != bool(_numbers(b)[1])

@@ -32,7 +32,7 @@ from collectors import canonical_url, wechat_key
 
 from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _PLACE, _nfkc, _numbers, _phase,
                              clean_title, numbers_conflict, numbers_one_sided, same_org, short_name,
-                             title_org, title_similarity)
+                             subjects_differ, title_org, title_similarity)
 from .matching import TRUNCATED_MARK
 
 # Days between the first and a later publication of one 信息, by the later channel kind. The board
@@ -78,6 +78,8 @@ _MEETING_HELD = re.compile(r"会议(?:指出|强调|要求|听取|认为|总结)
 # A government body named in running text: 区商务局, 青澜区市场监管局, 市发改委. Anchored on the
 # level (区/县/市) so "带队联合区市场监管局" yields 市场监管局, not the words before it.
 _TEXT_ORG = re.compile(r"[区县市]([\u4e00-\u9fa5]{1,8}?(?:局|委员会|委|大队|支队))")
+# 返乡, 城乡, 乡镇, 全区各镇, 属地街道: words of the prose, not a town
+_NO_VENUE = re.compile(r"(?:城|返|进|下|回|各|乡|属地|所在|辖区)(?:镇|乡|街道|社区)$")
 ACTOR_CHARS = 400          # the opening in which the acting body is named
 
 
@@ -106,6 +108,7 @@ class Doc:
     figures: frozenset[str] = field(default_factory=frozenset)
     roundup: bool = False
     places: frozenset[str] = field(default_factory=frozenset)
+    venues: frozenset[str] = field(default_factory=frozenset)   # towns the opening sentence names
     explainer: bool = False
     phase: str = ""
     meeting_notice: bool = False
@@ -151,6 +154,8 @@ class Doc:
         # not that item
         self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
         self.places = frozenset(_PLACE.findall(title))
+        opening = _SENTENCE.split(_BOILERPLATE.sub("", _nfkc(self.body)).strip(), maxsplit=1)[0]
+        self.venues = frozenset(v for v in _PLACE.findall(opening) if not _NO_VENUE.search(v))
         self.explainer = bool(_EXPLAINER.search(title))
         self.phase = _phase(self.title, self.body)
         self.meeting_notice = bool(_MEETING_NOTICE.search(title))
@@ -312,6 +317,18 @@ def _other_day(x: "Doc", y: "Doc") -> bool:
     return dx is not None and dy is not None and dx != dy
 
 
+def other_occasion(x: "Doc", y: "Doc") -> str:
+    """Why two texts tell of two occasions, or "": each opens on its own day and its own town
+    (9月7日…在甲镇开班 vs 9月11日…在乙乡开班) — one activity held twice from one template, however
+    much of the rest is the same. A copy or a retelling keeps the day and the place."""
+    if not _other_day(x, y) or not x.venues or not y.venues:
+        return ""
+    if any(a.endswith(b) or b.endswith(a) for a in x.venues for b in y.venues):
+        return ""
+    return (f"other days and places ({x.event_day[0]}月{x.event_day[1]}日 {'/'.join(sorted(x.venues))} vs "
+            f"{y.event_day[0]}月{y.event_day[1]}日 {'/'.join(sorted(y.venues))})")
+
+
 def figures_conflict(x: "Doc", y: "Doc") -> str:
     """Why the two texts' figures say two events ("48家 vs 59家"), or "": the text with fewer
     figures states none the other states, while the other counts the same things (the same
@@ -385,7 +402,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         if gap > window_days(x, y) and not (
                 gap <= WINDOW_DAYS["board"] and x.event_day is not None and x.event_day == y.event_day):
             return "distinct", 0.0, f"{gap} days apart (window {window_days(x, y)})"
-    why = other_body_or_subject(x, y)
+    why = other_body_or_subject(x, y) or other_occasion(x, y)
     if why:
         return "distinct", 0.0, why
     # 拟…公示 and …结果公告 of one list: two 信息 — unless the texts are one (a hook headline
@@ -512,6 +529,9 @@ def other_body_or_subject(x: Doc, y: Doc) -> str:
                f"{'/'.join(sorted(y.places))})"
     if x.explainer != y.explainer:
         return "a policy and its explainer (解读) are two 信息"
+    why = subjects_differ(x.tkey, y.tkey)
+    if why:
+        return why
     return ""
 
 
@@ -529,6 +549,9 @@ def conflict(x: Doc, y: Doc) -> str:
         return why
     if _other_day(x, y) and x.channel == y.channel:
         return "one channel, other days"
+    why = other_occasion(x, y)
+    if why:
+        return why
     return ""
 
 

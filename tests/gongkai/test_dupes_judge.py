@@ -18,6 +18,11 @@ DIRECTIVE = ("根据松岗区安全生产委员会办公室关于做好中秋国
 
 LIST = ("1.云桥县瑞丰食品有限公司；2.云桥县青石纺织有限公司；3.云桥县和顺物流有限公司；4.云桥县百川五金有限公司；"
         "5.云桥县明湖茶业有限公司。")
+NOTICE = ("一、申报条件。在本县依法注册、具有独立法人资格且近三年无重大失信记录的企业。二、申报材料。申报表、营业执照"
+          "复印件及相关佐证材料，一式两份。三、申报时间。即日起至10月15日止，逾期不予受理。四、工作要求。各乡镇要认真做好"
+          "政策宣传和企业发动工作，对申报材料进行初审。联系人：县商务局市场股。")
+TRAINING = ("此次培训为期两天，邀请高校专家授课，内容涵盖短视频拍摄、直播话术、网店运营和农产品包装设计。实操环节，讲师"
+            "手把手指导学员开展直播练习。据了解，今年县商务局计划举办此类培训8期，力争培训农村电商人才500人次以上。")
 
 
 def item(i, title, body="", day="2024-09-14", channel="website", url=None, **kw):
@@ -203,6 +208,16 @@ CASES = [
           "转型示范企业，现予以公示：" + LIST + "公示期为9月14日至9月20日。"),
      item(2, "好消息！这5家企业上榜", "9月14日至9月20日公示期内未收到异议，2024年度县级外贸转型示范企业名单正式出炉：" + LIST
           + "请入选企业按要求报送材料。", day="2024-10-08", channel="wechat"), "distinct"),
+    ("one headline frame around two subjects: two calls for applications of one template",
+     item(1, "县商务局关于做好2024年度家政服务标准化试点申报的通知", "各有关企业：现就做好2024年度申报工作通知如下。"
+          + NOTICE),
+     item(2, "县商务局关于做好2024年度绿色商场创建申报的通知", "各有关企业：现就做好2024年度申报工作通知如下。"
+          + NOTICE, day="2024-09-16", channel="wechat"), "distinct"),
+    ("one training held in two towns, the text otherwise copied: the day and the town say two, on any channels",
+     item(1, "县商务局举办农村电商人才培训", "9月10日，县商务局主办的农村电商人才培训班在青垅镇开班，40余名学员参加。"
+          + TRAINING),
+     item(2, "县商务局举办农村电商人才培训", "9月14日，县商务局主办的农村电商人才培训班在白鹭乡开班，40余名学员参加。"
+          + TRAINING, day="2024-09-14", channel="wechat"), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
