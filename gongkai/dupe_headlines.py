@@ -109,6 +109,7 @@ def subjects_differ(ka: str, kb: str) -> str:
     ``ka``, ``kb``: the headlines as ``clean_title`` gives them."""
     if not ka or not kb or ka.endswith(TRUNCATED_MARK) or kb.endswith(TRUNCATED_MARK):
         return ""
+    ka, kb = ka.replace("的", ""), kb.replace("的", "")     # a board's short headline drops 的
     head = len(_common_prefix(ka, kb))
     tail = len(_common_prefix(ka[head:][::-1], kb[head:][::-1]))
     mid_a, mid_b = ka[head:len(ka) - tail], kb[head:len(kb) - tail]

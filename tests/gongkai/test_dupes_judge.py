@@ -213,6 +213,11 @@ CASES = [
           + NOTICE),
      item(2, "县商务局关于做好2024年度绿色商场创建申报的通知", "各有关企业：现就做好2024年度申报工作通知如下。"
           + NOTICE, day="2024-09-16", channel="wechat"), "distinct"),
+    ("the board's short headline drops 的: its frame still shows another subject",
+     item(1, "县商务局关于做好2024年度家政服务标准化试点申报的通知", "各有关企业：现就做好2024年度申报工作通知如下。"
+          + NOTICE),
+     item(2, "县商务局关于做好2024年度绿色商场创建申报通知", "绿色商场创建申报，截止10月15日，详见县政府门户网站。",
+          day="2024-09-20", channel="board"), "distinct"),
     ("one training held in two towns, the text otherwise copied: the day and the town say two, on any channels",
      item(1, "县商务局举办农村电商人才培训", "9月10日，县商务局主办的农村电商人才培训班在青垅镇开班，40余名学员参加。"
           + TRAINING),
