@@ -33,6 +33,8 @@ from collectors import canonical_url, wechat_key
 from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _PLACE, _nfkc, _numbers, _phase,
                              clean_title, numbers_conflict, numbers_one_sided, same_org, short_name,
                              subjects_differ, title_org, title_similarity)
+from .dupe_events import (event_day_of, figures_conflict, figures_of, figures_shared, other_day,
+                          other_occasion, retold, venues_of)
 from .matching import TRUNCATED_MARK
 
 # Days between the first and a later publication of one 信息, by the later channel kind. The board
@@ -48,9 +50,9 @@ BOARD_TEXT = 0.1           # a board summary in its own words still shares this 
 BOARD_TITLE = 0.3
 BODY_DUP = 0.5             # containment at or above: the same text
 BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
-RETOLD_TEXT = 0.05         # a retelling (board, 融媒体 reporter) shares at least this much text
 RETOLD_SCORE = 0.55        # below any join by text: a copy found by its words wins over a retelling
 TITLE_DUP = 0.62           # bigram overlap of cleaned titles at or above: the same headline
+BOARD_HEADLINE = 0.8       # bigram overlap: a board's short form of the item's headline (year, 关于, 的 dropped)
 MIN_HEADLINE = 12          # a shorter headline ("区商务局召开会议") alone says too little
 
 _BOILERPLATE = re.compile(
@@ -67,19 +69,12 @@ _CARRIER = re.compile(r"人民政府办公室|政府办公室|政府办$|融媒�
                       r"公众号|微信|发布$")
 _BODY_NAME = re.compile(r"(?:局|委员会|委|办公室|中心|人民政府|政府|街道办事处|街道|镇|乡)$")
 _SUBUNIT = re.compile(r"^(.{2,20}?(?:局|委员会|委))(?:办公室|综合科|[\u4e00-\u9fa5]{1,8}(?:科|股|处|室))$")
-_EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=[\s，,、：:])")
-# A figure a report states: a count, an amount, a share (32家, 0.77亿元, 86名, 15%). Two texts
-# about one event keep their figures when every sentence is reworded; two events of one
-# template differ in them.
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(家次|人次|场次|个百分点|平方米|万元|亿元|万人|家|个|名|人|场|次|项|件|处|"
-                     r"元|户|批|吨|辆|台|套|条|%|份|所|期|天|家门店|位)")
 _MEETING_HELD = re.compile(r"会议(?:指出|强调|要求|听取|认为|总结)|会上|会议由.{0,12}主持|表态发言|出席会议|"
                            r"参加会议|会议现场")
 # A government body named in running text: 区商务局, 青澜区市场监管局, 市发改委. Anchored on the
 # level (区/县/市) so "带队联合区市场监管局" yields 市场监管局, not the words before it.
 _TEXT_ORG = re.compile(r"[区县市]([\u4e00-\u9fa5]{1,8}?(?:局|委员会|委|大队|支队))")
-# 返乡, 城乡, 乡镇, 全区各镇, 属地街道: words of the prose, not a town
-_NO_VENUE = re.compile(r"(?:城|返|进|下|回|各|乡|属地|所在|辖区)(?:镇|乡|街道|社区)$")
+_SELF = re.compile(r"我局|本局|我委|本委")
 ACTOR_CHARS = 400          # the opening in which the acting body is named
 
 
@@ -98,6 +93,7 @@ class Doc:
     links: tuple[str, ...] = ()          # other URLs of the item: a board row's 链接, aliases
     publisher: str = ""                  # 发布机构 / 信息来源 when the page states it
     actors: tuple[str, ...] = ()         # bodies the opening names, in order (商务局, 消防救援大队)
+    speaks_as: bool = False              # the opening says 我局 / 本局: the publisher acts, unnamed
     keys: frozenset[str] = field(default_factory=frozenset)
     push: str = ""                       # "wx:biz:mid" of a WeChat article
     tkey: str = ""
@@ -147,15 +143,16 @@ class Doc:
         self.push = next((k.rsplit(":", 1)[0] for k in sorted(self.keys) if k.startswith("wx:")), "")
         self.tkey = clean_title(self.title)
         self.actors = text_actors(title_org(self.title) + "。" + self.body)
+        self.speaks_as = bool(_SELF.search(_nfkc(self.body)[:ACTOR_CHARS]))
         title = _nfkc(self.title)
-        self.event_day = _event_day_of(self.body)
-        self.figures = _figures(self.body)
+        plain = _BOILERPLATE.sub("", _nfkc(self.body))
+        self.event_day = event_day_of(plain)
+        self.figures = figures_of(self.body)
         # a digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …) carries an item, it is
         # not that item
         self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
         self.places = frozenset(_PLACE.findall(title))
-        opening = _SENTENCE.split(_BOILERPLATE.sub("", _nfkc(self.body)).strip(), maxsplit=1)[0]
-        self.venues = frozenset(v for v in _PLACE.findall(opening) if not _NO_VENUE.search(v))
+        self.venues = venues_of(_SENTENCE.split(plain.strip(), maxsplit=1)[0])
         self.explainer = bool(_EXPLAINER.search(title))
         self.phase = _phase(self.title, self.body)
         self.meeting_notice = bool(_MEETING_NOTICE.search(title))
@@ -228,6 +225,9 @@ def other_actors(x: "Doc", y: "Doc") -> str:
     names both; a body named by both (the directive's 安委会) says nothing."""
     only_x = [a for a in x.actors if not any(a == b or short_name(a, b) for b in y.actors)]
     only_y = [a for a in y.actors if not any(a == b or short_name(a, b) for b in x.actors)]
+    # 我局联合县财政局…: the body acting is the speaker, whom the other text may name
+    only_x = only_x[1:] if y.speaks_as else only_x
+    only_y = only_y[1:] if x.speaks_as else only_y
     if not only_x or not only_y:
         return ""
     return f"the texts report different bodies ({only_x[0]} vs {only_y[0]})"
@@ -241,109 +241,6 @@ def _docno(fields: Mapping[str, Any]) -> str:
         return ""
     text = re.sub(r"[\s〔〕\[\]()（）【】]", "", _nfkc(value))
     return f"docno:{text}" if re.search(r"\d", text) and len(text) >= 4 else ""
-
-
-def _event_day_of(body: str) -> tuple[int, int] | None:
-    """The day the text says the thing happened (the first 9月14日 or 9.14 of its opening)."""
-    m = _EVENT_DAY.search(_BOILERPLATE.sub("", _nfkc(body or ""))[:400])
-    if not m:
-        return None
-    month, day = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
-    return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
-
-
-_UNIT = re.compile(r"\D+$")
-_SAME_UNIT = {"名": "人", "位": "人", "场次": "场"}
-
-
-def _figures(body: str) -> frozenset[str]:
-    """The figures of a text, 0.770亿元 as 0.77亿元; small whole numbers (1个, 2家) say too
-    little to tell two events apart and are left out."""
-    return frozenset((n.rstrip("0").rstrip(".") if "." in n else n) + _SAME_UNIT.get(u, u)
-                     for n, u in _FIGURE.findall(_nfkc(body or "")) if "." in n or int(n) >= 3)
-
-
-def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
-    """(figures of the text with fewer figures found in the other, how many it has), or None
-    when either text states fewer than two."""
-    fx, fy = x.figures, y.figures
-    if len(fx) < 2 or len(fy) < 2:
-        return None
-    small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
-    return len(small & big), len(small)
-
-
-def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
-    """Why two texts with few words in common tell one event, or "": a reporter's rewrite, a
-    board line, an account's chatty version keep the event's figures. Three figures that agree or
-    every figure of the shorter text, with the same day, some shared words or a related headline;
-    or a distinctive figure (78000人次, 85.8亿元) on the same day; never when the days differ or
-    a unit both count has no value in common."""
-    if _other_day(x, y):
-        return ""
-    fx, fy = x.figures, y.figures
-    shared = fx & fy
-    if not shared:
-        return ""
-    of = min(len(fx), len(fy))
-    # a unit both count with no value in common (检查企业31家 vs 33家): two events of one template
-    unit = lambda f: _UNIT.search(f).group(0)   # noqa: E731
-    units_x, units_y = {unit(f) for f in fx}, {unit(f) for f in fy}
-    agreed = {unit(f) for f in shared}
-    if (units_x & units_y) - agreed:
-        return ""
-    same_day = x.event_day is not None and x.event_day == y.event_day
-    distinctive = [f for f in shared if _distinctive(f)]
-    if len(shared) >= 3 and len(shared) / of >= 0.6:
-        pass
-    elif len(shared) >= 2 and len(shared) == of and (same_day or c >= RETOLD_TEXT or t >= 0.4):
-        pass
-    elif distinctive and (same_day or t >= 0.4):
-        pass
-    else:
-        return ""
-    return f"retold in other words with the same figures ({'/'.join(sorted(shared)[:3])})"
-
-
-def _distinctive(figure: str) -> bool:
-    """A figure unlikely to recur by chance: four digits or more, or a decimal amount."""
-    number = re.match(r"[\d.]+", figure).group(0)
-    return "." in number or len(number) >= 4
-
-
-def _other_day(x: "Doc", y: "Doc") -> bool:
-    """Both texts say on which day the thing happened, and the days differ."""
-    dx, dy = x.event_day, y.event_day
-    return dx is not None and dy is not None and dx != dy
-
-
-def other_occasion(x: "Doc", y: "Doc") -> str:
-    """Why two texts tell of two occasions, or "": each opens on its own day and its own town
-    (9月7日…在甲镇开班 vs 9月11日…在乙乡开班) — one activity held twice from one template, however
-    much of the rest is the same. A copy or a retelling keeps the day and the place."""
-    if not _other_day(x, y) or not x.venues or not y.venues:
-        return ""
-    if any(a.endswith(b) or b.endswith(a) for a in x.venues for b in y.venues):
-        return ""
-    return (f"other days and places ({x.event_day[0]}月{x.event_day[1]}日 {'/'.join(sorted(x.venues))} vs "
-            f"{y.event_day[0]}月{y.event_day[1]}日 {'/'.join(sorted(y.venues))})")
-
-
-def figures_conflict(x: "Doc", y: "Doc") -> str:
-    """Why the two texts' figures say two events ("48家 vs 59家"), or "": the text with fewer
-    figures states none the other states, while the other counts the same things (the same
-    unit) with other numbers."""
-    fx, fy = x.figures, y.figures
-    if not fx or not fy or fx & fy:
-        return ""
-    small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
-    unit = lambda f: _UNIT.search(f).group(0)   # noqa: E731
-    big_units = {unit(f) for f in big}
-    clash = sorted(f for f in small if unit(f) in big_units)
-    if not clash:
-        return ""
-    other = sorted(f for f in big if unit(f) == unit(clash[0]))
-    return f"the figures differ ({clash[0]} vs {'/'.join(other[:2])})"
 
 
 def meeting_notice_and_report(x: "Doc", y: "Doc") -> bool:
@@ -442,7 +339,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             why = other_actors(x, y)
             if why:
                 return "maybe", score, f"{reason}, but {why}"
-            if _other_day(x, y) and x.channel == y.channel and c < 0.95:
+            if other_day(x, y) and x.channel == y.channel and c < 0.95:
                 # one template, two days on one channel: the same official's two visits (a
                 # bureau does not post one event twice on one channel; across channels the first
                 # date a text names is too loose a reading to overrule the text)
@@ -490,6 +387,10 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
         if t >= TITLE_DUP:
             return "dup", round((c + t) / 2, 3), f"related text ({c:.0%}) and headline ({t:.0%})"
         return "maybe", round(c, 3), f"texts overlap {c:.0%}, headlines differ"
+    if "board" in (x.channel, y.channel) and x.channel != y.channel:
+        board = board_headline(*((x, y) if x.channel == "board" else (y, x)), t)
+        if board:
+            return board
     if t >= 0.999 and c >= 0.1:
         return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
     return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
@@ -498,20 +399,41 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
 def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str] | None:
     """The bulletin board retells an event in its own words days later: little shared text, but
     the same day of the event (2月5日) in both, and its places and figures among the words; or
-    it posts the same numbered item (周报第46期) under a shorter headline."""
-    if "board" not in (x.channel, y.channel) or x.channel == y.channel or c < BOARD_TEXT:
+    it posts the same numbered item (周报第46期) under a shorter headline. A row that is mostly
+    the board's own formulas (欢迎监督, 特此公开) shares almost no text: then the same day under
+    the kept headline is enough."""
+    if "board" not in (x.channel, y.channel) or x.channel == y.channel:
         return None
-    ident_x, ident_y = _numbers(x.title)[1], _numbers(y.title)[1]
-    if ident_x and ident_x == ident_y and t >= BOARD_TITLE and x.phase == y.phase:
-        return "dup", round(0.5 + c, 3), \
-            f"the board's notice of the same numbered item ({'/'.join(sorted(ident_x))}, {c:.0%} shared)"
     day_x, day_y = x.event_day, y.event_day
-    if day_x is None or day_x != day_y:
+    same_day = day_x is not None and day_x == day_y
+    when = f"{day_x[0]}月{day_x[1]}日" if same_day else ""
+    if c >= BOARD_TEXT:
+        ident_x, ident_y = _numbers(x.title)[1], _numbers(y.title)[1]
+        if ident_x and ident_x == ident_y and t >= BOARD_TITLE and x.phase == y.phase:
+            return "dup", round(0.5 + c, 3), \
+                f"the board's notice of the same numbered item ({'/'.join(sorted(ident_x))}, {c:.0%} shared)"
+        if same_day and (t >= BOARD_TITLE or c >= 2 * BOARD_TEXT):
+            return "dup", round(0.5 + c, 3), f"the board's summary of the same event ({when}, {c:.0%} shared)"
+        if same_day:
+            return "maybe", round(c, 3), f"the board may summarise the same event ({when}), headlines differ"
+    elif same_day and t >= TITLE_DUP:
+        return "dup", round(0.5 + c, 3), f"the board's line on the same event ({when}) under its headline ({t:.0%})"
+    return None
+
+
+def board_headline(board: Doc, other: Doc, t: float) -> tuple[str, float, str] | None:
+    """A board row typed in later under the item's headline, its one line saying nothing more
+    (no day, no figure): that is all an officer has too — a possible duplicate, for a person;
+    a figure of the item in the row as well makes it the item's row. Never a row posted before
+    the item, nor one whose day is another."""
+    if board.pub_date and other.pub_date and board.pub_date < other.pub_date:
         return None
-    when = f"{day_x[0]}月{day_x[1]}日"
-    if t >= BOARD_TITLE or c >= 2 * BOARD_TEXT:
-        return "dup", round(0.5 + c, 3), f"the board's summary of the same event ({when}, {c:.0%} shared)"
-    return "maybe", round(c, 3), f"the board may summarise the same event ({when}), headlines differ"
+    if other_day(board, other) or min(len(board.tkey), len(other.tkey)) < MIN_HEADLINE or t < BOARD_HEADLINE:
+        return None
+    shared = board.figures & other.figures
+    if t >= 0.999 and shared:
+        return "dup", RETOLD_SCORE, f"the board's row under the same headline, with its figure ({sorted(shared)[0]})"
+    return "maybe", round(t / 2, 3), f"the board's row under the item's headline ({t:.0%}), nothing else to tell"
 
 
 def other_body_or_subject(x: Doc, y: Doc) -> str:
@@ -547,7 +469,7 @@ def conflict(x: Doc, y: Doc) -> str:
     why = numbers_conflict(x.title, y.title) or figures_conflict(x, y)
     if why:
         return why
-    if _other_day(x, y) and x.channel == y.channel:
+    if other_day(x, y) and x.channel == y.channel:
         return "one channel, other days"
     why = other_occasion(x, y)
     if why:

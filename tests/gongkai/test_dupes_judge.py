@@ -21,6 +21,7 @@ LIST = ("1.云桥县瑞丰食品有限公司；2.云桥县青石纺织有限公�
 NOTICE = ("一、申报条件。在本县依法注册、具有独立法人资格且近三年无重大失信记录的企业。二、申报材料。申报表、营业执照"
           "复印件及相关佐证材料，一式两份。三、申报时间。即日起至10月15日止，逾期不予受理。四、工作要求。各乡镇要认真做好"
           "政策宣传和企业发动工作，对申报材料进行初审。联系人：县商务局市场股。")
+BOARD_FORMULAS = "请相关单位和群众留意，欢迎社会各界监督。如有疑问，请于工作日到局办公室咨询。特此公开。公开期限：长期。"
 TRAINING = ("此次培训为期两天，邀请高校专家授课，内容涵盖短视频拍摄、直播话术、网店运营和农产品包装设计。实操环节，讲师"
             "手把手指导学员开展直播练习。据了解，今年县商务局计划举办此类培训8期，力争培训农村电商人才500人次以上。")
 
@@ -223,6 +224,29 @@ CASES = [
           + TRAINING),
      item(2, "县商务局举办农村电商人才培训", "9月14日，县商务局主办的农村电商人才培训班在白鹭乡开班，40余名学员参加。"
           + TRAINING, day="2024-09-14", channel="wechat"), "distinct"),
+    ("a board row of formulas (欢迎监督, 特此公开) under the item's headline, naming its day",
+     item(1, "县商务局开展家电以旧换新惠民活动", "9月14日起，县商务局在人民广场开展家电以旧换新惠民活动，"
+          "对购买一级能效家电的消费者给予补贴。" + MORE),
+     item(2, "开展家电以旧换新惠民活动", "以旧换新。9月14日起。" + BOARD_FORMULAS,
+          day="2024-09-24", channel="board"), "dup"),
+    ("a board row with no day and no figure under the item's headline: a person decides",
+     item(1, "县商务局关于开展2024年度电商直播基地认定工作的通知", "各有关企业：" + NOTICE),
+     item(2, "开展电商直播基地认定工作通知", "县商务局开展电商直播基地认定相关工作，现予公开，欢迎社会各界监督。",
+          day="2024-09-25", channel="board"), "maybe"),
+    ("a board row typed before the item is no copy of it",
+     item(1, "县商务局关于开展2024年度电商直播基地认定工作的通知", "各有关企业：" + NOTICE, day="2024-09-25"),
+     item(2, "开展电商直播基地认定工作通知", "县商务局开展电商直播基地认定相关工作，现予公开，欢迎社会各界监督。",
+          channel="board"), "distinct"),
+    ("a board row under the same headline keeping the item's round count (60余人)",
+     item(1, "县商务局举办跨境电商实务培训", "9月14日，县商务局主办的跨境电商实务培训班开班，外贸企业业务骨干60余人参加。"
+          + TRAINING),
+     item(2, "县商务局举办跨境电商实务培训", "跨境电商实务培训。共60余人参训。" + BOARD_FORMULAS,
+          day="2024-09-27", channel="board"), "dup"),
+    ("我局 is the speaker: the body the board row names, not another one",
+     item(1, "关于开展2024年秋季购物节的公告", "为进一步激发消费活力，我局联合县财政局于9月14日至10月7日开展秋季购物节，"
+          "投放消费券60万元，参与商家128家。" + MORE, channel="wechat"),
+     item(2, "开展2024年秋季购物节公告", "秋季购物节。9月14日起，60万元。咨询：县商务局办公室。" + BOARD_FORMULAS,
+          day="2024-09-26", channel="board", fields={"发布单位": "县商务局"}), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),

@@ -1,0 +1,133 @@
+"""What a text tells of its event, for the duplicate detector (gongkai.dupes): the day it names
+(9月14日), the towns its opening names, the figures it states (32家, 0.77亿元, 80余人). Two texts of
+one event keep them when every sentence is reworded — a board row, a reporter's retelling, an
+account's chatty version; two events of one template differ in them."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .dupe_headlines import _PLACE, _nfkc
+
+if TYPE_CHECKING:
+    from .dupes import Doc
+
+RETOLD_TEXT = 0.05         # a retelling (board, 融媒体 reporter) shares at least this much text
+_EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=[\s，,、：:])")
+# A figure a report states: a count, an amount, a share (32家, 0.77亿元, 86名, 15%). Two texts
+# about one event keep their figures when every sentence is reworded; two events of one
+# template differ in them. A round count (80余人) is a unit of its own: it matches itself, and
+# does not contradict an exact count of other people (走访4家 vs 100余家参会).
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(余?(?:家次|人次|场次|个百分点|平方米|万元|亿元|万人|家|个|名|人|场|次|项|件|"
+                     r"处|元|户|批|吨|辆|台|套|条|%|份|所|期|天|家门店|位))")
+# 返乡, 城乡, 乡镇, 全区各镇, 属地街道: words of the prose, not a town
+_NO_VENUE = re.compile(r"(?:城|返|进|下|回|各|乡|属地|所在|辖区)(?:镇|乡|街道|社区)$")
+
+
+def event_day_of(text: str) -> tuple[int, int] | None:
+    """The day the text says the thing happened (the first 9月14日 or 9.14 of its opening);
+    ``text``: the body without its 来源/编辑/字体 lines."""
+    m = _EVENT_DAY.search(text[:400])
+    if not m:
+        return None
+    month, day = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
+    return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def venues_of(opening: str) -> frozenset[str]:
+    """The towns the opening sentence names (在甲镇开班, 深入乙乡)."""
+    return frozenset(v for v in _PLACE.findall(opening) if not _NO_VENUE.search(v))
+
+
+_UNIT = re.compile(r"\D+$")
+_SAME_UNIT = {"名": "人", "位": "人", "场次": "场", "余名": "余人", "余位": "余人", "余场次": "余场"}
+
+
+def figures_of(body: str) -> frozenset[str]:
+    """The figures of a text, 0.770亿元 as 0.77亿元; small whole numbers (1个, 2家) say too
+    little to tell two events apart and are left out."""
+    return frozenset((n.rstrip("0").rstrip(".") if "." in n else n) + _SAME_UNIT.get(u, u)
+                     for n, u in _FIGURE.findall(_nfkc(body or "")) if "." in n or int(n) >= 3)
+
+
+def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
+    """(figures of the text with fewer figures found in the other, how many it has), or None
+    when either text states fewer than two."""
+    fx, fy = x.figures, y.figures
+    if len(fx) < 2 or len(fy) < 2:
+        return None
+    small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
+    return len(small & big), len(small)
+
+
+def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
+    """Why two texts with few words in common tell one event, or "": a reporter's rewrite, a
+    board line, an account's chatty version keep the event's figures. Three figures that agree or
+    every figure of the shorter text, with the same day, some shared words or a related headline;
+    or a distinctive figure (78000人次, 85.8亿元) on the same day; never when the days differ or
+    a unit both count has no value in common."""
+    if other_day(x, y):
+        return ""
+    fx, fy = x.figures, y.figures
+    shared = fx & fy
+    if not shared:
+        return ""
+    of = min(len(fx), len(fy))
+    # a unit both count with no value in common (检查企业31家 vs 33家): two events of one template
+    unit = lambda f: _UNIT.search(f).group(0)   # noqa: E731
+    units_x, units_y = {unit(f) for f in fx}, {unit(f) for f in fy}
+    agreed = {unit(f) for f in shared}
+    if (units_x & units_y) - agreed:
+        return ""
+    same_day = x.event_day is not None and x.event_day == y.event_day
+    distinctive = [f for f in shared if _distinctive(f)]
+    if len(shared) >= 3 and len(shared) / of >= 0.6:
+        pass
+    elif len(shared) >= 2 and len(shared) == of and (same_day or c >= RETOLD_TEXT or t >= 0.4):
+        pass
+    elif distinctive and (same_day or t >= 0.4):
+        pass
+    else:
+        return ""
+    return f"retold in other words with the same figures ({'/'.join(sorted(shared)[:3])})"
+
+
+def _distinctive(figure: str) -> bool:
+    """A figure unlikely to recur by chance: four digits or more, or a decimal amount."""
+    number = re.match(r"[\d.]+", figure).group(0)
+    return "." in number or len(number) >= 4
+
+
+def other_day(x: "Doc", y: "Doc") -> bool:
+    """Both texts say on which day the thing happened, and the days differ."""
+    dx, dy = x.event_day, y.event_day
+    return dx is not None and dy is not None and dx != dy
+
+
+def other_occasion(x: "Doc", y: "Doc") -> str:
+    """Why two texts tell of two occasions, or "": each opens on its own day and its own town
+    (9月7日…在甲镇开班 vs 9月11日…在乙乡开班) — one activity held twice from one template, however
+    much of the rest is the same. A copy or a retelling keeps the day and the place."""
+    if not other_day(x, y) or not x.venues or not y.venues:
+        return ""
+    if any(a.endswith(b) or b.endswith(a) for a in x.venues for b in y.venues):
+        return ""
+    return (f"other days and places ({x.event_day[0]}月{x.event_day[1]}日 {'/'.join(sorted(x.venues))} vs "
+            f"{y.event_day[0]}月{y.event_day[1]}日 {'/'.join(sorted(y.venues))})")
+
+
+def figures_conflict(x: "Doc", y: "Doc") -> str:
+    """Why the two texts' figures say two events ("48家 vs 59家"), or "": the text with fewer
+    figures states none the other states, while the other counts the same things (the same
+    unit) with other numbers."""
+    fx, fy = x.figures, y.figures
+    if not fx or not fy or fx & fy:
+        return ""
+    small, big = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
+    unit = lambda f: _UNIT.search(f).group(0)   # noqa: E731
+    big_units = {unit(f) for f in big}
+    clash = sorted(f for f in small if unit(f) in big_units)
+    if not clash:
+        return ""
+    other = sorted(f for f in big if unit(f) == unit(clash[0]))
+    return f"the figures differ ({clash[0]} vs {'/'.join(other[:2])})"
