@@ -2,17 +2,18 @@
 write inside `with immediate(self.db):` from ._db)."""
 from __future__ import annotations
 
+from ._counts import BodyScope
+
 
 class ReportQueries:
-    def monthly_counts(self, year: int, scope=None) -> dict:
+    def monthly_counts(self, year: int, scope: BodyScope | None = None) -> dict:
         """Publications per month of ``year`` for the report's charts (only non-zero entries).
 
         The rule of :meth:`Store.cluster_firsts`, shared with :meth:`Store.counts`, so the months add up to its numbers: a cluster (one
         信息) counts once, in the month of its earliest publication, under the category of its
         manually decided item if any, else of its earliest item; ``by_channel`` counts clusters
         per channel in the month of that channel's own first publication; ``not_ours`` items are
-        excluded and ``gone`` items included. ``scope``: one body's items only (a
-        :class:`store.BodyScope`).
+        excluded and ``gone`` items included. ``scope``: one body's items only.
 
         Returns ``{"categories": {cat: {month: n}}, "by_channel": {channel: {month: n}}}``.
         """
