@@ -64,8 +64,9 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     """Why two texts with few words in common tell one event, or "": a reporter's rewrite, a
     board line, an account's chatty version keep the event's figures. Three figures that agree or
     every figure of the shorter text, with the same day, some shared words or a related headline;
-    or a distinctive figure (78000人次, 85.8亿元) on the same day; never when the days differ or
-    a unit both count has no value in common."""
+    or a distinctive figure (78000人次, 85.8亿元) on the same day, or with a second figure (a
+    rewrite that names no day still keeps the amount and the count); never when the days differ
+    or a unit both count has no value in common."""
     if other_day(x, y):
         return ""
     fx, fy = x.figures, y.figures
@@ -85,7 +86,7 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
         pass
     elif len(shared) >= 2 and len(shared) == of and (same_day or c >= RETOLD_TEXT or t >= 0.4):
         pass
-    elif distinctive and (same_day or t >= 0.4):
+    elif distinctive and (same_day or t >= 0.4 or len(shared) >= 2):
         pass
     else:
         return ""

@@ -247,6 +247,12 @@ CASES = [
           "投放消费券60万元，参与商家128家。" + MORE, channel="wechat"),
      item(2, "开展2024年秋季购物节公告", "秋季购物节。9月14日起，60万元。咨询：县商务局办公室。" + BOARD_FORMULAS,
           day="2024-09-26", channel="board", fields={"发布单位": "县商务局"}), "dup"),
+    ("a chatty rewrite naming no day keeps a distinctive amount and another figure of the report",
+     item(1, "县商务局赴宁波开展精准招商", "9月10日至9月12日，县商务局局长带领招商小分队赴宁波、舟山开展招商引资活动，"
+          "先后拜访企业12家。经过洽谈，5家企业表达了投资意向，意向投资额约16.3亿元。小分队还与当地商会座谈。"),
+     item(2, "招商一线｜三天跑下来，收获满满", "3天、两座城市、12家企业，这是小分队的行程单。一家一家上门讲优势、谈合作，"
+          "5个项目有了投资意向，金额约16.3亿元！接下来就是盯紧项目、跟踪服务，让意向变成落地。为奔跑在招商一线的他们点赞！",
+          day="2024-09-14", channel="wechat"), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
