@@ -327,6 +327,9 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         roundup = x.roundup or y.roundup
         if verdict == "dup" and roundup:
             return "maybe", score, f"{reason}, but one is a roundup of several items"
+        if roundup and c < BODY_DUP:
+            # a digest quotes each item's first lines: carrying a part of it is not being it
+            return "distinct", round(c, 3), f"{reason}, and one is a roundup carrying a part of it"
         if verdict != "dup" and x.channel != y.channel and not roundup:
             why = retold(x, y, c, t)
             if why and (c < BODY_DUP or figures is not None and figures[0] >= 3):

@@ -253,6 +253,11 @@ CASES = [
      item(2, "招商一线｜三天跑下来，收获满满", "3天、两座城市、12家企业，这是小分队的行程单。一家一家上门讲优势、谈合作，"
           "5个项目有了投资意向，金额约16.3亿元！接下来就是盯紧项目、跟踪服务，让意向变成落地。为奔跑在招商一线的他们点赞！",
           day="2024-09-14", channel="wechat"), "dup"),
+    ("a weekly digest quoting the item's first sentence among others is its own piece",
+     item(1, "区商务局一周工作动态（9月9日—9月14日）", "【安全检查】" + LEAD + "\n【企业走访】9月11日，区商务局副局长带队"
+          "走访金穗农产品有限公司、明光照明电器有限公司，了解订单和出口情况。\n【消费促进】9月12日，区商务局在人民广场"
+          "启动秋季消费季，发放消费券80万元，吸引众多商户参与。", day="2024-09-15", channel="wechat"),
+     item(2, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
