@@ -1,6 +1,8 @@
 """SQLite through sqlite-utils: schema, migrations, upserts, queries. The only SQL of gongkai."""
 from ._counts import BodyScope
 from ._db import fault
+from ._district import body_backlog, body_counts
 from ._store import Store, StoreError, Unavailable
 
-__all__ = ["BodyScope", "Store", "StoreError", "Unavailable", "fault"]
+__all__ = ["BodyScope", "Store", "StoreError", "Unavailable", "body_backlog", "body_counts",
+           "fault"]
