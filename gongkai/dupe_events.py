@@ -39,6 +39,32 @@ def venues_of(opening: str) -> frozenset[str]:
     return frozenset(v for v in _PLACE.findall(opening) if not _NO_VENUE.search(v))
 
 
+# “枫林老字号”, 《…管理办法》: what a notice is about, by its own name; a contact number
+_NAME = re.compile(r"[“「《]([^”」》]{3,30})[”」》]")
+_PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
+
+
+def names_of(text: str) -> frozenset[str]:
+    return frozenset(_NAME.findall(text))
+
+
+def phones_of(text: str) -> frozenset[str]:
+    return frozenset(p.replace("-", "") for p in _PHONE.findall(text))
+
+
+def same_call(x: "Doc", y: "Doc") -> str:
+    """Why two texts in other words may be one notice, or "": a call rewritten for the account
+    keeps its programme's name, its deadline and its contact. One office's other calls of the
+    same season share the deadline and the contact too, so only a person can tell."""
+    if x.event_day is None or x.event_day != y.event_day:
+        return ""
+    names, phones = x.names & y.names, x.phones & y.phones
+    if not names or not phones:
+        return ""
+    return (f"the same programme ({sorted(names)[0]}), day ({x.event_day[0]}月{x.event_day[1]}日) "
+            f"and contact in other words")
+
+
 _UNIT = re.compile(r"\D+$")
 _SAME_UNIT = {"名": "人", "位": "人", "场次": "场", "余名": "余人", "余位": "余人", "余场次": "余场"}
 

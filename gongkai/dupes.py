@@ -33,8 +33,8 @@ from collectors import canonical_url, wechat_key
 from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _PLACE, _nfkc, _numbers, _phase,
                              clean_title, numbers_conflict, numbers_one_sided, same_org, short_name,
                              subjects_differ, title_org, title_similarity)
-from .dupe_events import (event_day_of, figures_conflict, figures_of, figures_shared, other_day,
-                          other_occasion, retold, venues_of)
+from .dupe_events import (event_day_of, figures_conflict, figures_of, figures_shared, names_of,
+                          other_day, other_occasion, phones_of, retold, same_call, venues_of)
 from .matching import TRUNCATED_MARK
 
 # Days between the first and a later publication of one 信息, by the later channel kind. The board
@@ -105,9 +105,12 @@ class Doc:
     roundup: bool = False
     places: frozenset[str] = field(default_factory=frozenset)
     venues: frozenset[str] = field(default_factory=frozenset)   # towns the opening sentence names
+    names: frozenset[str] = field(default_factory=frozenset)    # “programme” and 《document》 names
+    phones: frozenset[str] = field(default_factory=frozenset)   # contact numbers
     explainer: bool = False
     phase: str = ""
     meeting_notice: bool = False
+    plain: str = ""                      # the body in NFKC without 来源/编辑/字体 lines
 
     @classmethod
     def of(cls, item: Mapping[str, Any]) -> "Doc":
@@ -142,21 +145,26 @@ class Doc:
         self.keys = frozenset(k for k in keys if k)
         self.push = next((k.rsplit(":", 1)[0] for k in sorted(self.keys) if k.startswith("wx:")), "")
         self.tkey = clean_title(self.title)
-        self.actors = text_actors(title_org(self.title) + "。" + self.body)
-        self.speaks_as = bool(_SELF.search(_nfkc(self.body)[:ACTOR_CHARS]))
+        # the body normalised once: NFKC of a long text is most of the cost of preparing an item
+        body = _nfkc(self.body)
+        self.plain = _BOILERPLATE.sub("", body)
+        self.actors = text_actors(title_org(self.title) + "。" + body)
+        self.speaks_as = bool(_SELF.search(body[:ACTOR_CHARS]))
         title = _nfkc(self.title)
-        plain = _BOILERPLATE.sub("", _nfkc(self.body))
+        plain = self.plain
         self.event_day = event_day_of(plain)
-        self.figures = figures_of(self.body)
+        self.figures = figures_of(body)
         # a digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …) carries an item, it is
         # not that item
         self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
         self.places = frozenset(_PLACE.findall(title))
         self.venues = venues_of(_SENTENCE.split(plain.strip(), maxsplit=1)[0])
+        self.names, self.phones = names_of(title + plain), phones_of(plain)
         self.explainer = bool(_EXPLAINER.search(title))
-        self.phase = _phase(self.title, self.body)
+        self.phase = _phase(self.title, body)
         self.meeting_notice = bool(_MEETING_NOTICE.search(title))
-        text = clean_body(self.body)
+        # the body's words only: no boilerplate lines, punctuation, space or emoji
+        text = _HAN_ALNUM.sub("", plain).lower()
         self.body_len = len(text)
         self.shingles = frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1)))
         return self
@@ -165,7 +173,7 @@ class Doc:
         """The opening sentence, stock phrases skipped: what the article is about. A sentence too
         short to say it ("安全生产月来了！") runs on into the next."""
         text = ""
-        for sentence in _SENTENCE.split(_BOILERPLATE.sub("", _nfkc(self.body))):
+        for sentence in _SENTENCE.split(self.plain):
             part = _HAN_ALNUM.sub("", sentence).lower()
             shingles = [part[i:i + SHINGLE] for i in range(max(0, len(part) - SHINGLE + 1))]
             if not part or all(sh in common for sh in shingles):
@@ -174,13 +182,6 @@ class Doc:
             if len(text) >= LEAD_CHARS:
                 break
         return frozenset(text[i:i + SHINGLE] for i in range(max(0, len(text) - SHINGLE + 1))) - common
-
-
-def clean_body(body: str) -> str:
-    """The body's words only: NFKC, no boilerplate lines (来源/编辑/审核/点击关注/字体/附件 …), no
-    punctuation, space or emoji."""
-    text = _BOILERPLATE.sub("", _nfkc(body or ""))
-    return _HAN_ALNUM.sub("", text).lower()
 
 
 def _publisher(fields: Mapping[str, Any], body: str) -> str:
@@ -338,6 +339,10 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
                     and figures[0] >= 3 and figures[0] == figures[1]:
                 # the same list or table (names and amounts) under another opening
                 verdict, score, reason = "dup", 0.8, f"{reason}; every figure of the shorter text agrees"
+            elif verdict == "distinct":
+                why = same_call(x, y)
+                if why:
+                    verdict, score, reason = "maybe", 0.45, why
         if verdict == "dup":
             why = other_actors(x, y)
             if why:

@@ -258,6 +258,13 @@ CASES = [
           "走访金穗农产品有限公司、明光照明电器有限公司，了解订单和出口情况。\n【消费促进】9月12日，区商务局在人民广场"
           "启动秋季消费季，发放消费券80万元，吸引众多商户参与。", day="2024-09-15", channel="wechat"),
      item(2, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE), "distinct"),
+    ("a call rewritten for the account keeps its programme's name, deadline and contact: a person decides",
+     item(1, "县商务局关于做好2024年度“云桥好味道”品牌评选申报的通知", "各有关餐饮企业：现就做好2024年度“云桥好味道”"
+          "品牌评选申报工作通知如下。一、申报条件。在本县注册经营满3年的餐饮企业。二、申报时间。即日起至2024年10月15日止。"
+          "三、联系方式。联系人：周敏，联系电话：0736-4728815。"),
+     item(2, "好吃的店，等你来报！", "又到一年评选季！“云桥好味道”开始报名啦。🍜哪些店能报？开了3年以上的餐饮店都能试试。"
+          "⏳10月15日截止，过期不候！有问题打0736-4728815找周敏。转给身边开店的朋友吧！",
+          day="2024-09-16", channel="wechat"), "maybe"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
