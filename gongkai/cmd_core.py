@@ -117,7 +117,7 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
         every = {i: district.counts(st, rules, args.year, cfg, i) for i in ids}
-        loose = st.unattributed(args.year, district.shared_sources(cfg)) if args.all else []
+        loose = st.unattributed(args.year, district.shared_sources(cfg, st)) if args.all else []
         names = display.names_for(st, cfg)
     if args.json:
         obj = every[ids[0]].as_dict() if args.bureau else {

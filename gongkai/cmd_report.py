@@ -103,7 +103,7 @@ def cmd_district(args) -> int:
                 data=data, problems=tuple(problems)))
         names = display.names_for(st, cfg)
         loose = [{**r, "source": names.source(r["source_id"])}
-                 for r in st.unattributed(args.year, district.shared_sources(cfg))]
+                 for r in st.unattributed(args.year, district.shared_sources(cfg, st))]
         text = district_summary.render(
             args.year, rows, unique_total=app.counts_for(st, rules, args.year).total,
             unattributed=loose, categories=rules.names, now=datetime.now(timezone.utc))
@@ -175,7 +175,7 @@ def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
     holds — checked exactly as ``report check`` checks a data file; ``data`` locates last year's
     file beside it for the carry-over. ``body``: one body's report (its items, its name, its
     sources' channels); a one-bureau config's body is the whole record, as without it."""
-    scope = district.scope(cfg, body) if body else None
+    scope = district.scope(cfg, body, st) if body else None
     counts = report.Counts.from_raw(year, st.counts(year, scope), rules.names)
     names = display.Names.from_config(cfg)
     # the sentence names the channels as [report] channels words them, else by their display

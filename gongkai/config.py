@@ -91,6 +91,8 @@ class Source:
                 "enabled": self.enabled,
                 "config": {"interval_s": self.interval_s, "attribution": self.attribution,
                            "label": self.label, "channel_label": self.channel_label,
+                           # whose it is, remembered for when it leaves the config
+                           "bureaus": list(self.bureaus), "shared": self.shared,
                            **self.options}}
 
 

@@ -9,6 +9,7 @@ naming none is *unattributed*, kept and shown to the district, never dropped.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -51,8 +52,10 @@ def attribute(cfg: Config, src: Source, title: str, body: str, byline: str = "",
     return Owners(Attribution("ours", reason), found)
 
 
-def shared_sources(cfg: Config) -> tuple[str, ...]:
-    return tuple(s.id for s in cfg.sources if s.shared)
+def shared_sources(cfg: Config, st: Store | None = None) -> tuple[str, ...]:
+    """The shared sources' ids; with ``st``, those dropped from the config too."""
+    return tuple(s.id for s in cfg.sources if s.shared) + tuple(
+        i for i, (_, shared) in _dropped(cfg, st).items() if shared)
 
 
 def sources_of(cfg: Config, body_id: str) -> tuple[Source, ...]:
@@ -60,25 +63,35 @@ def sources_of(cfg: Config, body_id: str) -> tuple[Source, ...]:
     return tuple(s for s in cfg.sources if body_id in s.bureaus)
 
 
-def scope(cfg: Config, body_id: str) -> BodyScope | None:
+def scope(cfg: Config, body_id: str, st: Store | None = None) -> BodyScope | None:
     """The items ``body_id`` counts; None for a one-bureau config, whose one body counts every
-    item of the record (sources dropped from the config included), exactly as before."""
+    item of the record (sources dropped from the config included), exactly as before. With
+    ``st``, a source dropped from the config still counts for the bodies it last belonged to:
+    nothing published is lost from a count because a channel closed."""
     cfg.body(body_id)
     if not cfg.district:
         return None
-    mine = sources_of(cfg, body_id)
-    return BodyScope(body=body_id, owned=tuple(s.id for s in mine if not s.shared),
-                     shared=tuple(s.id for s in mine if s.shared))
+    mine = [(s.id, s.shared) for s in sources_of(cfg, body_id)]
+    mine += [(i, shared) for i, (bodies, shared) in _dropped(cfg, st).items() if body_id in bodies]
+    return BodyScope(body=body_id, owned=tuple(i for i, shared in mine if not shared),
+                     shared=tuple(i for i, shared in mine if shared))
+
+
+def _dropped(cfg: Config, st: Store | None) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Sources in the record but no longer in the config: id -> (the bodies, shared) it had when
+    a crawl last synced it (none known for a source last synced before bodies existed)."""
+    if st is None or not cfg.district:
+        return {}
+    known = {s.id for s in cfg.sources}
+    out = {}
+    for row in st.sources():
+        if row["id"] not in known:
+            conf = json.loads(row["config_json"] or "{}")
+            out[row["id"]] = (tuple(conf.get("bureaus") or ()), bool(conf.get("shared")))
+    return out
 
 
 def counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config,
            body_id: str) -> report.Counts:
     """One body's counts: the ``counts --json`` object of its items."""
-    return report.Counts.from_raw(year, st.counts(year, scope(cfg, body_id)), rules.names)
-
-
-def all_counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config) -> dict:
-    """``counts --all --json``: every body's object, and the items no body counts."""
-    return {"year": year,
-            "bureaus": {b.id: counts(st, rules, year, cfg, b.id).as_dict() for b in cfg.bodies},
-            "unattributed": len(st.unattributed(year, shared_sources(cfg)))}
+    return report.Counts.from_raw(year, st.counts(year, scope(cfg, body_id, st)), rules.names)

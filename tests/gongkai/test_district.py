@@ -228,3 +228,14 @@ def test_report_data_placeholder_names_the_body(cfg, capsys):
     text = cfg.with_name("d.md").read_text(encoding="utf-8")
     assert "| 卫滨区应急管理局 | yingji | 3 | 0 | 1 | 2 | 2 | 0 | 0 | no data file |" not in text
     assert "| 卫滨区商务局 | shangwu | 4 | 4 | 0 | 0 | 0 | 0 | 0 | no data file |" in text
+
+
+def test_a_source_dropped_from_the_config_still_counts_for_its_bodies(cfg, capsys):
+    before = _json(capsys, "counts", "--year", "2024", "--all", "--config", str(cfg))
+    text = cfg.read_text(encoding="utf-8")
+    cut = text.index('[[sources]]\nid = "cxwb"')
+    cfg.write_text(text[:cut], encoding="utf-8")
+    assert _json(capsys, "counts", "--year", "2024", "--all", "--config", str(cfg)) == before
+    assert main(["crawl", "--config", str(cfg)]) == 0       # the store now knows it is gone
+    capsys.readouterr()
+    assert _json(capsys, "counts", "--year", "2024", "--all", "--config", str(cfg)) == before
