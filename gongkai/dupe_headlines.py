@@ -90,11 +90,14 @@ def same_org(a: str, b: str) -> bool:
 
 def short_name(a: str, b: str) -> bool:
     """One name is the other's short form (简称): it takes characters of the full name in their
-    order, from its first character to its kind (局, 委): 人社局 of 人力资源和社会保障局, 市场监管局
-    of 市场监督管理局, 经信局 of 经济和信息化局. 商务局 is no short form of 经济商务局 (the
-    first character differs)."""
+    order, from its first character to its kind (局, 委), from more than its first words: 人社局
+    of 人力资源和社会保障局, 市场监管局 of 市场监督管理局, 经信局 of 经济和信息化局. 商务局 is
+    no short form of 经济商务局 (the first character differs) nor of 商务和投资促进局 (only its
+    first words: another body may be called so)."""
     short, full = (a, b) if len(a) < len(b) else (b, a)
     if len(short) < 3 or len(short) == len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    if full.startswith(short[:-1]):
         return False
     rest = iter(full)
     return all(ch in rest for ch in short)

@@ -424,9 +424,16 @@ def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str]
             return "dup", round(0.5 + c, 3), f"the board's summary of the same event ({when}, {c:.0%} shared)"
         if same_day:
             return "maybe", round(c, 3), f"the board may summarise the same event ({when}), headlines differ"
-    elif same_day and t >= TITLE_DUP:
+    elif same_day and t >= TITLE_DUP and not _board_first(x, y):
         return "dup", round(0.5 + c, 3), f"the board's line on the same event ({when}) under its headline ({t:.0%})"
     return None
+
+
+def _board_first(x: Doc, y: Doc) -> bool:
+    """The board row was put up before the item: the board copies what was published, so a row
+    known only by its headline and day cannot be this item's."""
+    board, other = (x, y) if x.channel == "board" else (y, x)
+    return bool(board.pub_date and other.pub_date and board.pub_date < other.pub_date)
 
 
 def board_headline(board: Doc, other: Doc, t: float) -> tuple[str, float, str] | None:
@@ -434,7 +441,7 @@ def board_headline(board: Doc, other: Doc, t: float) -> tuple[str, float, str] |
     (no day, no figure): that is all an officer has too — a possible duplicate, for a person;
     a figure of the item in the row as well makes it the item's row. Never a row posted before
     the item, nor one whose day is another."""
-    if board.pub_date and other.pub_date and board.pub_date < other.pub_date:
+    if _board_first(board, other):
         return None
     if other_day(board, other) or min(len(board.tkey), len(other.tkey)) < MIN_HEADLINE or t < BOARD_HEADLINE:
         return None

@@ -265,6 +265,16 @@ CASES = [
      item(2, "好吃的店，等你来报！", "又到一年评选季！“云桥好味道”开始报名啦。🍜哪些店能报？开了3年以上的餐饮店都能试试。"
           "⏳10月15日截止，过期不候！有问题打0736-4728815找周敏。转给身边开店的朋友吧！",
           day="2024-09-16", channel="wechat"), "maybe"),
+    ("a name that keeps only the first words of another (区商务局, 区商务和投资促进局) is no short form of it",
+     item(1, "开展家电以旧换新惠民活动", "9月14日起，区商务局在人民广场开展家电以旧换新惠民活动。" + MORE,
+          fields={"发布机构": "松岗区商务和投资促进局"}),
+     item(2, "开展家电以旧换新惠民活动", "9月14日起，区商务局在人民广场开展家电以旧换新惠民活动。" + MORE,
+          day="2024-09-16", channel="board", fields={"发布单位": "区商务局"}), "distinct"),
+    ("a board row of formulas put up before the item, naming its day, is not the item's row",
+     item(1, "县商务局开展家电以旧换新惠民活动", "9月14日起，县商务局在人民广场开展家电以旧换新惠民活动，"
+          "对购买一级能效家电的消费者给予补贴。" + MORE, day="2024-09-24"),
+     item(2, "开展家电以旧换新惠民活动", "以旧换新。9月14日起。" + BOARD_FORMULAS, day="2024-09-20",
+          channel="board"), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
