@@ -35,7 +35,7 @@ from ._auth import _now, get_store
 from ._home import _year_arg, health_rows
 from ._report_form import officer_message
 from ._users import is_admin
-from ._views import default_year
+from ._views import default_year, names
 
 # worst first: the word a body's sources are summed up by
 _LEVELS = ("failing", "never", "quiet", "disabled", "ok")
@@ -151,10 +151,17 @@ class _Counted:
         return getattr(self._st, name)
 
 
+def _not_crawled(source_id: str) -> dict:
+    # in the config, not yet in the store: no crawl has seen it since it was added
+    return {"id": source_id, "name": names().source(source_id),
+            "health": display.Health("never", "还没有运行过")}
+
+
 def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: datetime
           ) -> Dashboard:
-    """The whole table for ``year`` against ``year - 1``."""
-    names = rules.names
+    """The whole table for ``year`` against ``year - 1`` (in a request: display names are
+    the request's)."""
+    categories = rules.names
     health = {r["id"]: r for r in health_rows(st, now)}
     due, left = display.deadline_of(year, now)
     if cfg.district:
@@ -167,8 +174,8 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
     counted = _Counted(st, raw)
     rows = []
     for b in cfg.bodies:
-        now_c = report.Counts.from_raw(year, raw[b.id][year], names)
-        last_c = report.Counts.from_raw(year - 1, raw[b.id][year - 1], names)
+        now_c = report.Counts.from_raw(year, raw[b.id][year], categories)
+        last_c = report.Counts.from_raw(year - 1, raw[b.id][year - 1], categories)
         data = cmd_report.found_data(cfg, year, b.id)
         data = data if data is not None and data.exists() else None   # not written yet
         try:
@@ -176,29 +183,28 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
                                              body=b.id)
         except report.ReportError as e:     # a data file that cannot be read is an error too
             problems = [report.Problem("error", "DATA-FILE", str(e))]
-        mine = (district.sources_of(cfg, b.id) if cfg.district else cfg.sources)
+        mine = district.sources_of(cfg, b.id) if cfg.district else cfg.sources
         rows.append(Row(
             id=b.id, name=b.name, total=now_c.total, last=last_c.total,
             categories=now_c.categories, last_categories=last_c.categories,
             unreviewed=now_c.unreviewed, backlog=backlog.get(b.id, 0), undated=now_c.undated,
             possible_duplicates=now_c.possible_duplicates,
-            sources=[health[s.id] for s in mine if s.id in health],
+            sources=[health.get(s.id) or _not_crawled(s.id) for s in mine],
             check=district_summary.BodyRow(id=b.id, name=b.name, counts=now_c, data=data,
                                            problems=tuple(problems)),
             district=cfg.district))
     loose: list[dict] = []
     if cfg.district:
         shared = district.shared_sources(cfg)
-        names_of = display.names_for(st, cfg)
-        loose = [{**r, "source": names_of.source(r["source_id"])}
+        loose = [{**r, "source": names().source(r["source_id"])}
                  for r in st.unattributed(year, shared)]
         rows.append(Row(id=None, name=UNATTRIBUTED, total=len(loose),
                         last=len(st.unattributed(year - 1, shared)),
-                        sources=[health[s] for s in shared if s in health]))
+                        sources=[health.get(s) or _not_crawled(s) for s in shared]))
     return Dashboard(year=year, rows=rows, unattributed=loose,
                      district_total=report.Counts.from_raw(year, st.counts_cached(year),
-                                                           names).total,
-                     due=due, left=left, district=cfg.district, categories=list(names))
+                                                           categories).total,
+                     due=due, left=left, district=cfg.district, categories=list(categories))
 
 
 # -- the export ------------------------------------------------------------------------------------

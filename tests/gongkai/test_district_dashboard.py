@@ -247,7 +247,10 @@ def one_bureau(tmp_path):
     path.write_text('[bureau]\nname = "卫滨区商务局"\n[database]\npath = "review.db"\n'
                     '[[sources]]\nid = "web"\ntype = "website"\nchannel = "website"\n'
                     'url = "http://gov.example/col/"\n[[sources]]\nid = "wx"\ntype = "feed"\n'
-                    'channel = "wechat"\nurl = "http://feeds.example/f.rss"\n', encoding="utf-8")
+                    'channel = "wechat"\nurl = "http://feeds.example/f.rss"\n'
+                    # added to the config after the last crawl: not in the store yet
+                    '[[sources]]\nid = "board"\ntype = "manual"\nchannel = "board"\n'
+                    'label = "政务公开栏"\n', encoding="utf-8")
     with Store(db) as st:
         st.add_user("boss", hash_password(PASSWORD), "admin", now=CLOCK)
     cfg = config.load(path)
@@ -271,7 +274,7 @@ def test_a_one_bureau_config_shows_its_one_body(one_bureau):
     assert total > 1 and now["unreviewed"] > 0
     assert cells["backlog"] == (str(now["unreviewed"]) if backlog == now["unreviewed"]
                                 else f"{now['unreviewed']} （共 {backlog} ）")
-    assert cells["health"] == "网站栏目：还没有运行过；微信公众号：还没有运行过"
+    assert cells["health"] == "网站栏目：还没有运行过；微信公众号：还没有运行过；政务公开栏：还没有运行过"
     assert cells["report"] == "还没有数据文件"
     assert cells["missing"] == ("没有年度报告数据文件（表二、三、四）：gongkai report init --year 2024 "
                                 f"{now['unreviewed']} 条信息待审")
