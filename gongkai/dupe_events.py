@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .dupe_headlines import _PLACE, _nfkc
+from .dupe_headlines import _nfkc
 
 if TYPE_CHECKING:
     from .dupes import Doc
 
 RETOLD_TEXT = 0.05         # a retelling (board, 融媒体 reporter) shares at least this much text
+RETOLD_HEADLINE = 0.4      # bigram overlap of headlines: a retelling's headline is related
 _EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2})(?=[\s，,、：:])")
 # A figure a report states: a count, an amount, a share (32家, 0.77亿元, 86名, 15%). Two texts
 # about one event keep their figures when every sentence is reworded; two events of one
@@ -20,8 +21,6 @@ _EVENT_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日|(?:^|\n)\s*(\d{1,2})\.(\d{1,2
 # does not contradict an exact count of other people (走访4家 vs 100余家参会).
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(余?(?:家次|人次|场次|个百分点|平方米|万元|亿元|万人|家|个|名|人|场|次|项|件|"
                      r"处|元|户|批|吨|辆|台|套|条|%|份|所|期|天|家门店|位))")
-# 返乡, 城乡, 乡镇, 全区各镇, 属地街道: words of the prose, not a town
-_NO_VENUE = re.compile(r"(?:城|返|进|下|回|各|乡|属地|所在|辖区)(?:镇|乡|街道|社区)$")
 
 
 def event_day_of(text: str) -> tuple[int, int] | None:
@@ -32,11 +31,6 @@ def event_day_of(text: str) -> tuple[int, int] | None:
         return None
     month, day = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
     return (month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
-
-
-def venues_of(opening: str) -> frozenset[str]:
-    """The towns the opening sentence names (在甲镇开班, 深入乙乡)."""
-    return frozenset(v for v in _PLACE.findall(opening) if not _NO_VENUE.search(v))
 
 
 # “枫林老字号”, 《…管理办法》: what a notice is about, by its own name; a contact number
@@ -117,6 +111,20 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     else:
         return ""
     return f"retold in other words with the same figures ({'/'.join(sorted(shared)[:3])})"
+
+
+def same_day_and_town(x: "Doc", y: "Doc", t: float) -> str:
+    """Why two texts in other words tell one event, or "": both name its day and its town (in the
+    headline or the opening sentence) under related headlines — a reporter's or an account's
+    retelling (金竹乡：一场森林火灾扑救实战演练 of 县应急管理局在金竹乡组织开展森林火灾扑救应急演练);
+    never when the figures clash."""
+    if x.event_day is None or x.event_day != y.event_day or t < RETOLD_HEADLINE:
+        return ""
+    tx, ty = x.places | x.venues, y.places | y.venues
+    town = next((a for a in sorted(tx) for b in ty if a.endswith(b) or b.endswith(a)), "")
+    if not town or figures_conflict(x, y):
+        return ""
+    return f"retold in other words on the same day in the same town ({x.event_day[0]}月{x.event_day[1]}日, {town})"
 
 
 def _distinctive(figure: str) -> bool:

@@ -20,11 +20,26 @@ _ANY_NUMBER = re.compile(r"\d+|[〇零一二三四五六七八九十百千]+(?=[
 _PAREN_NUMBER = re.compile(r"[(（]([〇一二三四五六七八九十\d]{1,3})[)）]\s*$")    # 企业走访（三）
 _QUARTER = re.compile(r"([一二三四1-4])季度|上半年|下半年|前三季度")
 _PLACE = re.compile(r"[\u4e00-\u9fa5]{2,3}?(?:镇|乡|街道|社区)(?![\u4e00-\u9fa5]{0,1}(?:政府|办事处))")
+# 返乡, 城乡, 乡镇, 全区各镇, 属地街道, 义诊进乡: words of the prose, not a town
+_NOT_TOWN = re.compile(r"(?:城|返|进|下|回|各|乡|属地|所在|辖区)(?:镇|乡|街道|社区)$")
+_LEAD_WORD = re.compile(r"^[在到赴于至入对和与及向从经]")      # 在城关镇, 到城关镇: 城关镇
 _EXPLAINER = re.compile(r"解读|读懂|图解|答记者问|问答")
 _MEETING_NOTICE = re.compile(r"关于(?:召开|举办|组织召开).{0,40}的通知|会(?:议)?通知$")
 # The body a headline is about when it opens with one: 区商务局开展…, 卫滨区应急管理局召开…
 _TITLE_ORG = re.compile(r"^([\u4e00-\u9fa5]{2,12}?(?:局|委员会|办公室|中心|人民政府|街道办事处|大队|支队))"
                         r"(?=[\u4e00-\u9fa5])")
+
+
+def towns(text: str) -> frozenset[str]:
+    """The towns (镇, 乡, 街道, 社区) a text names, without the word before them (在, 到, 赴)."""
+    found = set()
+    for name in _PLACE.findall(text):
+        if _NOT_TOWN.search(name):
+            continue
+        kind = 2 if name.endswith(("街道", "社区")) else 1
+        bare = _LEAD_WORD.sub("", name)
+        found.add(bare if len(bare) - kind >= 2 else name)
+    return frozenset(found)
 
 
 def _nfkc(text: str) -> str:

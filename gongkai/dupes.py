@@ -30,11 +30,12 @@ from typing import Any, Iterable, Mapping
 
 from collectors import canonical_url, wechat_key
 
-from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _PLACE, _nfkc, _numbers, _phase,
+from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _nfkc, _numbers, _phase,
                              clean_title, numbers_conflict, numbers_one_sided, same_org, short_name,
-                             subjects_differ, title_org, title_similarity)
+                             subjects_differ, title_org, title_similarity, towns)
 from .dupe_events import (event_day_of, figures_conflict, figures_of, figures_shared, names_of,
-                          other_day, other_occasion, phones_of, retold, same_call, venues_of)
+                          other_day, other_occasion, phones_of, retold, same_call,
+                          same_day_and_town)
 from .matching import TRUNCATED_MARK
 
 # Days between the first and a later publication of one 信息, by the later channel kind. The board
@@ -157,8 +158,8 @@ class Doc:
         # a digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …) carries an item, it is
         # not that item
         self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
-        self.places = frozenset(_PLACE.findall(title))
-        self.venues = venues_of(_SENTENCE.split(plain.strip(), maxsplit=1)[0])
+        self.places = towns(title)
+        self.venues = towns(_SENTENCE.split(plain.strip(), maxsplit=1)[0])
         self.names, self.phones = names_of(title + plain), phones_of(plain)
         self.explainer = bool(_EXPLAINER.search(title))
         self.phase = _phase(self.title, body)
@@ -332,7 +333,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             # a digest quotes each item's first lines: carrying a part of it is not being it
             return "distinct", round(c, 3), f"{reason}, and one is a roundup carrying a part of it"
         if verdict != "dup" and x.channel != y.channel and not roundup:
-            why = retold(x, y, c, t)
+            why = retold(x, y, c, t) or (c < BODY_DUP and same_day_and_town(x, y, t))
             if why and (c < BODY_DUP or figures is not None and figures[0] >= 3):
                 verdict, score, reason = "dup", RETOLD_SCORE, why
             elif verdict == "maybe" and c >= BODY_DUP and figures is not None \
@@ -358,7 +359,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     if clash:
         return "distinct", 0.0, clash
     if x.channel != y.channel:
-        why = retold(x, y, 0.0, t)
+        why = retold(x, y, 0.0, t) or same_day_and_town(x, y, t)
         if why:
             return "dup", RETOLD_SCORE, why
         day = x.event_day

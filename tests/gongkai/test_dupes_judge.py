@@ -275,6 +275,18 @@ CASES = [
           "对购买一级能效家电的消费者给予补贴。" + MORE, day="2024-09-24"),
      item(2, "开展家电以旧换新惠民活动", "以旧换新。9月14日起。" + BOARD_FORMULAS, day="2024-09-20",
           channel="board"), "distinct"),
+    ("在白石镇 and 到白石镇 name one town",
+     item(1, "县卫健委组织医务人员在白石镇开展健康义诊", "9月14日，县卫健委组织县人民医院医务人员在白石镇开展健康义诊。"
+          + MORE),
+     item(2, "县人民医院26名医务人员到白石镇义诊", "9月14日，县卫健委组织县人民医院医务人员在白石镇开展健康义诊。"
+          + MORE, channel="district-wechat"), "dup"),
+    ("a retelling in other words names the event's day and town under a related headline",
+     item(1, "县应急管理局在青石镇组织开展防汛抢险应急演练", "6月4日，县应急管理局在青石镇组织开展防汛抢险应急演练，"
+          "模拟强降雨致山洪暴发、群众被困等险情，镇村干部、民兵应急分队等290余人参加，检验了预警发布、人员转移和"
+          "抢险救援等环节。演练结束后，县应急管理局对演练情况进行了点评，并对汛期隐患排查作出部署。", day="2024-06-04"),
+     item(2, "青石镇：一场防汛抢险实战演练", "6月4日上午，青石镇的河滩边警报声响起。“山洪来了，快往高处转移！”"
+          "随着一声令下，民兵扛起沙袋冲向堤岸，冲锋舟划向“被困”群众。这样的演练，为的是真正的汛情来临时不慌不乱。",
+          day="2024-06-05", channel="wechat"), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
