@@ -14,7 +14,6 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-import classifier
 from _review_support import PASSWORD, build
 from gongkai import app as gk_app
 from gongkai import config
@@ -22,7 +21,7 @@ from gongkai.cli import main
 from gongkai.web import create_app
 from gongkai.web._auth import hash_password
 from store import Store
-from test_district import BODIES, CONFIG, EXPECT, FIXTURE, crawled, site  # noqa: F401
+from test_district import BODIES, EXPECT, crawled, site  # noqa: F401  (fixtures)
 
 CLOCK = datetime(2025, 1, 10, 6, 0, tzinfo=timezone.utc)      # 14:00 in Beijing
 DAYS_LEFT = 21                                                  # to 31 January 2025
@@ -288,3 +287,18 @@ def test_without_a_config_the_page_says_so(tmp_path):
     c = _login(create_app(db, rules, clock=lambda: CLOCK), "boss")
     r = c.get("/district")
     assert r.status_code == 503 and "配置文件" in r.text
+
+
+@pytest.mark.parametrize("clock, said", [
+    # 23:59 on 30 January in Beijing is still the day before; 00:30 on the 31st is the day
+    (datetime(2025, 1, 30, 15, 59, tzinfo=timezone.utc),
+     '还有 <strong id="days-left">1</strong> 天'),
+    (datetime(2025, 1, 30, 16, 30, tzinfo=timezone.utc), "今天（2025 年 1 月 31 日）是发布期限"),
+    (datetime(2025, 2, 3, 6, 0, tzinfo=timezone.utc),
+     '已超过 2025 年 1 月 31 日发布期限 <strong id="days-over">3</strong> 天'),
+])
+def test_the_deadline_in_beijing_time(one_bureau, clock, said):
+    db, _, rules = one_bureau
+    cfg = config.load(db.with_name("gongkai.toml"))
+    c = _login(create_app(db, rules, config=cfg, clock=lambda: clock), "boss")
+    assert said in c.get("/district?year=2024").text
