@@ -392,6 +392,9 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
     board = _board_summary(x, y, c, t)
     if board:
         return board
+    numbered = _same_numbered_event(x, y, c, t)
+    if numbered:
+        return numbered
     if c >= BODY_MAYBE:
         if t >= TITLE_DUP:
             return "dup", round((c + t) / 2, 3), f"related text ({c:.0%}) and headline ({t:.0%})"
@@ -403,6 +406,19 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
     if t >= 0.999 and c >= 0.1:
         return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
     return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
+
+
+def _same_numbered_event(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str] | None:
+    """Two channels' versions of one numbered item (第七期 培训班, 第二批): the same number in
+    both headlines and the same day in both texts, some words shared — a retelling under a
+    hook headline still names its 期."""
+    if x.channel == y.channel or c < BOARD_TEXT or t < BOARD_TITLE or x.phase != y.phase:
+        return None
+    ident = _numbers(x.title)[1]
+    if not ident or ident != _numbers(y.title)[1] or x.event_day is None or x.event_day != y.event_day:
+        return None
+    return "dup", round(0.5 + c / 2, 3), \
+        f"the same numbered item ({'/'.join(sorted(ident))}) on the same day, {c:.0%} of the text shared"
 
 
 def _board_summary(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float, str] | None:

@@ -287,6 +287,12 @@ CASES = [
      item(2, "青石镇：一场防汛抢险实战演练", "6月4日上午，青石镇的河滩边警报声响起。“山洪来了，快往高处转移！”"
           "随着一声令下，民兵扛起沙袋冲向堤岸，冲锋舟划向“被困”群众。这样的演练，为的是真正的汛情来临时不慌不乱。",
           day="2024-06-05", channel="wechat"), "dup"),
+    ("two channels' versions of one numbered class (第六期) on the same day, told differently",
+     item(1, "县商务局举办第六期农村电商直播培训班", "9月14日，县商务局举办第六期农村电商直播培训班，来自各乡镇的"
+          "86名学员参加培训。" + TRAINING),
+     item(2, "86名学员充电！第六期农村电商直播培训开班", "9月14日，第六期农村电商直播培训班开班啦！86名学员齐聚一堂，"
+          "从手机支架怎么摆到直播话术怎么说，一个个问题现场解决。实操环节，讲师手把手指导学员开展直播练习，"
+          "不少学员当场开了自己的第一场直播。", day="2024-09-15", channel="wechat"), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
