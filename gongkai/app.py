@@ -12,11 +12,7 @@ import report
 import store as store_mod
 
 from . import config as config_mod
-
-
-class UsageError(Exception):
-    """A mistake on the command line or in stdin; shown as one line."""
-
+from .errors import UsageError  # noqa: F401  (commands raise app.UsageError)
 
 USER_ERRORS = (UsageError, config_mod.ConfigError, classifier.RulesError, report.ReportError,
                store_mod.StoreError)

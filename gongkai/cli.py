@@ -1,6 +1,9 @@
 """The command line. User mistakes become one line on stderr and exit status 2.
 
 Each area's commands live in a ``cmd_*`` module with a ``register(sub, common)`` function.
+Nothing heavy is imported here: ``gongkai classify`` is a filter whose start-up is paid on every
+call, so a command line starting with ``classify`` builds that command's parser alone and never
+loads the crawler, the store or the report (issue 18); every other command line builds them all.
 """
 from __future__ import annotations
 
@@ -11,13 +14,21 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import store as store_mod
+from . import __version__, cmd_classify, parallel
 
-from . import __version__, app, parallel
-from . import cmd_channels, cmd_core, cmd_ops, cmd_report, cmd_review, cmd_rules, cmd_sites
-from .config import DEFAULT_CONFIG
+DEFAULT_CONFIG = "gongkai.toml"   # config.DEFAULT_CONFIG; a test keeps the two equal
 
-COMMAND_MODULES = (cmd_core, cmd_rules, cmd_report, cmd_ops, cmd_channels, cmd_review, cmd_sites)
+
+def command_modules() -> tuple:
+    from . import cmd_channels, cmd_core, cmd_ops, cmd_report, cmd_review, cmd_rules, cmd_sites
+    return (cmd_core, cmd_classify, cmd_rules, cmd_report, cmd_ops, cmd_channels, cmd_review,
+            cmd_sites)
+
+
+def _user_errors() -> tuple:
+    # evaluated only when an exception reaches main: importing app costs nothing on success
+    from . import app
+    return app.USER_ERRORS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
                      f"(see {self.prog} --help)\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(modules: tuple | None = None) -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--config", metavar="PATH", default=None,
                         help=f"config file (default: ./{DEFAULT_CONFIG})")
@@ -44,13 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"gongkai {__version__}")
     p.add_argument("-v", "--verbose", dest="verbose_top", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMAND_MODULES:
+    for module in modules or command_modules():
         module.register(sub, common)
     return p
 
 
+def _light(argv: list[str]) -> bool:
+    """A command line the classify command alone can parse exactly as the full parser would
+    (help lists every command, so it goes to the full parser)."""
+    return argv[:1] == ["classify"] and not {"-h", "--help"} & set(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser((cmd_classify,) if _light(argv) else None).parse_args(argv)
     args.verbose = args.verbose or args.verbose_top
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -58,28 +76,30 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("urllib3").setLevel(logging.INFO if args.verbose else logging.ERROR)
     try:
         return args.func(args) or 0
-    except app.USER_ERRORS as e:
-        print(f"gongkai: error: {e}", file=sys.stderr)
-        return 2
-    except parallel.WorkersFailed as e:
-        print(f"gongkai: error: {e}", file=sys.stderr)
-        return 1
-    except sqlite3.DatabaseError as e:
-        # The disk or the file failed (full, read-only, damaged): one line saying which. The write
-        # in progress was rolled back, so a run can simply be repeated once it is fixed.
-        reason = store_mod.fault(e)
-        if reason is None:
-            raise
-        print(f"gongkai: error: {reason}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         # The reader went away (`gongkai classify | head -1`): nothing is wrong. Point stdout at
         # /dev/null so the interpreter's final flush does not fail a second time.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except parallel.WorkersFailed as e:
+        print(f"gongkai: error: {e}", file=sys.stderr)
+        return 1
+    except _user_errors() as e:
+        print(f"gongkai: error: {e}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as e:
+        # The disk or the file failed (full, read-only, damaged): one line saying which. The write
+        # in progress was rolled back, so a run can simply be repeated once it is fixed.
+        import store as store_mod
+        reason = store_mod.fault(e)
+        if reason is None:
+            raise
+        print(f"gongkai: error: {reason}", file=sys.stderr)
+        return 2
     except OSError as e:
         # A path the user gave that cannot be read or written (no such folder, a folder where a
         # file was expected, no permission): say which, in one line.
+        import store as store_mod
         message = store_mod.fault(e) or (
             f"{e.strerror or e}: {e.filename}" if e.filename else str(e.strerror or e))
         if isinstance(e, FileNotFoundError) and e.filename:

@@ -1,9 +1,7 @@
 """classify, reclassify, and the rules tooling: rules test / diff / suggest."""
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 import classifier
 
 from . import app, parallel, pipeline
+from .cmd_classify import at_least, jobs_option
 
 BATCH = 2000         # decisions per write transaction in reclassify
 UNCLASSIFIED = "(unclassified)"
@@ -18,16 +17,10 @@ FEW_REVIEWED = 10    # reviewed items of a category below which rules suggest sa
 
 
 def register(sub, common) -> None:
-    s = sub.add_parser("classify", parents=[common],
-                       help='classify JSON lines {"title", "body"} from stdin')
-    s.add_argument("--rules", metavar="FILE", help="rules file (default: the built-in rules)")
-    _jobs_option(s)
-    s.set_defaults(func=cmd_classify)
-
     s = sub.add_parser("reclassify", parents=[common],
                        help="apply the current rules to every item not decided by hand")
     s.add_argument("--rules", metavar="FILE", help="rules file (default: the config's rules)")
-    _jobs_option(s)
+    jobs_option(s)
     s.set_defaults(func=cmd_reclassify)
 
     s = sub.add_parser("rules", parents=[common], help="test, compare and improve the rules file")
@@ -46,38 +39,20 @@ def register(sub, common) -> None:
                         help="which items a new rules file would file differently, and why")
     d.add_argument("new", metavar="NEW.toml")
     d.add_argument("--rules", metavar="FILE", help="the current rules (default: the config's rules)")
-    d.add_argument("--limit", type=_at_least(0), default=50, metavar="N",
+    d.add_argument("--limit", type=at_least(0), default=50, metavar="N",
                    help="show at most N changed items in detail (default 50; all are counted)")
     d.set_defaults(func=cmd_rules_diff)
 
     g = rsub.add_parser("suggest", parents=[common],
                         help="candidate keywords per category learned from reviewed items")
     g.add_argument("--rules", metavar="FILE", help="rules file (default: the config's rules)")
-    g.add_argument("--top", type=_at_least(1), default=10, metavar="N",
+    g.add_argument("--top", type=at_least(1), default=10, metavar="N",
                    help="per category (default 10)")
-    g.add_argument("--min-hits", type=_at_least(1), default=2, metavar="N",
+    g.add_argument("--min-hits", type=at_least(1), default=2, metavar="N",
                    help="reviewed items an n-gram must occur in (default 2)")
-    g.add_argument("--body", type=_at_least(0), default=0, metavar="CHARS",
+    g.add_argument("--body", type=at_least(0), default=0, metavar="CHARS",
                    help="also learn from the first CHARS characters of the body (default: titles)")
     g.set_defaults(func=cmd_rules_suggest)
-
-
-def _jobs_option(parser) -> None:
-    parser.add_argument("--jobs", type=_at_least(1), default=None, metavar="N",
-                        help="worker processes for large inputs (default: one per core)")
-
-
-def _at_least(low: int):
-    def number(text: str) -> int:
-        try:
-            n = int(text)
-        except ValueError:
-            n = low - 1
-        if n < low:
-            raise argparse.ArgumentTypeError(
-                f"expected a whole number of at least {low}, got {text!r}")
-        return n
-    return number
 
 
 def _check_categories(st, rules: classifier.Ruleset) -> None:
@@ -99,21 +74,6 @@ def _now() -> datetime:
 
 def _rules(args, cfg) -> classifier.Ruleset:
     return app.load_rules(cfg, getattr(args, "rules", None))
-
-
-# -- classify ---------------------------------------------------------------------------------
-
-def cmd_classify(args) -> int:
-    rules = classifier.load_rules(args.rules) if args.rules else classifier.load_rules()
-    out = sys.stdout
-    # Blank lines are no input (and get no output line); a BOM from Windows Notepad is no text.
-    lines = ((n, line.lstrip("\ufeff") if n == 1 else line)
-             for n, line in enumerate(sys.stdin, 1) if line.strip())
-    for _n, text, ok in parallel.classify_lines(rules, lines, jobs=args.jobs):
-        if not ok:
-            raise app.UsageError(text)
-        out.write(text + "\n")
-    return 0
 
 
 # -- reclassify -------------------------------------------------------------------------------
