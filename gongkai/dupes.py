@@ -403,6 +403,11 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
         board = board_headline(*((x, y) if x.channel == "board" else (y, x)), t)
         if board:
             return board
+    if x.tkey == y.tkey and len(x.tkey) >= MIN_HEADLINE and x.event_day is not None \
+            and x.event_day == y.event_day and not ("board" in (x.channel, y.channel) and _board_first(x, y)):
+        # a bridge's digest or a short version under the very headline, naming the same day
+        day = f"{x.event_day[0]}月{x.event_day[1]}日"
+        return "dup", RETOLD_SCORE, f"the same headline and the same day ({day}), texts overlap only {c:.0%}"
     if t >= 0.999 and c >= 0.1:
         return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
     return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"

@@ -293,6 +293,11 @@ CASES = [
      item(2, "86名学员充电！第六期农村电商直播培训开班", "9月14日，第六期农村电商直播培训班开班啦！86名学员齐聚一堂，"
           "从手机支架怎么摆到直播话术怎么说，一个个问题现场解决。实操环节，讲师手把手指导学员开展直播练习，"
           "不少学员当场开了自己的第一场直播。", day="2024-09-15", channel="wechat"), "dup"),
+    ("a bridge's digest under the very headline naming the same day is the article",
+     item(1, "县商务局关于开展2024年度“云桥老字号”认定申报工作的通知", "各有关企业：为传承发展老字号，现就开展2024年度"
+          "认定申报工作通知如下。" + NOTICE.replace("10月15日", "10月20日")),
+     item(2, "县商务局关于开展2024年度“云桥老字号”认定申报工作的通知", "老字号认定申报开始啦，10月20日截止，"
+          "有意向的企业抓紧准备材料，点击阅读原文查看申报要求。", channel="wechat"), "dup"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
