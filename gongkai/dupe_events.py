@@ -85,8 +85,9 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     board line, an account's chatty version keep the event's figures. Three figures that agree or
     every figure of the shorter text, with the same day, some shared words or a related headline;
     or a distinctive figure (78000人次, 85.8亿元) on the same day, or with a second figure (a
-    rewrite that names no day still keeps the amount and the count); never when the days differ
-    or a unit both count has no value in common."""
+    rewrite that names no day still keeps the total and the count); never when the days differ,
+    when a unit both count has no value in common, or when all they share is a scheme's standard
+    amounts (8000元) and no day."""
     if other_day(x, y):
         return ""
     fx, fy = x.figures, y.figures
@@ -101,12 +102,16 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     if (units_x & units_y) - agreed:
         return ""
     same_day = x.event_day is not None and x.event_day == y.event_day
+    if not same_day and all(_STANDARD.fullmatch(f) for f in shared):
+        return ""      # only a scheme's standard amounts, which each of its notices states
     distinctive = [f for f in shared if _distinctive(f)]
     if len(shared) >= 3 and len(shared) / of >= 0.6:
         pass
     elif len(shared) >= 2 and len(shared) == of and (same_day or c >= RETOLD_TEXT or t >= 0.4):
         pass
-    elif distinctive and (same_day or t >= 0.4 or len(shared) >= 2):
+    elif distinctive and (same_day or t >= 0.4):
+        pass
+    elif len(shared) >= 2 and distinctive:
         pass
     else:
         return ""
@@ -125,6 +130,11 @@ def same_day_and_town(x: "Doc", y: "Doc", t: float) -> str:
     if not town or figures_conflict(x, y):
         return ""
     return f"retold in other words on the same day in the same town ({x.event_day[0]}月{x.event_day[1]}日, {town})"
+
+
+# 8000元, 12000元: a scheme's standard (每辆补贴8000元), stated by every notice of the scheme —
+# unlike a total (28.4亿元, 655万元) it does not tell one event's account from another's
+_STANDARD = re.compile(r"[\d.]+元")
 
 
 def _distinctive(figure: str) -> bool:

@@ -298,6 +298,13 @@ CASES = [
           "认定申报工作通知如下。" + NOTICE.replace("10月15日", "10月20日")),
      item(2, "县商务局关于开展2024年度“云桥老字号”认定申报工作的通知", "老字号认定申报开始啦，10月20日截止，"
           "有意向的企业抓紧准备材料，点击阅读原文查看申报要求。", channel="wechat"), "dup"),
+    ("a scheme's standard amounts (每辆补贴8000元) recur in each of its notices: no retelling",
+     item(1, "关于第二批汽车以旧换新补贴拟发放名单的公示", "经审核，拟对以下申请人发放汽车以旧换新补贴，报废旧车并购买"
+          "新能源乘用车的每辆补贴12000元，购买燃油乘用车的每辆补贴8000元。名单如下：张某某、李某某、王某某。"
+          "公示期5个工作日。"),
+     item(2, "汽车置换更新补贴怎么领？一文看懂", "想换车的朋友看过来！卖掉旧车再买辆电车，能拿12000元；换成油车"
+          "也有8000元。手机上点一点、传几张照片，钱就打到卡里，赶紧转给身边要换车的人吧。", day="2024-09-15",
+          channel="wechat"), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
