@@ -162,7 +162,8 @@ def main() -> None:
     client = app.test_client()
     tok = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"name": "boss", "password": "bench-password", "csrf_token": tok})
-    scopes = [district.scope(cfg, b.id) for b in cfg.bodies]
+    with Store(cfg.db_path) as st:
+        scopes = [district.scope(cfg, b.id, st) for b in cfg.bodies]
 
     with Store(cfg.db_path) as st:
         flip = iter(range(10 ** 6))
@@ -186,7 +187,7 @@ def main() -> None:
         with app.test_request_context():
             health = timed(lambda: health_rows(st, CLOCK), a.repeat)
         known = body_counts(st, (2023, 2024), scopes)
-        counted = dash._Counted(st, known)
+        counted = dash._Counted(st, {sc: known[sc.body] for sc in scopes})
 
         def checks():
             for b in cfg.bodies:

@@ -136,15 +136,17 @@ class Dashboard:
 class _Counted:
     """The store, with every body's counts of the dashboard's years in hand: the report check
     (``cmd_report.prepare``) asks ``counts(year, scope)`` of each body, which the one pass of
-    ``store.body_counts`` has answered for all of them. Anything else goes to the store."""
+    ``store.body_counts`` has answered for all of them. A scope or year it was not given, and
+    anything else, goes to the store."""
 
-    def __init__(self, st: store_mod.Store, known: dict[str, dict[int, dict]]) -> None:
+    def __init__(self, st: store_mod.Store,
+                 known: dict[store_mod.BodyScope, dict[int, dict]]) -> None:
         self._st, self._known = st, known
 
     def counts(self, year: int, scope: store_mod.BodyScope | None = None) -> dict:
         if scope is None:       # a one-bureau config: its one body is the whole record
             return self._st.counts_cached(year)
-        known = self._known.get(scope.body, {})
+        known = self._known.get(scope, {})
         return copy.deepcopy(known[year]) if year in known else self._st.counts(year, scope)
 
     def __getattr__(self, name: str) -> Any:
@@ -165,13 +167,15 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
     health = {r["id"]: r for r in health_rows(st, now)}
     due, left = display.deadline_of(year, now)
     if cfg.district:
-        scopes = [district.scope(cfg, b.id) for b in cfg.bodies]
-        raw = store_mod.body_counts(st, (year - 1, year), scopes)
-        backlog = store_mod.body_backlog(st, scopes)
+        # with the store: a source dropped from the config still counts for its bodies
+        scopes = {b.id: district.scope(cfg, b.id, st) for b in cfg.bodies}
+        raw = store_mod.body_counts(st, (year - 1, year), list(scopes.values()))
+        backlog = store_mod.body_backlog(st, list(scopes.values()))
+        counted = _Counted(st, {sc: raw[body] for body, sc in scopes.items()})
     else:
         raw = {cfg.bodies[0].id: {y: st.counts_cached(y) for y in (year - 1, year)}}
         backlog = {cfg.bodies[0].id: st.review_backlog()}
-    counted = _Counted(st, raw)
+        counted = _Counted(st, {})
     rows = []
     for b in cfg.bodies:
         now_c = report.Counts.from_raw(year, raw[b.id][year], categories)
@@ -183,6 +187,7 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
                                              body=b.id)
         except report.ReportError as e:     # a data file that cannot be read is an error too
             problems = [report.Problem("error", "DATA-FILE", str(e))]
+        # the health of the sources it has now: a dropped one is crawled no more
         mine = district.sources_of(cfg, b.id) if cfg.district else cfg.sources
         rows.append(Row(
             id=b.id, name=b.name, total=now_c.total, last=last_c.total,
@@ -195,12 +200,13 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
             district=cfg.district))
     loose: list[dict] = []
     if cfg.district:
-        shared = district.shared_sources(cfg)
+        shared = district.shared_sources(cfg, st)
         loose = [{**r, "source": names().source(r["source_id"])}
                  for r in st.unattributed(year, shared)]
         rows.append(Row(id=None, name=UNATTRIBUTED, total=len(loose),
                         last=len(st.unattributed(year - 1, shared)),
-                        sources=[health.get(s) or _not_crawled(s) for s in shared]))
+                        sources=[health.get(s) or _not_crawled(s)
+                                 for s in district.shared_sources(cfg)]))
     return Dashboard(year=year, rows=rows, unattributed=loose,
                      district_total=report.Counts.from_raw(year, st.counts_cached(year),
                                                            categories).total,

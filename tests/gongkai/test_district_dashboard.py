@@ -6,6 +6,7 @@ refused to everyone but an admin, and a one-bureau config shown as its one body.
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -302,3 +303,21 @@ def test_the_deadline_in_beijing_time(one_bureau, clock, said):
     cfg = config.load(db.with_name("gongkai.toml"))
     c = _login(create_app(db, rules, config=cfg, clock=lambda: clock), "boss")
     assert said in c.get("/district?year=2024").text
+
+
+def test_a_source_dropped_from_the_config_still_counts(district, capsys):
+    _, _, path, _ = district
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index('[[sources]]\nid = "cxwb"')], encoding="utf-8")
+    cfg = config.load(path)
+    app = create_app(cfg.db_path, gk_app.load_rules(cfg), config=cfg, clock=lambda: CLOCK)
+    rows = _rows(_login(app, "boss").get("/district").text)
+    assert main(["counts", "--year", "2024", "--all", "--json", "--config", str(path)]) == 0
+    every = json.loads(capsys.readouterr().out)
+    for body in BODIES:
+        assert rows[body]["total"] == str(EXPECT["counts_2024"][body]["total"]) == \
+            str(every["bureaus"][body]["total"])
+    # its unattributed item is still listed; its health is no body's any more
+    assert rows[""]["total"] == str(len(EXPECT["unattributed_2024"]))
+    assert rows[""]["health"] == "1 个来源均正常"
+    assert rows["shangwu"]["health"] == "2 个来源均正常"
