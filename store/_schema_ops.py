@@ -28,3 +28,11 @@ def ops_001_heartbeat_alerts(db: Database) -> None:
         pk="id", not_null={"source", "kind", "opened_at"},
         defaults={"ref": "", "delivered": "[]", "attempts": 0})
     db["alerts"].create_index(["source", "kind", "resolved_at"])
+
+
+@migrations()
+def ops_002_items_source_seen(db: Database) -> None:
+    # A source's publishing rhythm (item_rhythm: its newest items by first_seen_at) is read for
+    # every source on the home page, the status and the district dashboard; without this index
+    # each read sorts all of the source's items (0.4 s at 322 sources and 250,000 items).
+    db.execute("CREATE INDEX IF NOT EXISTS idx_items_source_seen ON items (source_id, first_seen_at)")
