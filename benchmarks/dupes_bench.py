@@ -91,7 +91,7 @@ def load_pairs(path: Path) -> list[dict]:
         if line.strip():
             row = json.loads(line)
             if row.get("label") not in ("dup", "distinct") or not re.fullmatch(
-                    r"dev|heldout\w*", str(row.get("split"))):
+                    r"dev|heldout\w*|real", str(row.get("split"))):
                 raise SystemExit(f"dupes_bench: {path}:{n}: bad label or split")
             rows.append(row)
     return rows

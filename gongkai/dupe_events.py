@@ -38,6 +38,16 @@ _NAME = re.compile(r"[“「《]([^”」》]{3,30})[”」》]")
 _PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
 
 
+def days_of(text: str) -> frozenset[tuple[int, int]]:
+    """Every day the opening names (a dateline's 9月6日 and the 9月8日 it announces alike)."""
+    out = set()
+    for m in _EVENT_DAY.finditer(text[:400]):
+        month, day = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            out.add((month, day))
+    return frozenset(out)
+
+
 def names_of(text: str) -> frozenset[str]:
     return frozenset(_NAME.findall(text))
 

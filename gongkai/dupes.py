@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from itertools import chain
 from datetime import date
 from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
 from collectors import canonical_url, wechat_key
 
 from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _nfkc, _numbers, _phase,
                              clean_title, numbers_conflict, numbers_one_sided, same_org, short_name,
                              subjects_differ, title_org, title_similarity, towns)
-from .dupe_events import (event_day_of, figures_conflict, figures_of, figures_shared, names_of,
+from .dupe_events import (days_of, event_day_of, figures_conflict, figures_of, figures_shared, names_of,
                           other_day, other_occasion, phones_of, retold, same_call,
                           same_day_and_town)
 from .matching import TRUNCATED_MARK
@@ -102,6 +103,7 @@ class Doc:
     body_len: int = 0
     # read once per item, not once per pair (placing a year compares each item with ~150 others)
     event_day: tuple[int, int] | None = None
+    days: frozenset[tuple[int, int]] = field(default_factory=frozenset)   # every day the opening names
     figures: frozenset[str] = field(default_factory=frozenset)
     roundup: bool = False
     places: frozenset[str] = field(default_factory=frozenset)
@@ -154,6 +156,7 @@ class Doc:
         title = _nfkc(self.title)
         plain = self.plain
         self.event_day = event_day_of(plain)
+        self.days = days_of(plain)
         self.figures = figures_of(body)
         # a digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …) carries an item, it is
         # not that item
@@ -348,7 +351,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             why = other_actors(x, y)
             if why:
                 return "maybe", score, f"{reason}, but {why}"
-            if other_day(x, y) and x.channel == y.channel and c < 0.95:
+            if other_days_of_one_outlet(x, y) and c < 0.95:
                 # one template, two days on one channel: the same official's two visits (a
                 # bureau does not post one event twice on one channel; across channels the first
                 # date a text names is too loose a reading to overrule the text)
@@ -494,6 +497,25 @@ def other_body_or_subject(x: Doc, y: Doc) -> str:
     return ""
 
 
+def other_days_of_one_outlet(x: Doc, y: Doc) -> bool:
+    """Two texts of one channel that tell of other days: one template on two days (the same
+    official's two visits, two rounds of one auction). A site does not post one event twice, so
+    on one site their first days differing says it. Two sites (the bureau's and the portal, a
+    paper and a wire) each date a copy their own way — a dateline 9月6日电 before the 9月8日 it
+    announces — so there the days they name must have none in common."""
+    if x.channel != y.channel or not other_day(x, y):
+        return False
+    hx, hy = _host(x.url), _host(y.url)
+    return not (hx and hy) or hx == hy or not x.days & y.days
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return ""
+
+
 def conflict(x: Doc, y: Doc) -> str:
     """Why two items cannot be one 信息 whatever their texts share, or "": another publisher,
     another body or place in the headline, an explainer against its policy, notice numbers,
@@ -506,7 +528,7 @@ def conflict(x: Doc, y: Doc) -> str:
     why = numbers_conflict(x.title, y.title) or figures_conflict(x, y)
     if why:
         return why
-    if other_day(x, y) and x.channel == y.channel:
+    if other_days_of_one_outlet(x, y):
         return "one channel, other days"
     why = other_occasion(x, y)
     if why:
