@@ -43,6 +43,9 @@ from .matching import TRUNCATED_MARK
 # is typed in from paper days or weeks later (up to a month); a website may post an event's
 # report days after the account did. Inside the window, the event's day and figures decide.
 WINDOW_DAYS = {"board": 31, "default": 5}
+# The board is typed in from what was published, days later: a row put up more than this before
+# the online item is not its copy (a recurring event's earlier round is).
+BOARD_EARLY_DAYS = 1
 SHINGLE = 5
 MIN_BODY = 30              # characters of cleaned body below which the body is not evidence
 MIN_SHINGLES = 15          # distinctive shingles (stock phrases left out) needed on both sides
@@ -257,6 +260,16 @@ def meeting_notice_and_report(x: "Doc", y: "Doc") -> bool:
     return bool(_MEETING_HELD.search(_nfkc(report.body or "")))
 
 
+def board_before(a: Doc, b: Doc) -> int:
+    """How many days a board row was put up before the online item, beyond BOARD_EARLY_DAYS
+    (0: not so, or not a board row against an online item)."""
+    if (a.channel == "board") == (b.channel == "board") or not (a.pub_date and b.pub_date):
+        return 0
+    board, online = (a, b) if a.channel == "board" else (b, a)
+    early = (online.pub_date - board.pub_date).days
+    return early if early > BOARD_EARLY_DAYS else 0
+
+
 def window_days(a: Doc, b: Doc) -> int:
     if "board" in (a.channel, b.channel):
         return WINDOW_DAYS["board"]
@@ -297,6 +310,11 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         return "dup", 1.0, f"the same article ({sorted(same)[0]})"
     if x.push and x.push == y.push:
         return "distinct", 0.0, "two articles of one WeChat push"
+    if x.channel == y.channel == "board":
+        # the board is the bureau's own list, one row per thing put up: the same row imported
+        # twice has the same key (above); two rows are two postings — a recurring notice's
+        # rounds, one template's two weeks
+        return "distinct", 0.0, "two rows of the board"
     if x.pub_date and y.pub_date:
         gap = abs((x.pub_date - y.pub_date).days)
         # a late post of the same event still names its day: both texts anchored on one day
@@ -304,6 +322,9 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         if gap > window_days(x, y) and not (
                 gap <= WINDOW_DAYS["board"] and x.event_day is not None and x.event_day == y.event_day):
             return "distinct", 0.0, f"{gap} days apart (window {window_days(x, y)})"
+        early = board_before(x, y)
+        if early:
+            return "distinct", 0.0, f"the board row was put up {early} days before the item"
     why = other_body_or_subject(x, y) or other_occasion(x, y)
     if why:
         return "distinct", 0.0, why

@@ -316,6 +316,13 @@ CASES = [
      item(2, "区商务局投放区级储备猪肉", "9月13日，区商务局发布通知，9月15日起投放区级储备猪肉300吨，"
           "投放点位覆盖全区32家农贸市场和商超。" + MORE, day="2024-09-10", url="http://swj.example.gov.cn/b.html"),
      "distinct"),
+    ("a board row put up three weeks before the online item is an earlier round, not its copy",
+     item(1, "区商务局扎实做好中秋国庆期间商贸领域安全生产工作", LEAD + MORE, day="2024-09-30"),
+     item(2, "扎实做好中秋国庆期间商贸领域安全生产工作", LEAD, day="2024-09-09", channel="board"),
+     "distinct"),
+    ("two rows of the board are two postings, however alike",
+     item(1, "开展节前商贸领域安全生产检查", LEAD, day="2024-09-09", channel="board", url=""),
+     item(2, "开展节前商贸领域安全生产检查", LEAD, day="2024-09-23", channel="board", url=""), "distinct"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
