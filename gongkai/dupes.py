@@ -46,6 +46,7 @@ WINDOW_DAYS = {"board": 31, "default": 5}
 # The board is typed in from what was published, days later: a row put up more than this before
 # the online item is not its copy (a recurring event's earlier round is).
 BOARD_EARLY_DAYS = 1
+BOARD_SAME_TEXT = 0.95   # two board rows this alike are one row typed again, whatever their dates
 SHINGLE = 5
 MIN_BODY = 30              # characters of cleaned body below which the body is not evidence
 MIN_SHINGLES = 15          # distinctive shingles (stock phrases left out) needed on both sides
@@ -260,6 +261,16 @@ def meeting_notice_and_report(x: "Doc", y: "Doc") -> bool:
     return bool(_MEETING_HELD.search(_nfkc(report.body or "")))
 
 
+def two_postings(a: Doc, b: Doc) -> bool:
+    """Two board rows that are two things put up: the board is the bureau's own list, one row
+    per posting, so rows of other days (a recurring notice's rounds, one template's two weeks)
+    are two — unless their texts are one (a row corrected in the spreadsheet and imported again
+    gets a new identity with its new title or date, and must still be found)."""
+    if not (a.pub_date and b.pub_date) or abs((a.pub_date - b.pub_date).days) <= BOARD_EARLY_DAYS:
+        return False
+    return containment(a.shingles, b.shingles) < BOARD_SAME_TEXT
+
+
 def board_before(a: Doc, b: Doc) -> int:
     """How many days a board row was put up before the online item, beyond BOARD_EARLY_DAYS
     (0: not so, or not a board row against an online item)."""
@@ -310,11 +321,8 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         return "dup", 1.0, f"the same article ({sorted(same)[0]})"
     if x.push and x.push == y.push:
         return "distinct", 0.0, "two articles of one WeChat push"
-    if x.channel == y.channel == "board":
-        # the board is the bureau's own list, one row per thing put up: the same row imported
-        # twice has the same key (above); two rows are two postings — a recurring notice's
-        # rounds, one template's two weeks
-        return "distinct", 0.0, "two rows of the board"
+    if x.channel == y.channel == "board" and two_postings(x, y):
+        return "distinct", 0.0, "two rows of the board on other days"
     if x.pub_date and y.pub_date:
         gap = abs((x.pub_date - y.pub_date).days)
         # a late post of the same event still names its day: both texts anchored on one day
