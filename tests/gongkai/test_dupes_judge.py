@@ -327,6 +327,10 @@ CASES = [
     ("a board row corrected in the spreadsheet and imported again (new date, same text) is the row",
      item(1, "开展节前商贸领域安全生产检查", LEAD, day="2024-09-09", channel="board", url=""),
      item(2, "开展节前商贸领域安全生产检查", LEAD, day="2024-09-19", channel="board", url=""), "dup"),
+    ("a board row known only by its headline, imported again with its date corrected: nothing "
+     "tells it from a second posting of one headline, so a person looks (never two 信息 unasked)",
+     item(1, "开展节前商贸领域安全生产检查", "", day="2024-09-09", channel="board", url=""),
+     item(2, "开展节前商贸领域安全生产检查", "", day="2024-09-19", channel="board", url=""), "maybe"),
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
