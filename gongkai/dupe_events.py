@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .dupe_headlines import _nfkc
+from .dupe_headlines import _nfkc, title_org, title_similarity
 
 if TYPE_CHECKING:
     from .dupes import Doc
@@ -139,8 +139,25 @@ def same_day_and_town(x: "Doc", y: "Doc", t: float) -> str:
     town = next((a for a in sorted(tx) for b in ty if a.endswith(b) or b.endswith(a)), "")
     if not town or figures_conflict(x, y):
         return ""
+    # the town and the publisher are already the evidence: what the headlines say happened there
+    # must be related too (县商务局在城关镇开展消费维权宣传活动 / 县商务局在城关镇开展安全生产检查
+    # are two events of one day in the county seat)
+    places = sorted(tx | ty, key=len, reverse=True)
+    if title_similarity(_subject(x, places), _subject(y, places)) < RETOLD_HEADLINE:
+        return ""
     return f"retold in other words on the same day in the same town ({x.event_day[0]}月{x.event_day[1]}日, {town})"
 
+
+
+def _subject(doc: "Doc", places: list[str]) -> str:
+    """A headline without its publisher and the towns: what it says happened."""
+    text = doc.tkey
+    org = title_org(doc.title)
+    if org:
+        text = text.replace(org, "", 1)
+    for place in places:
+        text = text.replace(place, "")
+    return text
 
 # 8000元, 12000元: a scheme's standard (每辆补贴8000元), stated by every notice of the scheme —
 # unlike a total (28.4亿元, 655万元) it does not tell one event's account from another's

@@ -287,6 +287,12 @@ CASES = [
      item(2, "青石镇：一场防汛抢险实战演练", "6月4日上午，青石镇的河滩边警报声响起。“山洪来了，快往高处转移！”"
           "随着一声令下，民兵扛起沙袋冲向堤岸，冲锋舟划向“被困”群众。这样的演练，为的是真正的汛情来临时不慌不乱。",
           day="2024-06-05", channel="wechat"), "dup"),
+    ("two events of one day in one town (the county seat) are no retelling: the headlines share only "
+     "the publisher and the town, so at most a person looks",
+     item(1, "县商务局在城关镇开展消费维权宣传活动", "3月8日，县商务局在城关镇开展“消费维权进社区”宣传活动，"
+          "发放宣传资料500余份，解答群众咨询30余人次。", day="2025-03-08"),
+     item(2, "县商务局在城关镇开展安全生产检查", "3月8日，县商务局在城关镇开展商贸企业安全生产检查，共检查企业"
+          "12家，发现隐患5处。", day="2025-03-08", channel="wechat"), "maybe"),
     ("two channels' versions of one numbered class (第六期) on the same day, told differently",
      item(1, "县商务局举办第六期农村电商直播培训班", "9月14日，县商务局举办第六期农村电商直播培训班，来自各乡镇的"
           "86名学员参加培训。" + TRAINING),
