@@ -66,13 +66,18 @@ def sources_of(cfg: Config, body_id: str) -> tuple[Source, ...]:
 def scope(cfg: Config, body_id: str, st: Store | None = None) -> BodyScope | None:
     """The items ``body_id`` counts; None for a one-bureau config, whose one body counts every
     item of the record (sources dropped from the config included), exactly as before. With
-    ``st``, a source dropped from the config still counts for the bodies it last belonged to:
-    nothing published is lost from a count because a channel closed."""
+    ``st``, a source dropped from the config still counts for the bodies it last belonged to,
+    and a shared source that no longer lists a body still counts the items attributed to it
+    there: nothing published is lost from a count because a channel closed or a list changed."""
     cfg.body(body_id)
     if not cfg.district:
         return None
     mine = [(s.id, s.shared) for s in sources_of(cfg, body_id)]
     mine += [(i, shared) for i, (bodies, shared) in _dropped(cfg, st).items() if body_id in bodies]
+    if st is not None:
+        # a shared source that no longer lists the body still holds what it published there
+        listed, naming = {i for i, _ in mine}, st.sources_naming(body_id)
+        mine += [(s.id, True) for s in cfg.sources if s.shared and s.id not in listed and s.id in naming]
     return BodyScope(body=body_id, owned=tuple(i for i, shared in mine if not shared),
                      shared=tuple(i for i, shared in mine if shared))
 

@@ -158,6 +158,13 @@ class CountQueries:
             per_channel[channel, cat] = per_channel.get((channel, cat), 0) + 1
         return self._counts_dict(year, categories, per_channel, scope)
 
+    def sources_naming(self, body: str) -> set[str]:
+        """The sources that hold an item attributed to ``body`` (item_bodies): a shared source
+        keeps counting a body's earlier items there after the body is taken off its list."""
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT items.source_id FROM item_bodies JOIN items ON items.id = "
+            "item_bodies.item_id WHERE item_bodies.body = ?", [body])}
+
     def unattributed(self, year: int, shared: Sequence[str]) -> list[dict]:
         """Items of ``year`` from the ``shared`` sources that count for no body: naming none
         (or decided by hand as nobody's). Kept and shown to the district, never dropped."""
