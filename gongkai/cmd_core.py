@@ -35,6 +35,9 @@ def register(sub, common) -> None:
     s = sub.add_parser("demo", parents=[common],
                        help="crawl the bundled offline sample site and write counts and reports")
     s.add_argument("--out", metavar="DIR", default="demo-out", help="output folder (default: ./demo-out)")
+    s.add_argument("--district", action="store_true",
+                   help="the sample site as a district of several bodies: every body's counts, "
+                        "the dashboard's table and two bodies' reports")
     s.set_defaults(func=cmd_demo)
 
 
@@ -153,6 +156,34 @@ def print_counts(year: int, counts, names: display.Names) -> None:
               "(`gongkai dupes pairs`): until decided each may be counted twice")
 
 
+def _demo_district(cfg, rules, st, year: int, out: Path, data: Path):
+    """``demo --district``: every body's counts and the unattributed items (as ``counts --all
+    --json``), the 政务公开办's table (as the dashboard's export) and the reports of the bureau
+    (with the bundled data file) and of one other body (a draft: it has written no data file).
+    Returns the bureau's counts and the files written."""
+    from datetime import datetime, timezone
+    from report._atomic import write_atomic
+    from .cmd_report import write_report
+    from .web import create_app
+    from .web import _district as dashboard
+    every = district.all_counts(st, rules, year, cfg)
+    paths = [out / f"counts-{year}-all.json"]
+    report.write_text_atomic(paths[0], json.dumps(every, ensure_ascii=False, indent=2) + "\n")
+    now = datetime.now(timezone.utc)
+    web = create_app(cfg.db_path, rules, config=cfg, key_path=out / "demo.web-key")
+    with web.test_request_context():
+        table = dashboard.workbook(dashboard.build(st, cfg, rules, year, now), app.labels(rules), now)
+    paths.append(out / f"district-{year}.xlsx")
+    write_atomic(paths[-1], lambda tmp: tmp.write_bytes(table))
+    for body, body_data in (("shangwu", data), ("shichang", None)):
+        paths.append(out / f"report-{year}-{body}.html")
+        write_report(cfg, rules, st, year, "html", paths[-1], data=body_data, force=True, body=body)
+    for b in cfg.bodies:
+        print(f"{b.name}: {sum(every['bureaus'][b.id]['categories'].values())} 条信息")
+    print(f"unattributed (no body named): {every['unattributed']}")
+    return district.counts(st, rules, year, cfg, "shangwu"), paths
+
+
 def cmd_demo(args) -> int:
     from . import demo
     from .cmd_report import write_report
@@ -170,7 +201,8 @@ def cmd_demo(args) -> int:
     year = 2024
     with demo.serve(demo.build_site()) as base:
         cfg_path = out / "gongkai.toml"
-        cfg_path.write_text(demo.config_text(base, str(db.resolve())), encoding="utf-8")
+        cfg_path.write_text(demo.config_text(base, str(db.resolve()), district=args.district),
+                            encoding="utf-8")
         cfg = config_mod.load(cfg_path)
         rules = app.load_rules(cfg)
         with app.open_store(args, cfg) as st:
@@ -185,15 +217,18 @@ def cmd_demo(args) -> int:
             _, saved = manual.import_file(st, cfg, cfg.source(demo.SOURCE_IDS["board"]), board,
                                           now=pipeline.utcnow(), classifier=classifier.Classifier(rules))
             print(f"{demo.SOURCE_IDS['board']}: imported {board}, {len(saved)} items")
-            counts = app.counts_for(st, rules, year)
-            paths = [out / f"counts-{year}.json"]
-            report.write_text_atomic(
-                paths[0], json.dumps(counts.as_dict(), ensure_ascii=False, indent=2) + "\n")
             # The bundled data file supplies texts and tables: without it every text is a default.
             data = Path(demo.__file__).with_name(f"report-{year}.toml")
-            for fmt in ("docx", "html"):
-                paths.append(out / f"report-{year}.{fmt}")
-                write_report(cfg, rules, st, year, fmt, paths[-1], data=data)
+            if args.district:
+                counts, paths = _demo_district(cfg, rules, st, year, out, data)
+            else:
+                counts = app.counts_for(st, rules, year)
+                paths = [out / f"counts-{year}.json"]
+                report.write_text_atomic(
+                    paths[0], json.dumps(counts.as_dict(), ensure_ascii=False, indent=2) + "\n")
+                for fmt in ("docx", "html"):
+                    paths.append(out / f"report-{year}.{fmt}")
+                    write_report(cfg, rules, st, year, fmt, paths[-1], data=data)
     print(json.dumps(counts.as_dict(), ensure_ascii=False))
     print(report.proactive_sentence(counts, app.labels(rules), rules.report))
     for p in paths:

@@ -100,3 +100,10 @@ def counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config,
            body_id: str) -> report.Counts:
     """One body's counts: the ``counts --json`` object of its items."""
     return report.Counts.from_raw(year, st.counts(year, scope(cfg, body_id, st)), rules.names)
+
+
+def all_counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config) -> dict:
+    """``counts --all --json``: every body's object, and how many items no body counts."""
+    return {"year": year,
+            "bureaus": {b.id: counts(st, rules, year, cfg, b.id).as_dict() for b in cfg.bodies},
+            "unattributed": len(st.unattributed(year, shared_sources(cfg, st)))}

@@ -117,19 +117,39 @@ def _toml_list(values: list[str]) -> str:
     return "[" + ", ".join(_toml_str(v) for v in values) + "]"
 
 
-def config_text(base_url: str, db_path: str) -> str:
-    """The ``gongkai.toml`` that crawls the sample site served at ``base_url``."""
+# ``gongkai demo --district``: other bodies of the district whose items the district's account
+# (出彩卫滨) carries beside the bureau's; the rest of its items name no body (unattributed).
+DISTRICT_BODIES = (
+    ("shangwu", "卫滨区商务局", ("区商务局",)),
+    ("shichang", "卫滨区市场监督管理局", ("区市场监管局", "卫滨区市场监管局")),
+    ("zhongtong", "卫滨区中同街道办事处", ("中同街道",)),
+    ("jiankang", "卫滨区健康路街道办事处", ("健康路街道",)),
+)
+
+
+def config_text(base_url: str, db_path: str, *, district: bool = False) -> str:
+    """The ``gongkai.toml`` that crawls the sample site served at ``base_url``; with
+    ``district``, the bureau is one of DISTRICT_BODIES and the district's account is shared."""
     base = base_url.rstrip("/")
     name = "卫滨区商务局"
     aliases = list(dict.fromkeys([name, "区商务局", "卫滨区商务局"]))
     report_channels = ["区政府官网专栏", "卫滨商务微信公众号", "区委宣传部“出彩卫滨”微信公众号",
                        "局政务信息公开栏"]
-    return f"""# gongkai.toml for the offline demo (written by gongkai.demo.config_text)
-
+    if district:
+        bodies = "".join(f"""
+[[bureaus]]
+id = {_toml_str(i)}
+name = {_toml_str(n)}
+aliases = {_toml_list(list(a))}
+""" for i, n, a in DISTRICT_BODIES)
+    else:
+        bodies = f"""
 [bureau]
 name = {_toml_str(name)}
 aliases = {_toml_list(aliases)}
-
+"""
+    text = f"""# gongkai.toml for the offline demo (written by gongkai.demo.config_text)
+{bodies}
 [database]
 path = {_toml_str(db_path)}
 
@@ -175,3 +195,8 @@ location = "卫滨区商务局一楼政务信息公开栏"
 byline = "卫滨区商务局"
 attribution = "all"
 """
+    if district:
+        # the bureau's own channels are its; the district's account is every body's
+        text = text.replace('attribution = "all"', 'attribution = "all"\nbureau = "shangwu"')
+        text = text.replace('attribution = "mention"', 'bureaus = "*"')
+    return text
