@@ -14,9 +14,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__, cmd_classify, parallel
-
-DEFAULT_CONFIG = "gongkai.toml"   # config.DEFAULT_CONFIG; a test keeps the two equal
+from . import DEFAULT_CONFIG, __version__, cmd_classify, parallel
 
 
 def command_modules() -> tuple:

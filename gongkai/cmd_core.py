@@ -119,15 +119,14 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
     ids = [b.id for b in cfg.bodies] if args.all else [cfg.body(args.bureau).id]
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
+        if args.json:
+            obj = (district.counts(st, rules, args.year, cfg, ids[0]).as_dict() if args.bureau
+                   else district.all_counts(st, rules, args.year, cfg))
+            print(json.dumps(obj, ensure_ascii=False))
+            return 0
         every = {i: district.counts(st, rules, args.year, cfg, i) for i in ids}
         loose = st.unattributed(args.year, district.shared_sources(cfg, st)) if args.all else []
         names = display.names_for(st, cfg)
-    if args.json:
-        obj = every[ids[0]].as_dict() if args.bureau else {
-            "year": args.year, "bureaus": {i: c.as_dict() for i, c in every.items()},
-            "unattributed": len(loose)}
-        print(json.dumps(obj, ensure_ascii=False))
-        return 0
     for i, counts in every.items():
         print(f"== {cfg.body(i).name} ({i})")
         print_counts(args.year, counts, names)

@@ -11,7 +11,8 @@ from typing import Any
 
 import collectors
 
-DEFAULT_CONFIG = "gongkai.toml"
+from . import DEFAULT_CONFIG  # noqa: F401  (config.DEFAULT_CONFIG, as commands read it)
+
 DEFAULT_DB = "gongkai.db"
 
 # Keys every source has; the rest are declared by its kind (collectors.REGISTRY).
