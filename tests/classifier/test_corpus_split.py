@@ -61,3 +61,36 @@ def test_every_line_is_labelled_by_the_guideline(part):
         assert r["label"] in SIX and r["second_label"] in SIX | {""}, f"{part} line {n}"
         assert r["kind"] in ("commerce", "other"), f"{part} line {n}"
         assert len(r["body"]) <= 150, f"{part} line {n}"
+
+
+def _line(title, bureau, host, label="其他"):
+    return json.dumps({"title": title, "bureau": bureau, "host": host, "label": label,
+                       "source": f"http://{host}/a.html", "kind": "commerce"}, ensure_ascii=False)
+
+
+def _sides(monkeypatch, tmp_path, files):
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    for old in raw.glob("*.jsonl"):
+        old.unlink()
+    for name, lines in files.items():
+        (raw / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "real.jsonl").write_text("", encoding="utf-8")
+    monkeypatch.setattr(split_corpus, "RAW", raw)
+    monkeypatch.setattr(split_corpus, "REAL", tmp_path / "real.jsonl")
+    dev, test, _ = split_corpus.split()
+    return {r["title"]: "dev" for r in dev} | {r["title"]: "test" for r in test}
+
+
+def test_development_only_material_goes_to_dev_and_never_moves_a_test_line(monkeypatch, tmp_path):
+    # twenty hashed bureaus: with TEST_SHARE 55 some of them land in the test part
+    hashed = [_line(f"甲{i}", f"第{i}商务局", f"b{i}.gov.cn") for i in range(20)]
+    before = _sides(monkeypatch, tmp_path, {"dev_a.jsonl": hashed})
+    assert "test" in before.values() and "dev" in before.values()
+    extra = [_line(f"乙{i}", f"新{i}商务局", f"n{i}.gov.cn") for i in range(10)]
+    # a development-only line of a bureau the hashed file knows follows that bureau
+    joined = [_line(f"丙{i}", f"第{i}商务局", f"b{i}.gov.cn") for i in range(20)]
+    after = _sides(monkeypatch, tmp_path, {"dev_a.jsonl": hashed, "devonly_x.jsonl": extra + joined})
+    assert {t: after[t] for t in before} == before
+    assert all(after[f"乙{i}"] == "dev" for i in range(10))
+    assert all(after[f"丙{i}"] == before[f"甲{i}"] for i in range(20))
