@@ -68,6 +68,16 @@ def other_days_of_one_outlet(x: "Doc", y: "Doc") -> bool:
     return not (hx and hy) or hx == hy or not x.days & y.days
 
 
+def two_outlets(x: "Doc", y: "Doc") -> bool:
+    """Two channels, or two sites of one channel (the portal's column and the bureau's own site, a
+    paper and a wire): each retells an event in its own words. One site does not post one event
+    twice, so there only the text decides."""
+    if x.channel != y.channel:
+        return True
+    hx, hy = _host(x.url), _host(y.url)
+    return x.channel == "website" and bool(hx and hy) and hx != hy
+
+
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower().removeprefix("www.")

@@ -37,7 +37,7 @@ from .dupe_events import (days_of, event_day_of, figures_conflict, figures_of, f
                           other_day, other_occasion, phones_of, retold, same_call,
                           same_day_and_town)
 from .dupe_channels import (WINDOW_DAYS, board_before, containment, other_days_of_one_outlet,
-                            two_postings, window_days)
+                            two_outlets, two_postings, window_days)
 from .matching import TRUNCATED_MARK
 
 SHINGLE = 5
@@ -48,6 +48,7 @@ LEAD_SHARED = 0.5
 BOARD_TEXT = 0.1           # a board summary in its own words still shares this much of the text
 BOARD_TITLE = 0.3
 BODY_DUP = 0.5             # containment at or above: the same text
+SAME_DAY_TEXT = 0.15       # two outlets, one day named, this much text shared: a person decides
 BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
 RETOLD_SCORE = 0.55        # below any join by text: a copy found by its words wins over a retelling
 TITLE_DUP = 0.62           # bigram overlap of cleaned titles at or above: the same headline
@@ -329,7 +330,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
         if roundup and c < BODY_DUP:
             # a digest quotes each item's first lines: carrying a part of it is not being it
             return "distinct", round(c, 3), f"{reason}, and one is a roundup carrying a part of it"
-        if verdict != "dup" and x.channel != y.channel and not roundup:
+        if verdict != "dup" and two_outlets(x, y) and not roundup:
             why = retold(x, y, c, t) or (c < BODY_DUP and same_day_and_town(x, y, t))
             if why and (c < BODY_DUP or figures is not None and figures[0] >= 3):
                 verdict, score, reason = "dup", RETOLD_SCORE, why
@@ -355,7 +356,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     clash = figures_conflict(x, y)
     if clash:
         return "distinct", 0.0, clash
-    if x.channel != y.channel:
+    if two_outlets(x, y):
         why = retold(x, y, 0.0, t) or same_day_and_town(x, y, t)
         if why:
             return "dup", RETOLD_SCORE, why
@@ -407,6 +408,12 @@ def _by_text(x: Doc, y: Doc, c: float, t: float, xs: frozenset[str], ys: frozens
         return "dup", RETOLD_SCORE, f"the same headline and the same day ({day}), texts overlap only {c:.0%}"
     if t >= 0.999 and c >= 0.1:
         return "maybe", 0.4, f"the same headline, texts overlap only {c:.0%}"
+    if c >= SAME_DAY_TEXT and two_outlets(x, y) and x.event_day is not None and x.event_day == y.event_day \
+            and x.pub_date and y.pub_date and abs((x.pub_date - y.pub_date).days) <= 1:
+        # two sites' own write-ups of one briefing: each in its words, the day and some
+        # sentences shared — as likely two items of one busy day, so a person decides
+        day = f"{x.event_day[0]}月{x.event_day[1]}日"
+        return "maybe", round(c, 3), f"two outlets tell of the same day ({day}) and share {c:.0%} of the text"
     return "distinct", round(c, 3), f"different texts ({c:.0%} shared)"
 
 
@@ -414,7 +421,7 @@ def _same_numbered_event(x: Doc, y: Doc, c: float, t: float) -> tuple[str, float
     """Two channels' versions of one numbered item (第七期 培训班, 第二批): the same number in
     both headlines and the same day in both texts, some words shared — a retelling under a
     hook headline still names its 期."""
-    if x.channel == y.channel or c < BOARD_TEXT or t < BOARD_TITLE or x.phase != y.phase:
+    if not two_outlets(x, y) or c < BOARD_TEXT or t < BOARD_TITLE or x.phase != y.phase:
         return None
     ident = _numbers(x.title)[1]
     if not ident or ident != _numbers(y.title)[1] or x.event_day is None or x.event_day != y.event_day:

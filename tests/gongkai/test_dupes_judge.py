@@ -340,6 +340,28 @@ CASES = [
     ("near-identical texts whose notice numbers differ: a person looks",
      item(1, "松岗区成品油价格调整公告（2024年第15号）", LEAD + MORE),
      item(2, "松岗区成品油价格调整公告（2024年第16号）", LEAD + MORE, channel="wechat"), "maybe"),
+    ("the district portal's column and the bureau's own site each tell one inspection in their "
+     "own words: two sites, the same day and the same figures",
+     item(1, "区商务局开展节前商贸领域安全生产检查", LEAD + MORE, url="http://www.songgang.gov.cn/bmdt/1.html"),
+     item(2, "守护节日平安 区商务局检查商超消防安全", "为保障节日期间商贸场所安全，9月14日上午，局长朱卫东一行"
+          "来到永安购物中心、兴隆超市和国泰生鲜超市，逐一查看消防通道和燃气管道。此次共检查企业12家，"
+          "排查出隐患16处，其中11处已完成整改，其余限期整改到位。", url="http://swj.songgang.gov.cn/gzdt/2.html"),
+     "dup"),
+    ("the same two write-ups on one site are two items: a site does not post one event twice",
+     item(1, "区商务局开展节前商贸领域安全生产检查", LEAD + MORE, url="http://swj.songgang.gov.cn/gzdt/1.html"),
+     item(2, "守护节日平安 区商务局检查商超消防安全", "为保障节日期间商贸场所安全，9月14日上午，局长朱卫东一行"
+          "来到永安购物中心、兴隆超市和国泰生鲜超市，逐一查看消防通道和燃气管道。此次共检查企业12家，"
+          "排查出隐患16处，其中11处已完成整改，其余限期整改到位。", url="http://swj.songgang.gov.cn/gzdt/2.html"),
+     "distinct"),
+    ("a wire and a paper each write up one briefing: the same day named, a fifth of the text "
+     "shared, no figures to tell — as likely two items of one busy day, so a person looks",
+     item(1, "市商务局：节日市场货足价稳", "9月14日，记者从市商务局获悉，中秋国庆期间全市生活必需品市场运行平稳，"
+          "粮油肉蛋菜奶等货源充足，价格总体稳定。市商务局将继续加强市场监测，督促重点企业增加库存。",
+          url="http://news.example.cn/a.html"),
+     item(2, "中秋市场供应有保障", "9月14日，市商务局有关负责人介绍，全市生活必需品市场运行平稳，各大商超"
+          "客流明显增加，节日礼盒、月饼等热销，部分企业延长营业时间，满足市民假日消费需求。",
+          url="http://paper.example.com/b.html"),
+     "maybe"),
 ]
 
 
@@ -413,9 +435,10 @@ def test_real_cross_posts_are_never_merged_wrongly():
     # tests/fixtures/dupes/real_pairs.jsonl: 111 pairs from public pages (REAL_PAIRS.md), all
     # website against website — news syndicated by wires, papers and portals, which a bureau's
     # own channels rarely are. Blind first measure 1.000 / 0.359 / 0.641; the dateline rule
-    # (other_days_of_one_outlet) brought 0.462 / 0.744. A guard on precision first.
+    # (other_days_of_one_outlet) brought 0.462 / 0.744; two sites as two outlets (two_outlets)
+    # and the same day named by two outlets brought 0.667 / 0.872. A guard on precision first.
     precision, recall, review = _measure("real", PAIRS.with_name("real_pairs.jsonl"))
-    assert precision >= 0.98 and recall >= 0.70, (precision, recall, review)
+    assert precision >= 0.98 and recall >= 0.85 and review <= 0.10, (precision, recall, review)
 
 
 def test_held_out_part_does_not_fall_below_its_first_measure():
