@@ -72,12 +72,28 @@ def scope(cfg: Config, body_id: str, st: Store | None = None) -> BodyScope | Non
     cfg.body(body_id)
     if not cfg.district:
         return None
+    return _scope(cfg, body_id, st, _dropped(cfg, st))
+
+
+def scopes(cfg: Config, st: Store | None = None) -> dict[str, BodyScope]:
+    """Every body's :func:`scope`, reading the record's sources once (the dashboard's 40)."""
+    if not cfg.district:
+        return {}
+    dropped = _dropped(cfg, st)
+    return {b.id: _scope(cfg, b.id, st, dropped) for b in cfg.bodies}
+
+
+def _scope(cfg: Config, body_id: str, st: Store | None,
+           dropped: dict[str, tuple[tuple[str, ...], bool]]) -> BodyScope:
     mine = [(s.id, s.shared) for s in sources_of(cfg, body_id)]
-    mine += [(i, shared) for i, (bodies, shared) in _dropped(cfg, st).items() if body_id in bodies]
-    if st is not None:
+    mine += [(i, shared) for i, (bodies, shared) in dropped.items() if body_id in bodies]
+    listed = {i for i, _ in mine}
+    unlisted = [s.id for s in cfg.sources if s.shared and s.id not in listed]
+    if st is not None and unlisted:
         # a shared source that no longer lists the body still holds what it published there
-        listed, naming = {i for i, _ in mine}, st.sources_naming(body_id)
-        mine += [(s.id, True) for s in cfg.sources if s.shared and s.id not in listed and s.id in naming]
+        # (asked only when one does not list it: with bureaus = "*" every one does)
+        naming = st.sources_naming(body_id)
+        mine += [(i, True) for i in unlisted if i in naming]
     return BodyScope(body=body_id, owned=tuple(i for i, shared in mine if not shared),
                      shared=tuple(i for i, shared in mine if shared))
 
@@ -104,6 +120,9 @@ def counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config,
 
 def all_counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config) -> dict:
     """``counts --all --json``: every body's object, and how many items no body counts."""
+    everyone = scopes(cfg, st)
     return {"year": year,
-            "bureaus": {b.id: counts(st, rules, year, cfg, b.id).as_dict() for b in cfg.bodies},
-            "unattributed": len(st.unattributed(year, shared_sources(cfg, st)))}
+            "bureaus": {b.id: report.Counts.from_raw(year, st.counts(year, everyone.get(b.id)),
+                                                     rules.names).as_dict()
+                        for b in cfg.bodies},
+            "unattributed": st.unattributed_count(year, shared_sources(cfg, st))}

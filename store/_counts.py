@@ -50,6 +50,26 @@ class BodyScope:
             args += [*self.shared, self.body]
         return ("(" + " OR ".join(parts) + ")" if parts else "0"), args
 
+    def select(self, columns: str, condition: str, args: Sequence[Any], *,
+               union: bool = False) -> tuple[str, list]:
+        """``SELECT columns`` of the body's items meeting ``condition`` (on the row ``items``),
+        one statement per kind of source so each finds its rows by index: the own sources'
+        by (source_id, ...), the shared ones' through item_bodies. An item is in at most one
+        part; ``union`` drops repeated rows (UNION instead of UNION ALL)."""
+        parts, out = [], []
+        if self.owned:
+            parts.append(f"SELECT {columns} FROM items WHERE items.source_id IN "
+                         f"({','.join('?' * len(self.owned))}) AND {condition}")
+            out += [*self.owned, *args]
+        if self.shared:
+            parts.append(f"SELECT {columns} FROM item_bodies ib CROSS JOIN items ON items.id = "
+                         f"ib.item_id WHERE ib.body = ? AND items.source_id IN "
+                         f"({','.join('?' * len(self.shared))}) AND {condition}")
+            out += [self.body, *self.shared, *args]
+        if not parts:
+            return f"SELECT {columns} FROM items WHERE 0", []
+        return (" UNION " if union else " UNION ALL ").join(parts), out
+
 
 def _and(scope: BodyScope | None, alias: str) -> tuple[str, list]:
     """`` AND <scope>`` and its parameters; nothing at all without a scope, so a one-body
@@ -131,13 +151,20 @@ class CountQueries:
         one body's items take part: a 信息 counts for each body that published a copy of it.
         """
         # Only clusters with an item filed under `year` can count in it; read just those.
-        inner, inner_args = _and(scope, "year_items")
+        if scope is None:
+            year_clusters, inner_args = ("SELECT DISTINCT cluster_id AS year_cluster FROM items "
+                                         "WHERE pub_year = ? AND attribution = 'ours'", [year])
+        else:
+            # a body's own sources through (source_id, pub_year), its shared sources' items
+            # through item_bodies: not the year's every item (ops_003)
+            year_clusters, inner_args = scope.select(
+                "cluster_id AS year_cluster", "items.pub_year = ? AND items.attribution = 'ours'",
+                [year], union=True)
         outer, outer_args = _and(scope, "items")
         clusters, channels = count_clusters(self.db.execute(
-            f"SELECT {_RULE_COLUMNS} FROM (SELECT DISTINCT cluster_id AS year_cluster FROM items "
-            f"{'AS year_items ' if scope else ''}WHERE pub_year = ? AND attribution = 'ours'"
-            f"{inner}) JOIN items INDEXED BY items_cluster_rule ON cluster_id = year_cluster "
-            f"WHERE attribution = 'ours'{outer}", [year, *inner_args, *outer_args]).fetchall())
+            f"SELECT {_RULE_COLUMNS} FROM ({year_clusters}) JOIN items INDEXED BY "
+            f"items_cluster_rule ON cluster_id = year_cluster "
+            f"WHERE attribution = 'ours'{outer}", [*inner_args, *outer_args]).fetchall())
         return [r for r in clusters if r[2] == year], [r for r in channels if r[3] == year]
 
     def counts(self, year: int, scope: BodyScope | None = None) -> dict:
@@ -175,6 +202,32 @@ class CountQueries:
             f"WHERE pub_year = ? AND source_id IN ({','.join('?' * len(shared))}) AND "
             "(attribution = 'not_ours' OR NOT EXISTS (SELECT 1 FROM item_bodies ib "
             "WHERE ib.item_id = items.id)) ORDER BY pub_date, id", [year, *shared]))
+
+    def unattributed_count(self, year: int, shared: Sequence[str]) -> int:
+        """``len(unattributed(year, shared))``, without reading the items."""
+        if not shared:
+            return 0
+        return self.db.execute(
+            f"SELECT COUNT(*) FROM items WHERE pub_year = ? AND source_id IN "
+            f"({','.join('?' * len(shared))}) AND (attribution = 'not_ours' OR NOT EXISTS "
+            "(SELECT 1 FROM item_bodies ib WHERE ib.item_id = items.id))",
+            [year, *shared]).fetchone()[0]
+
+    def pub_years(self) -> list[int]:
+        """The years items are filed under, newest first: one index seek per year instead of
+        a scan of the index (review_facets' DISTINCT reads all 250,000 entries)."""
+        return [r[0] for r in self.db.execute(
+            "WITH RECURSIVE y(v) AS (SELECT MAX(pub_year) FROM items UNION ALL "
+            "SELECT (SELECT MAX(pub_year) FROM items WHERE pub_year < v) FROM y "
+            "WHERE v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL")]
+
+    def body_summary(self, years: Iterable[int], scopes: Sequence[BodyScope]
+                     ) -> tuple[dict[str, dict[int, dict]], dict[str, int]]:
+        """``(store.body_counts(self, years, scopes), store.body_backlog(self, scopes))``,
+        from the bodies' summary kept by triggers (store._body_summary), brought up to date
+        first in one write transaction: what the district dashboard shows after a write."""
+        from ._body_summary import summary
+        return summary(self, years, scopes)
 
     # -- the summary: the same rule, kept per cluster ------------------------------------------
 
@@ -245,24 +298,30 @@ class CountQueries:
         """The counts dict around the cluster counts: every channel in use (zeros included)
         and the items still to look at (of one body's items, with a ``scope``)."""
         # every channel in use appears, with zeros, so a silent channel is visible as such
-        mine, args = _and(scope, "items")
-        sources = ("" if scope is None else
-                   f" AND id IN ({','.join('?' * len(scope.owned + scope.shared))})")
+        if scope is None:
+            def count(condition: str, args: list) -> int:
+                return self.db.execute(f"SELECT COUNT(*) FROM items WHERE {condition}",
+                                       args).fetchone()[0]
+            used, used_args = "SELECT DISTINCT channel FROM items WHERE pub_year = ?", [year]
+            sources, source_args = "", []
+        else:
+            def count(condition: str, args: list) -> int:
+                sql, all_args = scope.select("1", condition, args)
+                return self.db.execute(f"SELECT COUNT(*) FROM ({sql})", all_args).fetchone()[0]
+            used, used_args = scope.select("items.channel", "items.pub_year = ?", [year],
+                                           union=True)
+            source_args = [*scope.owned, *scope.shared]
+            sources = f" AND id IN ({','.join('?' * len(source_args))})"
         by_channel: dict[str, dict[str, int]] = {r[0]: {} for r in self.db.execute(
             f"SELECT channel FROM sources WHERE enabled = 1{sources} UNION "
-            f"SELECT DISTINCT channel FROM items WHERE pub_year = ?{mine} ORDER BY 1",
-            [*(scope.owned + scope.shared if scope else ()), year, *args])}
+            f"SELECT channel FROM ({used}) ORDER BY 1", [*source_args, *used_args])}
         for (channel, cat), n in per_channel.items():
             by_channel.setdefault(channel, {})[cat] = n
-        unreviewed = self.db.execute(
-            f"SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ?{mine} AND "
-            + AWAITING_REVIEW, [year, *args]).fetchone()[0]
-        undated = self.db.execute(
-            f"SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_date IS NULL{mine}",
-            args).fetchone()[0]
-        unclassified = self.db.execute(
-            "SELECT COUNT(*) FROM items WHERE attribution = 'ours' AND pub_year = ? "
-            f"AND category IS NULL{mine}", [year, *args]).fetchone()[0]
+        unreviewed = count(f"items.attribution = 'ours' AND items.pub_year = ? AND "
+                           f"{AWAITING_REVIEW}", [year])
+        undated = count("items.attribution = 'ours' AND items.pub_date IS NULL", [])
+        unclassified = count("items.attribution = 'ours' AND items.pub_year = ? "
+                             "AND items.category IS NULL", [year])
         # dupe_pairs exists from migration dupes_001; both sides of an open pair count it once
         if scope is None:
             ours, pair_args = "'ours' IN (a.attribution, b.attribution)", []

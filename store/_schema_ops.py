@@ -36,3 +36,56 @@ def ops_002_items_source_seen(db: Database) -> None:
     # every source on the home page, the status and the district dashboard; without this index
     # each read sorts all of the source's items (0.4 s at 322 sources and 250,000 items).
     db.execute("CREATE INDEX IF NOT EXISTS idx_items_source_seen ON items (source_id, first_seen_at)")
+
+
+# What a change to an item or to its bodies makes stale in the bodies' summary (store._bodies):
+# the group it belongs to — its cluster, or the item alone (-id) before it has one.
+_GROUP = "COALESCE({r}.cluster_id, -{r}.id)"
+BODY_COLUMNS = ("id", "source_id", "cluster_id", "channel", "pub_date", "pub_year", "category",
+                "decided_by", "attribution", "needs_review")
+
+
+def _mark_group(row: str) -> str:
+    return f"INSERT OR IGNORE INTO body_dirty (grp) VALUES ({_GROUP.format(r=row)});"
+
+
+def _mark_item(row: str) -> str:
+    return (f"INSERT OR IGNORE INTO body_dirty (grp) SELECT {_GROUP.format(r='i')} "
+            f"FROM items i WHERE i.id = {row}.item_id;")
+
+
+@migrations()
+def ops_003_district_scale(db: Database) -> None:
+    # A body's counts read its own sources' items of a year: (source_id, pub_year) finds them
+    # without visiting the year's other 39 bodies' items (issue 17 #5, 250,000 items).
+    db.execute("CREATE INDEX IF NOT EXISTS idx_items_source_year "
+               "ON items (source_id, pub_year, attribution, cluster_id)")
+    # ... and its undated items (a handful) without visiting its every item
+    db.execute("CREATE INDEX IF NOT EXISTS idx_items_undated ON items (source_id, attribution) "
+               "WHERE pub_date IS NULL")
+    # Every body's counts, kept (the district dashboard's first load after a write): each
+    # group's share per body in body_parts, their sums in body_totals, the groups a write made
+    # stale in body_dirty (marked by triggers, so no writer can forget), and the bodies' scopes
+    # the summary was built for in body_summary_meta (another set of scopes rebuilds it).
+    db.execute("CREATE TABLE body_dirty (grp INTEGER NOT NULL PRIMARY KEY) WITHOUT ROWID")
+    db.execute("CREATE TABLE body_parts (grp INTEGER NOT NULL, body TEXT NOT NULL, "
+               "year INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL, "
+               "PRIMARY KEY (grp, body, year, kind, key)) WITHOUT ROWID")
+    db.execute("CREATE TABLE body_totals (body TEXT NOT NULL, year INTEGER NOT NULL, "
+               "kind TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL, "
+               "PRIMARY KEY (body, year, kind, key)) WITHOUT ROWID")
+    db.execute("CREATE TABLE body_summary_meta (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "scopes TEXT NOT NULL)")
+    db.execute(f"CREATE TRIGGER ops_bodies_items_ai AFTER INSERT ON items "
+               f"BEGIN {_mark_group('new')} END")
+    db.execute(f"CREATE TRIGGER ops_bodies_items_ad AFTER DELETE ON items "
+               f"BEGIN {_mark_group('old')} END")
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in BODY_COLUMNS)
+    db.execute(f"CREATE TRIGGER ops_bodies_items_au AFTER UPDATE OF {', '.join(BODY_COLUMNS)} "
+               f"ON items WHEN {changed} BEGIN {_mark_group('old')} {_mark_group('new')} END")
+    db.execute(f"CREATE TRIGGER ops_bodies_ib_ai AFTER INSERT ON item_bodies "
+               f"BEGIN {_mark_item('new')} END")
+    db.execute(f"CREATE TRIGGER ops_bodies_ib_ad AFTER DELETE ON item_bodies "
+               f"BEGIN {_mark_item('old')} END")
+    db.execute(f"CREATE TRIGGER ops_bodies_ib_au AFTER UPDATE ON item_bodies "
+               f"BEGIN {_mark_item('old')} {_mark_item('new')} END")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -149,8 +150,40 @@ class _Counted:
         known = self._known.get(scope, {})
         return copy.deepcopy(known[year]) if year in known else self._st.counts(year, scope)
 
+    def sources(self) -> list[dict]:
+        # the report check asks district.scope of each body, which reads the record's sources:
+        # once per page is enough (the page reads in one request)
+        if not hasattr(self, "_sources"):
+            self._sources = self._st.sources()
+        return self._sources
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._st, name)
+
+
+def _checked(cfg, rules: classifier.Ruleset, counted: _Counted, year: int, body: str,
+             data, known: dict | None, cache: dict | None) -> list[report.Problem]:
+    """``cmd_report.prepare``'s problems for one body, as ``gongkai report --district`` finds
+    them. With a ``cache``, kept by everything they are made of — the body's counts of the
+    year, its data file's and last year's file's bytes, the config and rules of the app — so
+    a write changes the check of the bodies whose counts it changed and no other's."""
+    key = None
+    if cache is not None and known is not None:
+        files = [data, report.previous_path(data, year)] if data is not None else []
+        key = (year, body, json.dumps(known, sort_keys=True, ensure_ascii=False),
+               tuple((str(f), f.read_bytes() if f.is_file() else None) for f in files))
+        if key in cache:
+            return cache[key]
+    try:
+        _, problems = cmd_report.prepare(cfg, rules, counted, year, data=data, charts=False,
+                                         body=body)
+    except report.ReportError as e:     # a data file that cannot be read is an error too
+        problems = [report.Problem("error", "DATA-FILE", str(e))]
+    if key is not None:
+        if len(cache) > 4 * len(cfg.bodies) + 100:     # old years and old counts
+            cache.clear()
+        cache[key] = problems
+    return problems
 
 
 def _not_crawled(source_id: str) -> dict:
@@ -159,18 +192,20 @@ def _not_crawled(source_id: str) -> dict:
             "health": display.Health("never", "还没有运行过")}
 
 
-def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: datetime
-          ) -> Dashboard:
+def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: datetime,
+          checks: dict | None = None) -> Dashboard:
     """The whole table for ``year`` against ``year - 1`` (in a request: display names are
-    the request's)."""
+    the request's). ``checks``: a dict kept between calls for the report checks (see
+    :func:`_checked`)."""
     categories = rules.names
     health = {r["id"]: r for r in health_rows(st, now)}
     due, left = display.deadline_of(year, now)
     if cfg.district:
         # with the store: a source dropped from the config still counts for its bodies
-        scopes = {b.id: district.scope(cfg, b.id, st) for b in cfg.bodies}
-        raw = store_mod.body_counts(st, (year - 1, year), list(scopes.values()))
-        backlog = store_mod.body_backlog(st, list(scopes.values()))
+        scopes = district.scopes(cfg, st)
+        # every body's counts and backlog from the summary the store keeps up to date
+        # (issue 17 #5: a pass over the years' items took a second at 250,000 items)
+        raw, backlog = st.body_summary((year - 1, year), list(scopes.values()))
         counted = _Counted(st, {sc: raw[body] for body, sc in scopes.items()})
     else:
         raw = {cfg.bodies[0].id: {y: st.counts_cached(y) for y in (year - 1, year)}}
@@ -182,11 +217,8 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
         last_c = report.Counts.from_raw(year - 1, raw[b.id][year - 1], categories)
         data = cmd_report.found_data(cfg, year, b.id)
         data = data if data is not None and data.exists() else None   # not written yet
-        try:
-            _, problems = cmd_report.prepare(cfg, rules, counted, year, data=data, charts=False,
-                                             body=b.id)
-        except report.ReportError as e:     # a data file that cannot be read is an error too
-            problems = [report.Problem("error", "DATA-FILE", str(e))]
+        problems = _checked(cfg, rules, counted, year, b.id, data,
+                            raw[b.id][year] if cfg.district else None, checks)
         # the health of the sources it has now: a dropped one is crawled no more
         mine = district.sources_of(cfg, b.id) if cfg.district else cfg.sources
         rows.append(Row(
@@ -204,7 +236,7 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
         loose = [{**r, "source": names().source(r["source_id"])}
                  for r in st.unattributed(year, shared)]
         rows.append(Row(id=None, name=UNATTRIBUTED, total=len(loose),
-                        last=len(st.unattributed(year - 1, shared)),
+                        last=st.unattributed_count(year - 1, shared),
                         sources=[health.get(s) or _not_crawled(s)
                                  for s in district.shared_sources(cfg)]))
     return Dashboard(year=year, rows=rows, unattributed=loose,
@@ -282,7 +314,8 @@ def _dashboard() -> Dashboard:
                    "(the district dashboard needs the config: start gongkai serve with --config)")
     raw = request.args.get("year", "").strip()
     year = _year_arg(raw) if raw else default_year()[0]
-    return build(get_store(), cfg, current_app.config["GONGKAI_RULES"], year, _now())
+    return build(get_store(), cfg, current_app.config["GONGKAI_RULES"], year, _now(),
+                 current_app.extensions.setdefault("gongkai_district_checks", {}))
 
 
 def has_district() -> bool:
@@ -296,7 +329,7 @@ def install(app: Flask) -> None:
     @app.route("/district")
     def district_page():
         d = _dashboard()
-        years = get_store().review_facets()["years"]
+        years = get_store().pub_years()
         switch = sorted({*(y for y in years if y), display.report_year(_now()), d.year},
                         reverse=True)
         return render_template("district.html", d=d, years=switch,

@@ -1,0 +1,277 @@
+"""Issue 17 #5: the district's fast paths count exactly what the plain definition counts.
+
+The bodies' summary the dashboard reads (``Store.body_summary``, kept by triggers), the one
+pass (``store.body_counts``) and ``Store.counts(year, scope)`` (its queries rewritten to find a
+body's items by index) are each compared, figure for figure, with the counting rule written
+out plainly below over every row of the database — on a district built through the store's own
+API with the awkward cases: joint notices, unattributed items, a body named on a shared
+source that does not list it, items either side of the year boundary in Beijing time, 信息
+spanning bodies and channels, manual decisions (which end a copy's wait for review), undated
+and unclassified items, open possible-duplicate pairs, a disabled source. Then every kind of
+write is made in turn and the summary must show it at once: no stale number, ever.
+"""
+import random
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+import collectors
+from store import BodyScope, Store, body_backlog, body_counts
+
+NOW = datetime(2025, 1, 10, 6, 0, tzinfo=timezone.utc)
+BODIES = ("shangwu", "yingji", "jiaoyu", "zhenA")
+OWN = {b: (f"{b}-web", f"{b}-wx") for b in BODIES}
+SHARED = {"portal": BODIES, "cxwb": BODIES[:2]}     # cxwb lists only the first two
+CHANNEL = {"web": "website", "wx": "wechat", "portal": "website", "cxwb": "district-wechat"}
+CATEGORIES = ("促消费", "安全生产", "其他")
+YEARS = (2023, 2024, 2025, 2026)
+AWAIT = {"category": "促消费", "needs_review": True, "score": 1.0, "margin": 0.1,
+         "ruleset_version": "t"}
+
+
+def channel_of(source: str) -> str:
+    return CHANNEL[source.rsplit("-", 1)[-1]]
+
+
+def scopes(shared=SHARED) -> list[BodyScope]:
+    return [BodyScope(b, owned=OWN[b], shared=tuple(s for s, who in shared.items() if b in who))
+            for b in BODIES]
+
+
+# -- the plain definition -----------------------------------------------------------------------
+
+def plain(st: Store, year: int, scope: BodyScope) -> dict:
+    """The counts dict of DESIGN.md / Store.counts' docstring, by brute force over every row."""
+    items = [dict(zip(("id", "source_id", "cluster_id", "channel", "pub_date", "pub_year",
+                       "category", "decided_by", "attribution", "needs_review"), r))
+             for r in st.db.execute(
+                 "SELECT id, source_id, cluster_id, channel, pub_date, pub_year, category, "
+                 "decided_by, attribution, needs_review FROM items")]
+    named = {}
+    for item_id, body in st.db.execute("SELECT item_id, body FROM item_bodies"):
+        named.setdefault(item_id, set()).add(body)
+
+    def mine(it):
+        return it["source_id"] in scope.owned or (
+            it["source_id"] in scope.shared and scope.body in named.get(it["id"], ()))
+
+    ours = [it for it in items if mine(it) and it["attribution"] == "ours"]
+    manual_clusters = {it["cluster_id"] for it in items if it["decided_by"] == "manual"}
+    clusters: dict = {}
+    for it in ours:
+        if it["cluster_id"] is not None:
+            clusters.setdefault(it["cluster_id"], []).append(it)
+    categories, per_channel = {}, {}
+    for members in clusters.values():
+        filed = {it["pub_year"] for it in members}
+        counted = [it for it in members if it["pub_date"] and it["category"]]
+        if not counted:
+            continue
+        manual = [it for it in counted if it["decided_by"] == "manual"]
+        rep = min(manual or counted, key=lambda it: (it["pub_date"], it["id"]))
+        first = min(it["pub_date"] for it in counted)
+        if int(first[:4]) == year and year in filed:
+            categories[rep["category"]] = categories.get(rep["category"], 0) + 1
+        for ch in {it["channel"] for it in counted}:
+            on = min(it["pub_date"] for it in counted if it["channel"] == ch)
+            if int(on[:4]) == year and year in filed:
+                per_channel.setdefault(ch, {})
+                per_channel[ch][rep["category"]] = per_channel[ch].get(rep["category"], 0) + 1
+    enabled = {r[0]: r[1] for r in st.db.execute(
+        "SELECT id, channel FROM sources WHERE enabled = 1")}
+    channels = {enabled[s] for s in scope.owned + scope.shared if s in enabled}
+    channels |= {it["channel"] for it in items if mine(it) and it["pub_year"] == year}
+    by_channel = {ch: per_channel.get(ch, {}) for ch in sorted(channels)}
+    for ch in per_channel:
+        by_channel.setdefault(ch, per_channel[ch])
+    by_id = {it["id"]: it for it in items}
+    possible = sum(
+        1 for a, b in st.db.execute("SELECT item_id, other_id FROM dupe_pairs "
+                                    "WHERE status = 'open'")
+        if any(mine(by_id[x]) and by_id[x]["attribution"] == "ours" for x in (a, b))
+        and year in (by_id[a]["pub_year"], by_id[b]["pub_year"]))
+    return {
+        "categories": categories, "by_channel": by_channel,
+        "unreviewed": sum(1 for it in ours if it["pub_year"] == year and awaiting(it,
+                                                                              manual_clusters)),
+        "undated": sum(1 for it in ours if it["pub_date"] is None),
+        "unclassified": sum(1 for it in ours if it["pub_year"] == year
+                            and it["category"] is None),
+        "possible_duplicates": possible}
+
+
+def awaiting(it, manual_clusters) -> bool:
+    return (it["needs_review"] == 1 and it["decided_by"] == "auto"
+            and (it["cluster_id"] is None or it["cluster_id"] not in manual_clusters))
+
+
+def plain_backlog(st: Store, scope: BodyScope) -> int:
+    years = {r[0] for r in st.db.execute("SELECT DISTINCT pub_year FROM items")}
+    where, args = scope.where("items")
+    undated = st.db.execute(
+        "SELECT id, cluster_id, needs_review, decided_by FROM items WHERE pub_year IS NULL "
+        f"AND attribution = 'ours' AND {where}", args).fetchall()
+    manual = {r[0] for r in st.db.execute(
+        "SELECT cluster_id FROM items WHERE decided_by = 'manual'")}
+    return sum(plain(st, y, scope)["unreviewed"] for y in years if y is not None) + sum(
+        1 for i, c, n, d in undated
+        if awaiting({"cluster_id": c, "needs_review": n, "decided_by": d}, manual))
+
+
+def assert_all_equal(st: Store, shared=SHARED) -> None:
+    summary, backlog = st.body_summary(YEARS, scopes(shared))
+    for sc in scopes(shared):
+        for y in YEARS:
+            assert summary[sc.body][y] == plain(st, y, sc), (sc.body, y)
+        assert backlog[sc.body] == plain_backlog(st, sc), sc.body
+
+
+# -- the district -------------------------------------------------------------------------------
+
+def save(st: Store, source: str, n: int, when: datetime | None, *, bodies=None,
+         attribution="ours") -> int:
+    """One item through the store's API, its date read in Beijing time as the pipeline does."""
+    record = {"key": f"{source}/{n}", "url": f"http://x.example/{source}/{n}",
+              "title": f"第{n}条", "published_at": when.isoformat() if when else None,
+              "pub_date": collectors.beijing_date(when).isoformat() if when else None}
+    return st.save_item(source, channel_of(source), record, attribution=attribution, now=NOW,
+                        bodies=None if source not in SHARED else (bodies or {}))[0]
+
+
+@pytest.fixture
+def district(tmp_path):
+    rng = random.Random(5)
+    sources = [*(s for pair in OWN.values() for s in pair), *SHARED]
+    st = Store(tmp_path / "d.db")
+    st.sync_sources([{"id": s, "type": "website", "channel": channel_of(s), "url": s}
+                     for s in sources], NOW)
+    st.db.execute("UPDATE sources SET enabled = 0 WHERE id = 'jiaoyu-wx'")
+    ids = []
+    for n in range(400):
+        source = rng.choice(sources)
+        if rng.random() < 0.04:
+            when = None
+        elif rng.random() < 0.15:       # 16:00 UTC on 31 December is 00:00 Beijing on 1 January
+            when = datetime(rng.choice((2023, 2024, 2025)), 12, 31, 16, rng.choice((0, 30)),
+                            tzinfo=timezone.utc) - timedelta(minutes=rng.choice((0, 1, 45)))
+        else:
+            when = datetime(rng.choice(YEARS[:3]), rng.randint(1, 12), rng.randint(1, 28), 3,
+                            tzinfo=timezone.utc)
+        bodies = None
+        if source in SHARED:            # none (unattributed), one, two (joint), or unlisted
+            bodies = {b: "发布机构" for b in rng.sample(BODIES, rng.choice((0, 1, 1, 2)))}
+        item = save(st, source, n, when, bodies=bodies,
+                    attribution="ours" if (source not in SHARED and rng.random() > 0.08)
+                    or bodies else "not_ours")
+        ids.append(item)
+        if rng.random() > 0.05:         # some stay unclassified
+            st.apply_decision(item, {**AWAIT, "category": rng.choice(CATEGORIES),
+                                     "needs_review": rng.random() < 0.3}, now=NOW)
+    # 信息 across bodies and channels, some decided by hand, possible-duplicate pairs open
+    for k in range(0, 160, 4):
+        st.merge_items(ids[k:k + rng.choice((2, 3))], now=NOW, actor="t")
+    for item in rng.sample(ids, 30):
+        st.review_set_category(item, rng.choice(CATEGORIES), actor="t", now=NOW)
+    for a, b in zip(ids[200:260:2], ids[201:261:2]):
+        st._open_pair(a, b, 0.7, "test", NOW)
+    st.db.conn.commit()
+    yield st, ids
+    st.close()
+
+
+def test_the_district_holds_every_awkward_case(district):
+    st, _ = district
+    q = lambda sql: st.db.execute(sql).fetchone()[0]     # noqa: E731
+    assert q("SELECT COUNT(*) FROM (SELECT item_id FROM item_bodies GROUP BY item_id "
+             "HAVING COUNT(*) > 1)")                                        # joint
+    assert q("SELECT COUNT(*) FROM items WHERE source_id IN ('portal', 'cxwb') AND id NOT IN "
+             "(SELECT item_id FROM item_bodies)")                           # unattributed
+    assert q("SELECT COUNT(*) FROM items i JOIN item_bodies b ON b.item_id = i.id "
+             "WHERE i.source_id = 'cxwb' AND b.body IN ('jiaoyu', 'zhenA')")  # not listed
+    assert q("SELECT COUNT(*) FROM items WHERE pub_date LIKE '%-01-01' AND published_at "
+             "LIKE '%-12-31T16:%'")                                        # Beijing new year
+    assert q("SELECT COUNT(*) FROM items WHERE pub_date LIKE '%-12-31' AND published_at "
+             "LIKE '%-12-31T15:%'")
+    assert q("SELECT COUNT(*) FROM (SELECT cluster_id FROM items GROUP BY cluster_id HAVING "
+             "COUNT(DISTINCT source_id) > 1 AND COUNT(DISTINCT pub_year) > 1)")
+    assert q("SELECT COUNT(*) FROM items WHERE decided_by = 'manual'")
+    assert q("SELECT COUNT(*) FROM items WHERE pub_date IS NULL")
+    assert q("SELECT COUNT(*) FROM items WHERE category IS NULL")
+    assert q("SELECT COUNT(*) FROM dupe_pairs WHERE status = 'open'")
+    counts = [plain(st, 2024, sc) for sc in scopes()]
+    assert all(c["categories"] and c["unreviewed"] and c["possible_duplicates"]
+               for c in counts[:2])
+
+
+def test_every_fast_path_equals_the_plain_definition(district):
+    st, _ = district
+    assert_all_equal(st)
+    one_pass = body_counts(st, YEARS, scopes())
+    backlog = body_backlog(st, scopes())
+    for sc in scopes():
+        assert backlog[sc.body] == plain_backlog(st, sc)
+        for y in YEARS:
+            assert st.counts(y, sc) == plain(st, y, sc), (sc.body, y)
+            assert one_pass[sc.body][y] == plain(st, y, sc), (sc.body, y)
+
+
+def test_no_write_leaves_a_stale_number(district):
+    st, ids = district
+    assert_all_equal(st)                                # built: every later call refreshes
+    rng = random.Random(9)
+    writes = [
+        lambda: save(st, "yingji-web", 1000, datetime(2024, 12, 31, 16, tzinfo=timezone.utc)),
+        lambda: save(st, "portal", 1001, datetime(2024, 5, 1, tzinfo=timezone.utc),
+                     bodies={"shangwu": "发布机构", "yingji": "发布机构"}),
+        # a re-crawl naming another body: the item moves from one body to another
+        lambda: save(st, "portal", 1001, datetime(2024, 5, 1, tzinfo=timezone.utc),
+                     bodies={"jiaoyu": "发布机构"}),
+        lambda: st.review_set_category(ids[0], "其他", actor="t", now=NOW),
+        lambda: st.review_set_category(rng.choice(ids), "安全生产", actor="t", now=NOW),
+        lambda: st.review_undo(ids[0], actor="t", now=NOW),
+        lambda: st.review_set_attribution(ids[4], "not_ours", actor="t", now=NOW),
+        lambda: st.apply_decision(rng.choice(ids), AWAIT, now=NOW),
+        lambda: st.merge_items([ids[300], ids[301], ids[5]], now=NOW, actor="t"),
+        lambda: st.split_item(ids[301], now=NOW, actor="t"),
+        lambda: st.decide_dupe_pair(st.dupe_pairs()[0]["id"], "merged", now=NOW, actor="t"),
+        lambda: st.sync_sources([{"id": s, "type": "website", "channel": channel_of(s),
+                                  "url": s, "enabled": s != "zhenA-wx"}
+                                 for s in [*(s for p in OWN.values() for s in p), *SHARED]],
+                                NOW),
+    ]
+    for n, write in enumerate(writes):
+        write()
+        assert_all_equal(st), n
+
+
+def test_another_set_of_scopes_rebuilds(district):
+    st, _ = district
+    assert_all_equal(st)
+    narrower = {"portal": BODIES[1:], "cxwb": BODIES[:2]}   # shangwu off the portal's list
+    assert_all_equal(st, narrower)
+    assert_all_equal(st)
+
+
+def test_a_write_in_another_connection_is_seen(district, tmp_path):
+    st, ids = district
+    assert_all_equal(st)
+    with Store(tmp_path / "d.db") as other:
+        other.review_set_category(ids[7], "其他", actor="t", now=NOW)
+        other.apply_decision(ids[8], AWAIT, now=NOW)
+    assert_all_equal(st)
+
+
+def test_the_years_newest_first(district):
+    st, _ = district
+    assert st.pub_years() == sorted({r[0] for r in st.db.execute(
+        "SELECT pub_year FROM items WHERE pub_year IS NOT NULL")}, reverse=True)
+    assert st.unattributed_count(2024, ("portal", "cxwb")) == len(
+        st.unattributed(2024, ("portal", "cxwb")))
+
+
+def test_the_beijing_date_decides_the_year():
+    # the boundary the district's generator and the test above rely on
+    assert collectors.beijing_date(datetime(2024, 12, 31, 16, tzinfo=timezone.utc)) == \
+        date(2025, 1, 1)
+    assert collectors.beijing_date(datetime(2024, 12, 31, 15, 59, tzinfo=timezone.utc)) == \
+        date(2024, 12, 31)
