@@ -45,13 +45,18 @@ BODY_COLUMNS = ("id", "source_id", "cluster_id", "channel", "pub_date", "pub_yea
                 "decided_by", "attribution", "needs_review")
 
 
+# Only once a summary exists: a one-bureau database, which never builds one, marks nothing.
+_BUILT = "EXISTS (SELECT 1 FROM body_summary_meta)"
+
+
 def _mark_group(row: str) -> str:
-    return f"INSERT OR IGNORE INTO body_dirty (grp) VALUES ({_GROUP.format(r=row)});"
+    return (f"INSERT OR IGNORE INTO body_dirty (grp) SELECT {_GROUP.format(r=row)} "
+            f"WHERE {_BUILT};")
 
 
 def _mark_item(row: str) -> str:
     return (f"INSERT OR IGNORE INTO body_dirty (grp) SELECT {_GROUP.format(r='i')} "
-            f"FROM items i WHERE i.id = {row}.item_id;")
+            f"FROM items i WHERE i.id = {row}.item_id AND {_BUILT};")
 
 
 @migrations()

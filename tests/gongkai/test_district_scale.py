@@ -275,3 +275,20 @@ def test_the_beijing_date_decides_the_year():
         date(2025, 1, 1)
     assert collectors.beijing_date(datetime(2024, 12, 31, 15, 59, tzinfo=timezone.utc)) == \
         date(2024, 12, 31)
+
+
+def test_nothing_is_marked_before_a_summary_is_built(tmp_path):
+    # a one-bureau database never builds the bodies' summary: its writes leave no trace there
+    with Store(tmp_path / "one.db") as st:
+        st.sync_sources([{"id": "shangwu-web", "type": "website", "channel": "website",
+                          "url": "u"}], NOW)
+        first = save(st, "shangwu-web", 1, datetime(2024, 3, 1, tzinfo=timezone.utc))
+        st.review_set_category(first, "其他", actor="t", now=NOW)
+        assert st.db.execute("SELECT COUNT(*) FROM body_dirty").fetchone()[0] == 0
+        scope = BodyScope("shangwu", owned=("shangwu-web",))
+        assert st.body_summary([2024], [scope])[0]["shangwu"][2024] == plain(st, 2024, scope)
+        second = save(st, "shangwu-web", 2, datetime(2024, 3, 2, tzinfo=timezone.utc))
+        # saved alone (-id), then placed in its own cluster
+        assert sorted(st.db.execute("SELECT grp FROM body_dirty").fetchall()) == [
+            (-second,), (second,)]
+        assert st.body_summary([2024], [scope])[0]["shangwu"][2024] == plain(st, 2024, scope)
