@@ -367,6 +367,11 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
     long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE
     if t >= 0.999 and (equal or long_enough) and not numbers_one_sided(x.title, y.title):
+        if x.event_day is not None and y.event_day is not None and x.event_day != y.event_day:
+            # a recurring notice under one headline (this month's check, next month's): the
+            # texts, too alike to tell apart, still name their days
+            days = f"{x.event_day[0]}月{x.event_day[1]}日 vs {y.event_day[0]}月{y.event_day[1]}日"
+            return "maybe", 0.5, f"the same headline, but the texts name other days ({days})"
         return "dup", 0.9, "the same headline (no text to compare)"
     if t >= TITLE_DUP and long_enough:
         return "maybe", round(t, 3), f"similar headlines ({t:.0%}), no text to compare"

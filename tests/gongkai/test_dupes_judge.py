@@ -362,6 +362,11 @@ CASES = [
           "客流明显增加，节日礼盒、月饼等热销，部分企业延长营业时间，满足市民假日消费需求。",
           url="http://paper.example.com/b.html"),
      "maybe"),
+    ("one headline every month and texts too short to tell apart: the days they name part "
+     "this month's check from last month's — a person looks, never a silent merge",
+     item(1, "区商务局开展商贸领域安全生产检查", "10月15日，区商务局开展检查。", day="2024-10-15"),
+     item(2, "区商务局开展商贸领域安全生产检查", "11月12日，区商务局开展检查。", day="2024-11-13",
+          channel="board", url=""), "maybe"),
 ]
 
 
@@ -446,3 +451,16 @@ def test_held_out_part_does_not_fall_below_its_first_measure():
     # automatic merges, 1.000 recall with the 7% sent to review. A guard, not a target.
     precision, recall, review = _measure("heldout")
     assert precision >= 0.96 and recall >= 0.97 and review <= 0.15, (precision, recall, review)
+
+
+def test_a_monthly_board_row_joins_its_own_month_not_the_first_of_one_headline():
+    # A monthly check under one headline, its stock text shared by every month: the board row of
+    # November names 11月12日, so it is November's item, though October's comes first.
+    text = "区商务局开展检查。"
+    october = Doc.of(item(1, "区商务局开展商贸领域安全生产检查", "10月22日，" + text, day="2024-10-22"))
+    november = Doc.of(item(2, "区商务局开展商贸领域安全生产检查", "11月12日，" + text, day="2024-11-12"))
+    october.cluster_id, november.cluster_id = 1, 2
+    row = Doc.of(item(3, "区商务局开展商贸领域安全生产检查", "11月12日，" + text, day="2024-11-20", channel="board",
+                      url=""))
+    verdict, _, reason, other = best_match(row, [october, november])
+    assert (verdict, other.id) == ("dup", 2), reason
