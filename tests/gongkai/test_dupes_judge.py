@@ -464,3 +464,16 @@ def test_a_monthly_board_row_joins_its_own_month_not_the_first_of_one_headline()
                       url=""))
     verdict, _, reason, other = best_match(row, [october, november])
     assert (verdict, other.id) == ("dup", 2), reason
+
+
+def test_a_headline_two_notices_share_identifies_neither():
+    # The 预付卡 risk notice comes back under one headline, its text stock phrases, no day named:
+    # a board row under that headline fits both notices, so a person says which.
+    text = "预付卡因其便捷受到青睐，提醒广大消费者理性办卡。"
+    march = Doc.of(item(1, "区商务局关于单用途预付卡消费的风险提示", text, day="2024-03-01"))
+    march_two = Doc.of(item(2, "区商务局关于单用途预付卡消费的风险提示", text, day="2024-03-20"))
+    march.cluster_id, march_two.cluster_id = 1, 2
+    row = Doc.of(item(3, "区商务局关于单用途预付卡消费的风险提示", text, day="2024-03-25", channel="board", url=""))
+    common = frozenset(march.shingles)          # the text is all stock phrases here
+    verdict, _, reason, _ = best_match(row, [march, march_two], common)
+    assert verdict == "maybe", reason
