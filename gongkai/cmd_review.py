@@ -36,8 +36,19 @@ def register(sub, common) -> None:
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of stdin")
     a.add_argument("--force", action="store_true", help="reset an existing account")
+    a.add_argument("--bureau", default=None, metavar="ID",
+                   help="bind the account to one body of a [[bureaus]] config: it sees only "
+                        "that body's items (not for an admin, who sees every body)")
     a.add_argument("--actor", default=None, help="name in the audit log (default: login name)")
     a.set_defaults(func=cmd_user_add)
+    a = usub.add_parser("bind", parents=[common],
+                        help="bind an account to one body (--bureau ID) or unbind it (--none)")
+    a.add_argument("name")
+    which = a.add_mutually_exclusive_group(required=True)
+    which.add_argument("--bureau", metavar="ID", help="a [[bureaus]] id of the config")
+    which.add_argument("--none", action="store_true", help="bound to no body")
+    a.add_argument("--actor", default=None, help="name in the audit log (default: login name)")
+    a.set_defaults(func=cmd_user_bind)
     a = usub.add_parser("list", parents=[common], help="the accounts, their roles and logins")
     a.set_defaults(func=cmd_user_list)
     a = usub.add_parser("passwd", parents=[common],
@@ -148,30 +159,69 @@ def check_password(password: str) -> None:
         raise app.UsageError(f"password too short: at least {MIN_PASSWORD} characters")
 
 
+def check_body(cfg, body: str | None) -> str | None:
+    """The body an account is to be bound to, checked against the config (None: no body)."""
+    if not body:
+        return None
+    if cfg is None:
+        raise app.UsageError(f"cannot bind to body {body!r} without the config that lists the "
+                             "bodies: pass --config gongkai.toml")
+    known = [b.id for b in cfg.bodies]
+    if body not in known:
+        raise app.UsageError(f"unknown body {body!r}: {cfg.path} lists {', '.join(known)}")
+    return body
+
+
 def cmd_user_add(args) -> int:
+    from store import access
+
     from .web._auth import hash_password
-    password = _password(args)
     cfg = app.load_config_optional(args)
+    body = check_body(cfg, args.bureau)          # before the password prompt
+    if body and args.role == "admin":
+        raise app.UsageError("an admin sees every body: --bureau is for a reviewer or a "
+                             "read-only account")
+    password = _password(args)
     with app.open_store(args, cfg) as st:
+        old = st.user(args.name)
+        if body and old and old["role"] == "admin" and args.role is None:
+            raise app.UsageError(f"{args.name!r} is an admin, who sees every body: pass --role "
+                                 "reviewer (or readonly) with --bureau")
         role = st.add_user(args.name, hash_password(password), args.role, now=_now(),
                            replace=args.force, actor=_actor(args))
-    print(f"account {args.name} ({role}) saved")
+        if body or role == "admin":     # an admin is bound to no body
+            access.bind_user(st, args.name, body, now=_now(), actor=_actor(args))
+    print(f"account {args.name} ({role}{', ' + body if body else ''}) saved")
+    return 0
+
+
+def cmd_user_bind(args) -> int:
+    from store import access
+    cfg = app.load_config_optional(args)
+    body = None if args.none else check_body(cfg, args.bureau)
+    with app.open_store(args, cfg) as st:
+        access.bind_user(st, args.name, body, now=_now(), actor=_actor(args))
+    print(f"account {args.name} " + (f"bound to {body}; its logins are ended" if body
+                                     else "bound to no body"))
     return 0
 
 
 def cmd_user_list(args) -> int:
+    from store import access
     cfg = app.load_config_optional(args)
     with app.open_store(args, cfg) as st:
         users = st.users(now=_now())
+        bodies = access.user_bodies(st)
     if not users:
         print("no accounts yet: create one with `gongkai user add NAME`")
         return 0
-    print(f"{'NAME':<20} {'ROLE':<9} {'LOGINS':>6}  CHANGED (北京时间)")
+    print(f"{'NAME':<20} {'ROLE':<9} {'LOGINS':>6}  {'CHANGED (北京时间)':<16}  BODY")
     for u in users:
         changed = u["updated_at"] or u["created_at"]
         when = (datetime.fromisoformat(changed).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
                 if changed else "-")
-        print(clean_line(f"{u['name']:<20} {u['role']:<9} {u['sessions']:>6}  {when}"))
+        body = bodies.get(u["name"]) or ("all" if u["role"] == "admin" else "-")
+        print(clean_line(f"{u['name']:<20} {u['role']:<9} {u['sessions']:>6}  {when:<16}  {body}"))
     return 0
 
 

@@ -45,10 +45,14 @@ def _bulk_kind(category: str | None, attribution: str | None) -> tuple[str, str]
 
 
 def _filters(year: int | None, month: int | None, category: str | None, channel: str | None,
-             source_id: str | None, status: str | None, query: str | None
-             ) -> tuple[list[str], list[Any]]:
+             source_id: str | None, status: str | None, query: str | None,
+             scope: Any = None) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     args: list[Any] = []
+    if scope is not None:       # one body's items only (a store.BodyScope)
+        mine, mine_args = scope.where("items")
+        where.append(mine)
+        args += mine_args
     if year is not None:
         where.append("pub_year = ?")
         args.append(year)
@@ -97,10 +101,12 @@ class ReviewQueries:
     def review_queue(self, *, year: int | None = None, month: int | None = None,
                      category: str | None = None, channel: str | None = None,
                      source_id: str | None = None, status: str | None = None,
-                     query: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+                     query: str | None = None, limit: int = 50, offset: int = 0,
+                     scope: Any = None) -> list[dict]:
         """Items ordered by doubt: needs_review first, then undecided by hand, then smallest
-        margin. ``status``: '' (ours), todo, not_ours, undated, gone, all."""
-        where, args = _filters(year, month, category, channel, source_id, status, query)
+        margin. ``status``: '' (ours), todo, not_ours, undated, gone, all. ``scope``: a
+        ``store.BodyScope``, one body's items only (an account bound to that body)."""
+        where, args = _filters(year, month, category, channel, source_id, status, query, scope)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         rows = list(self.db.query(
             f"SELECT {_ITEM_COLUMNS} FROM items {clause} ORDER BY {QUEUE_ORDER} "

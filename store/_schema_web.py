@@ -2,7 +2,8 @@
 migration '<area>_NNN_what' so names never collide across areas.
 
 Web (issue 15): server-side login sessions, so logout and a password reset end them, and the
-failed-login counters that throttle guessing per account and per address.
+failed-login counters that throttle guessing per account and per address; (issue 17) the body
+an account is bound to.
 """
 from __future__ import annotations
 
@@ -29,3 +30,10 @@ def web_001_sessions_throttle(db: Database) -> None:
     # whoever can read a copy of the database must not be able to sign a session.
     if db["settings"].exists():
         db.execute("DELETE FROM settings WHERE key = 'web_secret_key'")
+
+
+@migrations()
+def web_002_user_body(db: Database) -> None:
+    # Issue 17 #4: an account bound to one body (a [[bureaus]] id) sees only that body's items;
+    # NULL, as every existing account gets, keeps today's behaviour in a one-bureau config.
+    db.execute("ALTER TABLE users ADD COLUMN body TEXT")

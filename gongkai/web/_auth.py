@@ -5,6 +5,12 @@ Every request looks the id up, so logout, a password reset (`gongkai user passwd
 --force` or the users page), removing the account or the 12-hour expiry end a session on the
 server, whatever copy of the cookie is still around. Roles: admin (reviews and manages the
 accounts), reviewer, readonly.
+
+Bodies (issue 17 #4): in a ``[[bureaus]]`` config a reviewer or read-only account is bound to one
+body and sees only that body's items (``g.scope``, a ``store.BodyScope``); an admin sees every
+body; an account bound to none sees nothing but a page saying so until an admin binds it. In a
+one-bureau config (or served without a config, when no account is bound) every account sees
+the one body's whole record, as before.
 """
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 import store as store_mod
 
+from .. import district
+from ..config import ConfigError
 from . import _throttle
 
 log = logging.getLogger(__name__)
@@ -68,12 +76,100 @@ def _check_csrf() -> None:
 
 
 def can_write() -> bool:
-    return bool(g.get("user")) and g.user["role"] in ("admin", "reviewer")
+    # an item another body took over is still shown to this one (its history), not changed
+    return (bool(g.get("user")) and g.user["role"] in ("admin", "reviewer")
+            and not g.get("read_only_item"))
 
 
 def require_writer() -> None:
     if not can_write():
         abort(403, "this account is read-only")
+
+
+# -- bodies ------------------------------------------------------------------------------------------
+
+def scope() -> store_mod.BodyScope | None:
+    """The items this account sees: None for all of them (an admin; a one-bureau config)."""
+    return g.get("scope")
+
+
+def bound_body() -> str | None:
+    """The body whose items alone this account sees (None: it sees every body)."""
+    sc = scope()
+    return sc.body if sc is not None else None
+
+
+def _bind_scope(user: dict) -> store_mod.BodyScope | None:
+    """The account's scope; a 403 with the reason when it may see nothing yet."""
+    cfg = current_app.config.get("GONGKAI_CONFIG")
+    body = user.get("body")
+    if user["role"] == "admin":
+        return None
+    if cfg is None:
+        if body:
+            abort(403, f"账号 {user['name']} 只能查看单位 {body} 的信息，但服务启动时没有配置文件，"
+                       "无法知道哪些来源属于该单位：请用 gongkai serve --config gongkai.toml 启动 "
+                       "(an account bound to a body needs the config)")
+        return None
+    if not cfg.district:
+        return None                 # one body: the whole record is its
+    if not body:
+        abort(403, f"账号 {user['name']} 还没有绑定单位，暂时看不到任何信息：请管理员在“账号”页"
+                   f"或用 gongkai user bind {user['name']} --bureau 单位编号 绑定 "
+                   "(this account is bound to no body yet: an admin binds it)")
+    try:
+        cfg.body(body)
+    except ConfigError:
+        abort(403, f"账号 {user['name']} 绑定的单位 {body} 已不在配置中：请管理员重新绑定 "
+                   "(the account's body is no longer in the config)")
+    return district.scope(cfg, body, get_store())
+
+
+def visible_items(item_ids) -> set[int]:
+    """The ids among ``item_ids`` that exist and are this account's body's."""
+    return store_mod.access.in_scope(get_store(), scope(), item_ids)
+
+
+def require_items(item_ids, *, write: bool = False) -> None:
+    """404 unless every item exists and this account may see it; with ``write``, 403 unless it
+    may change each too. An item moved away from the account's body stays visible to it (the
+    move is in its history) but is no longer its to change."""
+    ids = list(dict.fromkeys(int(i) for i in item_ids))
+    mine = visible_items(ids)
+    body = bound_body()
+    for i in ids:
+        if i in mine:
+            continue
+        if body is None or not store_mod.access.moved_for(get_store(), body, i):
+            abort(404, f"没有第 {i} 条信息，或它不属于您的单位 (no such item of your body)")
+        if write:
+            abort(403, f"第 {i} 条信息已转到其他单位，只能查看 (moved to another body: read only)")
+
+
+def report_body(cfg) -> str | None:
+    """The body whose report data a request is about: None in a one-bureau config (the whole
+    record); in a district the account's own body, or for an admin ``?bureau=`` (default: the
+    first body). Another body's, asked by a bound account, is a 404."""
+    if not cfg.district:
+        return None
+    asked = (request.args.get("bureau") or "").strip()
+    mine = bound_body()
+    if mine is not None:
+        if asked and asked != mine:
+            abort(404, f"没有单位 {asked} 的年度报告可看：您的账号属于 {mine} (not your body)")
+        return mine
+    if not asked:
+        return cfg.bodies[0].id
+    if asked not in {b.id for b in cfg.bodies}:
+        abort(404, f"配置中没有单位 {asked} (unknown body)")
+    return asked
+
+
+def body_menu(cfg) -> list[tuple[str, str]]:
+    """The bodies an admin may switch between in a district (none for anyone else)."""
+    if not cfg.district or bound_body() is not None:
+        return []
+    return [(b.id, b.name) for b in cfg.bodies]
 
 
 def _safe_next(target: str | None) -> str:
@@ -101,6 +197,9 @@ def install(app: Flask) -> None:
             if request.path.startswith("/api/"):
                 abort(401)
             return redirect(url_for("login", next=request.full_path.rstrip("?")))
+        g.scope = None
+        if g.user is not None and request.endpoint not in OPEN_ENDPOINTS + ("logout",):
+            g.scope = _bind_scope(g.user)
         return None
 
     @app.after_request

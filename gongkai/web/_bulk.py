@@ -3,7 +3,8 @@
 Bulk: the queue's checkboxes post to /bulk/preview, which only shows how many items would
 change; the officer confirms on that page (/bulk/apply) and can undo the whole batch as one
 step. Every route here changes data, so each passes the CSRF guard of _auth and refuses the
-read-only role.
+read-only role. An account bound to one body names only that body's items: one item of another
+body refuses the whole request, and nothing changes (issue 17 #4).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask import Flask, abort, current_app, g, redirect, render_template, reque
 
 import store as store_mod
 
-from ._auth import _safe_next, get_store, require_writer
+from ._auth import _safe_next, bound_body, get_store, require_items, require_writer
 
 MAX_BULK = 500          # ten pages of the queue; a larger change is an Excel round trip
 _IDS = re.compile(r"\d{1,12}")
@@ -37,7 +38,22 @@ def _ids() -> list[int]:
         abort(400, "no item selected")
     if len(ids) > MAX_BULK:
         abort(400, f"at most {MAX_BULK} items at once")
+    if bound_body() is not None:
+        require_items(ids, write=True)
     return ids
+
+
+def _joint(ids: list[int], action: dict) -> None:
+    """A bound reviewer's 'not ours' on a joint notice would take it from the other bodies too:
+    refused in bulk (the item page's n takes only the reviewer's own body off it)."""
+    body = bound_body()
+    if body is None or "attribution" not in action:
+        return
+    st = get_store()
+    joint = [i for i in ids if set(st.item_bodies(i)) - {body}]
+    if joint:
+        abort(400, f"第 {joint[0]} 条信息也计入其他单位：请在该条信息页面逐条处理 "
+                   "(a joint notice: change it on its own page)")
 
 
 def _now():
@@ -50,6 +66,7 @@ def install(app: Flask) -> None:
     def bulk_preview():
         require_writer()
         ids, (action, label) = _ids(), _action()
+        _joint(ids, action)
         plan = get_store().bulk_preview(ids, **action)
         return render_template("bulk_confirm.html", plan=plan, label=label,
                                action=request.form["action"],
@@ -60,6 +77,7 @@ def install(app: Flask) -> None:
     def bulk_apply():
         require_writer()
         ids, (action, label) = _ids(), _action()
+        _joint(ids, action)
         try:
             done = get_store().review_bulk(ids, actor=g.user["name"], now=_now(),
                                            reason=request.form.get("reason", "")[:500], **action)
@@ -72,6 +90,8 @@ def install(app: Flask) -> None:
     @app.route("/bulk/<int:batch_id>/undo", methods=["POST"])
     def bulk_undo(batch_id: int):
         require_writer()
+        if bound_body() is not None:
+            require_items(store_mod.access.batch_items(get_store(), batch_id), write=True)
         try:
             undone = get_store().review_undo_bulk(batch_id, actor=g.user["name"], now=_now())
         except store_mod.StoreError as e:
@@ -86,6 +106,8 @@ def install(app: Flask) -> None:
         others = [int(i) for i in _IDS.findall(request.form.get("with", ""))]
         if not others:
             abort(400, "name the item numbers to merge with, e.g. 12 34")
+        if bound_body() is not None:
+            require_items([item_id, *others], write=True)
         try:
             get_store().merge_items([item_id, *others], now=_now(), actor=g.user["name"],
                                     reason=request.form.get("reason", "")[:500])
@@ -96,6 +118,8 @@ def install(app: Flask) -> None:
     @app.route("/item/<int:item_id>/split", methods=["POST"])
     def split(item_id: int):
         require_writer()
+        if bound_body() is not None:
+            require_items([item_id], write=True)
         try:
             get_store().split_item(item_id, now=_now(), actor=g.user["name"],
                                    reason=request.form.get("reason", "")[:500])

@@ -3,7 +3,8 @@ each source's health in words, and the days to the 1月31日 report deadline wit
 
 ``/?year=2024`` shows that year; it opens on the year being reported, or on the latest year
 with items when that one has none. Queue filters given to ``/`` (an old bookmark of the queue)
-are sent on to ``/queue``.
+are sent on to ``/queue``. An account bound to one body of a district sees that body's figures,
+sources, backlog and report data only (issue 17 #4).
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ import store as store_mod
 
 from .. import alerts, cmd_report, display
 from ..config import AlertsConfig
-from ._auth import get_store
-from ._views import FILTERS, default_year, names
+from ._auth import bound_body, get_store, scope
+from ._views import FILTERS, default_year, names, raw_counts, source_ids
 
 def _now() -> datetime:
     return current_app.config["GONGKAI_CLOCK"]()
@@ -104,19 +105,21 @@ def install(app: Flask) -> None:
         year, hint = default_year()
         if wanted:
             year, hint = _year_arg(wanted["year"]), ""
-        raw, before = st.counts_cached(year), st.counts_cached(year - 1)
+        raw, before = raw_counts(year), raw_counts(year - 1)
         counts = report.Counts.from_raw(year, raw, rules.names)
         last = report.Counts.from_raw(year - 1, before, rules.names)
         channels = names().order(dict.fromkeys([*counts.by_channel, *last.by_channel]))
         per_channel = _compare({ch: sum(v.values()) for ch, v in counts.by_channel.items()},
                                {ch: sum(v.values()) for ch, v in last.by_channel.items()},
                                channels)
-        sources = health_rows(st, now)
+        mine = source_ids()
+        sources = [s for s in health_rows(st, now) if mine is None or s["id"] in mine]
         failing = sum(s["health"].level == "failing" for s in sources)
         cfg = current_app.config.get("GONGKAI_CONFIG")
         # where `report init` writes it and the report form saves it
-        data_file = (cmd_report.data_path(cfg, year) or cmd_report.default_data(cfg, year)
-                     if cfg is not None else None)
+        body = bound_body()
+        data_file = (cmd_report.data_path(cfg, year, body)
+                     or cmd_report.default_data(cfg, year, body) if cfg is not None else None)
         due, left = display.deadline_of(year, now)
         switch = sorted({*years, display.report_year(now), year}, reverse=True)
         return render_template(
@@ -124,4 +127,6 @@ def install(app: Flask) -> None:
             current=year == display.report_year(now), counts=counts, last=last,
             by_category=_compare(counts.categories, last.categories, counts.categories),
             per_channel=per_channel, sources=sources, due=due, left=left,
-            missing=_missing(raw, year, failing, data_file), backlog=st.review_backlog())
+            missing=_missing(raw, year, failing, data_file),
+            backlog=(st.review_backlog() if scope() is None
+                     else store_mod.body_backlog(st, [scope()])[scope().body]))

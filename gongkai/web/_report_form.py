@@ -8,6 +8,10 @@ refuses a save over a change made meanwhile (by the CLI or a colleague). ``/repo
 runs the same checks on the unsaved form for static/report_form.js, which shows them as you type.
 Problems are placed next to the cells and texts they name by their rule ids; the rules
 themselves live only in ``report``.
+
+In a district each body has its own data file and report (``report init|check --bureau ID``): an
+account bound to a body gets its body's, and another body's (``?bureau=``) is a 404; an admin
+chooses the body with ``?bureau=ID`` (the first body without it).
 """
 from __future__ import annotations
 
@@ -25,9 +29,9 @@ from flask import (Flask, abort, current_app, g, jsonify, redirect, render_templ
 
 import report
 
-from .. import app as gk_app
 from .. import cmd_report
-from ._auth import can_write, get_store, require_writer
+from ._auth import (body_menu, bound_body, can_write, get_store, report_body,
+                    require_writer)
 from ._views import default_year
 
 log = logging.getLogger(__name__)
@@ -69,10 +73,16 @@ class Shown:
         return {"errors": self.errors, "warnings": self.warnings, "by_anchor": self.by_anchor}
 
 
-def data_file(year: int) -> Path:
-    """Where ``report check --year YEAR`` (with the same config) reads its data."""
+def data_file(year: int, body: str | None = None) -> Path:
+    """Where ``report check --year YEAR [--bureau BODY]`` (with the same config) reads its
+    data."""
     cfg = _config()
-    return cmd_report.data_path(cfg, year) or cmd_report.default_data(cfg, year)
+    return cmd_report.data_path(cfg, year, body) or cmd_report.default_data(cfg, year, body)
+
+
+def _which(body: str | None) -> dict:
+    """The query arguments naming the body in the form's own links (an admin's choice)."""
+    return {"bureau": body} if body is not None and bound_body() is None else {}
 
 
 def _fingerprint(path: Path) -> str:
@@ -254,9 +264,10 @@ def _config():
     return cfg
 
 
-def _check(year: int, tables, texts, path: Path, charts: bool = False):
+def _check(year: int, tables, texts, path: Path, charts: bool = False,
+           body: str | None = None):
     return cmd_report.check_data(_config(), current_app.config["GONGKAI_RULES"], get_store(), year,
-                                 tables=tables, texts=texts, data=path, charts=charts)
+                                 tables=tables, texts=texts, data=path, charts=charts, body=body)
 
 
 def _blocking(problems: list[report.Problem]) -> list[report.Problem]:
@@ -288,12 +299,13 @@ def install(app: Flask) -> None:
     def report_home():
         raw = request.args.get("year", "").strip()
         year = int(raw) if raw.isdecimal() and len(raw) == 4 else default_year()[0]
-        return redirect(url_for("report_form", year=year))
+        return redirect(url_for("report_form", year=year, **_which(report_body(_config()))))
 
     @app.route("/report/<int:year>", methods=["GET", "POST"])
     def report_form(year: int):
         year = _year(year)
-        path = data_file(year)
+        body = report_body(_config())
+        path = data_file(year, body)
         notes: list[str] = []
         file_error = None
         status = 200
@@ -301,7 +313,7 @@ def install(app: Flask) -> None:
         if request.method == "POST":
             require_writer()
             tables, texts, typed, field_errors = parse_form(request.form)
-            model, problems = _check(year, tables, texts, path)
+            model, problems = _check(year, tables, texts, path, body=body)
             shown = arrange(problems, model, field_errors)
             fingerprint = request.form.get("fingerprint", "")
             if fingerprint != _fingerprint(path):
@@ -315,7 +327,7 @@ def install(app: Flask) -> None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 report.write_text_atomic(path, report.data_template(year, tables, texts))
                 log.info("report data %s saved by %s", path, g.user["name"])
-                return redirect(url_for("report_form", year=year, saved=1))
+                return redirect(url_for("report_form", year=year, saved=1, **_which(body)))
         else:
             fingerprint = _fingerprint(path)
             try:
@@ -331,7 +343,7 @@ def install(app: Flask) -> None:
             typed = {**_cell_values(tables), **{f"texts.{k}": texts.get(k, "") for k in report.TEXT_KEYS}}
             field_errors = {}
             try:
-                model, problems = _check(year, tables, texts, path)
+                model, problems = _check(year, tables, texts, path, body=body)
             except report.ReportError as e:
                 file_error, model, problems = file_error or str(e), None, []
             shown = arrange(problems, model, field_errors)
@@ -342,13 +354,17 @@ def install(app: Flask) -> None:
             t4_rows=[(prefix, label) for prefix, label in report.T4_GROUPS],
             sentence=model.proactive_sentence if model is not None else "",
             defaults=_defaults(model), year_hint=_year_hint(year),
-            check_command=f"gongkai report check --year {year} --data {path}"), status
+            which=_which(body), body=body, bodies=body_menu(_config()),
+            body_name=_config().body(body).name if body else "",
+            check_command=f"gongkai report check --year {year}"
+                          f"{' --bureau ' + body if body else ''} --data {path}"), status
 
     @app.route("/report/<int:year>/check", methods=["POST"])
     def report_check(year: int):
         year = _year(year)
+        body = report_body(_config())
         tables, texts, _typed, field_errors = parse_form(request.form)
-        model, problems = _check(year, tables, texts, data_file(year))
+        model, problems = _check(year, tables, texts, data_file(year, body), body=body)
         return jsonify(arrange(problems, model, field_errors).as_json())
 
     @app.route("/report/<int:year>/download.<fmt>")
@@ -356,18 +372,19 @@ def install(app: Flask) -> None:
         year = _year(year)
         if fmt not in ("docx", "html"):
             abort(404)
-        path = data_file(year)
+        body = report_body(_config())
+        path = data_file(year, body)
         if not path.exists():
             abort(409, f"{year} 年的数据文件还没有保存：请先填写并保存本页 (no data file yet)")
         try:
             loaded = report.load_data(path, year)
         except report.ReportError as e:
             abort(409, f"数据文件有误：{e}")
-        model, problems = _check(year, loaded.tables, loaded.texts, path, charts=True)
+        model, problems = _check(year, loaded.tables, loaded.texts, path, charts=True, body=body)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             abort(409, f"{len(errors)} 个错误，不能生成报告，第一个：{errors[0]}")
-        name = f"report-{year}.{fmt}"
+        name = f"report-{year}{'-' + body if body else ''}.{fmt}"
         if fmt == "html":
             body = io.BytesIO(report.render_html(model).encode("utf-8"))
             return send_file(body, mimetype="text/html; charset=utf-8", as_attachment=True,

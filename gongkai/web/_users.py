@@ -2,11 +2,13 @@
 the browser, as `gongkai user list/add/passwd/remove` do in the terminal.
 
 Admin only: anyone else gets 403. Every form posts through the CSRF guard of _auth, and each
-change goes to the audit log with the admin's name, like a re-filing.
+change goes to the audit log with the admin's name, like a re-filing. In a ``[[bureaus]]``
+config an account is bound to one body when it is added, or later (``/users/bind``): an unknown
+body is a 400 naming the bodies the config lists (issue 17 #4).
 """
 from __future__ import annotations
 
-from flask import Flask, abort, g, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, g, redirect, render_template, request, url_for
 
 import store as store_mod
 
@@ -37,10 +39,23 @@ def _password(field: str = "password") -> str:
     return password
 
 
+def _body() -> str | None:
+    """The body the form names, checked against the config (None: no body)."""
+    from ..cmd_review import check_body
+    return check_body(current_app.config.get("GONGKAI_CONFIG"),
+                      request.form.get("body", "").strip() or None)
+
+
 def _page(message: str = "", error: str = "", status: int = 200):
-    users = get_store().users(now=_now())
+    st = get_store()
+    users = st.users(now=_now())
+    bound = store_mod.access.user_bodies(st)
+    for u in users:
+        u["body"] = bound.get(u["name"])
+    cfg = current_app.config.get("GONGKAI_CONFIG")
+    bodies = {b.id: b.name for b in cfg.bodies} if cfg is not None and cfg.district else {}
     return render_template("users.html", users=users, roles=ROLE_NAMES, message=message,
-                           error=error), status
+                           error=error, bodies=bodies), status
 
 
 def install(app: Flask) -> None:
@@ -68,9 +83,24 @@ def install(app: Flask) -> None:
             role = request.form.get("role", "reviewer")
             if role not in ROLE_NAMES:
                 abort(400, "unknown role")
+            body = _body()
+            if body and role == "admin":
+                raise gk_app.UsageError("管理员可以查看所有单位，不绑定单位 (an admin is bound "
+                                        "to no body)")
             get_store().add_user(name, hash_password(_password()), role, now=_now(),
                                  actor=g.user["name"])
+            if body:
+                store_mod.access.bind_user(get_store(), name, body, now=_now(),
+                                           actor=g.user["name"])
         return _change(do, f"账号 {request.form.get('name', '').strip()} 已添加 (added)")
+
+    @app.route("/users/bind", methods=["POST"])
+    def users_bind():
+        def do(name: str) -> None:
+            store_mod.access.bind_user(get_store(), name, _body(), now=_now(),
+                                       actor=g.user["name"])
+        return _change(do, f"{request.form.get('name', '').strip()} 的单位已更改，其登录已结束 "
+                           "(bound; its logins are ended)")
 
     @app.route("/users/passwd", methods=["POST"])
     def users_passwd():

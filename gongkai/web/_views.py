@@ -1,4 +1,8 @@
-"""Pages (queue, item, counts, sources, audit) and the reviewer's actions."""
+"""Pages (queue, item, counts, sources, audit) and the reviewer's actions.
+
+An account bound to one body of a district (``_auth.scope()``) sees and changes only that
+body's items, counts, sources and possible duplicates: another body's item is a 404, never its
+content (issue 17 #4)."""
 from __future__ import annotations
 
 import json
@@ -13,7 +17,8 @@ import store as store_mod
 
 from .. import app as gk_app
 from .. import display
-from ._auth import get_store, require_writer
+from .. import district
+from ._auth import (bound_body, get_store, require_items, require_writer, scope, visible_items)
 from ._highlight import highlight, keyword_map, paragraphs, snippet
 
 PAGE_SIZE = 50
@@ -76,11 +81,42 @@ def names() -> display.Names:
     return g.names
 
 
+def source_ids() -> set[str] | None:
+    """The sources whose items this account sees (None: every source)."""
+    sc = scope()
+    return None if sc is None else {*sc.owned, *sc.shared}
+
+
+def _facets(st: store_mod.Store) -> dict[str, list]:
+    facets = st.review_facets()
+    mine = source_ids()
+    if mine is not None:
+        facets["sources"] = [s for s in facets["sources"] if s in mine]
+        channels = {r["channel"] for r in st.sources() if r["id"] in mine}
+        facets["channels"] = [c for c in facets["channels"] if c in channels]
+    return facets
+
+
+def raw_counts(year: int) -> dict:
+    """The store's counts of this account's items: the cached counts of the whole record, or
+    one body's counted afresh (``Store.counts`` with its scope)."""
+    sc = scope()
+    return get_store().counts_cached(year) if sc is None else get_store().counts(year, sc)
+
+
+def visible_pair(pair: dict) -> bool:
+    ids = (pair["a"]["id"], pair["b"]["id"])
+    return set(ids) <= visible_items(ids)
+
+
 def _with_reasons(st: store_mod.Store, rows: list[dict]) -> list[dict]:
     """Each queue row with its keyword chips (one per keyword), a body snippet when the title
     holds no word of the winning category (around its weightiest word in the body), and its open
     possible-duplicate pairs."""
     pairs = st.open_pairs_of(r["id"] for r in rows)
+    if scope() is not None:     # a pair with another body's item is the district's to decide
+        seen = visible_items(other for ps in pairs.values() for _, other in ps)
+        pairs = {i: [p for p in ps if p[1] in seen] for i, ps in pairs.items()}
     for r in rows:
         ranked = display.keyword_chips(r["evidence"], r["category"], limit=len(r["evidence"]))
         r["chips"] = ranked[:6]
@@ -102,6 +138,42 @@ def _item_json(item: dict) -> dict:
                                        min_margin=rules.min_margin)}
 
 
+def _brand() -> str:
+    """The body named in the header: a bound account's own, else the config's bureau."""
+    cfg, body = current_app.config.get("GONGKAI_CONFIG"), bound_body()
+    if cfg is not None and body is not None:
+        return cfg.body(body).name
+    return current_app.config["GONGKAI_BUREAU"]
+
+
+def _visible(rows: list[dict]) -> list[dict]:
+    mine = visible_items(r["id"] for r in rows)
+    return [r for r in rows if r["id"] in mine]
+
+
+def _bodies_of(it: dict) -> dict:
+    """Whose the item is in a district: its source's owner, or on a shared source the bodies it
+    counts for (``current``) and those it may be moved to (``choices``, the source's list)."""
+    cfg = current_app.config.get("GONGKAI_CONFIG")
+    out = {"district": bool(cfg and cfg.district), "shared": False, "owner": "",
+           "current": {}, "choices": {}}
+    if not out["district"]:
+        return out
+    names_of = {b.id: b.name for b in cfg.bodies}
+    src = next((s for s in cfg.sources if s.id == it["source_id"]), None)
+    shared = (src.shared if src is not None
+              else it["source_id"] in district.shared_sources(cfg, get_store()))
+    current = get_store().item_bodies(it["id"])
+    if not shared:
+        owner = src.bureaus[0] if src is not None else next(iter(current), "")
+        out["owner"] = names_of.get(owner, owner)
+        return out
+    listed = src.bureaus if src is not None else tuple(names_of)
+    out.update(shared=True, current={b: names_of.get(b, b) for b in current},
+               choices={b: names_of[b] for b in listed if b in names_of})
+    return out
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(safe_link=safe_link, highlight=highlight,
                                  keyword_map=keyword_map, FILTERS=FILTERS, D=display,
@@ -110,8 +182,8 @@ def install(app: Flask) -> None:
     @app.context_processor
     def _common():
         rules = _rules()
-        return {"categories": rules.categories, "user": g.get("user"),
-                "bureau": current_app.config["GONGKAI_BUREAU"],
+        return {"categories": rules.categories, "user": g.get("user"), "user_body": bound_body(),
+                "bureau": _brand(),
                 "min_score": rules.min_score, "min_margin": rules.min_margin}
 
     @app.route("/favicon.ico")
@@ -132,21 +204,22 @@ def install(app: Flask) -> None:
                     source_id=request.args.get("source") or None, status=status,
                     query=(request.args.get("q") or "")[:100] or None)
         st = get_store()
-        rows = st.review_queue(**args, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        rows = st.review_queue(**args, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
+                               scope=scope())
         more = len(rows) > PAGE_SIZE
         current = {k: request.args.get(k, "") for k in FILTERS}
         return render_template("queue.html", rows=_with_reasons(st, rows[:PAGE_SIZE]),
                                more=more, page=page,
-                               facets=st.review_facets(), current=current,
+                               facets=_facets(st), current=current,
                                statuses=store_mod._review.STATUSES)
 
     @app.route("/item/<int:item_id>")
     def item(item_id: int):
         st = get_store()
-        try:
-            it = st.item(item_id)
-        except store_mod.StoreError:
-            abort(404)
+        require_items([item_id])
+        it = st.item(item_id)
+        if item_id not in visible_items([item_id]):
+            g.read_only_item = True     # moved to another body: its history, not its actions
         evidence = st.auto_evidence([item_id]).get(item_id, [])
         try:
             meta = json.loads(it.get("meta_json") or "{}")
@@ -157,13 +230,13 @@ def install(app: Flask) -> None:
             attribution_reason=str(meta.get("attribution_reason") or "") if isinstance(meta, dict) else "",
             title_html=highlight(it["title"], keyword_map(evidence, "title", it["category"])),
             body_html=paragraphs(it["body"], keyword_map(evidence, "body", it["category"])),
-            duplicates=st.duplicates(item_id), audit=st.audit(item_id),
-            source=st.source(it["source_id"]))
+            duplicates=_visible(st.duplicates(item_id)), audit=st.audit(item_id),
+            source=st.source(it["source_id"]), bodies=_bodies_of(it))
 
     def _counts(year: int) -> report.Counts:
         # the cached raw counts (exactly Store.counts while no counted column changed), shaped
         # like `gongkai counts` does it
-        return report.Counts.from_raw(year, get_store().counts_cached(year), _rules().names)
+        return report.Counts.from_raw(year, raw_counts(year), _rules().names)
 
     @app.route("/counts")
     def counts():
@@ -182,17 +255,22 @@ def install(app: Flask) -> None:
     @app.route("/sources")
     def sources():
         from ._home import health_rows
-        return render_template("sources.html", sources=health_rows(get_store()))
+        mine = source_ids()
+        return render_template("sources.html", sources=[
+            r for r in health_rows(get_store()) if mine is None or r["id"] in mine])
 
     @app.route("/dupes")
     def dupes():
-        return render_template("dupes.html", pairs=get_store().dupe_pairs("open"), back=None)
+        pairs = get_store().dupe_pairs("open")
+        if scope() is not None:
+            pairs = [p for p in pairs if visible_pair(p)]
+        return render_template("dupes.html", pairs=pairs, back=None)
 
     @app.route("/dupes/<int:pair_id>")
     def dupe_pair(pair_id: int):
         """One possible-duplicate pair side by side, opened from the queue."""
         pairs = [p for p in get_store().dupe_pairs(None) if p["id"] == pair_id]
-        if not pairs:
+        if not pairs or not visible_pair(pairs[0]):
             abort(404)
         back = request.args.get("back", "")
         return render_template("dupes.html", pairs=pairs, single=True,
@@ -202,6 +280,9 @@ def install(app: Flask) -> None:
     def decide_pair(pair_id: int, decision: str):
         require_writer()
         if decision not in ("same", "apart"):
+            abort(404)
+        pair = [p for p in get_store().dupe_pairs(None) if p["id"] == pair_id]
+        if not pair or not visible_pair(pair[0]):
             abort(404)
         try:
             done = get_store().decide_dupe_pair(pair_id, "merged" if decision == "same" else "apart",
@@ -215,7 +296,8 @@ def install(app: Flask) -> None:
 
     @app.route("/audit")
     def audit():
-        return render_template("audit.html", rows=get_store().recent_audit(500))
+        return render_template("audit.html",
+                               rows=store_mod.access.scoped_audit(get_store(), scope(), 500))
 
     def _done(item_id: int):
         # JSON for the keyboard (fetch); a redirect back for the plain forms of the item page.
@@ -228,10 +310,7 @@ def install(app: Flask) -> None:
         return (request.get_json(silent=True) or {}) if request.is_json else request.form
 
     def _existing(item_id: int) -> None:
-        try:
-            get_store().item(item_id)
-        except store_mod.StoreError:
-            abort(404)
+        require_items([item_id], write=True)
 
     @app.route("/api/item/<int:item_id>/category", methods=["POST"])
     def set_category(item_id: int):
@@ -249,6 +328,14 @@ def install(app: Flask) -> None:
         require_writer()
         _existing(item_id)
         st = get_store()
+        body = bound_body()
+        if body is not None and set(st.item_bodies(item_id)) - {body}:
+            # a joint notice: "not ours" takes this body off it; the others keep counting it
+            store_mod.access.move_item(st, item_id, body, None, actor=g.user["name"], now=_now(),
+                                       reason="非本单位 not ours")
+            if request.is_json or request.headers.get("X-Requested-With") == "fetch":
+                return jsonify(_item_json(st.item(item_id)))
+            return redirect(url_for("queue"))
         new = "ours" if st.item(item_id)["attribution"] == "not_ours" else "not_ours"
         st.review_set_attribution(item_id, new, actor=g.user["name"], now=_now())
         return _done(item_id)
@@ -259,6 +346,35 @@ def install(app: Flask) -> None:
         _existing(item_id)
         get_store().review_undo(item_id, actor=g.user["name"], now=_now())
         return _done(item_id)
+
+    @app.route("/item/<int:item_id>/move", methods=["POST"])
+    def move(item_id: int):
+        """Re-attribution (改归属单位): an item of a shared source taken from one body and given
+        to another, by an admin or by a reviewer of the body it leaves; audited, so the item's
+        history shows the move to both bodies."""
+        require_writer()
+        require_items([item_id], write=True)
+        st, cfg = get_store(), current_app.config.get("GONGKAI_CONFIG")
+        if cfg is None or not cfg.district:
+            abort(400, "只有多单位（[[bureaus]]）配置才能改归属单位 (a district config only)")
+        it = st.item(item_id)
+        bodies = _bodies_of(it)
+        if not bodies["shared"]:
+            abort(400, f"这条信息来自 {bodies['owner']} 自己的来源，归该单位；要移走这个来源的信息，"
+                       "请在配置中改该来源的 bureau (an own source's items are its body's)")
+        old = bound_body() or request.form.get("from", "").strip() or None
+        new = request.form.get("to", "").strip() or None
+        if new is not None and new not in bodies["choices"]:
+            abort(400, f"未知单位或该来源不发布此单位的信息：{new} (unknown body for this source)")
+        if old is not None and old not in bodies["current"]:
+            abort(400 if bound_body() is None else 403,
+                  f"这条信息现在不计入 {old} (the item does not count for {old})")
+        try:
+            store_mod.access.move_item(st, item_id, old, new, actor=g.user["name"], now=_now(),
+                                       reason=str(request.form.get("reason", ""))[:500])
+        except store_mod.StoreError as e:
+            abort(400, str(e))
+        return redirect(url_for("item", item_id=item_id))
 
     @app.errorhandler(400)
     @app.errorhandler(401)
