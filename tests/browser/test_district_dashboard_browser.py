@@ -56,6 +56,8 @@ def served(tmp_path, capsys):
     with Store(cfg.db_path) as st:
         st.add_user("boss", support.hash_password(support.PASSWORD), "admin", now=CLOCK)
         st.add_user("alice", support.hash_password(support.PASSWORD), "reviewer", now=CLOCK)
+        # a district's reviewer is bound to one body (issue 17 #4): unbound, it sees nothing
+        st.db.execute("UPDATE users SET body = 'shangwu' WHERE name = 'alice'")
         st.db.execute("UPDATE items SET title = ? || title WHERE title = ?",
                       [HOSTILE, "区教育局开展校园安全教育周活动"])
     srv = make_server("127.0.0.1", 0, create_app(cfg.db_path, gk_app.load_rules(cfg),
