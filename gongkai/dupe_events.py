@@ -80,6 +80,24 @@ def figures_of(body: str) -> frozenset[str]:
                      for n, u in _FIGURE.findall(_nfkc(body or "")) if "." in n or int(n) >= 3)
 
 
+# A running total (截至目前累计发放1200万元, 今年以来共组织12场) is restated by every item of a
+# campaign until it changes: two items quoting it may be two events.
+# Not an event's own result (截至活动结束，累计客流14600人次): the total to date.
+_RUNNING = re.compile(r"(?:截至|截止)(?:目前|当前|今日|今天|发稿)|今年以来|年初以来|(?:开展|启动|实施|开通)以来|目前已累计")
+_CLAUSE = re.compile(r"[。！？!?；;\n]+")
+
+
+def totals_of(body: str) -> frozenset[str]:
+    """The figures of a text's sentences that state a running total."""
+    return frozenset().union(*(figures_of(s) for s in _CLAUSE.split(_nfkc(body or "")) if _RUNNING.search(s)))
+
+
+def only_running_totals(x: "Doc", y: "Doc") -> bool:
+    """The figures the two texts share are all in running-total sentences of both."""
+    shared = x.figures & y.figures
+    return bool(shared) and shared <= (x.totals & y.totals)
+
+
 def figures_shared(x: "Doc", y: "Doc") -> tuple[int, int] | None:
     """(figures of the text with fewer figures found in the other, how many it has), or None
     when either text states fewer than two."""
@@ -114,6 +132,8 @@ def retold(x: "Doc", y: "Doc", c: float, t: float) -> str:
     same_day = x.event_day is not None and x.event_day == y.event_day
     if not same_day and all(_STANDARD.fullmatch(f) for f in shared):
         return ""      # only a scheme's standard amounts, which each of its notices states
+    if not same_day and t < 0.4 and only_running_totals(x, y):
+        return ""      # only a running total both restate, under unrelated headlines
     distinctive = [f for f in shared if _distinctive(f)]
     if len(shared) >= 3 and len(shared) / of >= 0.6:
         pass

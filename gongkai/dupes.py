@@ -35,7 +35,7 @@ from .dupe_headlines import (_EXPLAINER, _MEETING_NOTICE, _nfkc, _numbers, _phas
                              subjects_differ, title_org, title_similarity, towns)
 from .dupe_events import (days_of, event_day_of, figures_conflict, figures_of, figures_shared, names_of,
                           other_day, other_occasion, phones_of, retold, same_call,
-                          same_day_and_town)
+                          only_running_totals, same_day_and_town, totals_of)
 from .dupe_channels import (WINDOW_DAYS, board_before, containment, other_days_of_one_outlet,
                             two_outlets, two_postings, window_days)
 from .matching import TRUNCATED_MARK
@@ -104,6 +104,7 @@ class Doc:
     event_day: tuple[int, int] | None = None
     days: frozenset[tuple[int, int]] = field(default_factory=frozenset)   # every day the opening names
     figures: frozenset[str] = field(default_factory=frozenset)
+    totals: frozenset[str] = field(default_factory=frozenset)    # figures of running-total sentences
     roundup: bool = False
     places: frozenset[str] = field(default_factory=frozenset)
     venues: frozenset[str] = field(default_factory=frozenset)   # towns the opening sentence names
@@ -157,6 +158,7 @@ class Doc:
         self.event_day = event_day_of(plain)
         self.days = days_of(plain)
         self.figures = figures_of(body)
+        self.totals = totals_of(body)
         # a digest of several news (一周要闻汇总, 【今日X区】, ① … ② … ③ …) carries an item, it is
         # not that item
         self.roundup = bool(_ROUNDUP.search(title) or _NUMBERED_ITEMS.search(self.body[:1500]))
@@ -336,7 +338,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             if why and (c < BODY_DUP or figures is not None and figures[0] >= 3):
                 verdict, score, reason = "dup", RETOLD_SCORE, why
             elif verdict == "maybe" and c >= BODY_DUP and figures is not None \
-                    and figures[0] >= 3 and figures[0] == figures[1]:
+                    and figures[0] >= 3 and figures[0] == figures[1] and not only_running_totals(x, y):
                 # the same list or table (names and amounts) under another opening
                 verdict, score, reason = "dup", 0.8, f"{reason}; every figure of the shorter text agrees"
             elif verdict == "distinct":
