@@ -258,6 +258,10 @@ def test_a_move_is_audited_and_both_bodies_see_it(town):
     r = alice.post(f"/api/item/{item}/category", data={"category": "促消费",
                                                         "csrf_token": alice.csrf})
     assert r.status_code == 403 and snapshot(town) == before
+    # a re-crawl keeps the move, as it keeps a hand-set attribution
+    assert main(["crawl", "--config", str(town["path"])]) == 0
+    with Store(cfg.db_path) as st:
+        assert st.item_bodies(item).keys() == {"yingji"}
 
 
 def test_what_cannot_move(town):
