@@ -383,3 +383,17 @@ def test_the_users_page_binds_and_refuses_an_unknown_body(town):
     alice = _login(town["app"], "alice")
     assert alice.get("/counts.json?year=2024").get_json()["total"] == \
         EXPECT["counts_2024"]["yingji"]["total"]
+
+
+def test_a_read_only_account_of_a_body_reads_its_items_and_changes_none(town):
+    with Store(town["cfg"].db_path) as st:
+        st.add_user("sally", hash_password(PASSWORD), "readonly", now=CLOCK)
+        access.bind_user(st, "sally", "shangwu", now=CLOCK, actor="test")
+    sally, ids = _login(town["app"], "sally"), town["ids"]
+    assert MOVABLE in _plain(sally.get(f"/item/{ids[MOVABLE]}").text)
+    assert sally.get(f"/item/{ids[B_ONLY[0]]}").status_code == 404
+    before = snapshot(town)
+    for path, form in ((f"/api/item/{ids[MOVABLE]}/category", {"category": "安全生产"}),
+                       (f"/item/{ids[MOVABLE]}/move", {"to": "yingji"})):
+        assert sally.post(path, data={**form, "csrf_token": sally.csrf}).status_code == 403
+    assert snapshot(town) == before
