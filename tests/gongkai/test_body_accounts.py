@@ -397,3 +397,29 @@ def test_a_read_only_account_of_a_body_reads_its_items_and_changes_none(town):
                        (f"/item/{ids[MOVABLE]}/move", {"to": "yingji"})):
         assert sally.post(path, data={**form, "csrf_token": sally.csrf}).status_code == 403
     assert snapshot(town) == before
+
+
+def test_a_one_bureau_database_upgrades_and_its_accounts_see_as_before(tmp_path):
+    """The demo's database from before bodies (test_district_upgrade's fixture): its accounts
+    come through unbound, and a reviewer sees the whole record as it did."""
+    import gzip
+
+    from test_district_upgrade import FIXTURE
+    db = tmp_path / "upgrade.db"
+    db.write_bytes(gzip.decompress((FIXTURE / "upgrade.db.gz").read_bytes()))
+    shutil.copy(FIXTURE / "single-bureau.toml", tmp_path / "gongkai.toml")
+    cfg = config.load(tmp_path / "gongkai.toml")
+    with Store(db) as st:
+        st.add_user("officer", hash_password(PASSWORD), "reviewer", now=CLOCK)
+        assert set(access.user_bodies(st).values()) == {None}
+        every = {i["id"] for i in st.items() if i["attribution"] == "ours"}
+    app = create_app(db, gk_app.load_rules(cfg), config=cfg, clock=lambda: CLOCK)
+    c = _login(app, "officer")
+    seen: set[int] = set()
+    for page in range(1, 10):
+        html = c.get(f"/queue?page={page}").text
+        seen |= {int(i) for i in re.findall(r'<tr class="row" data-id="(\d+)"', html)}
+    assert seen == every
+    want = json.loads((FIXTURE / "upgrade-counts-2024.json").read_text(encoding="utf-8"))
+    got = c.get("/counts.json?year=2024").get_json()
+    assert (got["total"], got["categories"]) == (want["total"], want["categories"])
