@@ -48,7 +48,7 @@ LEAD_SHARED = 0.5
 BOARD_TEXT = 0.1           # a board summary in its own words still shares this much of the text
 BOARD_TITLE = 0.3
 BODY_DUP = 0.5             # containment at or above: the same text
-SAME_HEADLINE = "the same headline"
+HEADLINE_ONLY = "the same headline (no text to compare)"   # a verdict on the headline alone
 SAME_DAY_TEXT = 0.15       # two outlets, one day named, this much text shared: a person decides
 BODY_MAYBE = 0.25          # containment at or above: related text, the title decides
 RETOLD_SCORE = 0.55        # below any join by text: a copy found by its words wins over a retelling
@@ -375,7 +375,7 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             # texts, too alike to tell apart, still name their days
             days = f"{x.event_day[0]}月{x.event_day[1]}日 vs {y.event_day[0]}月{y.event_day[1]}日"
             return "maybe", 0.5, f"the same headline, but the texts name other days ({days})"
-        return "dup", 0.9, f"{SAME_HEADLINE} (no text to compare)"
+        return "dup", 0.9, HEADLINE_ONLY
     if t >= TITLE_DUP and long_enough:
         return "maybe", round(t, 3), f"similar headlines ({t:.0%}), no text to compare"
     return "distinct", round(t, 3), "different headlines, no text to compare"
@@ -554,14 +554,14 @@ def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | Non
                         break
         if verdict == "dup" and reason.startswith("retold"):
             retold_in.add(other.cluster_id if other.cluster_id is not None else ("item", other.id))
-        if verdict == "dup" and reason.startswith(SAME_HEADLINE):
+        if verdict == "dup" and reason == HEADLINE_ONLY:
             headline_in.add(other.cluster_id if other.cluster_id is not None else ("item", other.id))
         if (rank[verdict], score) > (rank[best[0]], best[1]):
             best = (verdict, score, reason, other)
     if best[0] == "dup" and best[2].startswith("retold") and len(retold_in) > 1:
         # figures that fit several 信息 around identify none of them: a person decides
         return "maybe", best[1], f"{best[2]}, but {len(retold_in)} 信息 around fit as well", best[3]
-    if best[0] == "dup" and best[2].startswith(SAME_HEADLINE) and len(headline_in) > 1:
+    if best[0] == "dup" and best[2] == HEADLINE_ONLY and len(headline_in) > 1:
         # a headline used again (每月的风险提示) with nothing else to tell: which one is a guess
         return "maybe", 0.5, f"{best[2]}, but {len(headline_in)} 信息 around have it too", best[3]
     return best
