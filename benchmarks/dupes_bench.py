@@ -48,7 +48,8 @@ DEFAULT_PAIRS = [ROOT / "tests" / "fixtures" / "dupes" / "pairs.jsonl",
                  ROOT / "tests" / "fixtures" / "dupes" / "heldout4.jsonl",
                  ROOT / "tests" / "fixtures" / "dupes" / "heldout5.jsonl",
                  ROOT / "tests" / "fixtures" / "dupes" / "heldout6.jsonl",
-                 ROOT / "tests" / "fixtures" / "dupes" / "heldout7.jsonl"]
+                 ROOT / "tests" / "fixtures" / "dupes" / "heldout7.jsonl",
+                 ROOT / "tests" / "fixtures" / "dupes" / "heldout8.jsonl"]
 VERDICTS = ("dup", "maybe", "distinct")
 
 Judge = Callable[[dict, dict], tuple]

@@ -448,8 +448,11 @@ def test_development_part_meets_the_goal():
 # 6: 0.963 / 0.938 / 0.982 (one official's two visits on one channel, parted by the day);
 # 7: 0.888 / 0.664 / 0.723 (a body's short name, 名单公告 as an outcome, one template used twice —
 # headline frame, day and town —, board rows with nothing but the headline, digests, rewrites
-# that keep an amount and a count).
-@pytest.mark.parametrize("n, min_recall", [(2, 0.97), (3, 0.90), (4, 0.85), (5, 0.95), (6, 0.93), (7, 0.98)])
+# that keep an amount and a count); 8, a district of seven bodies on one portal column and one
+# account, 428 pairs: 1.000 / 0.985 / 0.995 with 5% to review — the first blind set to meet the
+# goal (running totals, weekly and monthly notices under one headline went to review or apart).
+@pytest.mark.parametrize("n, min_recall", [(2, 0.97), (3, 0.90), (4, 0.85), (5, 0.95), (6, 0.93), (7, 0.98),
+                                           (8, 0.99)])
 def test_later_held_out_parts_keep_what_they_reached(n, min_recall):
     precision, recall, review = _measure(f"heldout{n}", PAIRS.with_name(f"heldout{n}.jsonl"))
     assert precision >= 0.98 and recall >= min_recall and review <= 0.10, (precision, recall, review)
