@@ -10,7 +10,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .dupes import WINDOW_DAYS, Doc, best_match, common_shingles
+from .dupe_match import best_match, common_shingles
+from .dupes import WINDOW_DAYS, Doc
 
 log = logging.getLogger(__name__)
 _SPAN = max(WINDOW_DAYS.values())     # the widest window any pair of channels has

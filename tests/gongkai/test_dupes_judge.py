@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.dupes import Doc, best_match, common_shingles, judge, title_org
+from gongkai.dupe_match import best_match, common_shingles
+from gongkai.dupes import Doc, judge, title_org
 
 PAIRS = Path(__file__).resolve().parents[1] / "fixtures" / "dupes" / "pairs.jsonl"
 LEAD = "9月14日，松岗区商务局局长朱卫东带队，深入永安购物中心、兴隆超市和国泰生鲜超市等重点场所开展安全生产检查。"
