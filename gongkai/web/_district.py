@@ -170,7 +170,9 @@ def _checked(cfg, rules: classifier.Ruleset, counted: _Counted, year: int, body:
     key = None
     if cache is not None and known is not None:
         files = [data, report.previous_path(data, year)] if data is not None else []
-        key = (year, body, json.dumps(known, sort_keys=True, ensure_ascii=False),
+        # the config and rules by identity: the app holds them, so an id is never reused
+        key = (id(cfg), id(rules), year, body,
+               json.dumps(known, sort_keys=True, ensure_ascii=False),
                tuple((str(f), f.read_bytes() if f.is_file() else None) for f in files))
         if key in cache:
             return cache[key]

@@ -321,3 +321,30 @@ def test_a_source_dropped_from_the_config_still_counts(district, capsys):
     assert rows[""]["total"] == str(len(EXPECT["unattributed_2024"]))
     assert rows[""]["health"] == "1 个来源均正常"
     assert rows["shangwu"]["health"] == "2 个来源均正常"
+
+
+def test_the_kept_report_checks_follow_the_files_and_the_counts(district, capsys):
+    # the page keeps each body's report check between loads (issue 17 #5); a data file edited
+    # or a count changed must show at the next load, as `report check` then says
+    c, _, path, truth = district
+    assert _rows(c.get("/district").text)["shijian"]["report"] == "2 个错误"
+    data = path.with_name("report-2024-shijian.toml")
+    data.write_text(re.sub(r"(\[t3\.r1_new\][^\[]*?natural_person = )5", r"\g<1>0",
+                           data.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    truth["checks"]["shijian"] = _checked(path, "shijian", capsys)
+    assert truth["checks"]["shijian"][0] == 0
+    assert _rows(c.get("/district").text)["shijian"]["report"] == _report_words("shijian", truth)
+    cfg = config.load(path)
+    from gongkai import district as d
+    with Store(cfg.db_path) as st:
+        where, args = d.scope(cfg, "yingji", st).where("items")
+        waiting = [r[0] for r in st.db.execute(
+            f"SELECT id FROM items WHERE {where} AND needs_review = 1 AND pub_year = 2024 "
+            "AND attribution = 'ours'", args)]
+        assert waiting
+        for item in waiting:
+            st.review_set_category(item, "其他", actor="boss", now=CLOCK)
+    before = truth["checks"]["yingji"]
+    truth["checks"]["yingji"] = _checked(path, "yingji", capsys)
+    assert truth["checks"]["yingji"] != before           # its warning about the backlog went
+    assert _rows(c.get("/district").text)["yingji"]["report"] == _report_words("yingji", truth)
