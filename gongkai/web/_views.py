@@ -329,7 +329,8 @@ def install(app: Flask) -> None:
         _existing(item_id)
         st = get_store()
         body = bound_body()
-        if body is not None and set(st.item_bodies(item_id)) - {body}:
+        if (body is not None and st.item(item_id)["attribution"] == "ours"
+                and set(st.item_bodies(item_id)) - {body}):
             # a joint notice: "not ours" takes this body off it; the others keep counting it
             store_mod.access.move_item(st, item_id, body, None, actor=g.user["name"], now=_now(),
                                        reason="非本单位 not ours")

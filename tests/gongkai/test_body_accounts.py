@@ -300,6 +300,13 @@ def test_not_ours_on_a_joint_notice_takes_only_the_own_body_off_it(town):
     # and in bulk, a joint notice is refused rather than taken from the other body
     with Store(cfg.db_path) as st:
         access.move_item(st, joint, None, "shangwu", actor="boss", now=CLOCK)
+        # marked nobody's by the admin, n makes it counted again, for both
+        st.review_set_attribution(joint, "not_ours", actor="boss", now=CLOCK)
+    assert alice.post(f"/api/item/{joint}/not-ours",
+                      data={"csrf_token": alice.csrf}).status_code == 302
+    with Store(cfg.db_path) as st:
+        assert st.item_bodies(joint).keys() == {"shangwu", "shijian"}
+        assert st.item(joint)["attribution"] == "ours"
     before = snapshot(town)
     r = alice.post("/bulk/apply", data={"id": str(joint), "action": "attribution:not_ours",
                                         "csrf_token": alice.csrf})
