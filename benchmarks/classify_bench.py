@@ -25,7 +25,9 @@ Last (alone with --outside), the measure from the outside that issue #18 asks fo
 of real headlines (tests/fixtures/rules: the corpus and the labelled headlines) with bodies of
 about 2,000 characters (~6 KB UTF-8) made of the corpus's real lead paragraphs and the sentences
 above, fed to ``gongkai classify`` (built-in rules) as a subprocess with ``--jobs 1`` and with
-the default workers, against a pass-through of the same lines in the same run (a Python
+the default workers, on the pure-Python core (GONGKAI_CORE=pure) and on the compiled one (the
+package's when ``make core`` built it, else one tools/build_core.py builds for the run; none
+without a compiler), against a pass-through of the same lines in the same run (a Python
 subprocess that reads each line, ``json.loads`` it, ``json.dumps`` a fixed small object and
 writes it): items/s, the ratio classify / pass-through, and the CPU time of each run.
 """
@@ -201,8 +203,22 @@ def real_items(n: int, seed: int, chars: int = 2000) -> list[tuple[str, str]]:
     return items
 
 
+def compiled_core(tmp: Path) -> tuple[str | None, str]:
+    """(GONGKAI_CORE value that runs the compiled core, what it is), building one into *tmp*
+    when the package holds no current one; (None, why) when this machine cannot."""
+    from classifier import _coreload
+    if _coreload.KIND == "compiled":
+        return "", "built by make core"
+    done = subprocess.run([sys.executable, str(ROOT / "tools/build_core.py"), "--out", str(tmp)],
+                          capture_output=True, text=True)
+    if _coreload.compiled_file(tmp) is None:
+        return None, done.stderr.strip()
+    return str(tmp), "built for this run"
+
+
 def outside(n: int, seed: int, jobs: int, repeat: int = 1) -> None:
-    """``gongkai classify`` end to end against a JSON pass-through, both as subprocesses."""
+    """``gongkai classify`` end to end against a JSON pass-through, both as subprocesses, on the
+    pure-Python core and on the compiled one, in the same run."""
     items = real_items(n, seed)
     gongkai = [sys.executable, "-c", "import sys; from gongkai.cli import main; sys.exit(main())", "classify"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -211,8 +227,9 @@ def outside(n: int, seed: int, jobs: int, repeat: int = 1) -> None:
             for title, body in items:
                 f.write(json.dumps({"title": title, "body": body}, ensure_ascii=False) + "\n")
         size = src.stat().st_size
+        compiled, how = compiled_core(Path(tmp) / "core")
 
-        def timed(cmd: list[str]) -> tuple[float, float]:
+        def timed(cmd: list[str], core: str = "pure") -> tuple[float, float]:
             """(wall seconds, CPU seconds of it and its workers) of the fastest run: the CPU
             time says what the wall time means on a machine others are using too."""
             best = (float("inf"), 0.0)
@@ -221,26 +238,32 @@ def outside(n: int, seed: int, jobs: int, repeat: int = 1) -> None:
                     before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     t0 = time.perf_counter()
                     subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=True,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                   env={**os.environ, "PYTHONPATH": str(ROOT),
+                                        "GONGKAI_CORE": core})
                     wall = time.perf_counter() - t0
                     after = resource.getrusage(resource.RUSAGE_CHILDREN)
                     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
                     best = min(best, (wall, cpu))
             return best
 
-        (base, base_cpu) = timed([sys.executable, "-c", PASS_THROUGH])
-        one, one_cpu = timed([*gongkai, "--jobs", "1"])
-        many, many_cpu = timed([*gongkai, "--jobs", str(jobs)])
+        base, base_cpu = timed([sys.executable, "-c", PASS_THROUGH])
+        runs = []
+        for label, core in (("pure", "pure"), ("compiled", compiled)):
+            if core is None:
+                continue
+            for j in (1, jobs):
+                runs.append((f"{label} --jobs {j}", *timed([*gongkai, "--jobs", str(j)], core)))
     bodies = sum(len(b) for _, b in items) / n
     print(f"outside: {n} JSON lines, bodies of {bodies:,.0f} characters "
           f"({size / n / 1024:.1f} KB a line), built-in rules, best of {repeat}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"  JSON pass-through:           {base:7.2f} s  {n / base:10,.0f} items/s"
+    print(f"  compiled core: {how}" if compiled is not None
+          else f"  compiled core: none ({how})")
+    print(f"  JSON pass-through:             {base:7.2f} s  {n / base:10,.0f} items/s"
           f"              (CPU {base_cpu:5.2f} s)")
-    print(f"  gongkai classify --jobs 1:   {one:7.2f} s  {n / one:10,.0f} items/s"
-          f"  ratio {one / base:5.1f}  (CPU {one_cpu:5.2f} s)")
-    print(f"  gongkai classify --jobs {jobs}:   {many:7.2f} s  {n / many:10,.0f} items/s"
-          f"  ratio {many / base:5.1f}  (CPU {many_cpu:5.2f} s)")
+    for label, wall, cpu in runs:
+        print(f"  classify {label:19s} {wall:7.2f} s  {n / wall:10,.0f} items/s"
+              f"  ratio {wall / base:5.1f}  (CPU {cpu:5.2f} s)")
 
 
 def main() -> None:

@@ -21,10 +21,8 @@ score the item goes to the fallback category (其他) and always needs review.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -33,7 +31,7 @@ import json
 import ahocorasick_rs
 
 from . import _doubt
-from ._normalize import normalize
+from ._coreload import core as _core
 from ._rules import AllRule, Ruleset
 
 DATA = Path(__file__).parent / "data"
@@ -115,12 +113,9 @@ class _Word:
     containers: dict[int, _Container] = field(compare=False)
 
 
-_PLAIN, _HIDEABLE, _NEAR = 0, 1, 2
 # Evidence((keyword, field, start, weight, category)) without the named tuple's Python-level
 # __new__: the hot loop makes one per scoring hit.
 _evidence = partial(tuple.__new__, Evidence)
-_IDX = itemgetter(0)
-_START = itemgetter(1)
 
 
 class Classifier:
@@ -186,37 +181,44 @@ class Classifier:
                 exclude=tuple(p["exclude"]), all_of=tuple(p["all_of"]), containers=containers))
         self._info: tuple[_Word, ...] = tuple(info)
         self._words = tuple(parts)
-        # The hot path's view of each automaton word, by index: what to do when it is present.
-        #   (_PLAIN, ((word, length, category, weight), ...)) scores at its first position;
-        #   (_HIDEABLE, _Word): plain unless a longer word containing it is in the field too;
-        #   (_NEAR, _Word): a near term (and maybe a keyword), see _complex_candidates;
+        # The hot path's view of each automaton word, by index (classifier/_core.py):
+        #   (PLAIN, ((word, length, category, weight), ...)) scores at its first position;
+        #   (HIDEABLE, word): plain unless a longer word containing it is in the field too;
+        #   (NEAR, word): a near term (and maybe a keyword), see _core.complex_candidates;
         #   None: only context, exclusion, group or ignore roles (handled apart).
-        self._plans: list[tuple[int, Any] | None] = []
+        plans: list[tuple[int, Any] | None] = []
         for w in info:
+            as_tuple = (w.index, w.text, w.length, w.keyword, w.near_term, w.near_with,
+                        w.containers)
             if w.near_term:
-                self._plans.append((_NEAR, w))
+                plans.append((_core.NEAR, as_tuple))
             elif w.keyword and w.containers:
-                self._plans.append((_HIDEABLE, w))
+                plans.append((_core.HIDEABLE, as_tuple))
             elif w.keyword:
-                self._plans.append((_PLAIN, tuple((w.text, w.length, ci, weight)
-                                                  for ci, weight in w.keyword)))
+                plans.append((_core.PLAIN, tuple((w.text, w.length, ci, weight)
+                                                 for ci, weight in w.keyword)))
             else:
-                self._plans.append(None)
-        self._exclude = {i: w.exclude for i, w in enumerate(info) if w.exclude}
+                plans.append(None)
+        exclude = {i: w.exclude for i, w in enumerate(info) if w.exclude}
         # longer live word -> the keywords inside it, which its presence may hide
-        self._inside: dict[int, list[int]] = {}
+        inside: dict[int, list[int]] = {}
         for w in info:
             if w.keyword and not w.near_term:
                 for c in w.containers:
-                    self._inside.setdefault(c, []).append(w.index)
-        self._in_group = frozenset(i for i, w in enumerate(info) if w.all_of)
-        self._group_words = [tuple(index[w] for w in rule.words) for _, rule in self._groups]
+                    inside.setdefault(c, []).append(w.index)
+        in_group = frozenset(i for i, w in enumerate(info) if w.all_of)
+        all_of = {i: w.all_of for i, w in enumerate(info) if w.all_of}
+        groups = [(ci, rule.words, tuple(index[w] for w in rule.words), rule.within,
+                   rule.weight, "+".join(rule.words)) for ci, rule in self._groups]
         # ahocorasick-rs, chosen by measurement over pyahocorasick (benchmarks/
         # classify_matchers_bench.py): on a 2 KB Chinese body with ~200 overlapping hits it
         # returns all of them as one list about three times faster than pyahocorasick's iterator.
         # Its DFA form: a third faster on such a body than the default NFA, for a few MB.
-        self._automaton = ahocorasick_rs.AhoCorasick(
+        automaton = ahocorasick_rs.AhoCorasick(
             self._words, implementation=ahocorasick_rs.Implementation.DFA) if parts else None
+        self._automaton = automaton
+        self._tables = (automaton, plans, exclude, inside, in_group, all_of, groups,
+                        list(self._names), _evidence)
 
     @property
     def review_threshold(self) -> float | None:
@@ -231,11 +233,8 @@ class Classifier:
 
     def classify(self, title: str, body: str = "") -> Decision:
         rs = self.ruleset
-        scores = [0.0] * len(self._names)
-        evidence: list[Evidence] = []
-        for name, text, mult in (("title", title, rs.title_weight), ("body", body, rs.body_weight)):
-            if text:
-                self._score_field(name, normalize(text), mult, scores, evidence)
+        scores, evidence = _core.score_item(self._tables, title, body, rs.title_weight,
+                                            rs.body_weight, len(self._names))
 
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], -self._priority[i], i))
         best = order[0]
@@ -266,132 +265,8 @@ class Classifier:
 
     def _score_field(self, field: str, text: str, mult: float, scores: list[float],
                      evidence: list[Evidence]) -> None:
-        """Score one normalized field into *scores* and *evidence* (steps 1–6 above).
-
-        The automaton's overlapping matches are reduced, in C, to each word's first position:
-        a long body has ~200 hits of ~40 distinct words and each (category, word) scores once.
-        The few words whose other occurrences matter (near terms, words a longer word may hide,
-        required groups with a distance) look further with ``str.find`` from there.
-        """
-        if self._automaton is None or not text:
-            return
-        hits = self._automaton.find_matches_as_indexes(text, overlapping=True)
-        if not hits:
-            return
-        # Matches come ordered by end, so for each word by start: keep each word's first start.
-        hits.reverse()
-        first = dict(zip(map(_IDX, hits), map(_START, hits)))
-
-        excluded: set[int] = set()
-        hideable: set[int] = set()   # words a longer word present in this field contains
-        exclude, inside = self._exclude, self._inside
-        # the few words of the field with these roles, found by set intersection (in C)
-        for idx in first.keys() & exclude.keys():
-            excluded.update(exclude[idx])
-        for idx in first.keys() & inside.keys():
-            hideable.update(inside[idx])
-        # (start, end, word, category, weight): sorted, the first per (category, word) counts
-        candidates: list[tuple[int, int, str, int, float]] = []
-        plans = self._plans
-        positions: dict[int, list[int]] = {}   # every start of every word, when needed
-        for idx, start in first.items():
-            plan = plans[idx]
-            if plan is None:
-                continue
-            kind, what = plan
-            if kind == _PLAIN:
-                for word, size, ci, weight in what:
-                    candidates.append((start, start + size, word, ci, weight))
-            elif kind == _HIDEABLE and idx not in hideable:
-                for ci, weight in what.keyword:
-                    candidates.append((start, start + what.length, what.text, ci, weight))
-            else:
-                if not positions:
-                    for i, s, _end in reversed(hits):   # ascending again
-                        occ = positions.get(i)
-                        if occ is None:
-                            positions[i] = [s]
-                        else:
-                            occ.append(s)
-                self._complex_candidates(positions, what, candidates)
-
-        grouped = self._in_group.intersection(first)
-        if grouped:
-            self._score_groups(field, text, first, grouped, excluded, mult, scores, evidence)
-        if not candidates:
-            return
-        candidates.sort()
-        seen: set[tuple[int, str]] = set()
-        names = self._names
-        for start, _end, word, ci, weight in candidates:
-            if ci in excluded or (ci, word) in seen:
-                continue
-            seen.add((ci, word))
-            wt = weight * mult
-            scores[ci] += wt
-            evidence.append(_evidence((word, field, start, wt, names[ci])))
-
-    def _complex_candidates(self, positions: dict[int, list[int]], w: _Word,
-                            candidates: list[tuple[int, int, str, int, float]]) -> None:
-        """Candidates of a word that may be hidden or is a near term: for each of its
-        categories, its first occurrence that is visible (and, for a near term, where the rule
-        holds); at that position the smallest weight, as sorting all candidates would pick."""
-        occ = positions[w.index]
-        covered: set[int] = set()   # starts of this word's occurrences inside a longer live one
-        # A short word may lie inside a hundred longer ones, of which a field holds one or two.
-        containers = w.containers
-        for idx in positions.keys() & containers.keys() if containers else ():
-            size, offsets, near = containers[idx]
-            for s in positions[idx]:
-                if near is None or any(_spans_near(positions, s, s + size, within, context)
-                                       for within, context in near):
-                    covered.update([s + off for off in offsets])
-        visible = [p for p in occ if p not in covered] if covered else occ
-        if not visible:
-            return
-        size, word = w.length, w.text
-        if w.keyword:
-            p = visible[0]
-            candidates += [(p, p + size, word, ci, weight) for ci, weight in w.keyword]
-        found: dict[int, tuple[int, float]] = {}   # category -> (position, weight)
-        for (ci, within, weight), context in zip(w.near_term, w.near_with):
-            # the rule's context words present in this field; none, and it holds nowhere here
-            present = [(idx, c) for idx, c in context if idx in positions]
-            if not present:
-                continue
-            for p in visible:
-                best = found.get(ci)
-                if best is not None and best[0] < p:
-                    break
-                if _spans_near(positions, p, p + size, within, present):
-                    if best is None or (p, weight) < best:
-                        found[ci] = (p, weight)
-                    break
-        candidates += [(p, p + size, word, ci, weight) for ci, (p, weight) in found.items()]
-
-    def _score_groups(self, field: str, text: str, first: dict[int, int], grouped: set[int],
-                      excluded: set[int], mult: float, scores: list[float],
-                      evidence: list[Evidence]) -> None:
-        """Required groups (all of …), in rule order: every word present in the field (and,
-        with ``within``, close to one occurrence of the first word, the group's position)."""
-        info = self._info
-        for g in sorted({g for idx in grouped for g in info[idx].all_of}):
-            ci, rule = self._groups[g]
-            idxs = self._group_words[g]
-            if ci in excluded or any(i not in first for i in idxs):
-                continue
-            anchor = first[idxs[0]]
-            if rule.within is not None:
-                head, others = rule.words[0], rule.words[1:]
-                while anchor >= 0 and not all(
-                        _context_near(text, anchor, anchor + len(head), rule.within, (o,))
-                        for o in others):
-                    anchor = text.find(head, anchor + 1)
-                if anchor < 0:
-                    continue
-            w = rule.weight * mult
-            scores[ci] += w
-            evidence.append(Evidence("+".join(rule.words), field, anchor, w, self._names[ci]))
+        """Score one normalized field into *scores* and *evidence* (steps 1–6 above)."""
+        _core.score_field(self._tables, field, text, mult, scores, evidence)
 
 
 def _offsets(word: str, other: str) -> tuple[int, ...]:
@@ -401,38 +276,6 @@ def _offsets(word: str, other: str) -> tuple[int, ...]:
         out.append(i)
         i = other.find(word, i + 1)
     return tuple(out)
-
-
-def _spans_near(positions: dict[int, list[int]], start: int, end: int, within: int,
-                context: "tuple[tuple[int, str], ...] | list[tuple[int, str]]") -> bool:
-    """True when an occurrence of a *context* word (its starts in *positions*) lies within
-    *within* characters of [start, end) — overlapping counts, the same span does not."""
-    for idx, c in context:
-        starts = positions.get(idx)
-        if starts is not None:
-            size = len(c)
-            # skip, by bisection, the occurrences too far left: a long page has hundreds
-            for i in range(bisect_left(starts, start - within - size), len(starts)):
-                s = starts[i]
-                if s > end + within:
-                    break
-                if s != start or s + size != end:
-                    return True
-    return False
-
-
-def _context_near(text: str, start: int, end: int, within: int, context: tuple[str, ...]) -> bool:
-    """True when one of the *context* words occurs within *within* characters of
-    [start, end) — overlapping counts, the same span as the hit itself does not."""
-    for c in context:
-        size = len(c)
-        hi = end + within + size
-        i = text.find(c, max(0, start - within - size), hi)
-        while i >= 0:
-            if i != start or size != end - start:
-                return True
-            i = text.find(c, i + 1, hi)
-    return False
 
 
 @lru_cache(maxsize=1)
