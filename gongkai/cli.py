@@ -65,6 +65,15 @@ def _light(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # also while the commands load, before any command runs
+        print("gongkai: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser((cmd_classify,) if _light(argv) else None).parse_args(argv)
     args.verbose = args.verbose or args.verbose_top

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import classifier
 
-from . import app, parallel, pipeline
+from . import app, clustering, parallel, pipeline
 from .cmd_classify import at_least, jobs_option
 
 BATCH = 2000         # decisions per write transaction in reclassify
@@ -83,6 +83,9 @@ def cmd_reclassify(args) -> int:
     rules = _rules(args, cfg)
     with app.open_store(args, cfg) as st:
         _check_categories(st, rules)
+        # items a cut-short run saved but never placed into a 信息 are placed first, so that
+        # reclassify alone settles what `counts` warns about
+        clustering.place_pending(st, _now())
         opinion = pipeline.second_opinion(st, rules)
         total = st.count_auto_items()
         changes: Counter[tuple[str, str]] = Counter()

@@ -50,14 +50,27 @@ def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
     chosen = [cfg.source(i) for i in source_ids] if source_ids else \
         [s for s in cfg.sources if s.enabled and s.type != "manual"]
     results = []
-    for src in chosen:
-        if should_stop():
-            break
-        results.append(collect_source(src, cfg, store, http, since=since, clock=clock,
-                                      progress=progress, should_stop=should_stop))
+    try:
+        for src in chosen:
+            if should_stop():
+                break
+            results.append(collect_source(src, cfg, store, http, since=since, clock=clock,
+                                          progress=progress, should_stop=should_stop))
+    except KeyboardInterrupt:
+        # What was saved before Ctrl-C is placed and classified now, or counts and the report
+        # would leave it out until the next crawl (a second Ctrl-C leaves the rest to that one).
+        progress("interrupted: placing and classifying the items saved so far")
+        settle(store, classifier, clock)
+        raise
+    settle(store, classifier, clock)
+    return results
+
+
+def settle(store: Store, classifier: Classifier, clock: Clock = utcnow) -> None:
+    """Place every saved item into its 信息 (the duplicate detector), then classify whatever is
+    new or stale: what makes saved items count."""
     clustering.place_pending(store, clock())
     classify_pending(store, classifier, clock)
-    return results
 
 
 def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datetime | None,
@@ -103,6 +116,12 @@ def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datet
                 # Saved so far is committed; an unfinished pass makes the next one walk it all.
                 result.status, result.reason = "failed", STOPPED
                 break
+    except KeyboardInterrupt:
+        # Ctrl-C: the pass ends here, recorded as such (status shows how far it got); the next
+        # pass walks the whole column again
+        store.end_run(run_id, status="failed", reason=STOPPED, now=clock(), n_seen=result.seen,
+                      n_new=result.new, memo=state.memo)
+        raise
     except collectors.SourceError as e:
         result.status, result.reason = "failed", str(e)
         # the crawl's summary and `status` say it; the log keeps it for the daemon's file

@@ -41,6 +41,15 @@ class DupeQueries:
         return self._dupe_rows("dupe_pending = 1 ORDER BY pub_date IS NULL, pub_date, id LIMIT ?",
                                [limit])
 
+    def unsettled(self, year: int | None = None) -> int:
+        """Items saved but not yet placed into a 信息 or not yet classified — left by a run cut
+        short (kill -9, a crash) until the next crawl, import or reclassify settles them: the
+        counts leave them out meanwhile. Of one publication year, or of any."""
+        where, args = "(dupe_pending = 1 OR category IS NULL)", []
+        if year is not None:
+            where, args = where + " AND pub_year = ?", [year]
+        return self.db.execute(f"SELECT COUNT(*) FROM items WHERE {where}", args).fetchone()[0]
+
     def dupe_candidates(self, item_id: int, pub_date: str | None, days: int,
                         keys: Iterable[str] = (), pending: bool = False,
                         have: Container[int] = ()) -> list[dict]:

@@ -125,3 +125,11 @@ def test_a_command_line_mistake_is_one_line_status_2():
         assert r.returncode == 2, args
         assert r.stderr.startswith("gongkai: error: ") and r.stderr.count("\n") == 1, r.stderr
         assert "usage:" not in r.stderr
+
+
+def test_ctrl_c_while_the_commands_load_is_one_line_not_a_traceback(monkeypatch, capsys):
+    def interrupted():
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "command_modules", interrupted)
+    assert cli.main(["status"]) == 130
+    assert capsys.readouterr().err == "gongkai: interrupted\n"

@@ -120,6 +120,45 @@ def test_an_interrupt_is_not_contained(tmp_path, broken_kind, raises):
                            clock=lambda: T0)
 
 
+def test_ctrl_c_mid_pass_leaves_what_was_saved_counted_and_the_pass_recorded(tmp_path, broken_kind):
+    # Ctrl-C after three items were saved: they are placed and classified before the interrupt
+    # goes on, so counts and the report do not leave them out until the next crawl, and status
+    # shows how far the pass got instead of a source that never ran
+    cfg = config.load(_write_cfg(tmp_path, raises="KeyboardInterrupt", items=3))
+    with Store(cfg.db_path) as st:
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.crawl(cfg, st, classifier.Classifier(classifier.load_rules()), http=None,
+                           clock=lambda: T0)
+        items = st.items(source_id="broken")
+        assert len(items) == 3 and st.unsettled() == 0
+        assert all(i["category"] == "促消费" for i in items)
+        assert st.counts(2024)["categories"].get("促消费") == 3
+        last = st.last_run("broken")
+        assert (last["status"], last["reason"], last["n_seen"]) == ("failed", pipeline.STOPPED, 3)
+
+
+def test_counts_warns_of_items_a_killed_run_left_unsettled_and_reclassify_settles_them(tmp_path, broken_kind):
+    # kill -9 leaves no chance to settle: counts says so on stderr (its JSON stays the contract)
+    cfg_path = _write_cfg(tmp_path, crash=False, items=2)
+    cfg = config.load(cfg_path)
+    with Store(cfg.db_path) as st:
+        st.sync_sources([s.as_row() for s in cfg.sources], T0)
+        for n in (1, 2):
+            st.save_item("broken", "website", {"key": f"k{n}", "url": f"http://b/{n}",
+                                               "title": f"促消费活动第{n}期", "body": "",
+                                               "pub_date": "2024-05-0%d" % n,
+                                               "published_at": f"2024-05-0{n}T10:00:00+08:00"},
+                         attribution="ours", now=T0)
+    before = _cli("counts", "--year", "2024", "--json", "--config", str(cfg_path))
+    assert before.returncode == 0 and "Traceback" not in before.stderr
+    assert "2 item(s) of 2024 saved but not yet placed or classified" in before.stderr
+    assert '"total": 0' in before.stdout
+    settled = _cli("reclassify", "--config", str(cfg_path))
+    after = _cli("counts", "--year", "2024", "--json", "--config", str(cfg_path))
+    assert settled.returncode == 0, settled.stderr
+    assert after.stderr == "" and '"total": 2' in after.stdout
+
+
 def test_the_daemon_records_the_same_reason_and_runs_the_others(tmp_path, broken_kind):
     text = _write_cfg(tmp_path).read_text(encoding="utf-8")
     text += _broken_block(crash=False).replace('"broken"', '"fine"').replace("/col", "/fine")
