@@ -105,17 +105,21 @@ def cmd_counts(args) -> int:
     with app.open_store(args, cfg) as st:
         counts = app.counts_for(st, rules, args.year)
         names = display.names_for(st, cfg)
-        unsettled = st.unsettled(args.year)
-    if unsettled:
-        # on stderr, so the JSON contract on stdout stays as it is
-        print(f"gongkai: warning: {unsettled} item(s) of {args.year} saved but not yet placed or "
-              "classified (a run was cut short), so not counted here: `gongkai reclassify` or the "
-              "next crawl settles them", file=sys.stderr)
+        warn_unsettled(st, args.year)
     if args.json:           # the contract: channel ids, never display names
         print(json.dumps(counts.as_dict(), ensure_ascii=False))
         return 0
     print_counts(args.year, counts, names)
     return 0
+
+
+def warn_unsettled(st, year: int) -> None:
+    """On stderr, so the JSON contract on stdout stays as it is."""
+    n = st.unsettled(year)
+    if n:
+        print(f"gongkai: warning: {n} item(s) of {year} saved but not yet placed or classified (a "
+              "run was cut short), so not counted here: `gongkai reclassify` or the next crawl "
+              "settles them", file=sys.stderr)
 
 
 def district_counts(args, cfg: config_mod.Config | None) -> int:
@@ -126,6 +130,7 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
     ids = [b.id for b in cfg.bodies] if args.all else [cfg.body(args.bureau).id]
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
+        warn_unsettled(st, args.year)
         if args.json:
             obj = (district.counts(st, rules, args.year, cfg, ids[0]).as_dict() if args.bureau
                    else district.all_counts(st, rules, args.year, cfg))
