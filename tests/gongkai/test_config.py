@@ -106,6 +106,15 @@ def test_init_writes_and_refuses_to_overwrite(tmp_path, capsys):
     assert cfg.read_text(encoding="utf-8") == before
 
 
+def test_the_starter_config_takes_a_board_row_for_the_board_its_report_names(tmp_path, capsys):
+    # [report] channels names 局政务信息公开栏: the starter has the manual source it needs
+    cfg = tmp_path / "gongkai.toml"
+    assert main(["init", "--config", str(cfg)]) == 0
+    assert main(["add", "--config", str(cfg), "--channel", "board", "--date", "2024-05-06",
+                 "--title", "区商务局开展消费券发放宣传"]) == 0
+    assert "-> 促消费" in capsys.readouterr().out
+
+
 def test_python_dash_m(tmp_path):
     path = _write(tmp_path, "[bureau\n")
     r = subprocess.run([sys.executable, "-m", "gongkai", "crawl", "--config", str(path)],
