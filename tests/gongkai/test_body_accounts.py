@@ -46,19 +46,19 @@ def _login(app, name):
     return c
 
 
-@pytest.fixture
-def town(crawled, tmp_path):  # noqa: F811
-    """A copy of the crawled district with the four accounts, report data files for the three
-    bodies, possible-duplicate pairs (one inside shangwu, one inside yingji, one across them),
-    one action and one bulk batch of the admin's on shangwu's items. Returns a dict of names."""
-    shutil.copy(crawled.with_name("district.db"), tmp_path / "district.db")
-    path = tmp_path / "gongkai.toml"
+@pytest.fixture(scope="module")
+def prepared(crawled, tmp_path_factory):  # noqa: F811
+    """The crawled district with the four accounts, report data files for the three bodies,
+    possible-duplicate pairs (one inside shangwu, one inside yingji, one across them), one action
+    and one bulk batch of the admin's on shangwu's items: a folder each test copies."""
+    root = tmp_path_factory.mktemp("accounts")
+    shutil.copy(crawled.with_name("district.db"), root / "district.db")
+    path = root / "gongkai.toml"
     path.write_text(crawled.read_text(encoding="utf-8"), encoding="utf-8")
     for body in ("shangwu", "yingji", "shijian"):
         assert main(["report", "init", "--year", "2024", "--bureau", body,
                      "--config", str(path)]) == 0
-    cfg = config.load(path)
-    with Store(cfg.db_path) as st:
+    with Store(root / "district.db") as st:
         ids = {i["title"]: i["id"] for i in st.items() if i["source_id"] != "portal-bmdt"
                or i["title"] != "卫滨商务开展消费季活动"}
         portal_copy = next(i["id"] for i in st.items() if i["source_id"] == "portal-bmdt"
@@ -78,9 +78,18 @@ def town(crawled, tmp_path):  # noqa: F811
         st.review_set_category(ids[MOVABLE], "其他", actor="boss", now=CLOCK)
         batch = st.review_bulk([ids[A_ONLY[1]]], actor="boss", now=CLOCK,
                                category="安全生产")["batch_id"]
+    return root, {"ids": ids, "pairs": pairs, "batch": batch, "portal_copy": portal_copy}
+
+
+@pytest.fixture
+def town(prepared, tmp_path):
+    """A copy of the prepared district and an app on it. Returns a dict of names."""
+    root, names = prepared
+    shutil.copytree(root, tmp_path / "town")
+    path = tmp_path / "town" / "gongkai.toml"
+    cfg = config.load(path)
     app = create_app(cfg.db_path, gk_app.load_rules(cfg), config=cfg, clock=lambda: CLOCK)
-    return {"app": app, "cfg": cfg, "path": path, "ids": ids, "pairs": pairs, "batch": batch,
-            "portal_copy": portal_copy}
+    return {"app": app, "cfg": cfg, "path": path, **names}
 
 
 def snapshot(town) -> dict:
