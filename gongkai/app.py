@@ -77,14 +77,19 @@ def make_http(cfg: config_mod.Config) -> collectors.Http:
     return collectors.Http(**kwargs)
 
 
-def year_arg(text: str) -> int:
-    """argparse type for --year: a plausible report year (the disclosure rules date from 2008)."""
+def year_arg(text: str, now: datetime | None = None) -> int:
+    """argparse type for --year: a plausible report year (the disclosure rules date from 2008),
+    and not one after this year in Beijing: a future year has nothing published to count."""
     try:
         year = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
     if not 2000 <= year <= 2100:
         raise argparse.ArgumentTypeError(f"{year} is not a plausible report year")
+    this_year = (now or datetime.now(collectors.BEIJING)).astimezone(collectors.BEIJING).year
+    if year > this_year:
+        raise argparse.ArgumentTypeError(f"{year} has not begun yet (it is {this_year} in Beijing): "
+                                         "a report or count is for this year or an earlier one")
     return year
 
 

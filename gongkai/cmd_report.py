@@ -22,7 +22,7 @@ def register(sub, common) -> None:
     # An optional positional rather than nested subparsers: `report --year 2024 --format html`
     # keeps working unchanged, and options may come before or after the action.
     s.add_argument("action", nargs="?", choices=("init", "check"), help="init | check (default: write)")
-    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--year", type=app.year_arg, required=True)
     s.add_argument("--format", choices=("html", "docx", "md"), help="html (default), docx or md")
     s.add_argument("-o", "--output", metavar="FILE", help="output file (default: report-YEAR.EXT)")
     s.add_argument("--data", metavar="FILE",
@@ -161,10 +161,20 @@ def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, dat
             charts: bool = True, body: str | None = None
             ) -> tuple[report.ReportModel, list[report.Problem]]:
     """The model for ``year`` (of one body's items with ``body``) and its problems (errors
-    first)."""
+    first). Without a data file tables 二/三/四 would be all zeros and every text a default:
+    that is an error, so such a report is written only with --force, and marked 草稿."""
     loaded = report.load_data(data, year) if data else None
-    return check_data(cfg, rules, st, year, tables=loaded.tables if loaded else None,
-                      texts=loaded.texts if loaded else None, data=data, charts=charts, body=body)
+    model, problems = check_data(cfg, rules, st, year, tables=loaded.tables if loaded else None,
+                                 texts=loaded.texts if loaded else None, data=data,
+                                 charts=charts, body=body)
+    if data is None:
+        which = f" --bureau {body}" if cfg.district and body else ""
+        problems.insert(0, report.Problem(
+            "error", "DATA-MISSING",
+            f"没有年度数据文件 {default_data(cfg, year, body)}（表二、三、四和各部分文字），"
+            f"表格全为 0：先运行 gongkai report init --year {year}{which} 写出并填写，"
+            "或用 --data FILE 指定 (no yearly data file: write it with `report init`)"))
+    return model, problems
 
 
 def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,

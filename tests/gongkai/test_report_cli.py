@@ -17,9 +17,13 @@ def cwd(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_plain_report_still_works(cwd, capsys):
-    assert cli.main(["report", "--year", "2024", "--format", "html", "-o", "r.html"]) == 0
-    assert "卫滨区商务局" in (cwd / "r.html").read_text(encoding="utf-8")
+def test_plain_report_without_data_is_a_forced_draft(cwd, capsys):
+    assert cli.main(["report", "--year", "2024", "--format", "html", "-o", "r.html"]) == 2
+    assert "DATA-MISSING" in capsys.readouterr().err and not (cwd / "r.html").exists()
+    assert cli.main(["report", "--year", "2024", "--format", "html", "-o", "r.html",
+                     "--force"]) == 0
+    html = (cwd / "r.html").read_text(encoding="utf-8")
+    assert "卫滨区商务局" in html and "草稿" in html
 
 
 def test_init_check_and_write_with_data(cwd, capsys):
@@ -79,6 +83,8 @@ def test_template_writes_the_bureaus_own_layout(cwd, capsys):
     template.add_paragraph("{{bureau}}{{year}}年报")
     template.add_paragraph("{{表三}}")
     template.save(str(cwd / "ours.docx"))
+    assert cli.main(["report", "init", "--year", "2024"]) == 0
+    capsys.readouterr()
     assert cli.main(["report", "--year", "2024", "--template", "ours.docx", "-o", "r.docx", "--no-charts"]) == 0
     out = docx.Document(str(cwd / "r.docx"))
     assert out.paragraphs[0].text == "卫滨区商务局2024年报" and len(out.tables) == 1
@@ -97,4 +103,5 @@ def test_check_reads_the_file_beside_the_config_without_data(cwd, capsys):
     (cwd / "report-2024.toml").write_text("year = 2024\n[t3.r1_new]\ntotal = 1\n", encoding="utf-8")
     assert cli.main(["report", "check", "--year", "2024"]) == 1
     assert "T3-COLSUM-r1_new" in capsys.readouterr().out
-    assert cli.main(["report", "check", "--year", "2023"]) == 0      # no file for 2023: defaults
+    assert cli.main(["report", "check", "--year", "2023"]) == 1      # no file for 2023
+    assert "DATA-MISSING" in capsys.readouterr().out
