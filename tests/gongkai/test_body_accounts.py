@@ -19,7 +19,7 @@ from gongkai import config, district
 from gongkai.cli import main
 from gongkai.web import create_app
 from gongkai.web._auth import hash_password
-from store import Store, access
+from store import Store, access, body_counts
 from test_district import EXPECT, crawled, site  # noqa: F401  (fixtures)
 
 CLOCK = datetime(2025, 1, 10, 6, 0, tzinfo=timezone.utc)
@@ -255,6 +255,10 @@ def test_a_move_is_audited_and_both_bodies_see_it(town):
             EXPECT["counts_2024"]["shangwu"]["total"] - 1
         assert district.counts(st, gk_app.load_rules(cfg), 2024, cfg, "yingji").total == \
             EXPECT["counts_2024"]["yingji"]["total"] + 1
+        # the dashboard's one pass over every body agrees at once
+        scopes = [district.scope(cfg, b, st) for b in ("shangwu", "yingji")]
+        every = body_counts(st, [2024], scopes)
+        assert [every[sc.body][2024] for sc in scopes] == [st.counts(2024, sc) for sc in scopes]
     # the new body sees and changes it, with the move in its history and in its audit page
     page = yuan.get(f"/item/{item}").text
     assert MOVABLE in _plain(page) and "改归属单位" in page and "shangwu" in page
