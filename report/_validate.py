@@ -143,6 +143,10 @@ def _warnings(model: ReportModel) -> list[Problem]:
     counts = model.counts
     if counts.unreviewed:
         found.append(Problem("warning", "PENDING-REVIEW", f"仍有 {counts.unreviewed} 条信息待人工复核，分类数可能变化"))
+    if counts.possible_duplicates:
+        found.append(Problem("warning", "PENDING-DUPLICATES",
+                             f"仍有 {counts.possible_duplicates} 对可能重复的信息待判定"
+                             "（gongkai dupes pairs），判定前每对可能被计为两条"))
     if counts.undated:
         found.append(Problem("warning", "PENDING-UNDATED", f"仍有 {counts.undated} 条信息发布日期未定，未计入 {model.year} 年"))
     regs = model.tables.t2["regulations"]
