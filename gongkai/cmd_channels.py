@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import classifier
+import store as store_mod
 
 from . import app, display, manual
 from .config import Config, Source
@@ -135,22 +136,32 @@ def cmd_import(args) -> int:
             f"{args.file}: {len(plan.errors)} bad row(s); nothing imported (fix them, or pass "
             f"--skip-bad to import the {len(plan.entries)} good row(s))")
     skipped = f", {len(plan.errors)} bad row(s) skipped" if plan.errors else ""
+    if args.dry_run:
+        known = _known(args, cfg, src.id, manual.keys_of(plan.entries, src.id))
+        for entry, k in zip(plan.entries, known):
+            print(f"row {entry.row}: {'already recorded' if k else 'new'}\t"
+                  f"{entry.day.isoformat()}\t{entry.title}")
+        print(f"dry run, nothing written: {args.file} -> {src.id}: "
+              f"{known.count(False)} new, {known.count(True)} already recorded{skipped}")
+        return 0
     with app.open_store(args, cfg) as st:
-        if args.dry_run:
-            keys = manual.keys_of(plan.entries, src.id)
-            known = [st.is_known(src.id, k) for k in keys]
-            for entry, k in zip(plan.entries, known):
-                print(f"row {entry.row}: {'already recorded' if k else 'new'}\t"
-                      f"{entry.day.isoformat()}\t{entry.title}")
-            print(f"dry run, nothing written: {args.file} -> {src.id}: "
-                  f"{known.count(False)} new, {known.count(True)} already recorded{skipped}")
-            return 0
         _, saved = manual.import_file(st, cfg, src, args.file, now=now, plan=plan, skip_bad=True,
                                       classifier=classifier.Classifier(app.load_rules(cfg)))
     new = sum(1 for _, _, is_new in saved if is_new)
     print(f"imported {args.file} -> {src.id}: {new} new, {len(saved) - new} already recorded"
           f"{skipped}")
     return 0
+
+
+def _known(args, cfg: Config, source_id: str, keys: list[str]) -> list[bool]:
+    """For a dry run: which keys the database already records. A dry run creates nothing: with
+    no database yet (or an empty file) every row is new, and none is started."""
+    path = app.db_path(args, cfg)
+    if not path.is_file() or path.stat().st_size == 0:
+        print(f"(no database at {path} yet: every row would be new; none was created)")
+        return [False] * len(keys)
+    with store_mod.Store(path, create=False) as st:
+        return [st.is_known(source_id, k) for k in keys]
 
 
 def _item_ids(values: list[str]) -> list[int]:
