@@ -1,8 +1,9 @@
 """Manual channels (the bulletin board 政务信息公开栏 and anything else nobody can crawl): one entry
 from the command line, or a spreadsheet of entries.
 
-Spreadsheet layout (first sheet of an .xlsx, or a .csv in UTF-8, UTF-8 with BOM or GBK): row 1 holds
-the headers, every later row is one 信息. Headers may be Chinese or English, in any order:
+Spreadsheet layout (first sheet of an .xlsx, or after a cover page the one sheet with the headers;
+or a .csv in UTF-8, UTF-8 with BOM or GBK): row 1 holds the headers, every later row is one 信息.
+Headers may be Chinese or English, in any order:
 
 ======================  ============================  =========
 column                  accepted headers              required
@@ -230,7 +231,7 @@ def read_rows(path: str | Path) -> list[tuple[int, list[Any]]]:
         return list(rows)
 
 
-def iter_rows(path: str | Path) -> Iterator[tuple[int, list[Any]]]:
+def iter_rows(path: str | Path, sheet: int = 0) -> Iterator[tuple[int, list[Any]]]:
     """``read_rows`` one row at a time, within the limits above: a file over any of them is a
     ManualError naming the file and the limit, raised before an .xlsx is opened by openpyxl."""
     p = Path(path)
@@ -244,7 +245,7 @@ def iter_rows(path: str | Path) -> Iterator[tuple[int, list[Any]]]:
     if suffix in (".csv", ".txt"):
         rows = _csv_rows(p)
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(p)
+        rows = _xlsx_rows(p, sheet)
     elif suffix == ".xls":
         raise ManualError(f"{p}: the old .xls format is not read; save it as .xlsx or .csv")
     else:
@@ -287,7 +288,7 @@ def _csv_rows(p: Path) -> Iterator[tuple[int, list[Any]]]:
         raise ManualError(f"{p}: not a readable CSV file ({e})") from None
 
 
-def _xlsx_rows(p: Path) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_rows(p: Path, sheet: int = 0) -> Iterator[tuple[int, list[Any]]]:
     try:
         xlsx_limits.check(p)
     except xlsx_limits.SheetRefused as e:
@@ -297,7 +298,7 @@ def _xlsx_rows(p: Path) -> Iterator[tuple[int, list[Any]]]:
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
         try:
-            for n, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), 1):
+            for n, row in enumerate(wb.worksheets[sheet].iter_rows(values_only=True), 1):
                 yield n, list(row)
         finally:
             wb.close()
@@ -307,12 +308,61 @@ def _xlsx_rows(p: Path) -> Iterator[tuple[int, list[Any]]]:
 
 
 def plan_import(path: str | Path, source_id: str, *, now: datetime) -> Plan:
-    """Read and check a file. Nothing is written anywhere."""
+    """Read and check a file. Nothing is written anywhere. An .xlsx whose first sheet lacks the
+    title and date headers (a cover page, 封面) is read from the one other sheet that has them;
+    with none, or several, the error names the sheets and the headers found."""
+    try:
+        return _plan_sheet(path, source_id, now, 0)
+    except _NoHeaders as e:
+        if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+            raise ManualError(f"{path} row {e.row}: {e.what}") from None
+        first = e
+    names = _sheet_names(Path(path))
+    fits = []
+    for i in range(1, len(names)):
+        try:
+            fits.append((i, _plan_sheet(path, source_id, now, i)))
+        except _NoHeaders:
+            pass
+    if len(fits) == 1:
+        i, plan = fits[0]
+        plan.warnings.insert(0, f"{path}: the first sheet {names[0]!r} has no title and date "
+                                f"headers; read sheet {names[i]!r}, which has them")
+        return plan
+    where = (f"; sheets {', '.join(repr(names[i]) for i, _ in fits)} all have them: put the one "
+             "to import first" if fits else "; no other sheet has them either")
+    raise ManualError(f"{path} sheet {names[0]!r} row {first.row}: {first.what}{where}")
+
+
+def _sheet_names(p: Path) -> list[str]:
+    # the first sheet was read, so the workbook is within the limits and readable
+    import openpyxl
+    wb = openpyxl.load_workbook(p, read_only=True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+class _NoHeaders(Exception):
+    def __init__(self, row: int, missing: list[str], headers: list[Any]):
+        self.row = row
+        found = [_text(c)[:20] for c in headers if _text(c)]
+        self.found = ", ".join(found[:8]) + (", …" if len(found) > 8 else "") or "nothing"
+        names = {"title": "标题 (or 题目, title)", "date": "发布日期 (or 日期, date)"}
+        self.what = (f"no {' and no '.join(missing)} column (found: {self.found}); expected "
+                     f"headers {' and '.join(names[m] for m in missing)}, optionally "
+                     f"{', '.join(TEMPLATE_HEADERS[2:])} (see `gongkai import --template`)")
+
+
+def _plan_sheet(path: str | Path, source_id: str, now: datetime, sheet: int) -> Plan:
     plan = Plan(str(path))
-    with closing(iter_rows(path)) as rows:
+    with closing(iter_rows(path, sheet)) as rows:
         # blank rows above the headers are skipped
         first = next((r for r in rows if any(_text(c) for c in r[1])), None)
         if first is None:
+            if sheet:
+                raise _NoHeaders(1, ["title", "date"], [])
             raise ManualError(f"{path}: the file is empty (row 1 must hold the headers)")
         header_row, headers = first
         columns: dict[str, int] = {}
@@ -330,9 +380,7 @@ def plan_import(path: str | Path, source_id: str, *, now: datetime) -> Plan:
                 columns[name] = i
         missing = [n for n in ("title", "date") if n not in columns]
         if missing:
-            raise ManualError(
-                f"{path} row {header_row}: no {' and no '.join(missing)} column "
-                f"(headers: {', '.join(TEMPLATE_HEADERS)}; see `gongkai import --template`)")
+            raise _NoHeaders(header_row, missing, headers)
         seen: dict[str, int] = {}
         for n, cells in rows:
             if not any(_text(c) for c in cells):
