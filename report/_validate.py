@@ -141,6 +141,9 @@ def _t4(model: ReportModel) -> list[Problem]:
 def _warnings(model: ReportModel) -> list[Problem]:
     found: list[Problem] = []
     counts = model.counts
+    if counts.total == 0:
+        found.append(Problem("warning", "COUNTS-ZERO", f"{model.year} 年度没有统计到任何主动公开信息："
+                             "来源是否已配置并采集？"))
     if counts.unreviewed:
         found.append(Problem("warning", "PENDING-REVIEW", f"仍有 {counts.unreviewed} 条信息待人工复核，分类数可能变化"))
     if counts.possible_duplicates:
