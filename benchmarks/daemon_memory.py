@@ -1,6 +1,7 @@
-"""Memory of the daemon after a simulated day over many sources (issue 8's figure).
+"""Memory of the daemon after a simulated day over many sources (issue 8's figure, issue 17 #5).
 
     python benchmarks/daemon_memory.py [--sources 500] [--hours 24] [--tick 60]
+                                       [--loopback HOSTS]
 
 Registers a fake source kind (here only: it fetches nothing) whose sources publish a new item now
 and then and fail a few percent of the time, writes a config with N such sources (intervals 30 min
@@ -8,6 +9,14 @@ to 6 h), then drives ``gongkai.daemon.Daemon.tick`` with an injected clock advan
 seconds per tick through ``--hours`` — every run, classification, alert check and heartbeat is
 real, against a real SQLite file; only the clock and the network are fake. Prints the tracemalloc
 peak of the run, the Python heap still held at the end, and the process RSS (current and peak).
+
+With ``--loopback HOSTS`` the network is real too: the sources are RSS feeds served by loopback
+servers on 127.0.0.2, 127.0.0.3, … (N sources spread over HOSTS hosts, polled through
+``collectors.Http`` with the daemon's threads per host), each feed gaining an item every few
+simulated hours. The district of issue 17: ``--sources 320 --loopback 40``.
+
+The memory is printed every sixth of the run; the baseline is the first of them (after the first
+polls, the caches warm): flat means the last is about the first.
 """
 from __future__ import annotations
 
@@ -16,9 +25,11 @@ import logging
 import random
 import resource
 import tempfile
+import threading
 import time
 import tracemalloc
 from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import classifier
@@ -46,6 +57,63 @@ class FakeSource(collectors.SourceKind):
                                   title=rnd.choice(TITLES), body=BODY, published_at=state.now)
 
 
+BODIES = ("区商务局", "区应急管理局", "区教育局", "区卫健委", "城关镇", "区市场监管局", "区文旅局",
+          "区住建局")
+DEEDS = ("召开安全生产工作会议", "开展促消费系列活动", "组织招商引资项目推介", "检查节前市场供应",
+         "发布行政审批事项办理指南", "举办业务培训班", "推进便民生活圈建设")
+
+
+class FeedServers:
+    """Feed servers on loopback addresses; a feed's items follow the simulated clock: source
+    ``/sNNNN.rss`` publishes an item every 8 × (NNNN % 5 + 2) simulated hours (320 sources: about
+    240 items a day, a busy district's pace), the newest 3 listed, each its own headline."""
+
+    def __init__(self, hosts: int, clock: list[datetime]) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                host = self.server.server_address[0]
+                k = int(self.path.strip("/s.rs") or 0)
+                every = timedelta(hours=8 * (k % 5 + 2))
+                last = int((clock[0] - EPOCH) / every)
+                items = "".join(
+                    f"<item><title>{BODIES[k % len(BODIES)]}{DEEDS[(k + n) % len(DEEDS)]}"
+                    f"（第{k}-{n}号）</title>"
+                    f"<pubDate>{EPOCH + n * every:%a, %d %b %Y %H:%M:%S} GMT</pubDate>"
+                    f"<link>http://{host}/s{k}/{n}.html</link>"
+                    f"<description>{BODY[:200]}</description></item>"
+                    for n in range(last, max(last - 3, 0), -1))
+                body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                        f"<title>{host}</title><link>http://{host}/</link>{items}"
+                        "</channel></rss>").encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpds = []
+        for h in range(hosts):
+            httpd = ThreadingHTTPServer((f"127.0.0.{2 + h}", 0), Handler)
+            httpd.daemon_threads = True
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            self.httpds.append(httpd)
+
+    def url(self, i: int) -> str:
+        host, port = self.httpds[i % len(self.httpds)].server_address
+        return f"http://{host}:{port}/s{i:04d}.rss"
+
+    def close(self) -> None:
+        for httpd in self.httpds:
+            httpd.shutdown()
+            httpd.server_close()
+
+
+EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+
 def _rss_kb() -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -58,42 +126,70 @@ def main() -> None:
     ap.add_argument("--sources", type=int, default=500)
     ap.add_argument("--hours", type=float, default=24)
     ap.add_argument("--tick", type=float, default=60, help="simulated seconds per tick")
+    ap.add_argument("--loopback", type=int, default=0, metavar="HOSTS",
+                    help="real feeds on this many loopback hosts instead of the fake kind")
     args = ap.parse_args()
     logging.disable(logging.WARNING)     # the simulated failures would flood stderr
     collectors.register(FakeSource)
     intervals = ["30m", "1h", "2h", "6h"]
+    now = [datetime(2025, 3, 3, tzinfo=timezone.utc)]
+    servers = FeedServers(args.loopback, now) if args.loopback else None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "gongkai.toml"
         text = '[bureau]\nname = "卫滨区商务局"\n[database]\npath = "bench.db"\n' \
                '[alerts]\nafter_failures = 3\ndigest_at = "08:30"\n'
         for i in range(args.sources):
-            text += (f'[[sources]]\nid = "s{i:04d}"\ntype = "{FakeSource.name}"\n'
-                     f'channel = "website"\nurl = "http://fake{i}.invalid/col"\n'
+            kind, url = (("feed", servers.url(i)) if servers else
+                         (FakeSource.name, f"http://fake{i}.invalid/col"))
+            text += (f'[[sources]]\nid = "s{i:04d}"\ntype = "{kind}"\n'
+                     f'channel = "website"\nurl = "{url}"\n'
                      f'interval = "{intervals[i % len(intervals)]}"\n')
         path.write_text(text, encoding="utf-8")
         cfg = config.load(path)
-        now = [datetime(2025, 3, 3, tzinfo=timezone.utc)]
-        end = now[0] + timedelta(hours=args.hours)
+        start = now[0]
+        end = start + timedelta(hours=args.hours)
+        marks = [start + (end - start) * k / 6 for k in range(1, 7)]
         rss_before = _rss_kb()
         tracemalloc.start()
         t0 = time.perf_counter()
         ticks = runs = 0
-        with Store(cfg.db_path) as st:
-            d = daemon.Daemon(cfg, st, classifier.Classifier(classifier.load_rules()), None,
-                              clock=lambda: now[0])
-            d.start()
-            while now[0] < end:
-                runs += len(d.tick())
-                ticks += 1
-                now[0] += timedelta(seconds=args.tick)
-            items, alerts = st.item_count(), len(st.alerts(limit=100_000))
-            db_size = cfg.db_path.stat().st_size
+        seen: list[tuple[float, float, float]] = []     # (hours, RSS MB, heap MB)
+        http = collectors.Http(min_delay=0, respect_robots=False) if servers else None
+        try:
+            with Store(cfg.db_path) as st:
+                d = daemon.Daemon(cfg, st, classifier.Classifier(classifier.load_rules()), http,
+                                  clock=lambda: now[0])
+                d.start()
+                while now[0] < end:
+                    results = d.tick()
+                    runs += len(results)
+                    failed = [r for r in results if r.status != "ok"]
+                    if servers and failed:      # a real feed never fails here: say so
+                        raise SystemExit(f"{failed[0].source_id}: {failed[0].reason}")
+                    ticks += 1
+                    now[0] += timedelta(seconds=args.tick)
+                    if marks and now[0] >= marks[0]:
+                        marks.pop(0)
+                        seen.append(((now[0] - start).total_seconds() / 3600, _rss_kb() / 1024,
+                                     tracemalloc.get_traced_memory()[0] / 1e6))
+                items, alerts = st.item_count(), len(st.alerts(limit=100_000))
+                db_size = cfg.db_path.stat().st_size
+        finally:
+            if servers:
+                servers.close()
         current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         elapsed = time.perf_counter() - t0
-    print(f"simulated {args.hours:g} h over {args.sources} sources: {ticks} ticks, {runs} runs, "
-          f"{items} items, {alerts} alerts, database {db_size / 1e6:.1f} MB "
-          f"({elapsed:.0f} s of real time)")
+    where = (f"feeds on {args.loopback} loopback hosts" if servers else "a fake source kind")
+    print(f"simulated {args.hours:g} h over {args.sources} sources ({where}): {ticks} ticks, "
+          f"{runs} runs ({runs / elapsed:.0f} runs/s), {items} items, {alerts} alerts, "
+          f"database {db_size / 1e6:.1f} MB ({elapsed:.0f} s of real time)")
+    print("memory by simulated hour: " + "; ".join(
+        f"{h:g} h: RSS {rss:.1f} MB, heap {heap:.1f} MB" for h, rss, heap in seen))
+    if len(seen) >= 2:
+        print(f"baseline, the first mark ({seen[0][0]:g} h): RSS {seen[-1][1] / seen[0][1]:.2f}x "
+              f"at the end ({seen[-1][1] - seen[0][1]:+.1f} MB), Python heap "
+              f"{seen[-1][2] - seen[0][2]:+.1f} MB")
     print(f"tracemalloc: peak {peak / 1e6:.1f} MB, still held at the end {current / 1e6:.1f} MB")
     print(f"RSS: {rss_before / 1024:.1f} MB before the run, {_rss_kb() / 1024:.1f} MB after; "
           f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")

@@ -56,7 +56,8 @@ def command_ms(args: list[str], repeat: int) -> float:
     runs = []
     for _ in range(max(3, repeat // 2)):
         t = time.perf_counter()
-        subprocess.run([str(GONGKAI), *args], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([str(GONGKAI), *args], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         runs.append(time.perf_counter() - t)
     return statistics.median(runs) * 1000
 
