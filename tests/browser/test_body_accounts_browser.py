@@ -5,53 +5,29 @@ another body with the item page's form, and that body's reviewer then finds it w
 its history."""
 from __future__ import annotations
 
-import functools
-import importlib.util
 import re
 import threading
 from datetime import datetime, timezone
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
+import _district_site
 from conftest import login, support
 from werkzeug.serving import make_server
 
-_spec = importlib.util.spec_from_file_location(
-    "test_district_fixture_accounts", Path(__file__).parents[1] / "gongkai" / "test_district.py")
-district_test = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(district_test)
+district_test = _district_site.district_test
 
 CLOCK = datetime(2025, 1, 10, 6, 0, tzinfo=timezone.utc)
 THEIRS = "防汛应急演练在我区举行"                      # yingji's
 MOVABLE = "区商务局举办家电以旧换新消费补贴发布会"        # shangwu's, on the shared account
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def served(tmp_path, capsys):
     from gongkai import app as gk_app
     from gongkai import config, district
-    from gongkai.cli import main
     from gongkai.web import create_app
     from store import Store, access
-    fixture = district_test.FIXTURE
-    site = ThreadingHTTPServer(("127.0.0.1", 0),
-                               functools.partial(_Quiet, directory=str(fixture / "site")))
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    path = tmp_path / "gongkai.toml"
-    path.write_text(district_test.CONFIG.format(
-        base=f"http://127.0.0.1:{site.server_address[1]}",
-        rules=(fixture / "rules.toml").as_posix()), encoding="utf-8")
-    try:
-        assert main(["crawl", "--config", str(path)]) == 0
-    finally:
-        site.shutdown()
-        site.server_close()
+    path = _district_site.crawled(tmp_path)
     capsys.readouterr()
     cfg = config.load(path)
     with Store(cfg.db_path) as st:

@@ -13,6 +13,7 @@ from _review_support import build
 from gongkai import cli, config, manual, pipeline
 from gongkai.cleantext import clean_line, clean_text
 from store import Store
+from _board import CONFIG
 
 T0 = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
 DIRTY_TITLE = "\x1b]0;pwned\x07\x1b[2J促\u202e消费\x01\x08\x00活动\u200b通知\u2066"
@@ -87,16 +88,6 @@ def test_a_crawled_item_is_stored_clean_and_its_raw_page_kept(tmp_path, monkeypa
 
 # -- at the door: the manual channel --------------------------------------------------------------
 
-CONFIG = """
-[bureau]
-name = "卫滨区商务局"
-[database]
-path = "g.db"
-[[sources]]
-id = "board"
-type = "manual"
-channel = "board"
-"""
 
 
 def test_add_and_import_store_clean_text_under_the_same_identity(tmp_path, capsys):

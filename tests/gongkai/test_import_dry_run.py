@@ -2,20 +2,9 @@
 from pathlib import Path
 
 from gongkai.cli import main
+from _board import CONFIG
 
 IMPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
-CONFIG = """
-[bureau]
-name = "卫滨区商务局"
-
-[database]
-path = "g.db"
-
-[[sources]]
-id = "board"
-type = "manual"
-channel = "board"
-"""
 
 
 def _files(folder):

@@ -12,18 +12,9 @@ import pytest
 
 import _sheet_bombs as bombs
 from gongkai import cli, manual, review_xlsx, xlsx_limits
+from _board import CONFIG
 
 NOW = datetime(2025, 1, 10, tzinfo=timezone.utc)
-CONFIG = """
-[bureau]
-name = "卫滨区商务局"
-[database]
-path = "g.db"
-[[sources]]
-id = "board"
-type = "manual"
-channel = "board"
-"""
 
 
 def _refused(path, match: str, peak_mb: float = 20) -> str:

@@ -7,20 +7,9 @@ import pytest
 
 from gongkai import manual
 from gongkai.cli import main
+from _board import CONFIG
 
 NOW = datetime(2025, 1, 10, 4, 0, tzinfo=timezone.utc)
-CONFIG = """
-[bureau]
-name = "卫滨区商务局"
-
-[database]
-path = "g.db"
-
-[[sources]]
-id = "board"
-type = "manual"
-channel = "board"
-"""
 
 
 def _book(path, *sheets):
