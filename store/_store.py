@@ -196,7 +196,9 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 update.update(last_seen_at=_ts(now), upstream_status="live")
                 if not manual:
                     update["attribution"] = attribution
-                    if bodies is not None:
+                    # rewritten only when they differ: each row written marks the 信息 for the
+                    # bodies' summary to recount, and a daemon re-reads shared items every poll
+                    if bodies is not None and self.item_bodies(item_id) != dict(bodies):
                         self.db.execute("DELETE FROM item_bodies WHERE item_id = ?", [item_id])
                         self._save_bodies(item_id, bodies)
                 self.db["items"].update(item_id, update)

@@ -292,3 +292,23 @@ def test_nothing_is_marked_before_a_summary_is_built(tmp_path):
         assert sorted(st.db.execute("SELECT grp FROM body_dirty").fetchall()) == [
             (-second,), (second,)]
         assert st.body_summary([2024], [scope])[0]["shangwu"][2024] == plain(st, 2024, scope)
+
+
+def test_a_re_crawl_of_an_unchanged_shared_item_marks_nothing(tmp_path):
+    # the daemon re-reads the shared column's items every poll: the same bodies, with the same
+    # reasons, are no change, and the summary has nothing to recount
+    shared = next(s for s in SHARED)
+    with Store(tmp_path / "d.db") as st:
+        st.sync_sources([{"id": s, "type": "website", "channel": channel_of(s), "url": "u"}
+                         for s in SHARED], NOW)
+        when = datetime(2024, 3, 1, tzinfo=timezone.utc)
+        body = sorted(SHARED[shared])[0]
+        item = save(st, shared, 1, when, bodies={body: "发布机构"})
+        st.body_summary([2024], scopes())
+        assert st.db.execute("SELECT COUNT(*) FROM body_dirty").fetchone()[0] == 0
+        assert save(st, shared, 1, when, bodies={body: "发布机构"}) == item
+        assert st.db.execute("SELECT COUNT(*) FROM body_dirty").fetchone()[0] == 0
+        # another reading of whose it is still counts as a change
+        save(st, shared, 1, when, bodies={body: "正文"})
+        assert st.db.execute("SELECT COUNT(*) FROM body_dirty").fetchone()[0] > 0
+        assert st.item_bodies(item) == {body: "正文"}
