@@ -34,22 +34,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import district_gen as gen  # noqa: E402
+from review_bench import timed as median_ms  # noqa: E402  (median ms of repeated calls)
 from gongkai import app as gk_app  # noqa: E402
 from gongkai import district  # noqa: E402
 from gongkai.web import create_app  # noqa: E402
 from store import Store, body_backlog, body_counts  # noqa: E402
 
 GONGKAI = Path(sys.executable).with_name("gongkai")
-
-
-def median_ms(fn, repeat: int) -> float:
-    fn()                                        # warm the page cache once
-    runs = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs) * 1000
 
 
 def command_ms(args: list[str], repeat: int) -> float:
