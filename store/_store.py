@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import json
+import logging
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -15,12 +16,14 @@ from ._counts import CountQueries
 from ._dupes import DupeQueries
 from ._db import connect, fault, immediate
 from ._ops import OpsQueries
+from ._ownership import carry, held
 from ._reporting import ReportQueries
 from ._review import ReviewQueries
 from ._rules import RulesQueries
 from ._schema_review import AWAITING_REVIEW
 
 
+log = logging.getLogger(__name__)
 ITEM_FIELDS = ("url", "title", "title_norm", "published_at", "pub_date", "date_source", "date_raw",
                "list_date", "body", "byline", "external", "meta_json")
 
@@ -82,13 +85,18 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
 
     # -- sources -------------------------------------------------------------------------------
 
-    def sync_sources(self, sources: Iterable[Mapping[str, Any]], now: datetime) -> None:
+    def sync_sources(self, sources: Iterable[Mapping[str, Any]], now: datetime) -> list[str]:
         """Make the sources table match the config. Sources dropped from the config are disabled,
-        never deleted: their items stay in the record."""
-        seen = []
+        never deleted: their items stay in the record. A source whose owner changed keeps what
+        its earlier items were (store/_ownership.py); returns the notes that say so."""
+        seen, notes = [], []
         with immediate(self.db):
             for s in sources:
                 seen.append(s["id"])
+                before = self.db.execute("SELECT config_json FROM sources WHERE id = ?",
+                                         [s["id"]]).fetchone()
+                if before is not None:
+                    notes.append(carry(self.db, s["id"], before[0], s.get("config", {})))
                 row = {"id": s["id"], "type": s["type"], "channel": s["channel"],
                        "url": s.get("url", ""), "enabled": int(s.get("enabled", True)),
                        "config_json": json.dumps(s.get("config", {}), ensure_ascii=False,
@@ -100,6 +108,10 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                     self.db["sources"].insert({**row, "created_at": _ts(now)})
             marks = ",".join("?" * len(seen)) or "''"
             self.db.execute(f"UPDATE sources SET enabled = 0 WHERE id NOT IN ({marks})", seen)
+        notes = [n for n in notes if n]
+        for note in notes:     # told once: the next sync finds the owner unchanged
+            log.warning("%s", note)
+        return notes
 
     def sources(self) -> list[dict]:
         return list(self.db.query("SELECT * FROM sources ORDER BY id"))
@@ -194,11 +206,13 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 item_id, manual = row
                 update = {k: v for k, v in fields.items() if v not in (None, "")}
                 update.update(last_seen_at=_ts(now), upstream_status="live")
-                if not manual:
+                kept = self.item_bodies(item_id) if bodies is not None else {}
+                # an item carried from its source's owner stays as a hand-set one does
+                if not manual and not held(kept):
                     update["attribution"] = attribution
                     # rewritten only when they differ: each row written marks the 信息 for the
                     # bodies' summary to recount, and a daemon re-reads shared items every poll
-                    if bodies is not None and self.item_bodies(item_id) != dict(bodies):
+                    if bodies is not None and kept != dict(bodies):
                         self.db.execute("DELETE FROM item_bodies WHERE item_id = ?", [item_id])
                         self._save_bodies(item_id, bodies)
                 self.db["items"].update(item_id, update)

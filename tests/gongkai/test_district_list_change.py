@@ -66,3 +66,97 @@ def test_a_body_that_never_published_on_a_shared_source_does_not_gain_it(tmp_pat
         _save(st, "p2", "卫滨区应急管理局开展消费安全宣传", "B")
         assert district.scope(cfg, "A", st).shared == ()
         assert st.counts(2025, district.scope(cfg, "A", st))["categories"] == {}
+
+
+# -- a source whose owner changes (found by the trial of the last session: a body's own source
+# turned shared left its earlier items counting for no body) ------------------------------------
+
+OWNED_THEN = """
+[[bureaus]]
+id = "A"
+name = "卫滨区商务局"
+[[bureaus]]
+id = "B"
+name = "卫滨区应急管理局"
+[database]
+path = "d.db"
+[[sources]]
+id = "a-wx"
+type = "feed"
+channel = "wechat"
+url = "http://127.0.0.1:9/a.xml"
+{whose}
+"""
+
+
+def _owned_cfg(tmp_path, whose):
+    p = tmp_path / "o.toml"
+    p.write_text(OWNED_THEN.format(whose=whose), encoding="utf-8")
+    return config_mod.load(p)
+
+
+def _save_on(st, source, key, title, *, bodies=None, attribution="ours"):
+    rec = {"key": key, "url": key, "title": title, "title_norm": key, "pub_date": "2025-03-05",
+           "published_at": "2025-03-05T09:00:00+08:00"}
+    iid, _ = st.save_item(source, "wechat", rec, attribution=attribution, now=NOW, bodies=bodies)
+    st.apply_decision(iid, {"category": "促消费", "score": 1.0, "ruleset_version": "v"}, now=NOW)
+    return iid
+
+
+def _every_way(st, cfg, year=2025):
+    """Each body's categories by the reference count, the one-pass count and the kept summary
+    (the dashboard's): all three must agree."""
+    from store import body_counts
+    from store._body_summary import summary
+    scopes = district.scopes(cfg, st)
+    ref = {b: st.counts(year, sc)["categories"] for b, sc in scopes.items()}
+    one = {b: c[year]["categories"] for b, c in body_counts(st, [year], list(scopes.values())).items()}
+    kept = {b: c[year]["categories"] for b, c in summary(st, [year], list(scopes.values()))[0].items()}
+    assert ref == one == kept
+    return ref
+
+
+def test_an_own_source_turned_shared_keeps_its_earlier_items_with_their_body(tmp_path):
+    owned = _owned_cfg(tmp_path, 'bureau = "A"')
+    with Store(tmp_path / "d.db") as st:
+        assert st.sync_sources([s.as_row() for s in owned.sources], NOW) == []
+        first = _save_on(st, "a-wx", "w1", "开展促消费活动")          # names nobody: A's own channel
+        _save_on(st, "a-wx", "w2", "转发：某某通知", attribution="not_ours")
+        assert _every_way(st, owned) == {"A": {"促消费": 1}, "B": {}}
+
+        shared = _owned_cfg(tmp_path, 'bureaus = "*"')
+        notes = st.sync_sources([s.as_row() for s in shared.sources], NOW)
+        assert len(notes) == 1 and "a-wx" in notes[0] and "1 earlier items stay A's" in notes[0]
+        assert _every_way(st, shared) == {"A": {"促消费": 1}, "B": {}}
+        # a re-crawl of the now-shared column finds no body in the old item's text: it stays A's
+        _save_on(st, "a-wx", "w1", "开展促消费活动", bodies={}, attribution="not_ours")
+        assert st.db.execute("SELECT attribution FROM items WHERE id = ?", [first]).fetchone()[0] \
+            == "ours"
+        # what is published there from now on is attributed by its text, as on any shared source
+        _save_on(st, "a-wx", "w3", "卫滨区应急管理局开展消费安全宣传", bodies={"B": "title"})
+        assert _every_way(st, shared) == {"A": {"促消费": 1}, "B": {"促消费": 1}}
+        assert st.unattributed(2025, district.shared_sources(shared, st)) == [
+            r for r in st.unattributed(2025, ("a-wx",)) if r["title"].startswith("转发")]
+        # the next sync finds nothing changed, says nothing, and adds no row twice
+        assert st.sync_sources([s.as_row() for s in shared.sources], NOW) == []
+        assert st.db.execute("SELECT COUNT(*) FROM item_bodies").fetchone()[0] == 2
+
+
+def test_an_own_source_turned_shared_not_listing_its_old_owner_still_counts_for_it(tmp_path):
+    with Store(tmp_path / "d.db") as st:
+        st.sync_sources([s.as_row() for s in _owned_cfg(tmp_path, 'bureau = "A"').sources], NOW)
+        _save_on(st, "a-wx", "w1", "开展促消费活动")
+        shared = _owned_cfg(tmp_path, 'bureaus = ["B"]')
+        st.sync_sources([s.as_row() for s in shared.sources], NOW)
+        assert _every_way(st, shared) == {"A": {"促消费": 1}, "B": {}}
+
+
+def test_an_own_source_handed_to_another_body_says_its_items_move(tmp_path):
+    with Store(tmp_path / "d.db") as st:
+        st.sync_sources([s.as_row() for s in _owned_cfg(tmp_path, 'bureau = "A"').sources], NOW)
+        _save_on(st, "a-wx", "w1", "开展促消费活动")
+        _save_on(st, "a-wx", "w2", "开展促消费活动二")
+        to_b = _owned_cfg(tmp_path, 'bureau = "B"')
+        notes = st.sync_sources([s.as_row() for s in to_b.sources], NOW)
+        assert notes == ["source a-wx: was A's own, now B's own — all its 2 items count for B"]
+        assert _every_way(st, to_b) == {"A": {}, "B": {"促消费": 2}}
