@@ -40,6 +40,15 @@ def register(sub, common) -> None:
     s.add_argument("--force", action="store_true", help="overwrite an existing --template file")
     s.set_defaults(func=cmd_import)
 
+    s = sub.add_parser("withdraw", parents=[common],
+                       help="take back an entry of a manual channel typed in error (a wrong date, "
+                            "a row that was never posted): it is kept, no longer counted")
+    s.add_argument("items", nargs="+", type=int, metavar="ITEM", help="item ids (from import/add)")
+    s.add_argument("--reason", default="", help="why (kept in the audit log)")
+    s.add_argument("--undo", action="store_true", help="count the entries again")
+    s.add_argument("--by", default=None, metavar="NAME", help="who (default: the login name)")
+    s.set_defaults(func=cmd_withdraw)
+
     s = sub.add_parser("dupes", parents=[common],
                        help="cross-channel duplicates: clusters, possible duplicates to decide, "
                             "merge/split by hand, rebuild with the detector")
@@ -98,9 +107,68 @@ def cmd_add(args) -> int:
             st, cfg, src, [entry], now=now, origin="gongkai add",
             classifier=classifier.Classifier(rules))
         item = st.item(item_id)
+        retyped = _retyped(st, src, [(entry, item_id, is_new)])
     verb = "added" if is_new else "already recorded as"
     print(f"{verb} item {item_id} ({src.id}, {item['pub_date']}): {item['title']} "
           f"-> {item['category'] or '?'}" + (" (not ours)" if item["attribution"] != "ours" else ""))
+    _tell_retyped(retyped)
+    return 0
+
+
+def _retyped(st, src: Source, saved) -> list[tuple[str, dict]]:
+    """New entries whose headline the source already counts once on another day, outside this
+    import: perhaps the same entry typed again with its date corrected, which would count twice.
+    A headline recorded on several days is a recurring notice, and said nothing of."""
+    here = {item_id for _, item_id, _ in saved}
+    out = []
+    for entry, item_id, is_new in saved:
+        others = [o for o in st.same_title(item_id) if o["id"] not in here] if is_new else []
+        if len(others) == 1:
+            out.append((f"row {entry.row}" if entry.row else "this entry", others[0]))
+    return out
+
+
+def _tell_retyped(retyped: list[tuple[str, dict]]) -> None:
+    for where, other in retyped:
+        print(f"gongkai: note: {where}: the same title is already counted, dated "
+              f"{other['pub_date'] or 'unknown'} (item {other['id']}); if this corrects that "
+              f"date, take the old entry back: gongkai withdraw {other['id']}", file=sys.stderr)
+
+
+def cmd_withdraw(args) -> int:
+    cfg = app.load_config(args)
+    actor = args.by or _login()
+    now = _now()
+    with app.open_store(args, cfg) as st:
+        rows = []
+        for item_id in args.items:      # every id checked before anything is written
+            row = st.item(item_id)
+            if row is None:
+                raise app.UsageError(f"no item {item_id} in {app.db_path(args, cfg)}")
+            src = st.source(row["source_id"]) or {}
+            if src.get("type") != "manual":
+                raise app.UsageError(
+                    f"item {item_id} was collected from {row['source_id']} ({src.get('type')}), "
+                    "not entered by hand: to stop counting it, mark it not ours in review")
+            rows.append(row)
+        want = "ours" if args.undo else "not_ours"
+        for row in rows:
+            if row["attribution"] == want:
+                print(f"item {row['id']} is already {'counted' if args.undo else 'withdrawn'}")
+                continue
+            why = ("counted again" if args.undo else "withdrawn: entered in error") + (
+                f": {args.reason}" if args.reason else "")
+            st.review_set_attribution(row["id"], want, actor=actor, now=now, reason=why)
+            print(f"{'counted again' if args.undo else 'withdrawn'}: item {row['id']} "
+                  f"({row['source_id']}, {row['pub_date']}): {row['title']}")
+        if not args.undo:
+            # the pair of a mistyped entry and its retyped one is one 信息: `same` keeps it
+            # counted once, dated by the entry still counted, even if the withdrawal is undone
+            for item_id, pairs in st.open_pairs_of(args.items).items():
+                for pair, other in pairs:
+                    print(f"  item {item_id} and item {other} are possible duplicates: if the "
+                          f"withdrawn entry was typed again as {other}, say so: "
+                          f"gongkai dupes same {pair}")
     return 0
 
 
@@ -147,9 +215,11 @@ def cmd_import(args) -> int:
     with app.open_store(args, cfg) as st:
         _, saved = manual.import_file(st, cfg, src, args.file, now=now, plan=plan, skip_bad=True,
                                       classifier=classifier.Classifier(app.load_rules(cfg)))
+        retyped = _retyped(st, src, saved)
     new = sum(1 for _, _, is_new in saved if is_new)
     print(f"imported {args.file} -> {src.id}: {new} new, {len(saved) - new} already recorded"
           f"{skipped}")
+    _tell_retyped(retyped)
     return 0
 
 

@@ -110,6 +110,16 @@ class ChannelQueries:
         """Like ``is_known`` but also true for an alias (a WeChat short link already resolved)."""
         return self.item_id_for_key(source_id, key) is not None
 
+    def same_title(self, item_id: int) -> list[dict]:
+        """The other counted ('ours') items of the item's source under the same headline
+        (``title_norm``) on another day, oldest first: on a hand-kept source, an entry typed
+        again with its date corrected leaves the mistyped one counted beside it."""
+        return list(self.db.query(
+            "SELECT o.id, o.pub_date, o.title FROM items i JOIN items o ON o.source_id = "
+            "i.source_id AND o.title_norm = i.title_norm AND o.id != i.id WHERE i.id = ? AND "
+            "o.attribution = 'ours' AND COALESCE(o.pub_date, '') != COALESCE(i.pub_date, '') "
+            "ORDER BY o.pub_date, o.id", [item_id]))
+
     def add_aliases(self, source_id: str, item_id: int, aliases: Iterable[str],
                     now: datetime) -> int:
         """Record other keys of an item; an alias already pointing elsewhere is left alone.

@@ -1,0 +1,85 @@
+"""A board entry typed with the wrong date and typed again with the right one counted twice, in the
+wrong year when the typo crossed New Year (found by a new-user trial): the import now says which
+earlier entry the row may correct, and `gongkai withdraw` takes the mistyped one back."""
+import json
+
+from gongkai import cli
+from store import Store
+from _board import CONFIG
+
+TITLE = "卫滨区商务局关于开展2025年促消费活动的通知"
+OTHER = "卫滨区商务局召开安全生产工作会议"
+
+
+def _setup(tmp_path):
+    (tmp_path / "gongkai.toml").write_text(CONFIG, encoding="utf-8")
+    return ["--config", str(tmp_path / "gongkai.toml")]
+
+
+def _import(tmp_path, cfg, name, rows, capsys):
+    path = tmp_path / name
+    path.write_text("标题,发布日期\n" + "".join(f"{t},{d}\n" for t, d in rows), encoding="utf-8")
+    assert cli.main(["import", str(path), "--source", "board", *cfg]) == 0
+    return capsys.readouterr()
+
+
+def _counts(cfg, year, capsys):
+    assert cli.main(["counts", "--year", str(year), "--json", *cfg]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _total(counts):
+    return sum(counts["categories"].values())
+
+
+def test_a_date_typo_across_new_year_is_told_at_import_and_withdrawn(tmp_path, capsys):
+    cfg = _setup(tmp_path)
+    _import(tmp_path, cfg, "a.csv", [(TITLE, "2024-12-30"), (OTHER, "2025-04-01")], capsys)
+    out = _import(tmp_path, cfg, "b.csv", [(TITLE, "2025-12-30"), (OTHER, "2025-04-01")], capsys)
+    with Store(tmp_path / "g.db") as st:
+        [old] = [r["id"] for r in st.items(source_id="board") if r["pub_date"] == "2024-12-30"]
+    # the note names the row, the earlier date and the command; the unchanged row says nothing
+    assert f"row 2: the same title is already counted, dated 2024-12-30 (item {old})" in out.err
+    assert f"gongkai withdraw {old}" in out.err and "row 3" not in out.err
+    assert (_total(_counts(cfg, 2024, capsys)), _total(_counts(cfg, 2025, capsys))) == (1, 2)
+
+    assert cli.main(["withdraw", str(old), "--reason", "日期录错", "--by", "t", *cfg]) == 0
+    told = capsys.readouterr().out
+    assert f"withdrawn: item {old} (board, 2024-12-30)" in told
+    assert (_total(_counts(cfg, 2024, capsys)), _total(_counts(cfg, 2025, capsys))) == (0, 2)
+    with Store(tmp_path / "g.db") as st:
+        [audit] = [a for a in st.db["audit"].rows if a["item_id"] == old]
+        assert (audit["actor"], audit["new"]) == ("t", "not_ours") and "日期录错" in audit["reason"]
+    # undone, it counts again where it was
+    assert cli.main(["withdraw", str(old), "--undo", *cfg]) == 0
+    assert f"counted again: item {old}" in capsys.readouterr().out
+    assert _total(_counts(cfg, 2024, capsys)) == 1
+
+
+def test_a_recurring_headline_is_not_taken_for_a_correction(tmp_path, capsys):
+    cfg = _setup(tmp_path)
+    _import(tmp_path, cfg, "a.csv", [(OTHER, "2025-01-05"), (OTHER, "2025-02-05")], capsys)
+    out = _import(tmp_path, cfg, "b.csv", [(OTHER, "2025-03-05")], capsys)
+    assert "already counted" not in out.err
+    # nor is a new file's own run of one headline
+    out = _import(tmp_path, cfg, "c.csv", [(TITLE, "2025-01-05"), (TITLE, "2025-02-05")], capsys)
+    assert "already counted" not in out.err
+
+
+def test_withdraw_refuses_a_crawled_item_and_an_unknown_one_writing_nothing(tmp_path, capsys):
+    cfg = _setup(tmp_path)
+    _import(tmp_path, cfg, "a.csv", [(TITLE, "2025-03-05")], capsys)
+    with Store(tmp_path / "g.db") as st:
+        st.db.execute("INSERT INTO sources (id, type, channel, url, enabled) "
+                      "VALUES ('web', 'website', 'website', 'u', 1)")
+        st.db.conn.commit()
+        st.save_item("web", "website", {"key": "k", "url": "u", "title": OTHER, "title_norm": "o",
+                                        "pub_date": "2025-03-06"}, attribution="ours",
+                     now=__import__("datetime").datetime(2025, 3, 6))
+        ids = sorted(r["id"] for r in st.items())
+    assert cli.main(["withdraw", str(ids[0]), str(ids[1]), *cfg]) == 2
+    assert "not entered by hand" in capsys.readouterr().err
+    assert cli.main(["withdraw", str(ids[0]), "999", *cfg]) == 2
+    assert "999" in capsys.readouterr().err
+    with Store(tmp_path / "g.db") as st:     # the good id before the bad one was not written
+        assert {r["attribution"] for r in st.items()} == {"ours"}
