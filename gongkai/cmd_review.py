@@ -177,20 +177,22 @@ def cmd_user_add(args) -> int:
 
     from .web._auth import hash_password
     cfg = app.load_config_optional(args)
-    body = check_body(cfg, args.bureau)          # before the password prompt
-    if body and args.role == "admin":
+    body = check_body(cfg, args.bureau)          # every check before the password prompt
+    if body and app.db_path(args, cfg).exists():
+        with app.open_store(args, cfg) as st:
+            access.account_role(st, args.name, args.role, body, replace=args.force)
+    elif body and args.role is None:            # a new database: its first account is an admin
+        raise app.UsageError(f"{args.name!r} would be the first admin, who sees every body: add "
+                             "an admin first (`gongkai user add NAME`), or pass --role reviewer "
+                             "(or readonly) with --bureau")
+    elif body and args.role == "admin":
         raise app.UsageError("an admin sees every body: --bureau is for a reviewer or a "
                              "read-only account")
     password = _password(args)
     with app.open_store(args, cfg) as st:
-        old = st.user(args.name)
-        if body and old and old["role"] == "admin" and args.role is None:
-            raise app.UsageError(f"{args.name!r} is an admin, who sees every body: pass --role "
-                                 "reviewer (or readonly) with --bureau")
-        role = st.add_user(args.name, hash_password(password), args.role, now=_now(),
-                           replace=args.force, actor=_actor(args))
-        if body or role == "admin":     # an admin is bound to no body
-            access.bind_user(st, args.name, body, now=_now(), actor=_actor(args))
+        # checked again with the writes, in one transaction: a refusal writes nothing
+        role = access.add_account(st, args.name, hash_password(password), args.role, body,
+                                  now=_now(), actor=_actor(args), replace=args.force)
     print(f"account {args.name} ({role}{', ' + body if body else ''}) saved")
     return 0
 

@@ -58,6 +58,42 @@ def bind_user(st: Any, name: str, body: str | None, *, now: datetime, actor: str
                                "new": f"{name} ({body})" if body else None, "reason": None})
 
 
+def account_role(st: Any, name: str, role: str | None, body: str | None, *,
+                 replace: bool = False) -> str:
+    """The role ``add_account`` would give ``name``, or a StoreError saying why it cannot be
+    bound to ``body``: every check of an account added with a body, before anything is
+    written (the first account is an admin, and an admin is bound to no body)."""
+    row = st.db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+    if row is not None and not replace:
+        raise _error(f"user {name!r} exists; pass --force to reset its password")
+    admins = st.db.execute("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetchone()[0]
+    resolved = role or (row[0] if row is not None else "reviewer" if admins else "admin")
+    if body and resolved == "admin":
+        if role is not None:
+            raise _error("an admin sees every body: --bureau is for a reviewer or a read-only "
+                         "account")
+        if row is not None:
+            raise _error(f"{name!r} is an admin, who sees every body: pass --role reviewer "
+                         "(or readonly) with --bureau")
+        raise _error(f"{name!r} would be the first admin, who sees every body: add an admin "
+                     "first (`gongkai user add NAME`), or pass --role reviewer (or readonly) "
+                     "with --bureau")
+    return resolved
+
+
+def add_account(st: Any, name: str, password_hash: str, role: str | None, body: str | None, *,
+                now: datetime, actor: str, replace: bool = False) -> str:
+    """``Store.add_user`` and :func:`bind_user` in one transaction, checked first
+    (:func:`account_role`): an account refused for its body leaves nothing behind. Returns the
+    role stored."""
+    with immediate(st.db):
+        account_role(st, name, role, body, replace=replace)
+        role = st.add_user(name, password_hash, role, now=now, replace=replace, actor=actor)
+        if body or role == "admin":     # an admin is bound to no body
+            bind_user(st, name, body, now=now, actor=actor)
+    return role
+
+
 # -- what a body sees ----------------------------------------------------------------------------
 
 def in_scope(st: Any, scope: BodyScope | None, item_ids: Iterable[int]) -> set[int]:

@@ -87,11 +87,9 @@ def install(app: Flask) -> None:
             if body and role == "admin":
                 raise gk_app.UsageError("管理员可以查看所有单位，不绑定单位 (an admin is bound "
                                         "to no body)")
-            get_store().add_user(name, hash_password(_password()), role, now=_now(),
-                                 actor=g.user["name"])
-            if body:
-                store_mod.access.bind_user(get_store(), name, body, now=_now(),
-                                           actor=g.user["name"])
+            # one transaction, checked first: an account refused for its body is not written
+            store_mod.access.add_account(get_store(), name, hash_password(_password()), role,
+                                         body, now=_now(), actor=g.user["name"])
         return _change(do, f"账号 {request.form.get('name', '').strip()} 已添加 (added)")
 
     @app.route("/users/bind", methods=["POST"])
