@@ -72,30 +72,39 @@ def scope(cfg: Config, body_id: str, st: Store | None = None) -> BodyScope | Non
     cfg.body(body_id)
     if not cfg.district:
         return None
-    return _scope(cfg, body_id, st, _dropped(cfg, st))
+    return _scope(cfg, body_id, st, _dropped(cfg, st), _carried(cfg, st))
 
 
 def scopes(cfg: Config, st: Store | None = None) -> dict[str, BodyScope]:
     """Every body's :func:`scope`, reading the record's sources once (the dashboard's 40)."""
     if not cfg.district:
         return {}
-    dropped = _dropped(cfg, st)
-    return {b.id: _scope(cfg, b.id, st, dropped) for b in cfg.bodies}
+    dropped, carried = _dropped(cfg, st), _carried(cfg, st)
+    return {b.id: _scope(cfg, b.id, st, dropped, carried) for b in cfg.bodies}
 
 
 def _scope(cfg: Config, body_id: str, st: Store | None,
-           dropped: dict[str, tuple[tuple[str, ...], bool]]) -> BodyScope:
+           dropped: dict[str, tuple[tuple[str, ...], bool]], carried: set[str]) -> BodyScope:
     mine = [(s.id, s.shared) for s in sources_of(cfg, body_id)]
     mine += [(i, shared) for i, (bodies, shared) in dropped.items() if body_id in bodies]
     listed = {i for i, _ in mine}
-    unlisted = [s.id for s in cfg.sources if s.shared and s.id not in listed]
+    # a shared source that no longer lists the body, or a source that changed owner, still
+    # holds what the body published there (asked only when one does not list it: with
+    # bureaus = "*" every shared source does)
+    unlisted = [s.id for s in cfg.sources if (s.shared or s.id in carried) and s.id not in listed]
+    unlisted += [i for i in carried if i in dropped and i not in listed]
     if st is not None and unlisted:
-        # a shared source that no longer lists the body still holds what it published there
-        # (asked only when one does not list it: with bureaus = "*" every one does)
         naming = st.sources_naming(body_id)
         mine += [(i, True) for i in unlisted if i in naming]
-    return BodyScope(body=body_id, owned=tuple(i for i, shared in mine if not shared),
-                     shared=tuple(i for i, shared in mine if shared))
+    owned = tuple(i for i, shared in mine if not shared)
+    return BodyScope(body=body_id, owned=owned,
+                     shared=tuple(i for i, shared in mine if shared),
+                     mixed=tuple(i for i in owned if i in carried))
+
+
+def _carried(cfg: Config, st: Store | None) -> set[str]:
+    """The sources whose owner changed (their items may name other bodies)."""
+    return st.carried_sources() if st is not None and cfg.district else set()
 
 
 def _dropped(cfg: Config, st: Store | None) -> dict[str, tuple[tuple[str, ...], bool]]:

@@ -42,7 +42,7 @@ Parts = dict[tuple[str, int, str, str], int]      # (body, year, kind, key) -> n
 
 
 def fingerprint(scopes: Sequence[BodyScope]) -> dict[str, list]:
-    return {sc.body: [sorted(sc.owned), sorted(sc.shared)] for sc in scopes}
+    return {sc.body: [sorted(sc.owned), sorted(sc.shared), sorted(sc.mixed)] for sc in scopes}
 
 
 class _Whose:
@@ -51,17 +51,19 @@ class _Whose:
 
     def __init__(self, scopes: Sequence[BodyScope]) -> None:
         self.owner = {s: sc.body for sc in scopes for s in sc.owned}
+        self.mixed = {s for sc in scopes for s in sc.mixed}
         self.listed: dict[str, set[str]] = defaultdict(set)
         for sc in scopes:
             for s in sc.shared:
                 self.listed[s].add(sc.body)
 
-    def of(self, source_id: str, named: Iterable[str]) -> list[str]:
+    def of(self, source_id: str, named: Sequence[str]) -> list[str]:
         body = self.owner.get(source_id)
-        if body is not None:
+        if body is not None and not (named and source_id in self.mixed):
             return [body]
-        listed = self.listed.get(source_id)
-        return [b for b in named if b in listed] if listed else []
+        # (a source that changed owner: the bodies its rows name, the owner among them)
+        listed = self.listed.get(source_id) or ()
+        return [b for b in named if b in listed or b == body]
 
 
 def group_parts(items: Sequence[tuple], named: dict[int, list[str]], whose: _Whose

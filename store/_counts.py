@@ -36,13 +36,32 @@ class BodyScope:
     body: str
     owned: tuple[str, ...] = ()
     shared: tuple[str, ...] = ()
+    # own sources that changed owner (store/_ownership.py): an item there with item_bodies rows
+    # counts for the bodies they name, the owner only among them; one without, for the owner
+    mixed: tuple[str, ...] = ()
+
+    def _owned(self, alias: str) -> tuple[str, list]:
+        plain = [s for s in self.owned if s not in self.mixed]
+        mixed = [s for s in self.owned if s in self.mixed]
+        parts, args = [], []
+        if plain:
+            parts.append(f"{alias}.source_id IN ({','.join('?' * len(plain))})")
+            args += plain
+        if mixed:
+            parts.append(f"({alias}.source_id IN ({','.join('?' * len(mixed))}) AND (NOT EXISTS "
+                         f"(SELECT 1 FROM item_bodies ob WHERE ob.item_id = {alias}.id) OR EXISTS "
+                         f"(SELECT 1 FROM item_bodies ob WHERE ob.item_id = {alias}.id "
+                         f"AND ob.body = ?)))")
+            args += [*mixed, self.body]
+        return " OR ".join(parts), args
 
     def where(self, alias: str) -> tuple[str, list]:
         """An SQL condition on the items row ``alias`` and its parameters."""
         parts, args = [], []
         if self.owned:
-            parts.append(f"{alias}.source_id IN ({','.join('?' * len(self.owned))})")
-            args += self.owned
+            owned, owned_args = self._owned(alias)
+            parts.append(owned)
+            args += owned_args
         if self.shared:
             parts.append(f"({alias}.source_id IN ({','.join('?' * len(self.shared))}) AND EXISTS "
                          f"(SELECT 1 FROM item_bodies ib WHERE ib.item_id = {alias}.id "
@@ -58,9 +77,9 @@ class BodyScope:
         part; ``union`` drops repeated rows (UNION instead of UNION ALL)."""
         parts, out = [], []
         if self.owned:
-            parts.append(f"SELECT {columns} FROM items WHERE items.source_id IN "
-                         f"({','.join('?' * len(self.owned))}) AND {condition}")
-            out += [*self.owned, *args]
+            owned, owned_args = self._owned("items")
+            parts.append(f"SELECT {columns} FROM items WHERE ({owned}) AND {condition}")
+            out += [*owned_args, *args]
         if self.shared:
             parts.append(f"SELECT {columns} FROM item_bodies ib CROSS JOIN items ON items.id = "
                          f"ib.item_id WHERE ib.body = ? AND items.source_id IN "

@@ -21,22 +21,24 @@ class _Owners:
 
     def __init__(self, db: Any, scopes: Sequence[BodyScope]) -> None:
         self.owner = {s: sc.body for sc in scopes for s in sc.owned}
+        self.mixed = {s for sc in scopes for s in sc.mixed}
         self.listed: dict[str, set[str]] = {}
         for sc in scopes:
             for s in sc.shared:
                 self.listed.setdefault(s, set()).add(sc.body)
         self.named: dict[int, list[str]] = {}
-        if self.listed:     # a one-owner district reads no row of item_bodies
+        if self.listed or self.mixed:     # a one-owner district reads no row of item_bodies
             for item_id, body in db.execute("SELECT item_id, body FROM item_bodies"):
                 self.named.setdefault(item_id, []).append(body)
 
     def of(self, source_id: str, item_id: int) -> Iterator[str]:
         body = self.owner.get(source_id)
-        if body is not None:
+        if body is not None and not (source_id in self.mixed and item_id in self.named):
             yield body
-        elif source_id in self.listed:
-            listed = self.listed[source_id]
-            yield from (b for b in self.named.get(item_id, ()) if b in listed)
+        elif body is not None or source_id in self.listed:
+            # (a source that changed owner: the bodies its rows name, the owner among them)
+            listed = self.listed.get(source_id, ())
+            yield from (b for b in self.named.get(item_id, ()) if b in listed or b == body)
 
 
 def body_counts(st: Any, years: Iterable[int], scopes: Sequence[BodyScope]
@@ -67,14 +69,14 @@ def body_counts(st: Any, years: Iterable[int], scopes: Sequence[BodyScope]
         f"WHERE pub_year IN ({marks}) OR (attribution = 'ours' AND cluster_id IN "
         f"(SELECT cluster_id FROM items WHERE pub_year IN ({marks}) AND attribution = 'ours'))",
         [*years, *years, *years]).fetchall()
-    owner, listed, named = owners.owner, owners.listed, owners.named
+    owner, listed, named, mixed = owners.owner, owners.listed, owners.named, owners.mixed
     for source_id, cluster, channel, pub_date, y, category, manual, item_id, ours, awaiting \
             in fetched:
         body = owner.get(source_id)
-        if body is not None:
+        if body is not None and source_id not in mixed:
             mine: Iterable[str] = (body,)
-        elif source_id in listed:
-            mine = [b for b in named.get(item_id, ()) if b in listed[source_id]]
+        elif body is not None or source_id in listed:
+            mine = list(owners.of(source_id, item_id))
         else:
             continue
         row = (cluster, channel, pub_date, y, category, manual, item_id)

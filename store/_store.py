@@ -16,7 +16,7 @@ from ._counts import CountQueries
 from ._dupes import DupeQueries
 from ._db import connect, fault, immediate
 from ._ops import OpsQueries
-from ._ownership import carry, held
+from ._ownership import carried, carry, held
 from ._reporting import ReportQueries
 from ._review import ReviewQueries
 from ._rules import RulesQueries
@@ -96,7 +96,7 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 before = self.db.execute("SELECT config_json FROM sources WHERE id = ?",
                                          [s["id"]]).fetchone()
                 if before is not None:
-                    notes.append(carry(self.db, s["id"], before[0], s.get("config", {})))
+                    notes.append(carry(self.db, s["id"], before[0], s.get("config", {}), now))
                 row = {"id": s["id"], "type": s["type"], "channel": s["channel"],
                        "url": s.get("url", ""), "enabled": int(s.get("enabled", True)),
                        "config_json": json.dumps(s.get("config", {}), ensure_ascii=False,
@@ -112,6 +112,10 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
         for note in notes:     # told once: the next sync finds the owner unchanged
             log.warning("%s", note)
         return notes
+
+    def carried_sources(self) -> set[str]:
+        """Sources whose owner changed in the config (store/_ownership.py)."""
+        return carried(self.db)
 
     def sources(self) -> list[dict]:
         return list(self.db.query("SELECT * FROM sources ORDER BY id"))

@@ -112,7 +112,7 @@ def _every_way(st, cfg, year=2025):
     ref = {b: st.counts(year, sc)["categories"] for b, sc in scopes.items()}
     one = {b: c[year]["categories"] for b, c in body_counts(st, [year], list(scopes.values())).items()}
     kept = {b: c[year]["categories"] for b, c in summary(st, [year], list(scopes.values()))[0].items()}
-    assert ref == one == kept
+    assert (ref, ref) == (one, kept)
     return ref
 
 
@@ -126,7 +126,7 @@ def test_an_own_source_turned_shared_keeps_its_earlier_items_with_their_body(tmp
 
         shared = _owned_cfg(tmp_path, 'bureaus = "*"')
         notes = st.sync_sources([s.as_row() for s in shared.sources], NOW)
-        assert len(notes) == 1 and "a-wx" in notes[0] and "1 earlier items stay A's" in notes[0]
+        assert len(notes) == 1 and "a-wx" in notes[0] and "1 earlier items still count for A" in notes[0]
         assert _every_way(st, shared) == {"A": {"促消费": 1}, "B": {}}
         # a re-crawl of the now-shared column finds no body in the old item's text: it stays A's
         _save_on(st, "a-wx", "w1", "开展促消费活动", bodies={}, attribution="not_ours")
@@ -151,12 +151,40 @@ def test_an_own_source_turned_shared_not_listing_its_old_owner_still_counts_for_
         assert _every_way(st, shared) == {"A": {"促消费": 1}, "B": {}}
 
 
-def test_an_own_source_handed_to_another_body_says_its_items_move(tmp_path):
+def test_an_own_source_handed_to_another_body_keeps_its_earlier_items_with_the_first(tmp_path):
+    """Found by a new-user trial: moving a source to another body moved every past item with it,
+    silently, before any crawl. Earlier items stay with the body they were collected for; what
+    is collected from now on is the new owner's."""
     with Store(tmp_path / "d.db") as st:
         st.sync_sources([s.as_row() for s in _owned_cfg(tmp_path, 'bureau = "A"').sources], NOW)
         _save_on(st, "a-wx", "w1", "开展促消费活动")
         _save_on(st, "a-wx", "w2", "开展促消费活动二")
         to_b = _owned_cfg(tmp_path, 'bureau = "B"')
         notes = st.sync_sources([s.as_row() for s in to_b.sources], NOW)
-        assert notes == ["source a-wx: was A's own, now B's own — all its 2 items count for B"]
-        assert _every_way(st, to_b) == {"A": {}, "B": {"促消费": 2}}
+        assert notes == ["source a-wx: was A's own, now B's own — its 2 earlier items still "
+                         "count for A"]
+        assert _every_way(st, to_b) == {"A": {"促消费": 2}, "B": {}}
+        _save_on(st, "a-wx", "w3", "开展促消费活动三")
+        _save_on(st, "a-wx", "w1", "开展促消费活动")       # re-read: still A's
+        assert _every_way(st, to_b) == {"A": {"促消费": 2}, "B": {"促消费": 1}}
+        # handed back: what B collected stays B's, A's stay A's, nothing twice
+        back = _owned_cfg(tmp_path, 'bureau = "A"')
+        assert st.sync_sources([s.as_row() for s in back.sources], NOW) == [
+            "source a-wx: was B's own, now A's own — its 1 earlier items still count for B"]
+        assert _every_way(st, back) == {"A": {"促消费": 2}, "B": {"促消费": 1}}
+
+
+def test_a_shared_source_given_one_owner_keeps_other_bodies_items(tmp_path):
+    with Store(tmp_path / "d.db") as st:
+        shared = _owned_cfg(tmp_path, 'bureaus = "*"')
+        st.sync_sources([s.as_row() for s in shared.sources], NOW)
+        _save_on(st, "a-wx", "w1", "卫滨区商务局开展促消费活动", bodies={"A": "title"})
+        _save_on(st, "a-wx", "w2", "卫滨区应急管理局开展消费安全宣传", bodies={"B": "title"})
+        _save_on(st, "a-wx", "w3", "某某通知", bodies={}, attribution="not_ours")
+        assert _every_way(st, shared) == {"A": {"促消费": 1}, "B": {"促消费": 1}}
+        owned = _owned_cfg(tmp_path, 'bureau = "A"')
+        notes = st.sync_sources([s.as_row() for s in owned.sources], NOW)
+        assert notes == []          # nothing unattributed and 'ours' becomes A's
+        assert _every_way(st, owned) == {"A": {"促消费": 1}, "B": {"促消费": 1}}
+        _save_on(st, "a-wx", "w4", "开展促消费活动四")       # A's own from now on
+        assert _every_way(st, owned) == {"A": {"促消费": 2}, "B": {"促消费": 1}}
