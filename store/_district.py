@@ -69,7 +69,7 @@ def body_counts(st: Any, years: Iterable[int], scopes: Sequence[BodyScope]
         f"WHERE pub_year IN ({marks}) OR (attribution = 'ours' AND cluster_id IN "
         f"(SELECT cluster_id FROM items WHERE pub_year IN ({marks}) AND attribution = 'ours'))",
         [*years, *years, *years]).fetchall()
-    owner, listed, named, mixed = owners.owner, owners.listed, owners.named, owners.mixed
+    owner, listed, mixed = owners.owner, owners.listed, owners.mixed
     for source_id, cluster, channel, pub_date, y, category, manual, item_id, ours, awaiting \
             in fetched:
         body = owner.get(source_id)
