@@ -28,8 +28,6 @@ from typing import Any, NamedTuple
 
 import json
 
-import ahocorasick_rs
-
 from . import _doubt
 from ._coreload import core as _core
 from ._rules import AllRule, Ruleset
@@ -210,15 +208,11 @@ class Classifier:
         all_of = {i: w.all_of for i, w in enumerate(info) if w.all_of}
         groups = [(ci, rule.words, tuple(index[w] for w in rule.words), rule.within,
                    rule.weight, "+".join(rule.words)) for ci, rule in self._groups]
-        # ahocorasick-rs, chosen by measurement over pyahocorasick (benchmarks/
-        # classify_matchers_bench.py): on a 2 KB Chinese body with ~200 overlapping hits it
-        # returns all of them as one list about three times faster than pyahocorasick's iterator.
-        # Its DFA form: a third faster on such a body than the default NFA, for a few MB.
-        automaton = ahocorasick_rs.AhoCorasick(
-            self._words, implementation=ahocorasick_rs.Implementation.DFA) if parts else None
-        self._automaton = automaton
-        self._tables = (automaton, plans, exclude, inside, in_group, all_of, groups,
-                        list(self._names), _evidence)
+        # the automaton and the tables are the core's own (classifier/_core.py, prepare), so
+        # this classifier keeps the core it built them with
+        self._core = _core
+        self._tables = _core.prepare(self._words, plans, exclude, inside, in_group, all_of,
+                                     groups, list(self._names), _evidence)
 
     @property
     def review_threshold(self) -> float | None:
@@ -233,7 +227,7 @@ class Classifier:
 
     def classify(self, title: str, body: str = "") -> Decision:
         rs = self.ruleset
-        scores, evidence = _core.score_item(self._tables, title, body, rs.title_weight,
+        scores, evidence = self._core.score_item(self._tables, title, body, rs.title_weight,
                                             rs.body_weight, len(self._names))
 
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], -self._priority[i], i))
@@ -266,7 +260,7 @@ class Classifier:
     def _score_field(self, field: str, text: str, mult: float, scores: list[float],
                      evidence: list[Evidence]) -> None:
         """Score one normalized field into *scores* and *evidence* (steps 1–6 above)."""
-        _core.score_field(self._tables, field, text, mult, scores, evidence)
+        self._core.score_field(self._tables, field, text, mult, scores, evidence)
 
 
 def _offsets(word: str, other: str) -> tuple[int, ...]:

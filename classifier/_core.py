@@ -7,7 +7,12 @@ hash is this file's, so a compiled and a pure run cannot disagree (tests/classif
 test_core.py checks they print the same bytes). Nothing here imports the project, and the code
 stays within what both Cython and mypyc compile: plain functions, no generators, no closures.
 
-The tables are built by classifier/_classify.py (``Classifier.__init__``), as a tuple:
+classifier/_core_native.pyx is the compiled counterpart (issue 18): the same functions written
+for C — code-point loops, its own automaton, C arrays — which tools/build_core.py compiles into
+``classifier._core_c``; this file stays the reference it is tested against.
+
+The tables are built by classifier/_classify.py (``Classifier.__init__``) through ``prepare``,
+here as a tuple:
 
     (automaton, plans, exclude, inside, in_group, all_of, groups, names, make_evidence)
 
@@ -26,7 +31,28 @@ import unicodedata
 from bisect import bisect_left
 from typing import Any
 
+import ahocorasick_rs
+
 PLAIN, HIDEABLE, NEAR = 0, 1, 2
+
+
+def prepare(words: tuple[str, ...], plans: list, exclude: dict, inside: dict,
+            in_group: frozenset, all_of: dict, groups: list, names: list, make: Any) -> tuple:
+    """The tables score_item works on; *words* are the automaton's, by index."""
+    # ahocorasick-rs, chosen by measurement over pyahocorasick (benchmarks/
+    # classify_matchers_bench.py): on a 2 KB Chinese body with ~200 overlapping hits it returns
+    # all of them as one list about three times faster than pyahocorasick's iterator. Its DFA
+    # form: a third faster on such a body than the default NFA, for a few MB.
+    automaton = ahocorasick_rs.AhoCorasick(
+        words, implementation=ahocorasick_rs.Implementation.DFA) if words else None
+    return (automaton, plans, exclude, inside, in_group, all_of, groups, names, make)
+
+
+def ngram_model(ll: dict, n: int, title_grams: tuple[int, int], body_grams: tuple[int, int],
+                body_chars: int) -> None:
+    """The compiled core's form of a naive-Bayes table (classifier/_learn.py); the pure path
+    has none and sums in Python."""
+    return None
 
 # --- normalize (classifier/_normalize.py documents the form) -------------------------------
 

@@ -1,8 +1,9 @@
 """Which implementation of classifier/_core.py runs: the compiled one when it is current.
 
-``tools/build_core.py`` (``make core``) compiles a copy of _core.py into the optional extension
-module ``classifier._core_c``, with the SHA-256 of the source it was made from as
-``SOURCE_HASH``. It is used only when that hash is the hash of _core.py as it is now; a missing,
+``tools/build_core.py`` (``make core``) compiles classifier/_core_native.pyx — the C-level
+counterpart of _core.py — into the optional extension module ``classifier._core_c``, with
+``SOURCE_HASH``, the SHA-256 of _core.py and of the .pyx it was made from. It is used only when
+that hash is the hash of both files as they are now; a missing,
 stale or broken build means the pure-Python module, silently (one debug log line), never an
 error — an office server without a compiler runs the same code, interpreted.
 
@@ -28,12 +29,16 @@ from . import _core as pure
 log = logging.getLogger(__name__)
 
 SOURCE = Path(pure.__file__)
+NATIVE = SOURCE.with_name("_core_native.pyx")
 COMPILED_NAME = "classifier._core_c"
 
 
-def source_hash(text: bytes | None = None) -> str:
-    """The SHA-256 of *text*, by default of _core.py as it is now."""
-    return hashlib.sha256(SOURCE.read_bytes() if text is None else text).hexdigest()
+def source_hash(native: bytes | None = None, reference: bytes | None = None) -> str:
+    """The SHA-256 a compiled core must carry: of _core.py (*reference*) and the .pyx
+    (*native*), by default both as they are now."""
+    ref = SOURCE.read_bytes() if reference is None else reference
+    nat = NATIVE.read_bytes() if native is None else native
+    return hashlib.sha256(ref + b"\0" + nat).hexdigest()
 
 
 def compiled_file(directory: Path) -> Path | None:
@@ -87,15 +92,15 @@ def load(choice: str | None = None) -> ModuleType:
 
 
 def current(module: object) -> bool:
-    """True when *module* was compiled from _core.py as it is now (its SOURCE_HASH)."""
+    """True when *module* was compiled from the sources as they are now (its SOURCE_HASH)."""
     try:
         digest = source_hash()
     except OSError as e:
-        log.debug("classifier core: cannot read %s (%s); pure Python", SOURCE, e)
+        log.debug("classifier core: cannot read the sources (%s); pure Python", e)
         return False
     if getattr(module, "SOURCE_HASH", None) != digest:
-        log.debug("classifier core: %s was built from another version of %s; pure Python",
-                  getattr(module, "__file__", COMPILED_NAME), SOURCE.name)
+        log.debug("classifier core: %s was built from another version of %s or %s; pure Python",
+                  getattr(module, "__file__", COMPILED_NAME), SOURCE.name, NATIVE.name)
         return False
     return True
 

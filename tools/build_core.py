@@ -1,4 +1,4 @@
-"""Compile the classifier's hot path (classifier/_core.py) with Cython into classifier._core_c.
+"""Compile the classifier's hot path (classifier/_core_native.pyx) with Cython into classifier._core_c.
 
     python tools/build_core.py [--out DIR] [--source FILE]
 
@@ -7,11 +7,14 @@ _coreload.py), so a build that cannot happen — no C compiler, no Python header
 prints one line saying so and exits 0: ``make test`` and ``make core`` go on, on pure Python.
 ``pip install -e .`` never runs this (pyproject's build is untouched); ``make core`` does.
 
-The build compiles a copy of the source with ``SOURCE_HASH``, the SHA-256 of the source it was
-made from, appended; the loader uses the module only while _core.py still has that hash. The
+The .pyx is the C-level counterpart of classifier/_core.py, the pure-Python reference. The build
+compiles a copy of it with ``SOURCE_HASH`` appended — the SHA-256 of _core.py and of the .pyx
+(classifier/_coreload.py, source_hash) — and the loader uses the module only while both files
+still have that hash. The
 result replaces the old module in one rename, so a process importing the classifier meanwhile
 sees either the old file or the new one. --out puts it elsewhere (the tests build into a temporary
-directory and point GONGKAI_CORE at it); --source compiles another file in _core.py's place.
+directory and point GONGKAI_CORE at it); --source compiles another .pyx in _core_native.pyx's
+place.
 """
 
 from __future__ import annotations
@@ -28,18 +31,25 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "classifier" / "_core.py"
+REFERENCE = ROOT / "classifier" / "_core.py"
+SOURCE = ROOT / "classifier" / "_core_native.pyx"
 NAME = "_core_c"
 
-# Cython over mypyc, measured on the same source (README, Performance): 96 against 104 µs of
-# CPU per item for matching and scoring, a single module (mypyc 1.x+ adds a runtime library
-# beside it), and a smaller install (pip install cython).
+# Cython: compiling _core.py as it is saved only ~15% (README, Performance); the hand-written
+# .pyx, with C arrays and code-point loops, is what makes the difference. -O2, as setuptools
+# gives by default on Linux.
 SETUP = (
     "from setuptools import setup, Extension\n"
     "from Cython.Build import cythonize\n"
     "setup(name='core', script_args=['build_ext', '--inplace'], ext_modules=cythonize(\n"
-    "    [Extension('classifier._core_c', ['classifier/_core_c.py'])],\n"
+    "    [Extension('classifier._core_c', ['classifier/_core_c.pyx'])],\n"
     "    compiler_directives={'language_level': 3, 'binding': False}, quiet=True))\n")
+
+
+def digest_of(source: Path) -> str:
+    """SOURCE_HASH for a module compiled from *source* (classifier/_coreload.py checks it)."""
+    text = source.read_bytes()
+    return hashlib.sha256(REFERENCE.read_bytes() + b"\0" + text).hexdigest()
 
 
 class BuildError(Exception):
@@ -55,7 +65,7 @@ def build(source: Path, out: Path) -> Path:
     if importlib.util.find_spec("Cython") is None:
         raise BuildError("Cython is not installed (pip install 'gongkai[core]')")
     text = source.read_bytes()
-    digest = hashlib.sha256(text).hexdigest()
+    digest = digest_of(source)
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
     target = out / f"{NAME}{suffix}"
     if built_from(target, digest):
@@ -65,7 +75,7 @@ def build(source: Path, out: Path) -> Path:
         pkg = Path(tmp) / "classifier"
         pkg.mkdir()
         (pkg / "__init__.py").write_text("")
-        (pkg / f"{NAME}.py").write_bytes(
+        (pkg / f"{NAME}.pyx").write_bytes(
             text + f'\n\nSOURCE_HASH = "{digest}"   # added by tools/build_core.py\n'.encode())
         (Path(tmp) / "setup.py").write_text(SETUP)
         done = subprocess.run([sys.executable, "setup.py"], cwd=tmp, capture_output=True,
@@ -97,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=SOURCE.parent,
                         help="where the module goes (default: the classifier package)")
     parser.add_argument("--source", type=Path, default=SOURCE,
-                        help="the source to compile (default: classifier/_core.py)")
+                        help="the source to compile (default: classifier/_core_native.pyx)")
     args = parser.parse_args(argv)
     try:
         target = build(args.source, args.out)
@@ -107,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildError, OSError) as e:
         # a module built before from this very source may still be there, and is used
         try:
-            digest = hashlib.sha256(args.source.read_bytes()).hexdigest()
+            digest = digest_of(args.source)
         except OSError:
             digest = "-"
         kept = built_from(args.out / f"{NAME}{importlib.machinery.EXTENSION_SUFFIXES[0]}",

@@ -1,5 +1,6 @@
-"""The compiled core (tools/build_core.py, issue 18) prints what the pure-Python path prints,
-is never required, and is never used when it was built from another source.
+"""The compiled core (classifier/_core_native.pyx built by tools/build_core.py, issue 18) prints
+what the pure-Python path (classifier/_core.py) prints, is never required, and is never used
+when it was built from another source.
 
 When the package holds no current compiled core, the tests build one into a temporary
 directory — if this machine has a C compiler and Cython — and point GONGKAI_CORE at it; without
@@ -123,15 +124,19 @@ def test_build_without_a_compiler_falls_back(tmp_path, items):
 
 
 def test_a_stale_build_is_not_used(tmp_path):
-    changed = _coreload.SOURCE.read_bytes() + b"\n# changed after the build\n"
-    # the check itself, on a module that claims the old and the current source
+    changed = _coreload.NATIVE.read_bytes() + b"\n# changed after the build\n"
+    reference = _coreload.SOURCE.read_bytes() + b"\n# changed after the build\n"
+    # the check itself, on a module that claims another .pyx, another _core.py (the reference
+    # it must agree with) and the current sources
     assert not _coreload.current(SimpleNamespace(SOURCE_HASH=_coreload.source_hash(changed)))
+    assert not _coreload.current(SimpleNamespace(
+        SOURCE_HASH=_coreload.source_hash(reference=reference)))
     assert _coreload.current(SimpleNamespace(SOURCE_HASH=_coreload.source_hash()))
     if not can_compile():
         assert _coreload.load(str(tmp_path)) is _coreload.pure
         return
     # a real build from another version of the source than the one in the tree
-    source = tmp_path / "_core.py"
+    source = tmp_path / "_core_native.pyx"
     source.write_bytes(changed)
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, str(BUILD), "--out", str(out), "--source",
