@@ -171,6 +171,14 @@ def review_007_cluster_summary(db: Database) -> None:
                "SELECT DISTINCT cluster_id FROM items WHERE cluster_id IS NOT NULL")
 
 
+
+@migrations()
+def review_008_undo_moves(db: Database) -> None:
+    # A move between bodies (改归属单位, 非本单位 on a joint notice) is journaled like a re-filing,
+    # with the item's bodies before it ({body: reason} as JSON), so `u` puts them back.
+    db["review_actions"].add_column("prev_bodies", str)
+
+
 # An item awaiting the officer's review: flagged, decided only by the rules, and not a copy of a
 # 信息 someone already filed by hand (a cluster is one 信息; the counts file every copy by that
 # decision). One condition for the queue, the counts' `unreviewed` and the backlog, so they agree.
