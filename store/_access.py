@@ -10,6 +10,7 @@ find it in the item's history.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -155,6 +156,9 @@ def move_item(st: Any, item_id: int, old: str | None, new: str | None, *, actor:
             raise _error(f"item {item_id} does not count for {old}")
         if new and new in bodies:
             raise _error(f"item {item_id} already counts for {new}")
+        # journaled with the bodies before it, so the reviewer's `u` (review_undo) puts them back
+        st._journal(item_id, MOVE, actor, now, None,
+                    prev_bodies=json.dumps(bodies, ensure_ascii=False))
         if old:
             st.db.execute("DELETE FROM item_bodies WHERE item_id = ? AND body = ?",
                           [item_id, old])
@@ -170,3 +174,26 @@ def move_item(st: Any, item_id: int, old: str | None, new: str | None, *, actor:
                                "action": MOVE, "old": old or None, "new": new or None,
                                "reason": reason or None})
     return bodies
+
+
+def restore_bodies(st: Any, item_id: int, bodies: dict[str, str | None],
+                   attribution: str, attribution_manual: int | None, *, actor: str,
+                   now: datetime) -> tuple[str | None, str | None]:
+    """The undo of a move (inside the caller's transaction): the item counts for ``bodies``
+    again, with their reasons and the attribution it had before. Audited as a move back, so
+    both bodies find it in the item's history. Returns (the body it leaves, the body it
+    returns to)."""
+    current = {r[0] for r in st.db.execute("SELECT body FROM item_bodies WHERE item_id = ?",
+                                           [item_id])}
+    leaves = ",".join(sorted(current - set(bodies))) or None
+    returns = ",".join(sorted(set(bodies) - current)) or None
+    for body in current - set(bodies):
+        st.db.execute("DELETE FROM item_bodies WHERE item_id = ? AND body = ?", [item_id, body])
+    for body in set(bodies) - current:
+        st.db.execute("INSERT INTO item_bodies (item_id, body, reason) VALUES (?, ?, ?)",
+                      [item_id, body, bodies[body]])
+    st.db.execute("UPDATE items SET attribution = ?, attribution_manual = ? WHERE id = ?",
+                  [attribution, attribution_manual or 0, item_id])
+    st.db["audit"].insert({"at": _ts(now), "actor": actor, "item_id": item_id, "action": MOVE,
+                           "old": leaves, "new": returns, "reason": "撤销 undo"})
+    return leaves, returns

@@ -10,6 +10,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
+from . import _access
 from ._db import immediate
 from ._schema_review import AWAITING_REVIEW, QUEUE_ORDER
 
@@ -20,7 +21,7 @@ _ITEM_COLUMNS = ("id, source_id, channel, url, title, pub_date, pub_year, catego
                  "needs_review, decided_by, attribution, upstream_status, cluster_id, decision_id")
 MAX_TERMS = 5
 _ACTION_COLUMNS = ("id, item_id, kind, prev_decision_id, prev_attribution, "
-                   "prev_attribution_manual")
+                   "prev_attribution_manual, prev_bodies")
 
 
 def _ts(now: datetime) -> str:
@@ -174,7 +175,7 @@ class ReviewQueries:
     # -- reviewer actions ----------------------------------------------------------------------
 
     def _journal(self, item_id: int, kind: str, actor: str, now: datetime,
-                 batch_id: int | None) -> None:
+                 batch_id: int | None, prev_bodies: str | None = None) -> None:
         row = self.db.execute(
             "SELECT decision_id, attribution, attribution_manual FROM items WHERE id = ?",
             [item_id]).fetchone()
@@ -183,7 +184,8 @@ class ReviewQueries:
         self.db["review_actions"].insert({
             "at": _ts(now), "actor": actor, "item_id": item_id, "kind": kind,
             "prev_decision_id": row[0], "prev_attribution": row[1],
-            "prev_attribution_manual": row[2], "batch_id": batch_id})
+            "prev_attribution_manual": row[2], "batch_id": batch_id,
+            "prev_bodies": prev_bodies})
 
     def review_set_category(self, item_id: int, category: str, *, actor: str, now: datetime,
                             reason: str = "", batch_id: int | None = None) -> None:
@@ -209,20 +211,51 @@ class ReviewQueries:
                                      "action": "attribution", "old": old, "new": attribution,
                                      "reason": reason or None})
 
-    def review_undo(self, item_id: int, *, actor: str, now: datetime) -> dict | None:
+    def _last_action(self, item_id: int) -> tuple | None:
+        return self.db.execute(
+            f"SELECT {_ACTION_COLUMNS} FROM review_actions WHERE item_id = ? "
+            "AND undone_at IS NULL ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
+
+    def review_last_action(self, item_id: int) -> dict | None:
+        """The action :meth:`review_undo` would undo (None: nothing to undo): its ``id``,
+        ``kind`` (category | attribution | body), ``actor``, and for a move between bodies the
+        bodies it took the item from or gave it to (``moved``), the bodies that may undo it."""
+        act = self._last_action(item_id)
+        if act is None:
+            return None
+        actor = self.db.execute("SELECT actor FROM review_actions WHERE id = ?",
+                                [act[0]]).fetchone()[0]
+        moved: set[str] = set()
+        if act[2] == _access.MOVE:
+            now_bodies = {r[0] for r in self.db.execute(
+                "SELECT body FROM item_bodies WHERE item_id = ?", [item_id])}
+            moved = set(json.loads(act[6] or "{}")) ^ now_bodies
+        return {"id": act[0], "kind": act[2], "actor": actor, "moved": moved}
+
+    def review_undo(self, item_id: int, *, actor: str, now: datetime,
+                    action_id: int | None = None) -> dict | None:
         """Undo the latest not-yet-undone reviewer action on the item; None when there is none.
 
         A category change restores the decision that was current before it (an automatic one
-        comes back with its score, margin and needs_review flag)."""
+        comes back with its score, margin and needs_review flag); a move between bodies the
+        bodies the item counted for before it. ``action_id``: the action the caller checked
+        (``review_last_action``): a StoreError if another has come since."""
         with immediate(self.db):
-            act = self.db.execute(
-                f"SELECT {_ACTION_COLUMNS} FROM review_actions WHERE item_id = ? "
-                "AND undone_at IS NULL ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
+            act = self._last_action(item_id)
+            if action_id is not None and (act is None or act[0] != action_id):
+                raise _error(f"item {item_id} was changed again meanwhile: reload it and undo "
+                             "again if still wanted")
             return None if act is None else self._undo_action(act, actor, now)
 
     def _undo_action(self, act: tuple, actor: str, now: datetime) -> dict:
-        act_id, item_id, kind, prev_dec, prev_attr, prev_attr_manual = act
+        act_id, item_id, kind, prev_dec, prev_attr, prev_attr_manual, prev_bodies = act
         cur = self.item(item_id)
+        if kind == _access.MOVE:
+            old, new = _access.restore_bodies(self, item_id, json.loads(prev_bodies or "{}"),
+                                              prev_attr, prev_attr_manual, actor=actor, now=now)
+            self.db.execute("UPDATE review_actions SET undone_at = ? WHERE id = ?",
+                            [_ts(now), act_id])
+            return {"kind": kind, "old": old, "new": new, "item_id": item_id}
         if kind == "category":
             prev = self.db["decisions"].get(prev_dec) if prev_dec else {}
             self.db["items"].update(item_id, {

@@ -174,6 +174,26 @@ def _bodies_of(it: dict) -> dict:
     return out
 
 
+def may_undo(item_id: int) -> dict:
+    """The action an undo of the item would undo, when this account may undo it: a 409 when
+    there is none, a 403 when it is not its body's. Any change of the body's own items is its
+    to undo; a move between bodies is the undo of the bodies on either side of it (the body
+    the item left may take it back), not of a third body the item counts for all along."""
+    last = get_store().review_last_action(item_id)
+    if last is None:
+        abort(409, f"第 {item_id} 条信息没有可撤销的操作 (nothing to undo: no change by hand "
+                   "since the last undo, or it was changed before undo was kept for it)")
+    body = bound_body()
+    if body is None:
+        return last
+    mine = (body in last["moved"] if last["kind"] == store_mod.access.MOVE
+            else item_id in visible_items([item_id]))
+    if not mine:
+        abort(403, f"第 {item_id} 条信息最近的修改（{last['actor']}）不是本单位可以撤销的，"
+                   "请管理员撤销 (the last change is not your body's to undo: an admin can)")
+    return last
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(safe_link=safe_link, highlight=highlight,
                                  keyword_map=keyword_map, FILTERS=FILTERS, D=display,
@@ -218,8 +238,13 @@ def install(app: Flask) -> None:
         st = get_store()
         require_items([item_id])
         it = st.item(item_id)
+        undo_move = False
         if item_id not in visible_items([item_id]):
             g.read_only_item = True     # moved to another body: its history, not its actions
+            # ... but the move itself this body may take back (undo)
+            last = st.review_last_action(item_id)
+            undo_move = bool(last and bound_body() in last["moved"]
+                             and g.user["role"] in ("admin", "reviewer"))
         evidence = st.auto_evidence([item_id]).get(item_id, [])
         try:
             meta = json.loads(it.get("meta_json") or "{}")
@@ -231,7 +256,7 @@ def install(app: Flask) -> None:
             title_html=highlight(it["title"], keyword_map(evidence, "title", it["category"])),
             body_html=paragraphs(it["body"], keyword_map(evidence, "body", it["category"])),
             duplicates=_visible(st.duplicates(item_id)), audit=st.audit(item_id),
-            source=st.source(it["source_id"]), bodies=_bodies_of(it))
+            source=st.source(it["source_id"]), bodies=_bodies_of(it), undo_move=undo_move)
 
     def _counts(year: int) -> report.Counts:
         # the cached raw counts (exactly Store.counts while no counted column changed), shaped
@@ -344,8 +369,13 @@ def install(app: Flask) -> None:
     @app.route("/api/item/<int:item_id>/undo", methods=["POST"])
     def undo(item_id: int):
         require_writer()
-        _existing(item_id)
-        get_store().review_undo(item_id, actor=g.user["name"], now=_now())
+        require_items([item_id])        # a 404 unless it is, or was, this account's body's
+        last = may_undo(item_id)
+        try:
+            get_store().review_undo(item_id, actor=g.user["name"], now=_now(),
+                                    action_id=last["id"])
+        except store_mod.StoreError as e:
+            abort(409, str(e))
         return _done(item_id)
 
     @app.route("/item/<int:item_id>/move", methods=["POST"])
@@ -381,6 +411,7 @@ def install(app: Flask) -> None:
     @app.errorhandler(401)
     @app.errorhandler(403)
     @app.errorhandler(404)
+    @app.errorhandler(409)
     def _error(e):
         if request.path.startswith("/api/"):
             return jsonify({"error": e.description}), e.code
