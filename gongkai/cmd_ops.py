@@ -9,7 +9,7 @@ import classifier
 import collectors
 import store as store_mod
 
-from . import app, backup, display, oplock, pipeline
+from . import app, backup, display, oplock, pipeline, reattribute
 from .config import Config
 
 HEARTBEAT_STALE_S = 120
@@ -83,8 +83,8 @@ def _local(ts: str | None) -> str:
 def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
                  daemon_running: bool | None = None) -> list[str]:
     """What `gongkai status` prints; ``now`` is injected so January is testable."""
-    st.sync_sources([s.as_row() for s in cfg.sources], now)
-    out = [_daemon_line(st, now, daemon_running)]
+    reattribute.sync(cfg, st, now)
+    out = [_daemon_line(st, now, daemon_running) + _stale_config(cfg, st, daemon_running)]
     failing = []
     alerts_by_source: dict[str, list[str]] = {}
     for a in st.open_alerts():
@@ -167,6 +167,24 @@ def _daemon_line(st: store_mod.Store, now: datetime, running: bool | None) -> st
     if age > HEARTBEAT_STALE_S:
         return f"daemon: STALLED? pid {hb['pid']} — {beat}"
     return f"daemon: running, pid {hb['pid']} on {hb['host']} — {beat}"
+
+
+def _stale_config(cfg: Config, st: store_mod.Store, running: bool | None) -> str:
+    """A running daemon keeps the config and rules it started with: say when either file was
+    changed since, so the officer knows `gongkai run` needs a restart to use it."""
+    hb = st.last_heartbeat()
+    if running is False or hb is None or not hb["started_at"]:
+        return ""
+    started = datetime.fromisoformat(hb["started_at"])
+    for path in (cfg.path, cfg.rules_path):
+        try:
+            changed = datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc)
+        except (OSError, TypeError):
+            continue
+        if changed > started:
+            return (f" — {path} changed at {_local(changed.isoformat())}, after the daemon "
+                    f"started ({_local(hb['started_at'])}): restart `gongkai run` to use it")
+    return ""
 
 
 def january_lines(cfg: Config, st: store_mod.Store, now: datetime,
