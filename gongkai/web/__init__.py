@@ -22,7 +22,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import classifier
 import store as store_mod
 
-from . import _auth, _bulk, _district, _faults, _home, _report_form, _secret, _users, _views
+from . import (_auth, _bulk, _district, _faults, _home, _live, _report_form, _secret, _users,
+               _views)
 
 log = logging.getLogger(__name__)
 _PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded")
@@ -32,13 +33,16 @@ __all__ = ["create_app"]
 
 def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = "",
                behind_proxy: bool = False, key_path: str | Path | None = None,
-               clock: Callable[[], datetime] | None = None, config=None) -> Flask:
+               clock: Callable[[], datetime] | None = None, config=None,
+               follow_config: bool = True) -> Flask:
     """``behind_proxy``: served only through one reverse proxy that speaks HTTPS to browsers;
     its X-Forwarded-For/-Proto/-Host/-Prefix are trusted and cookies are marked Secure.
     ``key_path``: the session key file (default: the database path + ".web-key").
     ``clock``: now, as an aware datetime (tests pass their own).
     ``config``: the loaded gongkai.toml (a ``gongkai.config.Config``), which the report form
-    needs for the data file, the bureau and its channels; without it that form says so."""
+    needs for the data file, the bureau and its channels; without it that form says so.
+    ``follow_config``: reload the config (and the rules file it names) when the file changes,
+    checked on every request (``_live``); the rules given are the config's."""
     app = Flask(__name__)
     app.config.update(
         GONGKAI_DB=str(db_path), GONGKAI_RULES=rules, GONGKAI_BUREAU=bureau,
@@ -65,6 +69,7 @@ def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = 
             st.close()
 
     app.json.sort_keys = False          # keep the report order of categories
+    _live.install(app, config, rules, bureau, watch=follow_config)     # before the login's hook
     _auth.install(app)
     _views.install(app)
     _home.install(app)

@@ -29,7 +29,7 @@ import store as store_mod
 
 from .. import district
 from ..config import ConfigError
-from . import _throttle
+from . import _live, _throttle
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def bound_body() -> str | None:
 
 def _bind_scope(user: dict) -> store_mod.BodyScope | None:
     """The account's scope; a 403 with the reason when it may see nothing yet."""
-    cfg = current_app.config.get("GONGKAI_CONFIG")
+    cfg = _live.config()
     body = user.get("body")
     if user["role"] == "admin":
         return None

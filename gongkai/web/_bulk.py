@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, abort, g, redirect, render_template, request, url_for
 
 import store as store_mod
 
+from . import _live
 from ._auth import _safe_next, bound_body, get_store, require_items, require_writer
 
 MAX_BULK = 500          # ten pages of the queue; a larger change is an Excel round trip
@@ -24,7 +25,7 @@ def _action() -> tuple[dict, str]:
     """The form's action as review_bulk keywords, and how to say it."""
     raw = request.form.get("action", "")
     kind, _, value = raw.partition(":")
-    if kind == "category" and value in current_app.config["GONGKAI_RULES"].names:
+    if kind == "category" and value in _live.rules().names:
         return {"category": value}, f"归入 {value}"
     if kind == "attribution" and value in ("ours", "not_ours"):
         return {"attribution": value}, ("标为本单位 ours" if value == "ours"

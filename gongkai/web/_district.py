@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, abort, current_app, render_template, request, send_file
+from flask import Flask, abort, render_template, request, send_file
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -32,6 +32,7 @@ import store as store_mod
 from .. import app as gk_app
 from .. import cmd_report, display, district, district_summary
 from ..cleantext import clean_line
+from . import _live
 from ._auth import _now, get_store
 from ._home import _year_arg, health_rows
 from ._report_form import officer_message
@@ -310,18 +311,18 @@ def _require_admin() -> None:
 
 def _dashboard() -> Dashboard:
     _require_admin()
-    cfg = current_app.config.get("GONGKAI_CONFIG")
+    cfg = _live.config()
     if cfg is None:
         abort(503, "全区汇总需要配置文件：请用 gongkai serve --config gongkai.toml 启动 "
                    "(the district dashboard needs the config: start gongkai serve with --config)")
     raw = request.args.get("year", "").strip()
     year = _year_arg(raw) if raw else default_year()[0]
-    return build(get_store(), cfg, current_app.config["GONGKAI_RULES"], year, _now(),
-                 current_app.extensions.setdefault("gongkai_district_checks", {}))
+    return build(get_store(), cfg, _live.rules(), year, _now(),
+                 _live.snapshot().checks)
 
 
 def has_district() -> bool:
-    cfg = current_app.config.get("GONGKAI_CONFIG")
+    cfg = _live.config()
     return cfg is not None and cfg.district
 
 
@@ -335,12 +336,12 @@ def install(app: Flask) -> None:
         switch = sorted({*(y for y in years if y), display.report_year(_now()), d.year},
                         reverse=True)
         return render_template("district.html", d=d, years=switch,
-                               labels=gk_app.labels(current_app.config["GONGKAI_RULES"]))
+                               labels=gk_app.labels(_live.rules()))
 
     @app.route("/district.xlsx")
     def district_xlsx():
         d = _dashboard()
-        body = workbook(d, gk_app.labels(current_app.config["GONGKAI_RULES"]), _now())
+        body = workbook(d, gk_app.labels(_live.rules()), _now())
         return send_file(io.BytesIO(body), as_attachment=True,
                          download_name=f"district-{d.year}.xlsx", mimetype=(
                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))

@@ -18,6 +18,7 @@ import store as store_mod
 
 from .. import alerts, cmd_report, display
 from ..config import AlertsConfig
+from . import _live
 from ._auth import bound_body, get_store, scope
 from ._views import FILTERS, default_year, names, raw_counts, source_ids
 
@@ -26,7 +27,7 @@ def _now() -> datetime:
 
 
 def _quiet_days_min() -> int:
-    cfg = current_app.config.get("GONGKAI_CONFIG")
+    cfg = _live.config()
     return (cfg.alerts if cfg is not None else AlertsConfig()).quiet_days_min
 
 
@@ -100,7 +101,7 @@ def install(app: Flask) -> None:
         if set(wanted) - {"year"}:  # an old bookmark of the queue, which used to live here
             return redirect(url_for("queue", **wanted))
         st, now = get_store(), _now()
-        rules = current_app.config["GONGKAI_RULES"]
+        rules = _live.rules()
         years = st.review_facets()["years"]
         year, hint = default_year()
         if wanted:
@@ -115,7 +116,7 @@ def install(app: Flask) -> None:
         mine = source_ids()
         sources = [s for s in health_rows(st, now) if mine is None or s["id"] in mine]
         failing = sum(s["health"].level == "failing" for s in sources)
-        cfg = current_app.config.get("GONGKAI_CONFIG")
+        cfg = _live.config()
         # where `report init` writes it and the report form saves it
         body = bound_body()
         data_file = (cmd_report.data_path(cfg, year, body)

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from flask import (Flask, abort, current_app, g, jsonify, redirect, render_template, request,
+from flask import (Flask, abort, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
 
 import report
 
 from .. import cmd_report
+from . import _live
 from ._auth import (body_menu, bound_body, can_write, get_store, report_body,
                     require_writer)
 from ._views import default_year
@@ -257,7 +258,7 @@ def _defaults(model: report.ReportModel | None) -> dict[str, str]:
 
 
 def _config():
-    cfg = current_app.config.get("GONGKAI_CONFIG")
+    cfg = _live.config()
     if cfg is None:
         abort(503, "年度报告需要配置文件：请用 gongkai serve --config gongkai.toml 启动 "
                    "(the report form needs the config: start gongkai serve with --config)")
@@ -266,7 +267,7 @@ def _config():
 
 def _check(year: int, tables, texts, path: Path, charts: bool = False,
            body: str | None = None):
-    return cmd_report.check_data(_config(), current_app.config["GONGKAI_RULES"], get_store(), year,
+    return cmd_report.check_data(_config(), _live.rules(), get_store(), year,
                                  tables=tables, texts=texts, data=path, charts=charts, body=body)
 
 

@@ -8,12 +8,13 @@ body is a 400 naming the bodies the config lists (issue 17 #4).
 """
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, abort, g, redirect, render_template, request, url_for
 
 import store as store_mod
 
 from .. import app as gk_app
 from .. import display
+from . import _live
 from ._auth import _now, get_store, hash_password
 
 # the roles in the words every other page uses, the stored value as a hint
@@ -42,7 +43,7 @@ def _password(field: str = "password") -> str:
 def _body() -> str | None:
     """The body the form names, checked against the config (None: no body)."""
     from ..cmd_review import check_body
-    return check_body(current_app.config.get("GONGKAI_CONFIG"),
+    return check_body(_live.config(),
                       request.form.get("body", "").strip() or None)
 
 
@@ -52,7 +53,7 @@ def _page(message: str = "", error: str = "", status: int = 200):
     bound = store_mod.access.user_bodies(st)
     for u in users:
         u["body"] = bound.get(u["name"])
-    cfg = current_app.config.get("GONGKAI_CONFIG")
+    cfg = _live.config()
     bodies = {b.id: b.name for b in cfg.bodies} if cfg is not None and cfg.district else {}
     return render_template("users.html", users=users, roles=ROLE_NAMES, message=message,
                            error=error, bodies=bodies), status

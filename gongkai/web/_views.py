@@ -18,6 +18,7 @@ import store as store_mod
 from .. import app as gk_app
 from .. import display
 from .. import district
+from . import _live
 from ._auth import (bound_body, get_store, require_items, require_writer, scope, visible_items)
 from ._highlight import highlight, keyword_map, paragraphs, snippet
 
@@ -56,7 +57,7 @@ def _int(name: str, lo: int, hi: int) -> int | None:
 
 
 def _rules():
-    return current_app.config["GONGKAI_RULES"]
+    return _live.rules()
 
 
 def _now() -> datetime:
@@ -77,7 +78,7 @@ def names() -> display.Names:
     """Display names of the channels and sources, once per request: the config's when the app
     has it, else the store's source rows (each crawl writes the config's resolved labels there)."""
     if "names" not in g:
-        g.names = display.names_for(get_store(), current_app.config.get("GONGKAI_CONFIG"))
+        g.names = display.names_for(get_store(), _live.config())
     return g.names
 
 
@@ -140,10 +141,10 @@ def _item_json(item: dict) -> dict:
 
 def _brand() -> str:
     """The body named in the header: a bound account's own, else the config's bureau."""
-    cfg, body = current_app.config.get("GONGKAI_CONFIG"), bound_body()
+    cfg, body = _live.config(), bound_body()
     if cfg is not None and body is not None:
         return cfg.body(body).name
-    return current_app.config["GONGKAI_BUREAU"]
+    return _live.bureau()
 
 
 def _visible(rows: list[dict]) -> list[dict]:
@@ -154,7 +155,7 @@ def _visible(rows: list[dict]) -> list[dict]:
 def _bodies_of(it: dict) -> dict:
     """Whose the item is in a district: its source's owner, or on a shared source the bodies it
     counts for (``current``) and those it may be moved to (``choices``, the source's list)."""
-    cfg = current_app.config.get("GONGKAI_CONFIG")
+    cfg = _live.config()
     out = {"district": bool(cfg and cfg.district), "shared": False, "owner": "",
            "current": {}, "choices": {}}
     if not out["district"]:
@@ -385,7 +386,7 @@ def install(app: Flask) -> None:
         history shows the move to both bodies."""
         require_writer()
         require_items([item_id], write=True)
-        st, cfg = get_store(), current_app.config.get("GONGKAI_CONFIG")
+        st, cfg = get_store(), _live.config()
         if cfg is None or not cfg.district:
             abort(400, "只有多单位（[[bureaus]]）配置才能改归属单位 (a district config only)")
         it = st.item(item_id)
