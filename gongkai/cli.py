@@ -18,9 +18,10 @@ from . import DEFAULT_CONFIG, __version__, cmd_classify, parallel
 
 
 def command_modules() -> tuple:
-    from . import cmd_channels, cmd_core, cmd_ops, cmd_report, cmd_review, cmd_rules, cmd_sites
+    from . import (cmd_bodies, cmd_channels, cmd_core, cmd_ops, cmd_report, cmd_review,
+                   cmd_rules, cmd_sites)
     return (cmd_core, cmd_classify, cmd_rules, cmd_report, cmd_ops, cmd_channels, cmd_review,
-            cmd_sites)
+            cmd_sites, cmd_bodies)
 
 
 def _user_errors() -> tuple:

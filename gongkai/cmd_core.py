@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import classifier
 import report
 
-from . import app, display, district, manual, pipeline
+from . import app, display, district, manual, pipeline, reattribute
 from . import config as config_mod
 
 _HERE = Path(__file__).parent
@@ -130,6 +131,8 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
     ids = [b.id for b in cfg.bodies] if args.all else [cfg.body(args.bureau).id]
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
+        # a config edit since the last crawl (a body added, an alias renamed) shows at once
+        reattribute.sync(cfg, st, datetime.now(timezone.utc))
         warn_unsettled(st, args.year)
         if args.json:
             obj = (district.counts(st, rules, args.year, cfg, ids[0]).as_dict() if args.bureau
@@ -137,7 +140,8 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
             print(json.dumps(obj, ensure_ascii=False))
             return 0
         every = {i: district.counts(st, rules, args.year, cfg, i) for i in ids}
-        loose = st.unattributed(args.year, district.shared_sources(cfg, st)) if args.all else []
+        loose = st.unattributed(args.year, district.shared_sources(cfg, st),
+                                district.body_ids(cfg)) if args.all else []
         names = display.names_for(st, cfg)
     for i, counts in every.items():
         print(f"== {cfg.body(i).name} ({i})")

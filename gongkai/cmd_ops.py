@@ -9,7 +9,7 @@ import classifier
 import collectors
 import store as store_mod
 
-from . import app, backup, display, oplock, pipeline
+from . import app, backup, display, oplock, pipeline, reattribute
 from .config import Config
 
 HEARTBEAT_STALE_S = 120
@@ -83,7 +83,7 @@ def _local(ts: str | None) -> str:
 def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
                  daemon_running: bool | None = None) -> list[str]:
     """What `gongkai status` prints; ``now`` is injected so January is testable."""
-    st.sync_sources([s.as_row() for s in cfg.sources], now)
+    reattribute.sync(cfg, st, now)
     out = [_daemon_line(st, now, daemon_running) + _stale_config(cfg, st, daemon_running)]
     failing = []
     alerts_by_source: dict[str, list[str]] = {}

@@ -103,7 +103,8 @@ def cmd_district(args) -> int:
                 data=data, problems=tuple(problems)))
         names = display.names_for(st, cfg)
         loose = [{**r, "source": names.source(r["source_id"])}
-                 for r in st.unattributed(args.year, district.shared_sources(cfg, st))]
+                 for r in st.unattributed(args.year, district.shared_sources(cfg, st),
+                                          district.body_ids(cfg))]
         text = district_summary.render(
             args.year, rows, unique_total=app.counts_for(st, rules, args.year).total,
             unattributed=loose, categories=rules.names, now=datetime.now(timezone.utc))

@@ -134,4 +134,11 @@ def all_counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config) -> 
             "bureaus": {b.id: report.Counts.from_raw(year, st.counts(year, everyone.get(b.id)),
                                                      rules.names).as_dict()
                         for b in cfg.bodies},
-            "unattributed": st.unattributed_count(year, shared_sources(cfg, st))}
+            "unattributed": st.unattributed_count(year, shared_sources(cfg, st),
+                                                  body_ids(cfg))}
+
+
+def body_ids(cfg: Config) -> tuple[str, ...]:
+    """The config's bodies: an item attributed only to others (a body renamed or removed)
+    counts for none of them and is listed as unattributed."""
+    return tuple(b.id for b in cfg.bodies)

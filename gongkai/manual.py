@@ -474,9 +474,9 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
                   classifier=None) -> list[tuple[Entry, int, bool]]:
     """Save entries of manual source ``src`` through the same path as crawled items (one run,
     ``store.save_item``, attribution, then classification). Returns (entry, item id, is new)."""
-    from . import clustering, district, pipeline
+    from . import clustering, district, pipeline, reattribute
     from .matching import title_key
-    st.sync_sources([s.as_row() for s in cfg.sources], now)
+    reattribute.sync(cfg, st, now)
     run_id = st.begin_run(src.id, now)
     out: list[tuple[Entry, int, bool]] = []
     try:

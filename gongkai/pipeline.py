@@ -11,7 +11,7 @@ import collectors
 from classifier import Classifier, Ruleset, SecondOpinion
 from store import Store, fault
 
-from . import clustering, crash, district
+from . import clustering, crash, district, reattribute
 from .cleantext import clean_line, clean_text
 from .config import Config, Source
 from .matching import title_key
@@ -45,7 +45,7 @@ def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
           should_stop: Callable[[], bool] = lambda: False) -> list[RunResult]:
     """One pass over the chosen enabled sources, then place new items into 信息 (the duplicate
     detector) and classify whatever is new or stale."""
-    store.sync_sources([s.as_row() for s in cfg.sources], clock())
+    reattribute.sync(cfg, store, clock())
     # a manual source (the bulletin board) has nothing to fetch: only named, it says so
     chosen = [cfg.source(i) for i in source_ids] if source_ids else \
         [s for s in cfg.sources if s.enabled and s.type != "manual"]

@@ -152,6 +152,15 @@ def _head_year(pub_date: str) -> int | None:
     return int(head) if len(head) == 4 and head.isascii() and head.isdigit() else None
 
 
+def _loose(shared: Sequence[str], known: Sequence[str] | None) -> tuple[str, list]:
+    """The condition of :meth:`CountQueries.unattributed` on an ``items`` row."""
+    marks = ",".join("?" * len(known or ())) or "''"
+    named = "" if known is None else f" AND ib.body IN ({marks})"
+    return (f"source_id IN ({','.join('?' * len(shared))}) AND (attribution = 'not_ours' OR "
+            f"NOT EXISTS (SELECT 1 FROM item_bodies ib WHERE ib.item_id = items.id{named}))",
+            [*shared, *(known or ())])
+
+
 class CountQueries:
     """Mixin: self.db is the sqlite-utils Database."""
 
@@ -211,26 +220,27 @@ class CountQueries:
             "SELECT DISTINCT items.source_id FROM item_bodies JOIN items ON items.id = "
             "item_bodies.item_id WHERE item_bodies.body = ?", [body])}
 
-    def unattributed(self, year: int, shared: Sequence[str]) -> list[dict]:
+    def unattributed(self, year: int, shared: Sequence[str],
+                     known: Sequence[str] | None = None) -> list[dict]:
         """Items of ``year`` from the ``shared`` sources that count for no body: naming none
-        (or decided by hand as nobody's). Kept and shown to the district, never dropped."""
+        (or decided by hand as nobody's), or — given the ``known`` bodies — naming only bodies
+        that are not (a body renamed or removed). Kept and shown to the district, never
+        dropped."""
         if not shared:
             return []
+        cond, args = _loose(shared, known)
         return list(self.db.query(
-            f"SELECT id, source_id, channel, pub_date, title, url, attribution FROM items "
-            f"WHERE pub_year = ? AND source_id IN ({','.join('?' * len(shared))}) AND "
-            "(attribution = 'not_ours' OR NOT EXISTS (SELECT 1 FROM item_bodies ib "
-            "WHERE ib.item_id = items.id)) ORDER BY pub_date, id", [year, *shared]))
+            "SELECT id, source_id, channel, pub_date, title, url, attribution FROM items "
+            f"WHERE pub_year = ? AND {cond} ORDER BY pub_date, id", [year, *args]))
 
-    def unattributed_count(self, year: int, shared: Sequence[str]) -> int:
-        """``len(unattributed(year, shared))``, without reading the items."""
+    def unattributed_count(self, year: int, shared: Sequence[str],
+                           known: Sequence[str] | None = None) -> int:
+        """``len(unattributed(year, shared, known))``, without reading the items."""
         if not shared:
             return 0
-        return self.db.execute(
-            f"SELECT COUNT(*) FROM items WHERE pub_year = ? AND source_id IN "
-            f"({','.join('?' * len(shared))}) AND (attribution = 'not_ours' OR NOT EXISTS "
-            "(SELECT 1 FROM item_bodies ib WHERE ib.item_id = items.id))",
-            [year, *shared]).fetchone()[0]
+        cond, args = _loose(shared, known)
+        return self.db.execute(f"SELECT COUNT(*) FROM items WHERE pub_year = ? AND {cond}",
+                               [year, *args]).fetchone()[0]
 
     def pub_years(self) -> list[int]:
         """The years items are filed under, newest first: one index seek per year instead of

@@ -8,9 +8,10 @@ import logging
 import zlib
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from . import _schema
+from ._attribution import AttributionQueries
 from ._channels import ChannelQueries
 from ._counts import CountQueries
 from ._dupes import DupeQueries
@@ -37,12 +38,22 @@ class Unavailable(StoreError):
     or on a full or read-only disk. The message says which; the web UI answers 503 with it."""
 
 
+def _text_changed(stored: Sequence[Any], record: Mapping[str, Any]) -> bool:
+    """Whether a re-crawled record's text — what attribution reads — differs from the stored."""
+    title, body, byline, fields = stored
+    new_fields = (record.get("meta") or {}).get("fields")
+    return ((record.get("title") or title or "") != (title or "")
+            or (record.get("body") or body or "") != (body or "")
+            or (record.get("byline") or byline or "") != (byline or "")
+            or (new_fields is not None and (json.loads(fields) if fields else None) != new_fields))
+
+
 def _ts(now: datetime) -> str:
     return now.isoformat(timespec="seconds")
 
 
 class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries, RulesQueries,
-            ReportQueries):
+            ReportQueries, AttributionQueries):
     """Items, sources, decisions, audit and runs in one SQLite file (WAL).
 
     The core lives here; each area's queries live in a mixin module (``_counts``, ``_ops``,
@@ -205,12 +216,20 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
             # The key, or an alias of it (a WeChat short link resolved earlier), finds the item.
             known_id = self.item_id_for_key(source_id, record["key"])
             row = known_id and self.db.execute(
-                "SELECT id, attribution_manual FROM items WHERE id = ?", [known_id]).fetchone()
+                "SELECT id, attribution_manual, title, body, byline, "
+                "json_extract(meta_json, '$.fields') FROM items WHERE id = ?",
+                [known_id]).fetchone()
             if row:
-                item_id, manual = row
+                item_id, manual = row[:2]
                 update = {k: v for k, v in fields.items() if v not in (None, "")}
                 update.update(last_seen_at=_ts(now), upstream_status="live")
                 kept = self.item_bodies(item_id) if bodies is not None else {}
+                if bodies is not None and kept and not _text_changed(row[2:], record):
+                    # the same text judged again: a body it named stays (only a config edit can
+                    # have dropped it — an alias renamed, a body added — and that is
+                    # gongkai.reattribute's to tell); a body it names now is added
+                    bodies = {**kept, **{b: r for b, r in bodies.items() if b not in kept}}
+                    attribution = "ours"
                 # an item carried from its source's owner stays as a hand-set one does
                 if not manual and not held(kept):
                     update["attribution"] = attribution

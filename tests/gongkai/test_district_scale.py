@@ -330,7 +330,29 @@ def test_a_re_crawl_of_an_unchanged_shared_item_marks_nothing(tmp_path):
         assert st.db.execute("SELECT COUNT(*) FROM body_dirty").fetchone()[0] == 0
         assert save(st, shared, 1, when, bodies={body: "发布机构"}) == item
         assert st.db.execute("SELECT COUNT(*) FROM body_dirty").fetchone()[0] == 0
-        # another reading of whose it is still counts as a change
-        save(st, shared, 1, when, bodies={body: "正文"})
+        # the same text naming one more body (a config edit) adds it, and is a change
+        other = sorted(SHARED[shared])[1]
+        save(st, shared, 1, when, bodies={other: "正文"})
         assert st.db.execute("SELECT COUNT(*) FROM body_dirty").fetchone()[0] > 0
-        assert st.item_bodies(item) == {body: "正文"}
+        assert st.item_bodies(item) == {body: "发布机构", other: "正文"}
+
+
+def test_a_re_crawl_follows_the_page_only_when_its_text_changed(tmp_path):
+    """Found by a new-user trial: after an alias edit, the items still in the feed were judged
+    again and fell to unattributed, the older ones not. The same text judged again keeps every
+    body it named; a page whose text changed (the 发布机构 corrected upstream) is followed."""
+    shared = next(s for s in SHARED)
+    a, b = sorted(SHARED[shared])[:2]
+    with Store(tmp_path / "d.db") as st:
+        st.sync_sources([{"id": s, "type": "website", "channel": channel_of(s), "url": "u"}
+                         for s in SHARED], NOW)
+        when = datetime(2024, 3, 1, tzinfo=timezone.utc)
+        item = save(st, shared, 1, when, bodies={a: "title"})
+        save(st, shared, 1, when, bodies={}, attribution="not_ours")      # aliases edited
+        assert st.item_bodies(item) == {a: "title"}
+        assert st.item(item)["attribution"] == "ours"
+        record = {"key": f"{shared}/1", "url": "u", "title": "第1条（更正）",
+                  "published_at": when.isoformat(), "pub_date": "2024-03-01"}
+        st.save_item(shared, channel_of(shared), record, attribution="ours", now=NOW,
+                     bodies={b: "发布机构"})
+        assert st.item_bodies(item) == {b: "发布机构"}

@@ -81,10 +81,15 @@ def test_review_backlog_undated_and_monthly_are_per_body(st):
     assert st.monthly_counts(2024, YINGJI)["categories"] == {}
 
 
-def test_a_recrawl_replaces_the_bodies_unless_a_person_decided(st):
+def test_a_recrawl_of_changed_text_replaces_the_bodies_unless_a_person_decided(st):
     item = _save(st, "portal", "p-1", {"shangwu": "first reading"})
+    # the same text judged again only adds (a config edit cannot take an item away)
     st.save_item("portal", "website", _rec("p-1"), attribution="ours", now=NOW,
-                 bodies={"yingji": "better reading"})
+                 bodies={"yingji": "another reading"})
+    assert st.item_bodies(item) == {"shangwu": "first reading", "yingji": "another reading"}
+    # the page's text changed: its reading is followed
+    st.save_item("portal", "website", {**_rec("p-1"), "title": "更正后的标题"}, attribution="ours",
+                 now=NOW, bodies={"yingji": "better reading"})
     assert st.item_bodies(item) == {"yingji": "better reading"}
     st.review_set_attribution(item, "not_ours", actor="li", now=NOW)
     st.save_item("portal", "website", _rec("p-1"), attribution="ours", now=NOW,
