@@ -5,8 +5,11 @@ file the config names: the next request sees it, without a restart. Each request
 config file's (and rules file's) modification time, size and inode with the last ones read — one
 ``stat`` each — and reloads only when they changed. A config that no longer loads keeps the last
 good one: the error is logged once (one line naming the file) and shown to admins on every page
-until the file is fixed. The database stays the one the server started with: a changed
-``[database] path`` is logged and waits for a restart.
+until the file is fixed. A config that loads is synced into the record as a crawl or `status`
+syncs it (``Store.sync_sources``: a source given to another body keeps its earlier items with
+the body they were collected for), so the pages count as `gongkai counts` does. The database
+stays the one the server started with: a changed ``[database] path`` is logged and waits for a
+restart.
 
 Each request works on one snapshot (:func:`config`, :func:`rules`), so a reload in the middle of
 it never mixes the old config with the new rules.
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import classifier
+import store as store_mod
 from flask import Flask, current_app, g
 
 from .. import app as gk_app
@@ -89,6 +94,15 @@ class Live:
                 log.error("config not reloaded, the web UI keeps the last good one: %s",
                           self.error)
                 return
+            try:
+                self._sync(app, cfg)
+            except (store_mod.StoreError, sqlite3.Error, OSError) as e:
+                # the old config stays until the record agrees with the new one: tried again
+                # by the next request
+                self._seen = None
+                log.error("config %s not reloaded yet: syncing its sources into %s failed: %s",
+                          cfg.path, app.config["GONGKAI_DB"], " ".join(str(e).split()))
+                return
             self.error = None
             self.snap = Snapshot(cfg, rules, cfg.bureau)
             # a rules file named anew is watched from now on
@@ -101,6 +115,12 @@ class Live:
                 log.warning("%s: [database] path is now %s, but the web UI keeps serving %s "
                             "until `gongkai serve` is restarted", cfg.path, cfg.db_path,
                             app.config["GONGKAI_DB"])
+
+
+    @staticmethod
+    def _sync(app: Flask, cfg) -> None:
+        with store_mod.Store(app.config["GONGKAI_DB"]) as st:
+            st.sync_sources([s.as_row() for s in cfg.sources], app.config["GONGKAI_CLOCK"]())
 
 
 def install(app: Flask, config, rules: classifier.Ruleset, bureau: str, *,
