@@ -235,11 +235,11 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
             district=cfg.district))
     loose: list[dict] = []
     if cfg.district:
-        shared = district.shared_sources(cfg, st)
+        shared, known = district.shared_sources(cfg, st), district.body_ids(cfg)
         loose = [{**r, "source": names().source(r["source_id"])}
-                 for r in st.unattributed(year, shared)]
+                 for r in st.unattributed(year, shared, known)]
         rows.append(Row(id=None, name=UNATTRIBUTED, total=len(loose),
-                        last=st.unattributed_count(year - 1, shared),
+                        last=st.unattributed_count(year - 1, shared, known),
                         sources=[health.get(s) or _not_crawled(s)
                                  for s in district.shared_sources(cfg)]))
     return Dashboard(year=year, rows=rows, unattributed=loose,
