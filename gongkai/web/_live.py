@@ -5,9 +5,10 @@ file the config names: the next request sees it, without a restart. Each request
 config file's (and rules file's) modification time, size and inode with the last ones read — one
 ``stat`` each — and reloads only when they changed. A config that no longer loads keeps the last
 good one: the error is logged once (one line naming the file) and shown to admins on every page
-until the file is fixed. A config that loads is synced into the record as a crawl or `status`
-syncs it (``Store.sync_sources``: a source given to another body keeps its earlier items with
-the body they were collected for), so the pages count as `gongkai counts` does. The database
+until the file is fixed. A config that loads is synced into the record as a crawl, `status` or
+`counts --all` syncs it (``reattribute.sync``: a source given to another body keeps its earlier
+items with the body they were collected for; a body or alias added is asked of the stored
+items), so the pages count as `gongkai counts` does. The database
 stays the one the server started with: a changed ``[database] path`` is logged and waits for a
 restart.
 
@@ -30,6 +31,7 @@ from flask import Flask, current_app, g
 
 from .. import app as gk_app
 from .. import config as config_mod
+from .. import reattribute
 
 log = logging.getLogger(__name__)
 _KEY = "gongkai_live"
@@ -120,7 +122,7 @@ class Live:
     @staticmethod
     def _sync(app: Flask, cfg) -> None:
         with store_mod.Store(app.config["GONGKAI_DB"]) as st:
-            st.sync_sources([s.as_row() for s in cfg.sources], app.config["GONGKAI_CLOCK"]())
+            reattribute.sync(cfg, st, app.config["GONGKAI_CLOCK"]())
 
 
 def install(app: Flask, config, rules: classifier.Ruleset, bureau: str, *,

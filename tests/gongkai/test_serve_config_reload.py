@@ -23,7 +23,8 @@ RENAMED = "卫滨区应急管理局（新名）"
 
 
 def _edit(path) -> None:
-    """swj-wx given from shangwu to yingji, and yingji renamed (its old name kept as an alias)."""
+    """swj-wx given from shangwu to yingji, yingji renamed (its old name kept as an alias), and
+    a body added whose name an earlier unattributed item of the shared portal column bears."""
     text = path.read_text(encoding="utf-8")
     i = text.index('id = "swj-wx"')
     head, tail = text[:i], text[i:]
@@ -31,9 +32,9 @@ def _edit(path) -> None:
     text = head + tail.replace('bureau = "shangwu"', 'bureau = "yingji"', 1)
     old = 'name = "卫滨区应急管理局"\naliases = ["区应急管理局"]'
     assert old in text
-    path.write_text(text.replace(old, f'name = "{RENAMED}"\n'
-                                      'aliases = ["卫滨区应急管理局", "区应急管理局"]'),
-                    encoding="utf-8")
+    text = text.replace(old, f'name = "{RENAMED}"\naliases = ["卫滨区应急管理局", "区应急管理局"]')
+    added = '[[bureaus]]\nid = "jiaoyu"\nname = "卫滨区教育局"\naliases = ["区教育局"]\n\n'
+    path.write_text(text.replace("[database]", added + "[database]", 1), encoding="utf-8")
 
 
 def _workbook(client) -> dict[str, tuple[str, int]]:
@@ -66,8 +67,10 @@ def test_an_edited_config_is_seen_without_a_restart(town, capsys):
     after = _workbook(boss)
     assert after["yingji"][0] == RENAMED and before["yingji"][0] != RENAMED
     assert RENAMED in yuan.get("/").text                # the header names the account's body
-    # the app synced the edited config into the record as the CLI does: the same figures
+    # the app synced the edited config into the record as the CLI does: the same figures, the
+    # new body's earlier item counted for it
     cli = _cli_totals(path, capsys)
+    assert cli["jiaoyu"] >= 1 and "jiaoyu" not in before
     assert _totals(after) == cli == _totals(_workbook(boss))
     assert alice.get("/counts.json?year=2024").get_json()["total"] == cli["shangwu"]
     assert yuan.get("/counts.json?year=2024").get_json()["total"] == cli["yingji"]
