@@ -216,11 +216,31 @@ def cmd_import(args) -> int:
         _, saved = manual.import_file(st, cfg, src, args.file, now=now, plan=plan, skip_bad=True,
                                       classifier=classifier.Classifier(app.load_rules(cfg)))
         retyped = _retyped(st, src, saved)
+        dropped = _dropped(st, src, args.file, saved)
     new = sum(1 for _, _, is_new in saved if is_new)
     print(f"imported {args.file} -> {src.id}: {new} new, {len(saved) - new} already recorded"
           f"{skipped}")
     _tell_retyped(retyped)
+    if dropped:
+        ids = " ".join(str(r["id"]) for r in dropped)
+        shown = "; ".join(f"#{r['id']} {r['pub_date']} {r['title'][:30]}" for r in dropped[:5])
+        more = f"; … and {len(dropped) - 5} more" if len(dropped) > 5 else ""
+        print(f"gongkai: note: {len(dropped)} entr{'y' if len(dropped) == 1 else 'ies'} imported "
+              f"before from a file named {Path(args.file).name} {'is' if len(dropped) == 1 else 'are'}"
+              f" not in this one ({shown}{more}); if this file corrects that one, take "
+              f"{'it' if len(dropped) == 1 else 'them'} back: gongkai withdraw {ids}",
+              file=sys.stderr)
     return 0
+
+
+def _dropped(st, src: Source, path: str, saved) -> list[dict]:
+    """Entries an earlier import of a file of this name counted that this import lacks — said
+    only when this file repeats some of that import (a corrected copy of it, not next month's
+    sheet under the same name)."""
+    origin = manual.origin_of(path)
+    here = {item_id for _, item_id, _ in saved}
+    repeated = any(not is_new for _, _, is_new in saved)
+    return st.left_out(src.id, origin, here) if repeated else []
 
 
 def _known(args, cfg: Config, source_id: str, keys: list[str]) -> list[bool]:

@@ -492,7 +492,8 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
                     rec["date_raw"] = ""
             owners = district.attribute(cfg, src, entry.title, entry.body, byline)
             why = owners.attribution
-            rec["meta"] = {"attribution_reason": why.reason}
+            # the file it came from: a corrected copy of that file tells what it dropped
+            rec["meta"] = {"attribution_reason": why.reason, "origin": origin}
             item_id, is_new = st.save_item(
                 src.id, src.channel, rec, attribution=why.value, now=now,
                 raw=raw_of(entry, origin), raw_url=entry.url or f"manual:{src.id}",
@@ -510,6 +511,12 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
     return out
 
 
+def origin_of(path: str | Path) -> str:
+    """What an import records as its items' origin: the file's name (a corrected copy of the
+    file, saved under the same name, is recognised by it)."""
+    return f"gongkai import {Path(path).name}"
+
+
 def import_file(st, cfg, src, path: str | Path, *, now: datetime, classifier=None,
                 skip_bad: bool = False, plan: Plan | None = None
                 ) -> tuple[Plan, list[tuple[Entry, int, bool]]]:
@@ -521,5 +528,5 @@ def import_file(st, cfg, src, path: str | Path, *, now: datetime, classifier=Non
         raise ManualError(f"{path}: {len(plan.errors)} bad row(s); nothing imported "
                           f"(row {row}: {message})")
     saved = store_entries(st, cfg, src, plan.entries, now=now,
-                          origin=f"gongkai import {Path(path).name}", classifier=classifier)
+                          origin=origin_of(path), classifier=classifier)
     return plan, saved

@@ -120,6 +120,16 @@ class ChannelQueries:
             "o.attribution = 'ours' AND COALESCE(o.pub_date, '') != COALESCE(i.pub_date, '') "
             "ORDER BY o.pub_date, o.id", [item_id]))
 
+    def left_out(self, source_id: str, origin: str, present: Iterable[int]) -> list[dict]:
+        """The counted items of ``source_id`` last saved from ``origin`` (``meta.origin``: a
+        spreadsheet's name) that are not ``present``: rows a corrected copy of that file
+        dropped or changed."""
+        keep = set(present)
+        return [r for r in self.db.query(
+            "SELECT id, pub_date, title FROM items WHERE source_id = ? AND attribution = 'ours' "
+            "AND json_extract(meta_json, '$.origin') = ? ORDER BY pub_date, id",
+            [source_id, origin]) if r["id"] not in keep]
+
     def add_aliases(self, source_id: str, item_id: int, aliases: Iterable[str],
                     now: datetime) -> int:
         """Record other keys of an item; an alias already pointing elsewhere is left alone.

@@ -83,3 +83,25 @@ def test_withdraw_refuses_a_crawled_item_and_an_unknown_one_writing_nothing(tmp_
     assert "999" in capsys.readouterr().err
     with Store(tmp_path / "g.db") as st:     # the good id before the bad one was not written
         assert {r["attribution"] for r in st.items()} == {"ours"}
+
+
+def test_a_corrected_copy_of_a_file_says_which_earlier_entries_it_dropped(tmp_path, capsys):
+    """A row retitled or removed in a corrected copy of the ledger stayed counted, unsaid."""
+    cfg = _setup(tmp_path)
+    third = "卫滨区商务局召开外贸企业座谈会"
+    _import(tmp_path, cfg, "ledger.csv", [(TITLE, "2025-03-05"), (OTHER, "2025-04-01"),
+                                          (third, "2025-04-02")], capsys)
+    (tmp_path / "v2").mkdir()
+    out = _import(tmp_path, cfg, "v2/ledger.csv", [(TITLE, "2025-03-05"),
+                                                   (OTHER + "（更正）", "2025-04-01")], capsys)
+    with Store(tmp_path / "g.db") as st:
+        ids = {r["title"]: r["id"] for r in st.items(source_id="board")}
+    dropped = f"{ids[OTHER]} {ids[third]}"
+    assert "2 entries imported before from a file named ledger.csv are not in this one" in out.err
+    assert f"gongkai withdraw {dropped}" in out.err
+    assert cli.main(["withdraw", *dropped.split(), *cfg]) == 0
+    capsys.readouterr()
+    assert _total(_counts(cfg, 2025, capsys)) == 2
+    # next month's sheet under the same name repeats nothing: nothing to say
+    out = _import(tmp_path, cfg, "ledger.csv", [("卫滨区商务局五月工作动态", "2025-05-06")], capsys)
+    assert "not in this one" not in out.err
