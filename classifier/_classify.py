@@ -227,23 +227,17 @@ class Classifier:
 
     def classify(self, title: str, body: str = "") -> Decision:
         rs = self.ruleset
-        scores, evidence = self._core.score_item(self._tables, title, body, rs.title_weight,
-                                            rs.body_weight, len(self._names))
-
-        order = sorted(range(len(scores)), key=lambda i: (-scores[i], -self._priority[i], i))
-        best = order[0]
-        if scores[best] <= 0:
+        best, top, runner_up, evidence = self._core.rank_item(
+            self._tables, title, body, rs.title_weight, rs.body_weight, self._priority)
+        if top <= 0:
             d = Decision(category=rs.fallback, score=0.0, margin=0.0, needs_review=True,
-                         evidence=tuple(evidence), ruleset_version=rs.version)
+                         evidence=evidence, ruleset_version=rs.version)
         else:
-            runner_up = max(scores[order[1]], 0.0) if len(order) > 1 else 0.0
-            score = round(scores[best], 6)
-            margin = round(scores[best] - runner_up, 6)
+            score = round(top, 6)
+            margin = round(top - runner_up, 6)
             needs_review = score < rs.min_score or margin < rs.min_margin
-            winner = self._names[best]
-            evidence.sort(key=lambda e: (e[4] != winner, e[1] != "title", e[2]))
             d = Decision(category=self._names[best], score=score, margin=margin,
-                         needs_review=needs_review, evidence=tuple(evidence),
+                         needs_review=needs_review, evidence=evidence,
                          ruleset_version=rs.version)
         return d if self._calibration is None else self._calibrate(d, title, body)
 

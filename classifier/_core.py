@@ -1,15 +1,11 @@
-"""The classifier's hot path — normalize, match, score — as plain functions over plain tables.
+"""The classifier's hot path — normalize, match, score, rank — as plain functions over tables.
 
-This one source is both the pure-Python path and what ``tools/build_core.py`` compiles (issue
-18): the build copies it, adds the hash of this file, and compiles the copy into the optional
-extension module ``classifier._core_c``; classifier/_coreload.py uses that module only when its
-hash is this file's, so a compiled and a pure run cannot disagree (tests/classifier/
-test_core.py checks they print the same bytes). Nothing here imports the project, and the code
-stays within what both Cython and mypyc compile: plain functions, no generators, no closures.
-
-classifier/_core_native.pyx is the compiled counterpart (issue 18): the same functions written
-for C — code-point loops, its own automaton, C arrays — which tools/build_core.py compiles into
-``classifier._core_c``; this file stays the reference it is tested against.
+This is the pure-Python path and the reference. classifier/_core_native.pyx is its compiled
+counterpart (issue 18): the same functions written for C — code-point loops, its own
+automaton, C arrays — which ``tools/build_core.py`` (``make core``) compiles into the optional
+extension module ``classifier._core_c``; classifier/_coreload.py uses that module only while it
+was built from this file and the .pyx as they are, and tests/classifier/test_core.py and
+test_core_random.py check that both print the same bytes. Nothing here imports the project.
 
 The tables are built by classifier/_classify.py (``Classifier.__init__``) through ``prepare``,
 here as a tuple:
@@ -183,6 +179,24 @@ def is_cjk(c: str) -> bool:
 
 
 # --- match and score (classifier/_classify.py documents the steps) --------------------------
+
+def rank_item(t: tuple, title: str, body: str, title_mult: float, body_mult: float,
+              priority: list[int]) -> tuple[int, float, float, tuple]:
+    """(the best category's index, its score, the runner-up's score but at least 0, the
+    evidence): ties go to the higher priority, then to the lower index; when the best score is
+    positive the evidence comes as a decision shows it — the winner's first, title before body,
+    by position."""
+    n = len(priority)
+    scores, evidence = score_item(t, title, body, title_mult, body_mult, n)
+    order = sorted(range(n), key=lambda i: (-scores[i], -priority[i], i))
+    best = order[0]
+    top = scores[best]
+    runner_up = max(scores[order[1]], 0.0) if n > 1 else 0.0
+    if top > 0:
+        winner = t[7][best]
+        evidence.sort(key=lambda e: (e[4] != winner, e[1] != "title", e[2]))
+    return best, top, runner_up, tuple(evidence)
+
 
 def score_item(t: tuple, title: str, body: str, title_mult: float, body_mult: float,
                n: int) -> tuple[list[float], list[Any]]:

@@ -20,8 +20,11 @@ hits that count.
 
 from libc.stdlib cimport malloc, calloc, realloc, free, qsort
 from libc.string cimport memset, memcpy
-from libc.stdint cimport uint64_t, uint32_t, int32_t
+from libc.stdint cimport uint64_t, uint32_t, uint16_t, int32_t
+from cpython.ref cimport Py_INCREF, PyTypeObject
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 
+import functools
 import unicodedata
 
 from classifier import _core as _pure
@@ -33,6 +36,7 @@ cdef extern from "Python.h":
     void* PyUnicode_DATA(object u)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
     void PyMem_Free(void *p)
+    object PyType_GenericAlloc(PyTypeObject *t, Py_ssize_t n)
 
 PLAIN, HIDEABLE, NEAR = _pure.PLAIN, _pure.HIDEABLE, _pure.NEAR
 cdef int K_NONE = -1, K_PLAIN = 0, K_HIDEABLE = 1, K_NEAR = 2
@@ -271,6 +275,26 @@ cdef int cmp_cand(const void *a, const void *b) noexcept nogil:
     return 0
 
 
+ctypedef int (*cand_cmp)(const void *, const void *) noexcept nogil
+
+
+cdef inline void sort_cands(Cand *a, Py_ssize_t n, cand_cmp cmp) noexcept nogil:
+    """Sort by *cmp*: insertion sort for the few dozen of a page, qsort beyond (glibc's
+    allocates and calls through a pointer, most of the time on a short array)."""
+    cdef Py_ssize_t i, j
+    cdef Cand x
+    if n > 48:
+        qsort(a, n, sizeof(Cand), cmp)
+        return
+    for i in range(1, n):
+        x = a[i]
+        j = i - 1
+        while j >= 0 and cmp(&a[j], &x) > 0:
+            a[j + 1] = a[j]
+            j -= 1
+        a[j + 1] = x
+
+
 cdef int cmp_int(const void *a, const void *b) noexcept nogil:
     cdef int32_t x = (<const int32_t*> a)[0], y = (<const int32_t*> b)[0]
     return -1 if x < y else (1 if x > y else 0)
@@ -336,9 +360,11 @@ cdef class Tables:
     cdef int nw, nc, ng, nclass
     # automaton
     cdef int32_t *cls          # BMP code point -> character class (0: in no word)
+    cdef unsigned char *inword # BMP code point -> bit: in some word (8 KB: stays in cache)
     cdef list astral           # code points above the BMP -> class
     cdef int32_t *root_next    # class -> state, from the root
     cdef int32_t *t_off, *t_cls, *t_next, *fail, *out_off, *outs
+    cdef uint16_t *dfa         # state * nclass + class -> next state (NULL: too big, use fail)
     # words
     cdef int32_t *w_kind, *w_len, *w_rank
     cdef int32_t *kw_off, *kw_ci
@@ -355,15 +381,22 @@ cdef class Tables:
     # Python objects for what is printed
     cdef list texts, names, keywords
     cdef object make
+    cdef object ev_type       # Evidence, when make is tuple.__new__ of it
     cdef Scratch scratch
     cdef bint busy
 
     def __cinit__(self):
         memset(&self.scratch, 0, sizeof(Scratch))
+        self.dfa = NULL
+
+    @property
+    def full_table(self):
+        """True when matching uses the full transition table (build_dfa)."""
+        return self.dfa != NULL
 
     def __dealloc__(self):
-        free(self.cls); free(self.root_next); free(self.t_off); free(self.t_cls)
-        free(self.t_next); free(self.fail); free(self.out_off); free(self.outs)
+        free(self.cls); free(self.inword); free(self.root_next); free(self.t_off); free(self.t_cls)
+        free(self.t_next); free(self.fail); free(self.dfa); free(self.out_off); free(self.outs)
         free(self.w_kind); free(self.w_len); free(self.w_rank)
         free(self.kw_off); free(self.kw_ci); free(self.kw_wt)
         free(self.nt_off); free(self.nt_ci); free(self.nt_within); free(self.nt_ctx_lo); free(self.nt_ctx_hi)
@@ -462,6 +495,12 @@ def prepare(words, plans, exclude, inside, in_group, all_of, groups, names, make
     t.names = list(names)
     t.keywords = [g[5] for g in groups]
     t.make = make
+    t.ev_type = None
+    if (isinstance(make, functools.partial) and make.func is tuple.__new__
+            and len(make.args) == 1 and not make.keywords and isinstance(make.args[0], type)
+            and issubclass(make.args[0], tuple) and make.args[0].__itemsize__ == tuple.__itemsize__
+            and make.args[0].__basicsize__ == tuple.__basicsize__):
+        t.ev_type = make.args[0]
     index = {w: i for i, w in enumerate(words)}
 
     # -- the automaton: character classes, a trie, failure links, outputs
@@ -479,6 +518,12 @@ def prepare(words, plans, exclude, inside, in_group, all_of, groups, names, make
         else:
             astral[ord(c)] = k
     t.cls = ints(cls)
+    t.inword = <unsigned char*> calloc(65536 // 8, 1)
+    if t.inword == NULL:
+        raise MemoryError()
+    for i in range(65536):
+        if cls[i]:
+            t.inword[i >> 3] |= 1 << (i & 7)
     t.astral = [astral]
     goto = [{}]
     own = [[]]
@@ -523,6 +568,7 @@ def prepare(words, plans, exclude, inside, in_group, all_of, groups, names, make
     t.t_cls = ints(t_cls)
     t.t_next = ints(t_next)
     t.fail = ints(fail)
+    build_dfa(t, len(goto), queue)
     flat = []
     t.out_off = ints(_flat(outs, flat))
     t.outs = ints(flat)
@@ -656,6 +702,35 @@ def prepare(words, plans, exclude, inside, in_group, all_of, groups, names, make
 
 # --- matching and scoring ---------------------------------------------------------------------
 
+# The automaton as a full transition table when it is at most this big (a few MB for a
+# thousand rule words): one load per character instead of a search and failure links.
+DFA_MAX_BYTES = 64 << 20
+
+
+cdef int build_dfa(Tables t, Py_ssize_t nstates, list order) except -1:
+    """Every state's row: its failure state's row with its own transitions on top, in
+    breadth-first *order* (a failure state is always shallower). 16-bit states: half the
+    table, which is what the matching loop waits on; more states than that use the walk."""
+    cdef Py_ssize_t nc = t.nclass, j
+    cdef int32_t st
+    cdef uint16_t *row
+    t.dfa = NULL
+    if nstates > 65535 or <size_t> (nstates * nc) * sizeof(uint16_t) > <size_t> DFA_MAX_BYTES:
+        return 0
+    t.dfa = <uint16_t*> malloc(nstates * nc * sizeof(uint16_t))
+    if t.dfa == NULL:
+        return 0   # the search-and-failure walk needs no table
+    for j in range(nc):
+        t.dfa[j] = <uint16_t> t.root_next[j]
+    for o in order:
+        st = o
+        row = t.dfa + st * nc
+        memcpy(row, t.dfa + t.fail[st] * nc, nc * sizeof(uint16_t))
+        for j in range(t.t_off[st], t.t_off[st + 1]):
+            row[t.t_cls[j]] = <uint16_t> t.t_next[j]
+    return 0
+
+
 cdef inline int32_t class_of(Tables t, Py_UCS4 c) except -1:
     if c < 65536:
         return t.cls[c]
@@ -665,31 +740,24 @@ cdef inline int32_t class_of(Tables t, Py_UCS4 c) except -1:
 cdef int match(Tables t, Scratch *s, const Py_UCS4 *text, Py_ssize_t n, Py_ssize_t *nhits) except -1:
     """Every occurrence of every word, ordered by end: s.hits[:nhits]."""
     cdef Py_ssize_t i, h = 0
-    cdef int32_t st = 0, k, lo, hi, mid, nxt, o
+    cdef int32_t st = 0, k, lo, hi, o
     cdef Py_UCS4 c
     for i in range(n):
         c = text[i]
-        k = t.cls[c] if c < 65536 else class_of(t, c)
+        if c < 65536:
+            if not (t.inword[(<uint32_t> c) >> 3] >> ((<uint32_t> c) & 7)) & 1:
+                st = 0
+                continue
+            k = t.cls[c]
+        else:
+            k = class_of(t, c)
         if k == 0:
             st = 0
             continue
-        while True:
-            if st == 0:
-                st = t.root_next[k]
-                break
-            lo = t.t_off[st]
-            hi = t.t_off[st + 1]
-            nxt = -1
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if t.t_cls[mid] < k:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < t.t_off[st + 1] and t.t_cls[lo] == k:
-                st = t.t_next[lo]
-                break
-            st = t.fail[st]
+        if t.dfa != NULL:
+            st = t.dfa[st * t.nclass + k]
+        else:
+            st = nfa_step(t, st, k)
         lo = t.out_off[st]
         hi = t.out_off[st + 1]
         if lo < hi:
@@ -701,6 +769,25 @@ cdef int match(Tables t, Scratch *s, const Py_UCS4 *text, Py_ssize_t n, Py_ssize
                 h += 1
     nhits[0] = h
     return 0
+
+
+cdef inline int32_t nfa_step(Tables t, int32_t st, int32_t k) noexcept:
+    """The next state by the trie's transitions and failure links (no DFA table)."""
+    cdef int32_t lo, hi, mid
+    while True:
+        if st == 0:
+            return t.root_next[k]
+        lo = t.t_off[st]
+        hi = t.t_off[st + 1]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if t.t_cls[mid] < k:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < t.t_off[st + 1] and t.t_cls[lo] == k:
+            return t.t_next[lo]
+        st = t.fail[st]
 
 
 cdef inline int32_t lower_bound(const int32_t *a, int32_t n, int32_t x) noexcept nogil:
@@ -852,9 +939,12 @@ cdef inline bint seen_add(Scratch *s, uint64_t key, Py_ssize_t mask) noexcept:
     return True
 
 
-cdef int add_ev(Scratch *s, int32_t word, int32_t start, double wt, int32_t ci) except -1:
+cdef int add_ev(Scratch *s, int32_t word, int32_t start, double wt, int32_t ci,
+                int32_t field) except -1:
     if s.ev_n >= s.ev_cap:
         grow(<void**> &s.ev, &s.ev_cap, s.ev_n + 1, sizeof(Cand))
+    s.ev[s.ev_n].rank = field
+    s.ev[s.ev_n].end = <int32_t> s.ev_n
     s.ev[s.ev_n].word = word
     s.ev[s.ev_n].start = start
     s.ev[s.ev_n].weight = wt
@@ -864,7 +954,7 @@ cdef int add_ev(Scratch *s, int32_t word, int32_t start, double wt, int32_t ci) 
 
 
 cdef int score_buf(Tables t, Scratch *s, const Py_UCS4 *text, Py_ssize_t n,
-                   double mult) except -1:
+                   double mult, int32_t field) except -1:
     """Steps 1–6 on one normalized field: adds to s.scores, appends to s.ev."""
     cdef Py_ssize_t nhits = 0, h, nc = 0, np = 0, i, j, m, cap
     cdef int32_t w, k, total, g, ng = 0, a, anchor, hlen, o, q, idx, kind
@@ -963,10 +1053,10 @@ cdef int score_buf(Tables t, Scratch *s, const Py_UCS4 *text, Py_ssize_t n,
                     continue
             wt = t.g_wt[g] * mult
             s.scores[t.g_ci[g]] += wt
-            add_ev(s, -1 - g, anchor, wt, t.g_ci[g])
+            add_ev(s, -1 - g, anchor, wt, t.g_ci[g], field)
     if nc == 0:
         return 0
-    qsort(s.cands, nc, sizeof(Cand), cmp_cand)
+    sort_cands(s.cands, nc, cmp_cand)
     cap = 16
     while cap < 2 * nc:
         cap *= 2
@@ -981,7 +1071,7 @@ cdef int score_buf(Tables t, Scratch *s, const Py_UCS4 *text, Py_ssize_t n,
             continue
         wt = s.cands[i].weight * mult
         s.scores[s.cands[i].ci] += wt
-        add_ev(s, s.cands[i].word, s.cands[i].start, wt, s.cands[i].ci)
+        add_ev(s, s.cands[i].word, s.cands[i].start, wt, s.cands[i].ci, field)
     return 0
 
 
@@ -1018,18 +1108,68 @@ cdef void release(Tables t, Scratch *s) noexcept:
         free_scratch(s)
 
 
-cdef int emit(Tables t, Scratch *s, str field, list evidence) except -1:
-    """The field's Evidence, built from s.ev (only what is returned is a Python object)."""
-    cdef Py_ssize_t i
+cdef int cmp_ev(const void *a, const void *b) noexcept nogil:
+    # (another category than the winner, body rather than title) in rank, then position,
+    # then the order of scoring (end): list.sort's stable order
+    cdef const Cand *x = <const Cand*> a
+    cdef const Cand *y = <const Cand*> b
+    if x.rank != y.rank:
+        return -1 if x.rank < y.rank else 1
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    return -1 if x.end < y.end else (1 if x.end > y.end else 0)
+
+
+FIELDS = ("title", "body")
+
+
+cdef object new_evidence(Tables t, str keyword, str field, int32_t start, double weight,
+                         str category):
+    cdef object ev
+    cdef object st = start, wt = weight
+    if t.ev_type is None:
+        return t.make((keyword, field, start, weight, category))
+    # Evidence is a tuple subclass: allocated as tuple.__new__ does, without the call
+    ev = PyType_GenericAlloc(<PyTypeObject*> t.ev_type, 5)
+    Py_INCREF(keyword)
+    PyTuple_SET_ITEM(ev, 0, keyword)
+    Py_INCREF(field)
+    PyTuple_SET_ITEM(ev, 1, field)
+    Py_INCREF(st)
+    PyTuple_SET_ITEM(ev, 2, st)
+    Py_INCREF(wt)
+    PyTuple_SET_ITEM(ev, 3, wt)
+    Py_INCREF(category)
+    PyTuple_SET_ITEM(ev, 4, category)
+    return ev
+
+
+cdef object evidence_of(Tables t, Scratch *s):
+    """The Evidence of s.ev, in its order, as a tuple: the only Python objects made per hit."""
+    cdef Py_ssize_t i, n = s.ev_n
     cdef int32_t w
-    make = t.make
+    cdef object out = PyTuple_New(n)
+    cdef object ev
     names = t.names
-    for i in range(s.ev_n):
+    texts = t.texts
+    for i in range(n):
         w = s.ev[i].word
-        keyword = t.texts[w] if w >= 0 else t.keywords[-1 - w]
-        evidence.append(make((keyword, field, s.ev[i].start, s.ev[i].weight,
-                              names[s.ev[i].ci])))
+        ev = new_evidence(t, texts[w] if w >= 0 else t.keywords[-1 - w],
+                          FIELDS[s.ev[i].rank & 1], s.ev[i].start, s.ev[i].weight,
+                          names[s.ev[i].ci])
+        Py_INCREF(ev)
+        PyTuple_SET_ITEM(out, i, ev)
     s.ev_n = 0
+    return out
+
+
+cdef int score_both(Tables t, Scratch *s, Buf *bt, Buf *bb, double tm, double bm) except -1:
+    memset(s.scores, 0, (t.nc + 1) * sizeof(double))
+    s.ev_n = 0
+    if bt.data != NULL:
+        score_buf(t, s, bt.data, bt.n, tm, 0)
+    if bb.data != NULL:
+        score_buf(t, s, bb.data, bb.n, bm, 1)
     return 0
 
 
@@ -1039,7 +1179,6 @@ def score_item(Tables t, str title, str body, double title_mult, double body_mul
     cdef Scratch own
     cdef Scratch *s
     cdef int i
-    evidence = []
     bt.data = NULL
     bb.data = NULL
     try:
@@ -1049,21 +1188,64 @@ def score_item(Tables t, str title, str body, double title_mult, double body_mul
             bb = to_buf(body)
         s = acquire(t, &own)
         try:
-            memset(s.scores, 0, (t.nc + 1) * sizeof(double))
-            s.ev_n = 0
-            if bt.data != NULL:
-                score_buf(t, s, bt.data, bt.n, title_mult)
-                emit(t, s, "title", evidence)
-            if bb.data != NULL:
-                score_buf(t, s, bb.data, bb.n, body_mult)
-                emit(t, s, "body", evidence)
+            score_both(t, s, &bt, &bb, title_mult, body_mult)
             scores = [s.scores[i] for i in range(n)]
+            evidence = list(evidence_of(t, s))
         finally:
             release(t, s)
     finally:
         free(bt.data)
         free(bb.data)
     return scores, evidence
+
+
+def rank_item(Tables t, str title, str body, double title_mult, double body_mult,
+              list priority):
+    """classifier/_core.py's rank_item: (best, its score, runner-up's score, evidence)."""
+    cdef Buf bt, bb
+    cdef Scratch own
+    cdef Scratch *s
+    cdef int i, best = 0, n = len(priority)
+    cdef double top, second = 0.0, x
+    cdef long pb, pi
+    if n == 0:
+        raise ValueError("no categories")
+    bt.data = NULL
+    bb.data = NULL
+    try:
+        if title:
+            bt = to_buf(title)
+        if body:
+            bb = to_buf(body)
+        s = acquire(t, &own)
+        try:
+            score_both(t, s, &bt, &bb, title_mult, body_mult)
+            # sorted by (-score, -priority, index): the first, and the best score of the rest
+            top = s.scores[0]
+            pb = priority[0]
+            for i in range(1, n):
+                x = s.scores[i]
+                pi = priority[i]
+                if x > top or (x == top and pi > pb):
+                    best, top, pb = i, x, pi
+            first = True
+            for i in range(n):
+                if i != best and (first or s.scores[i] > second):
+                    second = s.scores[i]
+                    first = False
+            if n == 1 or second < 0.0:
+                second = 0.0
+            if top > 0 and s.ev_n > 1:
+                for i in range(s.ev_n):
+                    s.ev[i].rank = (s.ev[i].rank & 1) | ((s.ev[i].ci != best) << 1)
+                sort_cands(s.ev, s.ev_n, cmp_ev)
+            evidence = evidence_of(t, s)
+        finally:
+            release(t, s)
+    finally:
+        free(bt.data)
+        free(bb.data)
+    return best, top, second, evidence
 
 
 def score_field(Tables t, str field, str text, double mult, list scores, list evidence):
@@ -1082,10 +1264,11 @@ def score_field(Tables t, str field, str text, double mult, list scores, list ev
             for i in range(t.nc):
                 s.scores[i] = scores[i]
             s.ev_n = 0
-            score_buf(t, s, buf, n, mult)
+            score_buf(t, s, buf, n, mult, 0 if field == "title" else 1)
             for i in range(t.nc):
                 scores[i] = s.scores[i]
-            emit(t, s, field, evidence)
+            for ev in evidence_of(t, s):
+                evidence.append(t.make((ev[0], field, ev[2], ev[3], ev[4])))
         finally:
             release(t, s)
     finally:
@@ -1244,3 +1427,4 @@ def ngram_model(ll, int nc, title_grams, body_grams, Py_ssize_t body_chars):
         for i in range(nc):
             m.ll[r * nc + i] = row[i]
     return m
+

@@ -108,9 +108,14 @@ def classifiers(monkeypatch, cores, rules):
 def test_random_rulesets_decide_alike(monkeypatch, cores):
     rng = random.Random(1818)
     checked = 0
-    for _ in range(60):
+    for k in range(60):
         rules = parse_rules(random_rules(rng).encode("utf-8"))
+        # every other ruleset without the automaton's full table: the failure-link walk that
+        # a ruleset too big for the table uses
+        monkeypatch.setattr(cores[1], "DFA_MAX_BYTES", 0 if k % 2 else 64 << 20, raising=False)
         ref, fast = classifiers(monkeypatch, cores, rules)
+        if cores[1] is not cores[0]:
+            assert fast._tables.full_table == (k % 2 == 0)
         for _ in range(80):
             title = random_text(rng, rng.choice((0, 1, 3, 8)))
             body = random_text(rng, rng.choice((0, 5, 40, 200)), rng.choice((0.05, 0.3, 0.6)))
