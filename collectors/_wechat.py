@@ -217,12 +217,18 @@ def with_articles(items: Iterable[Item], http: Any, state: CollectState,
     blocked_at = memo.get("wx_blocked_at")
     blocked = bool(blocked_at) and now - datetime.fromisoformat(blocked_at) < BACKOFF
     budget = limit
+    unfetchable, fetchable = 0, 0       # new items whose link can / cannot be fetched
     for item in items:
         if item.key in resolved:
             item = _rekey(item, resolved[item.key])
         host = (urlsplit(item.url).hostname or "").lower()
-        wanted = host in allowed and is_article_url(item.url) and (
-            item.key in retry or not state.is_known(item.key))
+        fresh = item.key in retry or not state.is_known(item.key)
+        if fresh:
+            if host in allowed and is_article_url(item.url):
+                fetchable += 1
+            else:
+                unfetchable += 1
+        wanted = host in allowed and is_article_url(item.url) and fresh
         if not wanted or blocked or budget <= 0:
             if wanted and item.key not in retry and len(retry) < MAX_RETRY:
                 retry[item.key] = "deferred"
@@ -254,6 +260,12 @@ def with_articles(items: Iterable[Item], http: Any, state: CollectState,
         if done.key != item.key:
             resolved[item.key] = done.key
         yield done
+    if unfetchable and not fetchable:
+        # fetch_articles is on, yet no new link is a WeChat article on an allowed host: say so
+        # rather than run without the article pages the config asked for
+        memo["warning"] = (f"fetch_articles: none of the {unfetchable} new item(s) links to a "
+                           f"WeChat article (/s/…) on an allow_hosts host "
+                           f"({', '.join(sorted(allowed)) or 'none listed'}): no page fetched")
 
 
 def _rekey(item: Item, key: str) -> Item:

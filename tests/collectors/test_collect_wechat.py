@@ -173,10 +173,17 @@ def test_hosts_not_listed_are_never_fetched(server, http):
     server.link_host = "127.0.0.1"
     _, state = collect(server, http, allow_hosts=["localhost"], fetch_articles=True)
     assert state.memo["wx_retry"] == {}          # not even tried (the HTTP layer would refuse)
+    # and the pass says why no page was fetched (a trial's config fetched nothing, silently)
+    assert "none of the 4 new item(s) links to a WeChat article" in state.memo["warning"]
+    assert "localhost" in state.memo["warning"]
     server.link_host = "localhost"
     _, state = collect(server, http, allow_hosts=[], fetch_articles=True)
     assert state.memo["wx_retry"] == {}
     assert server.article_hits() == []
+    assert "(none listed)" in state.memo["warning"]
+    # a pass that could fetch says nothing of the kind
+    _, state = collect(server, http, allow_hosts=["localhost"], fetch_articles=True)
+    assert "warning" not in state.memo
 
 
 def test_max_articles_caps_a_run(server, http):
