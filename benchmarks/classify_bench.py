@@ -29,7 +29,8 @@ the default workers, on the pure-Python core (GONGKAI_CORE=pure) and on the comp
 package's when ``make core`` built it, else one tools/build_core.py builds for the run; none
 without a compiler), against a pass-through of the same lines in the same run (a Python
 subprocess that reads each line, ``json.loads`` it, ``json.dumps`` a fixed small object and
-writes it): items/s, the ratio classify / pass-through, and the CPU time of each run.
+writes it): items/s, the ratio classify / pass-through, and the CPU time of each run (and its
+ratio to the pass-through's CPU time: what the wall-time ratio means on a machine others use).
 """
 
 from __future__ import annotations
@@ -262,8 +263,10 @@ def outside(n: int, seed: int, jobs: int, repeat: int = 1) -> None:
     print(f"  JSON pass-through:             {base:7.2f} s  {n / base:10,.0f} items/s"
           f"              (CPU {base_cpu:5.2f} s)")
     for label, wall, cpu in runs:
+        # the CPU ratio says what the wall ratio would be on an idle machine with one core
         print(f"  classify {label:19s} {wall:7.2f} s  {n / wall:10,.0f} items/s"
-              f"  ratio {wall / base:5.1f}  (CPU {cpu:5.2f} s)")
+              f"  ratio {wall / base:5.1f}  (CPU {cpu:5.2f} s, {cpu / n * 1e6:4.0f} µs a line,"
+              f" CPU ratio {cpu / base_cpu:4.1f})")
 
 
 def main() -> None:

@@ -2,8 +2,9 @@
 
 ``tools/build_core.py`` (``make core``) compiles classifier/_core_native.pyx — the C-level
 counterpart of _core.py — into the optional extension module ``classifier._core_c``, with
-``SOURCE_HASH``, the SHA-256 of _core.py and of the .pyx it was made from. It is used only when
-that hash is the hash of both files as they are now; a missing,
+``SOURCE_HASH``, the SHA-256 of _core.py and of the .pyx (with the .pxi files it includes) it
+was made from. It is used only when that hash is the hash of those files as they are now; a
+missing,
 stale or broken build means the pure-Python module, silently (one debug log line), never an
 error — an office server without a compiler runs the same code, interpreted.
 
@@ -33,12 +34,19 @@ NATIVE = SOURCE.with_name("_core_native.pyx")
 COMPILED_NAME = "classifier._core_c"
 
 
+def native_parts(directory: Path | None = None) -> list[Path]:
+    """The files the .pyx includes (_core_native_*.pxi), in name order."""
+    return sorted((directory or NATIVE.parent).glob("_core_native_*.pxi"))
+
+
 def source_hash(native: bytes | None = None, reference: bytes | None = None) -> str:
-    """The SHA-256 a compiled core must carry: of _core.py (*reference*) and the .pyx
-    (*native*), by default both as they are now."""
+    """The SHA-256 a compiled core must carry: of _core.py (*reference*), the .pyx (*native*)
+    and the parts it includes, by default all as they are now (tools/build_core.py computes
+    the same)."""
     ref = SOURCE.read_bytes() if reference is None else reference
     nat = NATIVE.read_bytes() if native is None else native
-    return hashlib.sha256(ref + b"\0" + nat).hexdigest()
+    parts = b"".join(b"\0" + p.read_bytes() for p in native_parts())
+    return hashlib.sha256(ref + b"\0" + nat + parts).hexdigest()
 
 
 def compiled_file(directory: Path) -> Path | None:

@@ -8,9 +8,9 @@ prints one line saying so and exits 0: ``make test`` and ``make core`` go on, on
 ``pip install -e .`` never runs this (pyproject's build is untouched); ``make core`` does.
 
 The .pyx is the C-level counterpart of classifier/_core.py, the pure-Python reference. The build
-compiles a copy of it with ``SOURCE_HASH`` appended — the SHA-256 of _core.py and of the .pyx
-(classifier/_coreload.py, source_hash) — and the loader uses the module only while both files
-still have that hash. The
+compiles a copy of it (and of the _core_native_*.pxi files it includes) with ``SOURCE_HASH``
+appended — the SHA-256 of _core.py, the .pyx and its parts (classifier/_coreload.py,
+source_hash) — and the loader uses the module only while those files still have that hash. The
 result replaces the old module in one rename, so a process importing the classifier meanwhile
 sees either the old file or the new one. --out puts it elsewhere (the tests build into a temporary
 directory and point GONGKAI_CORE at it); --source compiles another .pyx in _core_native.pyx's
@@ -46,9 +46,15 @@ SETUP = (
     "    compiler_directives={'language_level': 3, 'binding': False}, quiet=True))\n")
 
 
+def parts() -> list[Path]:
+    """The .pxi files the .pyx includes, in name order."""
+    return sorted(SOURCE.parent.glob("_core_native_*.pxi"))
+
+
 def digest_of(source: Path) -> str:
-    """SOURCE_HASH for a module compiled from *source* (classifier/_coreload.py checks it)."""
-    text = source.read_bytes()
+    """SOURCE_HASH for a module compiled from *source* and the parts it includes: what
+    classifier/_coreload.py's source_hash computes."""
+    text = source.read_bytes() + b"".join(b"\0" + p.read_bytes() for p in parts())
     return hashlib.sha256(REFERENCE.read_bytes() + b"\0" + text).hexdigest()
 
 
@@ -75,6 +81,8 @@ def build(source: Path, out: Path) -> Path:
         pkg = Path(tmp) / "classifier"
         pkg.mkdir()
         (pkg / "__init__.py").write_text("")
+        for part in parts():
+            shutil.copyfile(part, pkg / part.name)
         (pkg / f"{NAME}.pyx").write_bytes(
             text + f'\n\nSOURCE_HASH = "{digest}"   # added by tools/build_core.py\n'.encode())
         (Path(tmp) / "setup.py").write_text(SETUP)

@@ -1,0 +1,155 @@
+# classifier/_core_native_ngram.pxi — included by _core_native.pyx (issue 18).
+# The second opinion's n-grams: a naive-Bayes table as a C hash table.
+
+# --- the second opinion's n-grams --------------------------------------------------------------
+
+cdef inline bint in_run(Py_UCS4 c) noexcept nogil:
+    # classifier/_learn.py's _RUN: ideographs (extension A, unified, compatibility), a-z, 0-9
+    return ((0x4e00 <= c <= 0x9fff) or (0x3400 <= c <= 0x4dbf) or (0xf900 <= c <= 0xfaff)
+            or (0x61 <= c <= 0x7a) or (0x30 <= c <= 0x39))
+
+
+cdef inline uint64_t gram_key(const Py_UCS4 *p, int n, uint64_t tag) noexcept nogil:
+    cdef uint64_t k = tag
+    cdef int i
+    for i in range(n):
+        k |= (<uint64_t> p[i]) << (21 * i)
+    return k
+
+
+cdef class NgramModel:
+    """A NaiveBayes's log-likelihood table (classifier/_learn.py) as a C hash table: n-grams of
+    up to three code points, title and body apart."""
+    cdef uint64_t *keys
+    cdef int32_t *rows
+    cdef Py_ssize_t mask
+    cdef double *ll
+    cdef int nc, nrows
+    cdef int t_lo, t_hi, b_lo, b_hi
+    cdef Py_ssize_t body_chars
+    cdef uint32_t *stamp
+    cdef uint32_t gen
+    cdef object _args
+
+    def __cinit__(self):
+        self.keys = NULL
+        self.rows = NULL
+        self.ll = NULL
+        self.stamp = NULL
+
+    def __dealloc__(self):
+        free(self.keys)
+        free(self.rows)
+        free(self.ll)
+        free(self.stamp)
+
+    def __reduce__(self):
+        return (ngram_model, self._args)
+
+    def __call__(self, str title, str body):
+        """(the column sums of the features' log-likelihoods, the number of distinct features
+        found): what NaiveBayes.predict sums from its vectors."""
+        cdef Buf bt, bb
+        cdef double *sums = <double*> calloc(self.nc + 1, sizeof(double))
+        cdef Py_ssize_t found = 0
+        cdef int i
+        if sums == NULL:
+            raise MemoryError()
+        bt.data = NULL
+        bb.data = NULL
+        bt.n = bb.n = 0
+        try:
+            if title:
+                bt = to_buf(title)
+            body = body[:self.body_chars]
+            if body:
+                bb = to_buf(body)
+            self.gen += 1
+            if self.gen == 0:
+                memset(self.stamp, 0, (self.nrows + 1) * sizeof(uint32_t))
+                self.gen = 1
+            if bt.data != NULL:
+                found += self.grams(bt.data, bt.n, self.t_lo, self.t_hi, 0, sums)
+            if bb.data != NULL:
+                found += self.grams(bb.data, bb.n, self.b_lo, self.b_hi, 1ULL << 63, sums)
+            return [sums[i] for i in range(self.nc)], found
+        finally:
+            free(bt.data)
+            free(bb.data)
+            free(sums)
+
+    cdef Py_ssize_t grams(self, const Py_UCS4 *text, Py_ssize_t n, int lo, int hi,
+                          uint64_t tag, double *sums) noexcept:
+        cdef Py_ssize_t i = 0, j, size, start, found = 0, slot
+        cdef int g, c
+        cdef uint64_t k
+        cdef int32_t row
+        cdef double *v
+        while i < n:
+            if not in_run(text[i]):
+                i += 1
+                continue
+            start = i
+            while i < n and in_run(text[i]):
+                i += 1
+            size = i - start
+            for g in range(lo, (hi if hi < size else size) + 1):
+                for j in range(start, i - g + 1):
+                    k = gram_key(text + j, g, tag)
+                    slot = <Py_ssize_t> ((k * 0x9E3779B97F4A7C15ULL) >> 17) & self.mask
+                    while self.keys[slot]:
+                        if self.keys[slot] == k:
+                            row = self.rows[slot]
+                            if self.stamp[row] != self.gen:
+                                self.stamp[row] = self.gen
+                                found += 1
+                                v = self.ll + <Py_ssize_t> row * self.nc
+                                for c in range(self.nc):
+                                    sums[c] += v[c]
+                            break
+                        slot = (slot + 1) & self.mask
+        return found
+
+
+def ngram_model(ll, int nc, title_grams, body_grams, Py_ssize_t body_chars):
+    """The C form of NaiveBayes._ll ({"t": {n-gram: row}, "b": ...}) for NaiveBayes.predict."""
+    cdef NgramModel m = NgramModel()
+    cdef Py_ssize_t cap = 16, slot, i, r
+    cdef uint64_t k, tag
+    cdef Py_UCS4 cps[3]
+    m._args = (ll, nc, title_grams, body_grams, body_chars)
+    m.nc = nc
+    m.t_lo, m.t_hi = title_grams
+    m.b_lo, m.b_hi = body_grams
+    m.body_chars = body_chars
+    entries = []
+    for tag_name, tag in (("t", 0), ("b", 1ULL << 63)):
+        for gram, row in ll.get(tag_name, {}).items():
+            if 1 <= len(gram) <= 3:
+                ok = True
+                for ch in gram:
+                    if not in_run(ord(ch)):
+                        ok = False
+                entries.append((tag, gram, row)) if ok else None
+    m.nrows = len(entries)
+    while cap < 2 * (m.nrows + 1):
+        cap *= 2
+    m.mask = cap - 1
+    m.keys = <uint64_t*> calloc(cap, sizeof(uint64_t))
+    m.rows = <int32_t*> calloc(cap, sizeof(int32_t))
+    m.ll = <double*> malloc((m.nrows * nc + 1) * sizeof(double))
+    m.stamp = <uint32_t*> calloc(m.nrows + 1, sizeof(uint32_t))
+    if m.keys == NULL or m.rows == NULL or m.ll == NULL or m.stamp == NULL:
+        raise MemoryError()
+    for r, (tag, gram, row) in enumerate(entries):
+        for i in range(len(gram)):
+            cps[i] = ord(gram[i])
+        k = gram_key(cps, len(gram), tag)
+        slot = <Py_ssize_t> ((k * 0x9E3779B97F4A7C15ULL) >> 17) & m.mask
+        while m.keys[slot]:
+            slot = (slot + 1) & m.mask
+        m.keys[slot] = k
+        m.rows[slot] = r
+        for i in range(nc):
+            m.ll[r * nc + i] = row[i]
+    return m
