@@ -146,6 +146,26 @@ def require_items(item_ids, *, write: bool = False) -> None:
             abort(403, f"第 {i} 条信息已转到其他单位，只能查看 (moved to another body: read only)")
 
 
+def may_undo(item_id: int) -> dict:
+    """The action an undo of the item would undo, when this account may undo it: a 409 when
+    there is none, a 403 when it is not its body's. Any change of the body's own items is its
+    to undo; a move between bodies is the undo of the bodies on either side of it (the body
+    the item left may take it back), not of a third body the item counts for all along."""
+    last = get_store().review_last_action(item_id)
+    if last is None:
+        abort(409, f"第 {item_id} 条信息没有可撤销的操作 (nothing to undo: no change by hand "
+                   "since the last undo, or it was changed before undo was kept for it)")
+    body = bound_body()
+    if body is None:
+        return last
+    mine = (body in last["moved"] if last["kind"] == store_mod.access.MOVE
+            else item_id in visible_items([item_id]))
+    if not mine:
+        abort(403, f"第 {item_id} 条信息最近的修改（{last['actor']}）不是本单位可以撤销的，"
+                   "请管理员撤销 (the last change is not your body's to undo: an admin can)")
+    return last
+
+
 def report_body(cfg) -> str | None:
     """The body whose report data a request is about: None in a one-bureau config (the whole
     record); in a district the account's own body, or for an admin ``?bureau=`` (default: the

@@ -19,7 +19,8 @@ from .. import app as gk_app
 from .. import display
 from .. import district
 from . import _live
-from ._auth import (bound_body, get_store, require_items, require_writer, scope, visible_items)
+from ._auth import (bound_body, get_store, may_undo, require_items, require_writer, scope,
+                    visible_items)
 from ._highlight import highlight, keyword_map, paragraphs, snippet
 
 PAGE_SIZE = 50
@@ -173,26 +174,6 @@ def _bodies_of(it: dict) -> dict:
     out.update(shared=True, current={b: names_of.get(b, b) for b in current},
                choices={b: names_of[b] for b in listed if b in names_of})
     return out
-
-
-def may_undo(item_id: int) -> dict:
-    """The action an undo of the item would undo, when this account may undo it: a 409 when
-    there is none, a 403 when it is not its body's. Any change of the body's own items is its
-    to undo; a move between bodies is the undo of the bodies on either side of it (the body
-    the item left may take it back), not of a third body the item counts for all along."""
-    last = get_store().review_last_action(item_id)
-    if last is None:
-        abort(409, f"第 {item_id} 条信息没有可撤销的操作 (nothing to undo: no change by hand "
-                   "since the last undo, or it was changed before undo was kept for it)")
-    body = bound_body()
-    if body is None:
-        return last
-    mine = (body in last["moved"] if last["kind"] == store_mod.access.MOVE
-            else item_id in visible_items([item_id]))
-    if not mine:
-        abort(403, f"第 {item_id} 条信息最近的修改（{last['actor']}）不是本单位可以撤销的，"
-                   "请管理员撤销 (the last change is not your body's to undo: an admin can)")
-    return last
 
 
 def install(app: Flask) -> None:
