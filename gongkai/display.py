@@ -151,8 +151,11 @@ class Names:
         sources = {}
         for r, conf in parsed:
             label = conf.get("label")
-            sources[r["id"]] = (label.strip() if isinstance(label, str) and label.strip()
-                                else channels[r["channel"]])
+            label = (label.strip() if isinstance(label, str) and label.strip()
+                     else channels[r["channel"]])
+            # a source taken out of the config keeps the name it had, marked: the config's
+            # sources are numbered anew without it, and one may now carry that very name
+            sources[r["id"]] = label + ("（已停用）" if r.get("enabled") == 0 else "")
         return cls(channels, unique(sources))
 
 

@@ -163,3 +163,24 @@ def test_a_duplicate_pairs_reason_in_chinese(reason, want):
 ])
 def test_an_attribution_reason_in_chinese(reason, attribution, want):
     assert display.attribution_reason(reason, attribution) == want
+
+
+def test_a_source_taken_out_of_the_config_keeps_its_name_marked(tmp_path):
+    """Found by a trial: with the second of three WeChat sources removed, the third was named
+    微信公众号（2） by the config and the removed one 微信公众号（2）（2） from its stored row."""
+    from datetime import datetime, timezone
+    from store import Store
+    three = "".join(f'[[sources]]\nid = "w{i}"\ntype = "feed"\nchannel = "wechat"\n'
+                    f'url = "http://127.0.0.1:9/{i}.xml"\n' for i in (1, 2, 3))
+    two = three.replace('[[sources]]\nid = "w2"\ntype = "feed"\nchannel = "wechat"\n'
+                        'url = "http://127.0.0.1:9/2.xml"\n', "")
+    now = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    with Store(tmp_path / "g.db") as st:
+        before = _cfg(tmp_path, three)
+        st.sync_sources([s.as_row() for s in before.sources], now)
+        assert display.names_for(st, before).source("w2") == "微信公众号（2）"
+        after = _cfg(tmp_path, two)
+        st.sync_sources([s.as_row() for s in after.sources], now)
+        names = display.names_for(st, after)
+        assert names.source("w3") == "微信公众号（2）"
+        assert names.source("w2") == "微信公众号（2）（已停用）"
