@@ -33,16 +33,15 @@ __all__ = ["create_app"]
 
 def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = "",
                behind_proxy: bool = False, key_path: str | Path | None = None,
-               clock: Callable[[], datetime] | None = None, config=None,
-               follow_config: bool = True) -> Flask:
+               clock: Callable[[], datetime] | None = None, config=None) -> Flask:
     """``behind_proxy``: served only through one reverse proxy that speaks HTTPS to browsers;
     its X-Forwarded-For/-Proto/-Host/-Prefix are trusted and cookies are marked Secure.
     ``key_path``: the session key file (default: the database path + ".web-key").
     ``clock``: now, as an aware datetime (tests pass their own).
     ``config``: the loaded gongkai.toml (a ``gongkai.config.Config``), which the report form
     needs for the data file, the bureau and its channels; without it that form says so.
-    ``follow_config``: reload the config (and the rules file it names) when the file changes,
-    checked on every request (``_live``); the rules given are the config's."""
+    The config (and the rules file it names) is reloaded when the file changes, checked on
+    every request (``_live``): the rules given are the config's."""
     app = Flask(__name__)
     app.config.update(
         GONGKAI_DB=str(db_path), GONGKAI_RULES=rules, GONGKAI_BUREAU=bureau,
@@ -69,7 +68,7 @@ def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = 
             st.close()
 
     app.json.sort_keys = False          # keep the report order of categories
-    _live.install(app, config, rules, bureau, watch=follow_config)     # before the login's hook
+    _live.install(app, config, rules, bureau)       # before the login's hook: it reads the config
     _auth.install(app)
     _views.install(app)
     _home.install(app)

@@ -64,10 +64,10 @@ def _stamp(paths: list[Path]) -> tuple:
 class Live:
     """The app's current snapshot and the files it was read from."""
 
-    def __init__(self, snap: Snapshot, *, watch: bool) -> None:
+    def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
         self.error: str | None = None
-        self._watch = watch and snap.config is not None
+        self._watch = snap.config is not None
         self._lock = threading.Lock()
         self._paths = self._files(snap.config)
         self._seen = _stamp(self._paths)
@@ -125,10 +125,9 @@ class Live:
             reattribute.sync(cfg, st, app.config["GONGKAI_CLOCK"]())
 
 
-def install(app: Flask, config, rules: classifier.Ruleset, bureau: str, *,
-            watch: bool = True) -> None:
+def install(app: Flask, config, rules: classifier.Ruleset, bureau: str) -> None:
     """Before every other request hook (the login's scope reads the config)."""
-    app.extensions[_KEY] = Live(Snapshot(config, rules, bureau), watch=watch)
+    app.extensions[_KEY] = Live(Snapshot(config, rules, bureau))
 
     @app.before_request
     def _follow_config():
