@@ -26,6 +26,7 @@ import json
 from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
+from ._body_rules import decisions_of
 from ._counts import BodyScope, count_clusters
 from ._db import immediate
 
@@ -42,7 +43,8 @@ Parts = dict[tuple[str, int, str, str], int]      # (body, year, kind, key) -> n
 
 
 def fingerprint(scopes: Sequence[BodyScope]) -> dict[str, list]:
-    return {sc.body: [sorted(sc.owned), sorted(sc.shared), sorted(sc.mixed)] for sc in scopes}
+    return {sc.body: [sorted(sc.owned), sorted(sc.shared), sorted(sc.mixed), sc.own]
+            for sc in scopes}
 
 
 class _Whose:
@@ -52,10 +54,18 @@ class _Whose:
     def __init__(self, scopes: Sequence[BodyScope]) -> None:
         self.owner = {s: sc.body for sc in scopes for s in sc.owned}
         self.mixed = {s for sc in scopes for s in sc.mixed}
+        # the bodies with their own categories, and their decisions (store/_body_rules.py),
+        # read by load() in the transaction that recounts
+        self.own = {sc.body for sc in scopes if sc.own}
+        self.decided: dict = {}
         self.listed: dict[str, set[str]] = defaultdict(set)
         for sc in scopes:
             for s in sc.shared:
                 self.listed[s].add(sc.body)
+
+    def load(self, db: Any) -> None:
+        if self.own:
+            self.decided = decisions_of(db, sorted(self.own))[0]
 
     def of(self, source_id: str, named: Sequence[str]) -> list[str]:
         body = self.owner.get(source_id)
@@ -81,12 +91,21 @@ def _parts_of(rows: list[tuple], named: dict[int, list[str]], whose: _Whose) -> 
     # AWAITING_REVIEW: a copy of a 信息 someone filed by hand awaits nobody (any item of the
     # cluster, whoever's)
     filed_by_hand = rows[0][2] is not None and any(r[7] == "manual" for r in rows)
+    by_hand_own = {b for b in whose.own if rows[0][2] is not None and any(
+        whose.decided.get((r[0], b), (None, "auto"))[1] == "manual" for r in rows)}
     rule: dict[str, list[tuple]] = defaultdict(list)
-    for item_id, source_id, cluster, channel, pub_date, pub_year, category, decided_by, \
-            attribution, needs_review in rows:
+    for item_id, source_id, cluster, channel, pub_date, pub_year, district_category, \
+            district_how, attribution, needs_review in rows:
         ours = attribution == "ours"
-        awaiting = ours and needs_review == 1 and decided_by == "auto" and not filed_by_hand
+        district_awaiting = (ours and needs_review == 1 and district_how == "auto"
+                             and not filed_by_hand)
         for body in whose.of(source_id, named.get(item_id, ())):
+            category, decided_by, awaiting = district_category, district_how, district_awaiting
+            if body in whose.own:   # its own decision, and its own review
+                category, decided_by, needs = whose.decided.get((item_id, body),
+                                                                (None, "auto", 0))
+                awaiting = (ours and needs == 1 and decided_by == "auto"
+                            and body not in by_hand_own)
             if pub_year is not None:
                 parts[body, pub_year, "s", channel] += 1
             if not ours:
@@ -204,6 +223,7 @@ def summary(st: Any, years: Iterable[int], scopes: Sequence[BodyScope]
         row = db.execute("SELECT scopes FROM body_summary_meta WHERE id = 1").fetchone()
         built = json.loads(row[0]) if row else None
         stale = [r[0] for r in db.execute("SELECT grp FROM body_dirty")]
+        whose.load(db)
         if built != wanted or (len(stale) > REBUILD_MIN and len(stale) > REBUILD_SHARE *
                                db.execute("SELECT COUNT(DISTINCT grp) FROM body_parts"
                                           ).fetchone()[0]):

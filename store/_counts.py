@@ -14,6 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, Iterable, Sequence
 
+from . import _body_rules
 from ._db import immediate
 from ._schema_review import AWAITING_REVIEW
 
@@ -25,6 +26,9 @@ REBUILD_MIN = 5_000         # below this, never: a few thousand lookups are quic
 _BATCH = 500                # SQLite's bound-parameter limit is far above; keeps IN lists short
 # What the rule reads of each of the bureau's items; the index of review_007 covers it.
 _RULE_COLUMNS = "cluster_id, channel, pub_date, pub_year, category, decided_by = 'manual', id"
+# ... the same of a body with its own categories, its decision joined as bd
+_OWN_RULE_COLUMNS = ("cluster_id, channel, pub_date, pub_year, bd.body_category, "
+                     "COALESCE(bd.body_decided_by = 'manual', 0), id")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class BodyScope:
     # own sources that changed owner (store/_ownership.py): an item there with item_bodies rows
     # counts for the bodies they name, the owner only among them; one without, for the owner
     mixed: tuple[str, ...] = ()
+    # the body has its own categories (store/_body_rules.py): its decisions are read, not the
+    # district's
+    own: bool = False
 
     def _owned(self, alias: str) -> tuple[str, list]:
         plain = [s for s in self.owned if s not in self.mixed]
@@ -189,10 +196,14 @@ class CountQueries:
                 "cluster_id AS year_cluster", "items.pub_year = ? AND items.attribution = 'ours'",
                 [year], union=True)
         outer, outer_args = _and(scope, "items")
+        columns, join, join_args = _RULE_COLUMNS, "", []
+        if scope is not None and scope.own:
+            columns = _OWN_RULE_COLUMNS
+            join, join_args = _body_rules.decision_sql(scope)
         clusters, channels = count_clusters(self.db.execute(
-            f"SELECT {_RULE_COLUMNS} FROM ({year_clusters}) JOIN items INDEXED BY "
-            f"items_cluster_rule ON cluster_id = year_cluster "
-            f"WHERE attribution = 'ours'{outer}", [*inner_args, *outer_args]).fetchall())
+            f"SELECT {columns} FROM ({year_clusters}) JOIN items INDEXED BY "
+            f"items_cluster_rule ON cluster_id = year_cluster {join} "
+            f"WHERE attribution = 'ours'{outer}", [*inner_args, *join_args, *outer_args]).fetchall())
         return [r for r in clusters if r[2] == year], [r for r in channels if r[3] == year]
 
     def counts(self, year: int, scope: BodyScope | None = None) -> dict:
@@ -346,11 +357,16 @@ class CountQueries:
             f"SELECT channel FROM ({used}) ORDER BY 1", [*source_args, *used_args])}
         for (channel, cat), n in per_channel.items():
             by_channel.setdefault(channel, {})[cat] = n
-        unreviewed = count(f"items.attribution = 'ours' AND items.pub_year = ? AND "
-                           f"{AWAITING_REVIEW}", [year])
+        awaiting, awaiting_args = AWAITING_REVIEW, []
+        unfiled, unfiled_args = "items.category IS NULL", []
+        if scope is not None and scope.own:
+            awaiting, awaiting_args = _body_rules.awaiting_sql(scope)
+            unfiled, unfiled_args = _body_rules.unclassified_sql(scope)
+        unreviewed = count(f"items.attribution = 'ours' AND items.pub_year = ? AND {awaiting}",
+                           [year, *awaiting_args])
         undated = count("items.attribution = 'ours' AND items.pub_date IS NULL", [])
-        unclassified = count("items.attribution = 'ours' AND items.pub_year = ? "
-                             "AND items.category IS NULL", [year])
+        unclassified = count(f"items.attribution = 'ours' AND items.pub_year = ? AND {unfiled}",
+                             [year, *unfiled_args])
         # dupe_pairs exists from migration dupes_001; both sides of an open pair count it once
         if scope is None:
             ours, pair_args = "'ours' IN (a.attribution, b.attribution)", []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Sequence
 
+from ._body_rules import decisions_of
 from ._counts import BodyScope, count_clusters
 from ._schema_review import AWAITING_REVIEW
 
@@ -70,6 +71,8 @@ def body_counts(st: Any, years: Iterable[int], scopes: Sequence[BodyScope]
         f"(SELECT cluster_id FROM items WHERE pub_year IN ({marks}) AND attribution = 'ours'))",
         [*years, *years, *years]).fetchall()
     owner, listed, mixed = owners.owner, owners.listed, owners.mixed
+    own = {sc.body for sc in scopes if sc.own}
+    decided, by_hand = decisions_of(db, sorted(own))
     for source_id, cluster, channel, pub_date, y, category, manual, item_id, ours, awaiting \
             in fetched:
         body = owner.get(source_id)
@@ -79,15 +82,21 @@ def body_counts(st: Any, years: Iterable[int], scopes: Sequence[BodyScope]
             mine = list(owners.of(source_id, item_id))
         else:
             continue
-        row = (cluster, channel, pub_date, y, category, manual, item_id)
+        district_row = (cluster, channel, pub_date, y, category, manual, item_id)
         for body in mine:
+            row, cat, waits = district_row, category, awaiting
+            if body in own:         # its own decision, and its own review (store/_body_rules.py)
+                cat, how, needs = decided.get((item_id, body), (None, "auto", 0))
+                row = (cluster, channel, pub_date, y, cat, how == "manual", item_id)
+                waits = (ours and y in years and needs == 1 and how == "auto"
+                         and cluster not in by_hand[body])
             if ours:
                 rows[body].append(row)
             if y in years:
                 seen.setdefault((body, y), set()).add(channel)
-                if awaiting:
+                if waits:
                     unreviewed[body, y] = unreviewed.get((body, y), 0) + 1
-                if ours and category is None:
+                if ours and cat is None:
                     unclassified[body, y] = unclassified.get((body, y), 0) + 1
     del fetched
     per_year = {(sc.body, y): ({}, {}) for sc in scopes for y in years}
@@ -156,8 +165,24 @@ def body_backlog(st: Any, scopes: Sequence[BodyScope]) -> dict[str, int]:
     if not scopes:
         return out
     owners = _Owners(st.db, scopes)
+    own = {sc.body for sc in scopes if sc.own}
     for source_id, item_id in st.db.execute(
             f"SELECT source_id, id FROM items WHERE attribution = 'ours' AND {AWAITING_REVIEW}"):
         for body in owners.of(source_id, item_id):
-            out[body] += 1
+            if body not in own:
+                out[body] += 1
+    if own:     # those with their own categories: their own decisions awaiting review
+        decided, by_hand = decisions_of(st.db, sorted(own))
+        waiting = sorted({i for (i, _), (_, how, needs) in decided.items()
+                          if needs == 1 and how == "auto"})
+        for start in range(0, len(waiting), 500):
+            part = waiting[start:start + 500]
+            for source_id, item_id, cluster in st.db.execute(
+                    "SELECT source_id, id, cluster_id FROM items WHERE attribution = 'ours' AND "
+                    f"id IN ({','.join('?' * len(part))})", part):
+                for body in owners.of(source_id, item_id):
+                    how, needs = decided.get((item_id, body), (None, "auto", 0))[1:]
+                    if (body in own and needs == 1 and how == "auto"
+                            and cluster not in by_hand[body]):
+                        out[body] += 1
     return out

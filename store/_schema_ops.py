@@ -104,3 +104,23 @@ def ops_004_body_year_covering(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_items_source_year")
     db.execute("CREATE INDEX idx_items_source_year ON items (source_id, pub_year, attribution, "
                "category, needs_review, decided_by, cluster_id, channel)")
+
+
+@migrations()
+def ops_005_body_decisions(db: Database) -> None:
+    # A body with its own categories ([[bureaus]] rules = ...): the category of each item it
+    # counts under its own rules, beside the district's decision in items (store/_body_rules.py).
+    # Columns named body_* so a join with items never reads an ambiguous name.
+    db.execute("CREATE TABLE body_decisions (item_id INTEGER NOT NULL REFERENCES items(id), "
+               "body TEXT NOT NULL, body_category TEXT, body_score REAL, body_margin REAL, "
+               "body_needs_review INTEGER NOT NULL DEFAULT 0, "
+               "body_decided_by TEXT NOT NULL DEFAULT 'auto', body_version TEXT, "
+               "body_evidence TEXT, body_at TEXT, body_actor TEXT, "
+               "PRIMARY KEY (item_id, body)) WITHOUT ROWID")
+    db.execute("CREATE INDEX idx_body_decisions_body ON body_decisions (body, item_id)")
+    db.execute(f"CREATE TRIGGER ops_bodies_bd_ai AFTER INSERT ON body_decisions "
+               f"BEGIN {_mark_item('new')} END")
+    db.execute(f"CREATE TRIGGER ops_bodies_bd_ad AFTER DELETE ON body_decisions "
+               f"BEGIN {_mark_item('old')} END")
+    db.execute(f"CREATE TRIGGER ops_bodies_bd_au AFTER UPDATE ON body_decisions "
+               f"BEGIN {_mark_item('old')} {_mark_item('new')} END")

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from . import _schema
 from ._attribution import AttributionQueries
+from ._body_rules import BodyRulesQueries
 from ._channels import ChannelQueries
 from ._counts import CountQueries
 from ._dupes import DupeQueries
@@ -53,7 +54,7 @@ def _ts(now: datetime) -> str:
 
 
 class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries, RulesQueries,
-            ReportQueries, AttributionQueries):
+            ReportQueries, AttributionQueries, BodyRulesQueries):
     """Items, sources, decisions, audit and runs in one SQLite file (WAL).
 
     The core lives here; each area's queries live in a mixin module (``_counts``, ``_ops``,

@@ -38,11 +38,15 @@ def channel_of(source: str) -> str:
 CARRIED = {"zhenA-wx": "shangwu"}
 
 
+# jiaoyu has categories of its own (store/_body_rules.py): its counts read its own decisions
+OWN_RULES = {"jiaoyu": ("教育宣传", "校园安全", "其他")}
+
+
 def scopes(shared=SHARED) -> list[BodyScope]:
     return [BodyScope(b, owned=OWN[b],
                       shared=tuple(s for s, who in shared.items() if b in who) + tuple(
                           s for s, was in CARRIED.items() if was == b),
-                      mixed=tuple(s for s in OWN[b] if s in CARRIED))
+                      mixed=tuple(s for s in OWN[b] if s in CARRIED), own=b in OWN_RULES)
             for b in BODIES]
 
 
@@ -58,6 +62,12 @@ def plain(st: Store, year: int, scope: BodyScope) -> dict:
     named = {}
     for item_id, body in st.db.execute("SELECT item_id, body FROM item_bodies"):
         named.setdefault(item_id, set()).add(body)
+    if scope.own:       # the body's own decision in place of the district's; none: unclassified
+        own = {r[0]: r[1:] for r in st.db.execute(
+            "SELECT item_id, body_category, body_decided_by, body_needs_review FROM "
+            "body_decisions WHERE body = ?", [scope.body])}
+        items = [{**it, **dict(zip(("category", "decided_by", "needs_review"),
+                                   own.get(it["id"], (None, "auto", 0))))} for it in items]
 
     def mine(it):
         rows = named.get(it["id"], ())
@@ -123,6 +133,14 @@ def plain_backlog(st: Store, scope: BodyScope) -> int:
         f"AND attribution = 'ours' AND {where}", args).fetchall()
     manual = {r[0] for r in st.db.execute(
         "SELECT cluster_id FROM items WHERE decided_by = 'manual'")}
+    if scope.own:
+        own = {r[0]: r[1:] for r in st.db.execute(
+            "SELECT item_id, body_needs_review, body_decided_by FROM body_decisions "
+            "WHERE body = ?", [scope.body])}
+        undated = [(i, c, *own.get(i, (0, "auto"))) for i, c, _, _ in undated]
+        manual = {r[0] for r in st.db.execute(
+            "SELECT i.cluster_id FROM items i JOIN body_decisions b ON b.item_id = i.id "
+            "WHERE b.body = ? AND b.body_decided_by = 'manual'", [scope.body])}
     return sum(plain(st, y, scope)["unreviewed"] for y in years if y is not None) + sum(
         1 for i, c, n, d in undated
         if awaiting({"cluster_id": c, "needs_review": n, "decided_by": d}, manual))
@@ -191,6 +209,15 @@ def district(tmp_path):
             st.db.execute("INSERT INTO item_bodies (item_id, body, reason) VALUES (?, ?, 'was')",
                           [item, body])
     st.db.execute("INSERT INTO source_carries (source_id, at) VALUES ('zhenA-wx', 'x')")
+    for body, cats in OWN_RULES.items():     # most items decided by the body's own rules
+        for item in ids:
+            if rng.random() < 0.8:
+                manual = rng.random() < 0.1
+                st.db.execute(
+                    "INSERT INTO body_decisions (item_id, body, body_category, body_decided_by, "
+                    "body_needs_review, body_version) VALUES (?, ?, ?, ?, ?, 'own')",
+                    [item, body, rng.choice(cats), "manual" if manual else "auto",
+                     int(not manual and rng.random() < 0.3)])
     st.db.conn.commit()
     yield st, ids
     st.close()
@@ -223,6 +250,10 @@ def test_the_district_holds_every_awkward_case(district):
     counts = [plain(st, 2024, sc) for sc in scopes()]
     assert all(c["categories"] and c["unreviewed"] and c["possible_duplicates"]
                for c in counts[:2])
+    own = counts[BODIES.index("jiaoyu")]                            # its own categories
+    assert set(own["categories"]) <= set(OWN_RULES["jiaoyu"]) and own["categories"]
+    assert own["unreviewed"] and own["unclassified"]
+    assert q("SELECT COUNT(*) FROM body_decisions WHERE body_decided_by = 'manual'")
 
 
 def test_every_fast_path_equals_the_plain_definition(district):
@@ -256,6 +287,12 @@ def test_no_write_leaves_a_stale_number(district):
         lambda: st.merge_items([ids[300], ids[301], ids[5]], now=NOW, actor="t"),
         lambda: st.split_item(ids[301], now=NOW, actor="t"),
         lambda: st.decide_dupe_pair(st.dupe_pairs()[0]["id"], "merged", now=NOW, actor="t"),
+        # a body with its own categories: its reviewer, and its rules
+        lambda: st.set_body_category(ids[10], "jiaoyu", "校园安全", actor="t", now=NOW),
+        lambda: st.apply_body_decisions("jiaoyu", [(ids[11], {**AWAIT, "category": "其他"}),
+                                                   (ids[12], {**AWAIT, "category": "教育宣传",
+                                                              "needs_review": False})], now=NOW),
+        lambda: st.set_body_category(ids[10], "jiaoyu", None, actor="t", now=NOW),
         lambda: st.sync_sources([{"id": s, "type": "website", "channel": channel_of(s),
                                   "url": s, "enabled": s != "zhenA-wx"}
                                  for s in [*(s for p in OWN.values() for s in p), *SHARED]],
