@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .dupe_headlines import clear_caches
 from .dupe_match import best_match, common_shingles
 from .dupes import WINDOW_DAYS, Doc
 
@@ -25,6 +26,13 @@ def place_pending(store, now: datetime, *, batch: int = 1000) -> tuple[int, int]
     """Settle every item saved since the last call: join the cluster of the earlier item it
     duplicates, or open a "possible duplicate" pair for review, or stay alone. Each item is one
     transaction, so a crash leaves the rest pending for the next call. Returns (placed, joined)."""
+    try:
+        return _place_pending(store, now, batch)
+    finally:
+        clear_caches()      # the headlines' features serve this call only: a daemon's heap stays flat
+
+
+def _place_pending(store, now: datetime, batch: int) -> tuple[int, int]:
     placed = joined = 0
     prepared: dict[int, Doc] = {}      # shingling is most of the cost: once per item per call
 

@@ -42,6 +42,15 @@ def towns(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def clear_caches() -> None:
+    """Forget the headlines read so far. The caches below serve one pass of the detector (an item
+    against the candidates around it); kept across the daemon's passes they only filled towards
+    their caps — subjects_differ's pairs holding a fresh copy of both headlines each time, _bigrams
+    a set per headline — and the daemon's heap grew with every new headline (issue 17 #5)."""
+    for cached in (_bigrams, _numbers, title_org, subjects_differ, _skeleton):
+        cached.cache_clear()
+
+
 def _nfkc(text: str) -> str:
     # most text is already NFKC: the check runs in C and saves most of the normalising
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
