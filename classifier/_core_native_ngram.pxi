@@ -122,15 +122,22 @@ def ngram_model(ll, int nc, title_grams, body_grams, Py_ssize_t body_chars):
     m.t_lo, m.t_hi = title_grams
     m.b_lo, m.b_hi = body_grams
     m.body_chars = body_chars
+    cdef Py_ssize_t size
+    cdef Py_UCS4 ch
+    cdef bint ok
+    cdef str gram
     entries = []
     for tag_name, tag in (("t", 0), ("b", 1ULL << 63)):
-        for gram, row in ll.get(tag_name, {}).items():
-            if 1 <= len(gram) <= 3:
+        for key, row in ll.get(tag_name, {}).items():
+            gram = key
+            size = len(gram)
+            if 1 <= size <= 3:
                 ok = True
                 for ch in gram:
-                    if not in_run(ord(ch)):
+                    if not in_run(ch):
                         ok = False
-                entries.append((tag, gram, row)) if ok else None
+                if ok:
+                    entries.append((tag, gram, row))
     m.nrows = len(entries)
     while cap < 2 * (m.nrows + 1):
         cap *= 2
@@ -141,15 +148,22 @@ def ngram_model(ll, int nc, title_grams, body_grams, Py_ssize_t body_chars):
     m.stamp = <uint32_t*> calloc(m.nrows + 1, sizeof(uint32_t))
     if m.keys == NULL or m.rows == NULL or m.ll == NULL or m.stamp == NULL:
         raise MemoryError()
-    for r, (tag, gram, row) in enumerate(entries):
-        for i in range(len(gram)):
-            cps[i] = ord(gram[i])
-        k = gram_key(cps, len(gram), tag)
+    cdef tuple values
+    r = 0
+    for entry in entries:
+        tag = (<tuple> entry)[0]
+        gram = (<tuple> entry)[1]
+        values = tuple((<tuple> entry)[2])
+        size = len(gram)
+        for i in range(size):
+            cps[i] = gram[i]
+        k = gram_key(cps, <int> size, tag)
         slot = <Py_ssize_t> ((k * 0x9E3779B97F4A7C15ULL) >> 17) & m.mask
         while m.keys[slot]:
             slot = (slot + 1) & m.mask
         m.keys[slot] = k
-        m.rows[slot] = r
+        m.rows[slot] = <int32_t> r
         for i in range(nc):
-            m.ll[r * nc + i] = row[i]
+            m.ll[r * nc + i] = values[i]
+        r += 1
     return m
