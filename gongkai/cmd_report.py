@@ -10,7 +10,7 @@ import classifier
 import report
 from store import Store
 
-from . import app, display, district, district_summary
+from . import app, display, district, district_summary, schemes
 from .config import Config
 
 
@@ -187,6 +187,7 @@ def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
     file beside it for the carry-over. ``body``: one body's report (its items, its name, its
     sources' channels); a one-bureau config's body is the whole record, as without it."""
     scope = district.scope(cfg, body, st) if body else None
+    rules = schemes.rules_for(cfg, body, rules)     # a body's own categories, if it has them
     counts = report.Counts.from_raw(year, st.counts(year, scope), rules.names)
     names = display.Names.from_config(cfg)
     # the sentence names the channels as [report] channels words them, else by their display

@@ -125,11 +125,15 @@ def cmd_reclassify(args) -> int:
         written += st.apply_auto_decisions(batch, now=_now())
         confirmed += st.confirm_auto_decisions(same, rules.version)
         reviewed = len(st.reviewed_items())
+        # a district's bodies with categories of their own: theirs under their own rules
+        own = pipeline.classify_own(cfg, st, _now) if cfg is not None and cfg.district else 0
     app.end_progress()
     print(f"reclassified {done:,} items with rules {rules.version}: "
           f"{sum(changes.values()):,} changed category, {written:,} decisions written "
           f"(new or different), {done - written:,} unchanged; {reviewed:,} decided by hand, "
           f"left alone")
+    if own:
+        print(f"  {own:,} decisions under bodies' own categories")
     if opinion is not None:
         print(f"  second opinion on: a model trained on the {opinion.model.n_items:,} items "
               f"decided by hand flags for review the decisions it confidently disagrees with")

@@ -63,6 +63,8 @@ class Body:
     id: str
     name: str
     aliases: tuple[str, ...]     # attribution (归属) looks for these; the name is always one
+    # its own categories (a rules file); None: the district's [rules] (gongkai/schemes.py)
+    rules_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -319,14 +321,11 @@ def _bodies(path: Path, data: dict, bureau: dict) -> tuple[tuple[Body, ...], boo
             if key not in BODY_KEYS:
                 raise ConfigError(f"{path}: {where}: unknown key {key!r} "
                                   f"(known: {', '.join(sorted(BODY_KEYS))})")
-        if "rules" in table:
-            # Items are classified once, with [rules]; a body's own categories need a decision
-            # per body and item, which does not exist yet.
-            raise ConfigError(f"{path}: {where}: key 'rules' (a body's own categories) is not "
-                              f"supported yet: every body is classified with [rules] path")
         if any(b.id == body_id for b in bodies):
             raise ConfigError(f"{path}: {where}: duplicate id (ids must be unique)")
         body = _body(path, where + ":", table, body_id)
+        if "rules" in table:
+            body = replace(body, rules_path=_rules_file(path, where, table["rules"]))
         for alias in body.aliases:
             if alias in claimed:
                 raise ConfigError(f"{path}: {where}: alias {alias!r} is also one of "
@@ -334,6 +333,18 @@ def _bodies(path: Path, data: dict, bureau: dict) -> tuple[tuple[Body, ...], boo
             claimed[alias] = body_id
         bodies.append(body)
     return tuple(bodies), True
+
+
+def _rules_file(path: Path, where: str, value: Any) -> Path:
+    """A body's own rules file: a path (beside the config unless absolute) that exists."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{path}: {where}: key 'rules' must be the path of a rules file "
+                          f"(its own categories), got {reprlib.repr(value)}")
+    file = Path(value) if Path(value).is_absolute() else path.parent / value
+    if not file.is_file():
+        raise ConfigError(f"{path}: {where}: rules file {file} does not exist "
+                          f"(`gongkai init` writes a rules.toml to start from)")
+    return file
 
 
 def _body(path: Path, where: str, table: dict, body_id: str) -> Body:

@@ -30,7 +30,7 @@ import collectors
 from classifier import Classifier
 from store import Store
 
-from . import alerts, backup, clustering, crash, pipeline
+from . import alerts, backup, clustering, crash, pipeline, reattribute
 from .config import Config, Source
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ class Daemon:
 
     def start(self) -> None:
         now = self.clock()
-        self.st.sync_sources([s.as_row() for s in self.cfg.sources], now)
+        reattribute.sync(self.cfg, self.st, now)
         self.st.heartbeat(pid=self.pid, host=socket.gethostname(), now=now, started=True)
         log.info("gongkai run: %d sources (%d enabled)", len(self.cfg.sources),
                  sum(s.enabled for s in self.cfg.sources))
@@ -133,6 +133,7 @@ class Daemon:
         if results:
             self._guard("duplicates", lambda: clustering.place_pending(self.st, self.clock()))
             self._guard("classify", lambda: pipeline.classify_pending(self.st, self.clf, self.clock))
+            self._guard("classify", lambda: pipeline.classify_own(self.cfg, self.st, self.clock))
         if not self.stop.is_set():
             self._housekeeping([r.source_id for r in results])
         return results

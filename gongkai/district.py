@@ -17,6 +17,7 @@ import classifier
 import report
 from store import BodyScope, Store
 
+from . import schemes
 from .config import Config, Source
 from .matching import Attribution, attribution_of
 
@@ -99,7 +100,8 @@ def _scope(cfg: Config, body_id: str, st: Store | None,
     owned = tuple(i for i, shared in mine if not shared)
     return BodyScope(body=body_id, owned=owned,
                      shared=tuple(i for i, shared in mine if shared),
-                     mixed=tuple(i for i in owned if i in carried))
+                     mixed=tuple(i for i in owned if i in carried),
+                     own=cfg.body(body_id).rules_path is not None)
 
 
 def _carried(cfg: Config, st: Store | None) -> set[str]:
@@ -123,16 +125,19 @@ def _dropped(cfg: Config, st: Store | None) -> dict[str, tuple[tuple[str, ...], 
 
 def counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config,
            body_id: str) -> report.Counts:
-    """One body's counts: the ``counts --json`` object of its items."""
-    return report.Counts.from_raw(year, st.counts(year, scope(cfg, body_id, st)), rules.names)
+    """One body's counts: the ``counts --json`` object of its items, under its own categories
+    when it has them (``rules``: the district's)."""
+    return report.Counts.from_raw(year, st.counts(year, scope(cfg, body_id, st)),
+                                  schemes.rules_for(cfg, body_id, rules).names)
 
 
 def all_counts(st: Store, rules: classifier.Ruleset, year: int, cfg: Config) -> dict:
     """``counts --all --json``: every body's object, and how many items no body counts."""
     everyone = scopes(cfg, st)
     return {"year": year,
-            "bureaus": {b.id: report.Counts.from_raw(year, st.counts(year, everyone.get(b.id)),
-                                                     rules.names).as_dict()
+            "bureaus": {b.id: report.Counts.from_raw(
+                year, st.counts(year, everyone.get(b.id)),
+                schemes.rules_for(cfg, b.id, rules).names).as_dict()
                         for b in cfg.bodies},
             "unattributed": st.unattributed_count(year, shared_sources(cfg, st),
                                                   body_ids(cfg))}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import report
 
@@ -56,6 +56,8 @@ def render(year: int, rows: Sequence[BodyRow], *, unique_total: int, unattribute
     bodies published it; ``unattributed``: the shared sources' items naming no body."""
     head = ["单位 body", "id", "信息", *categories, "待审 unreviewed", "无日期 undated",
             "可能重复 possible duplicates", "年报 report"]
+    if any(_own(r.counts, categories) for r in rows):
+        head.append("自定分类 own categories")
     lines = [f"# {year} 年度政府信息公开 全区汇总 — district summary", "",
              f"Written {when(now)} (Beijing time) by `gongkai report --district --year {year}`.",
              "", f"- bodies: {len(rows)}; ready to report: "
@@ -66,8 +68,12 @@ def render(year: int, rows: Sequence[BodyRow], *, unique_total: int, unattribute
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         c = r.counts
-        cells = [r.name, r.id, str(c.total), *(str(c.categories[k]) for k in categories),
+        own = _own(c, categories)
+        cells = [r.name, r.id, str(c.total),
+                 *(("—" if own else str(c.categories[k])) for k in categories),
                  str(c.unreviewed), str(c.undated), str(c.possible_duplicates), r.status()]
+        if any(_own(x.counts, categories) for x in rows):
+            cells.append(own or "—")
         lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
     lines += ["", "A joint notice counts for each body that published it, so the body rows may "
               "add up to more than the district's 信息.", "", "## Bodies still missing data", ""]
@@ -84,11 +90,18 @@ def render(year: int, rows: Sequence[BodyRow], *, unique_total: int, unattribute
     if not unattributed:
         lines.append("None: every item of the shared sources names a body.")
     else:
-        lines += ["", "Each is kept in the record and counted for no body. Assigning one to a "
-                  "body by hand is not built yet; a body missing from its source's `bureaus`, "
-                  "or a name missing from a body's `aliases`, is fixed in the config (a feed's "
-                  "items are attributed again at the next crawl)."]
+        lines += ["", "Each is kept in the record and counted for no body. An admin gives one "
+                  "to a body on its page (改归属单位); a body missing from its source's "
+                  "`bureaus`, or a name missing from a body's `aliases`, is fixed in the config "
+                  "(the stored items are asked again at the next crawl or count)."]
     return "\n".join(lines) + "\n"
+
+
+def _own(counts: Any, categories: Sequence[str]) -> str:
+    """A body's own categories and counts ('' for one filed under the district's)."""
+    if list(counts.categories) == list(categories):
+        return ""
+    return "；".join(f"{k} {n}" for k, n in counts.categories.items())
 
 
 def _cell(text: str) -> str:

@@ -508,6 +508,7 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
     clustering.place_pending(st, now)
     if classifier is not None:
         pipeline.classify_pending(st, classifier, lambda: now)
+        pipeline.classify_own(cfg, st, lambda: now)
     return out
 
 

@@ -11,7 +11,7 @@ import collectors
 from classifier import Classifier, Ruleset, SecondOpinion
 from store import Store, fault
 
-from . import clustering, crash, district, reattribute
+from . import clustering, crash, district, reattribute, schemes
 from .cleantext import clean_line, clean_text
 from .config import Config, Source
 from .matching import title_key
@@ -60,17 +60,59 @@ def crawl(cfg: Config, store: Store, classifier: Classifier, http, *,
         # What was saved before Ctrl-C is placed and classified now, or counts and the report
         # would leave it out until the next crawl (a second Ctrl-C leaves the rest to that one).
         progress("interrupted: placing and classifying the items saved so far")
-        settle(store, classifier, clock)
+        settle(store, classifier, clock, cfg)
         raise
-    settle(store, classifier, clock)
+    settle(store, classifier, clock, cfg)
     return results
 
 
-def settle(store: Store, classifier: Classifier, clock: Clock = utcnow) -> None:
+def settle(store: Store, classifier: Classifier, clock: Clock = utcnow,
+           cfg: Config | None = None) -> None:
     """Place every saved item into its 信息 (the duplicate detector), then classify whatever is
-    new or stale: what makes saved items count."""
+    new or stale (and, in a district, under each body's own categories): what makes saved
+    items count."""
     clustering.place_pending(store, clock())
     classify_pending(store, classifier, clock)
+    if cfg is not None:
+        classify_own(cfg, store, clock)
+
+
+def classify_own(cfg: Config, store: Store, clock: Clock = utcnow) -> int:
+    """Each body with categories of its own (``rules`` in its ``[[bureaus]]`` entry): its
+    decision, by its rules, for every item it counts that has none of these rules yet (its
+    hand-set ones stay). No second opinion: the built-in model knows only the district's
+    categories. Returns how many decisions were made."""
+    made = 0
+    for body_id, rules in schemes.own_rules(cfg).items():
+        scope = district.scope(cfg, body_id, store)
+        rows = store.pending_body_decisions(scope, rules.version)
+        if not rows:
+            continue
+        clf = _classifier(rules)
+        batch = []
+        for row in rows:
+            decision = clf.classify(row["title"] or "", row["body"] or "")
+            review, evidence, _ = date_review(row["date_review"], decision.needs_review,
+                                              evidence_json(decision), "")
+            batch.append((row["id"], {**decision.as_dict(), "needs_review": review,
+                                      "evidence_json": evidence}))
+            if len(batch) >= 500:
+                made += store.apply_body_decisions(body_id, batch, now=clock())
+                batch = []
+        made += store.apply_body_decisions(body_id, batch, now=clock())
+    return made
+
+
+_CLASSIFIERS: dict[str, Classifier] = {}
+
+
+def _classifier(rules: Ruleset) -> Classifier:
+    """One classifier per rules version (a version is the rules' content)."""
+    if rules.version not in _CLASSIFIERS:
+        if len(_CLASSIFIERS) > 64:
+            _CLASSIFIERS.clear()
+        _CLASSIFIERS[rules.version] = Classifier(rules)
+    return _CLASSIFIERS[rules.version]
 
 
 def collect_source(src: Source, cfg: Config, store: Store, http, *, since: datetime | None,

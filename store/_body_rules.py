@@ -71,6 +71,10 @@ class BodyRulesQueries:
                                   [item_id, body]))
         return rows[0] if rows else None
 
+    def body_overlay(self, body: str, rows: list[dict]) -> list[dict]:
+        """Rows of items showing ``body``'s own decisions (:func:`overlay`)."""
+        return overlay(self.db, body, rows)
+
     def pending_body_decisions(self, scope: Any, version: str) -> list[dict]:
         """The items ``scope``'s body counts with no decision of its rules ``version`` yet (its
         hand-set ones excepted), with their text and current decision."""
@@ -139,3 +143,39 @@ class BodyRulesQueries:
                                      "action": BODY_CATEGORY, "old": old[0] if old else None,
                                      "new": category, "reason": f"{body}: {reason}" if reason
                                      else body})
+
+
+def own_filters(scope: Any, category: str | None, todo: bool) -> tuple[list[str], list]:
+    """The review queue's category and 待审 filters of a body with its own categories."""
+    where: list[str] = []
+    args: list = []
+    if category:
+        where.append("EXISTS (SELECT 1 FROM body_decisions f WHERE f.item_id = items.id AND "
+                     "f.body = ? AND f.body_category = ?)")
+        args += [scope.body, category]
+    if todo:
+        sql, more = awaiting_sql(scope)
+        where.append(sql)
+        args += more
+    return where, args
+
+
+def overlay(db: Any, body: str, rows: list[dict]) -> list[dict]:
+    """Rows of items (the review queue's, an item page's) showing ``body``'s own decision —
+    category, score, margin, needs_review, decided_by, evidence — in place of the district's."""
+    ids = [r["id"] for r in rows]
+    mine: dict[int, tuple] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        for row in db.execute(
+                "SELECT item_id, body_category, body_score, body_margin, body_needs_review, "
+                "body_decided_by, body_evidence FROM body_decisions WHERE body = ? AND item_id "
+                f"IN ({','.join('?' * len(part))})", [body, *part]):
+            mine[row[0]] = row[1:]
+    for r in rows:
+        cat, score, margin, needs, how, evidence = mine.get(r["id"], (None, None, None, 0,
+                                                                      "auto", None))
+        r.update(category=cat, score=score, margin=margin, needs_review=needs,
+                 decided_by=how if cat is not None else None,
+                 evidence=json.loads(evidence) if evidence and how == "auto" else [])
+    return rows

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from . import _access
+from . import _body_rules
 from ._db import immediate
 from ._schema_review import AWAITING_REVIEW, QUEUE_ORDER
 
@@ -60,7 +61,8 @@ def _filters(year: int | None, month: int | None, category: str | None, channel:
         if month is not None:
             where.append("substr(pub_date, 1, 7) = ?")
             args.append(f"{year:04d}-{month:02d}")
-    if category:
+    own = scope is not None and getattr(scope, "own", False)
+    if category and not own:
         where.append("category = ?")
         args.append(category)
     if channel:
@@ -76,7 +78,11 @@ def _filters(year: int | None, month: int | None, category: str | None, channel:
         where.append("attribution = 'not_ours'")
     elif status != "all":
         where.append("attribution = 'ours'")
-    if status == "todo":
+    if own:     # a body with categories of its own: its decisions (store/_body_rules.py)
+        more, more_args = _body_rules.own_filters(scope, category, status == "todo")
+        where += more
+        args += more_args
+    if status == "todo" and not own:
         where.append(AWAITING_REVIEW)
     elif status == "undated":
         where.append("pub_date IS NULL")
@@ -115,6 +121,8 @@ class ReviewQueries:
         evidence = self.auto_evidence([r["id"] for r in rows])
         for r in rows:
             r["evidence"] = evidence.get(r["id"], [])
+        if scope is not None and scope.own:
+            _body_rules.overlay(self.db, scope.body, rows)
         return rows
 
     def auto_evidence(self, item_ids: Iterable[int]) -> dict[int, list[dict]]:

@@ -274,3 +274,13 @@ def install(app: Flask) -> None:
             log.info("logout %s", g.user["name"] if g.user else "?")
         session.clear()
         return redirect(url_for("login"))
+
+
+def own_change_is_last(item_id: int, body: str) -> bool:
+    """Whether the item's latest audited change is ``body``'s own category set by hand (a body
+    with categories of its own: its undo gives the item back to its rules)."""
+    rows = get_store().audit(item_id)
+    last = max(rows, key=lambda a: a["id"], default=None)
+    return bool(last and last["action"] == store_mod.BODY_CATEGORY
+                and str(last["reason"] or "").split(":")[0] == body
+                and last["new"] is not None)

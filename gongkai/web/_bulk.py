@@ -26,6 +26,10 @@ def _action() -> tuple[dict, str]:
     raw = request.form.get("action", "")
     kind, _, value = raw.partition(":")
     if kind == "category" and value in _live.rules().names:
+        sc = g.get("scope")
+        if sc is not None and sc.own:
+            abort(400, "本单位使用自定分类，请逐条修改类别 (a body with its own categories "
+                       "files items one by one)")
         return {"category": value}, f"归入 {value}"
     if kind == "attribution" and value in ("ours", "not_ours"):
         return {"attribution": value}, ("标为本单位 ours" if value == "ours"

@@ -30,7 +30,7 @@ import report
 import store as store_mod
 
 from .. import app as gk_app
-from .. import cmd_report, display, district, district_summary
+from .. import cmd_report, display, district, district_summary, schemes
 from ..cleantext import clean_line
 from . import _live
 from ._auth import _now, get_store
@@ -63,6 +63,7 @@ class Row:
     sources: list[dict] = field(default_factory=list)
     check: district_summary.BodyRow | None = None
     district: bool = True                # False: a one-bureau config's one body
+    own: bool = False                    # it files under categories of its own (schemes.py)
 
     @property
     def delta(self) -> int:
@@ -216,8 +217,9 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
         counted = _Counted(st, {})
     rows = []
     for b in cfg.bodies:
-        now_c = report.Counts.from_raw(year, raw[b.id][year], categories)
-        last_c = report.Counts.from_raw(year - 1, raw[b.id][year - 1], categories)
+        mine_names = schemes.rules_for(cfg, b.id, rules).names     # its own categories, if any
+        now_c = report.Counts.from_raw(year, raw[b.id][year], mine_names)
+        last_c = report.Counts.from_raw(year - 1, raw[b.id][year - 1], mine_names)
         data = cmd_report.found_data(cfg, year, b.id)
         data = data if data is not None and data.exists() else None   # not written yet
         problems = _checked(cfg, rules, counted, year, b.id, data,
@@ -232,7 +234,7 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
             sources=[health.get(s.id) or _not_crawled(s.id) for s in mine],
             check=district_summary.BodyRow(id=b.id, name=b.name, counts=now_c, data=data,
                                            problems=tuple(problems)),
-            district=cfg.district))
+            district=cfg.district, own=b.rules_path is not None))
     loose: list[dict] = []
     if cfg.district:
         shared, known = district.shared_sources(cfg, st), district.body_ids(cfg)
@@ -256,17 +258,25 @@ def headers(d: Dashboard, labels: dict[str, str]) -> list[str]:
             *(f"{y} 年 {labels.get(c, c)}" for c in d.categories),
             *(f"{y - 1} 年 {labels.get(c, c)}" for c in d.categories),
             f"{y} 年待审", "待审（所有年份）", "无日期", "可能重复", "来源数", "来源状况",
-            "年报数据", "还缺什么"]
+            "年报数据", "还缺什么", *([f"{y} 年本单位自定分类"] if _any_own(d) else [])]
+
+
+def _any_own(d: Dashboard) -> bool:
+    return any(r.own for r in d.rows)
 
 
 def cells(d: Dashboard, r: Row) -> list[Any]:
     """One row of the sheet, in the order of :func:`headers`; None where a figure does not
     apply (the unattributed have no backlog, no sources of their own, no report)."""
+    # a body with categories of its own has none of the district's: its own in the last column
+    theirs = r.id and not r.own
     return [r.name, (r.id or "") if d.district else "", r.total, r.last, r.delta,
-            *(r.categories.get(c) if r.id else None for c in d.categories),
-            *(r.last_categories.get(c) if r.id else None for c in d.categories),
+            *(r.categories.get(c) if theirs else None for c in d.categories),
+            *(r.last_categories.get(c) if theirs else None for c in d.categories),
             r.unreviewed, r.backlog, r.undated, r.possible_duplicates, len(r.sources),
-            r.health_words(), r.report_words(), "；".join(r.missing()) or None]
+            r.health_words(), r.report_words(), "；".join(r.missing()) or None,
+            *([("；".join(f"{c} {n}" for c, n in r.categories.items()) if r.own else None)]
+              if _any_own(d) else [])]
 
 
 def workbook(d: Dashboard, labels: dict[str, str], now: datetime) -> bytes:

@@ -31,7 +31,7 @@ from flask import Flask, current_app, g
 
 from .. import app as gk_app
 from .. import config as config_mod
-from .. import reattribute
+from .. import reattribute, schemes
 
 log = logging.getLogger(__name__)
 _KEY = "gongkai_live"
@@ -151,7 +151,13 @@ def config():
 
 
 def rules() -> classifier.Ruleset:
-    return snapshot().rules
+    """The rules whose categories this request shows and accepts: for an account bound to a
+    body with categories of its own, that body's (gongkai/schemes.py); else the district's."""
+    snap = snapshot()
+    sc = g.get("scope")
+    if sc is not None and sc.own and snap.config is not None:
+        return schemes.rules_for(snap.config, sc.body, snap.rules)
+    return snap.rules
 
 
 def bureau() -> str:

@@ -18,9 +18,10 @@ import store as store_mod
 from .. import app as gk_app
 from .. import display
 from .. import district
+from .. import pipeline as gk_pipeline
 from . import _live
-from ._auth import (bound_body, get_store, may_undo, require_items, require_writer, scope,
-                    visible_items)
+from ._auth import (bound_body, get_store, may_undo, own_change_is_last, require_items,
+                    require_writer, scope, visible_items)
 from ._highlight import highlight, keyword_map, paragraphs, snippet
 
 PAGE_SIZE = 50
@@ -228,6 +229,10 @@ def install(app: Flask) -> None:
             undo_move = bool(last and bound_body() in last["moved"]
                              and g.user["role"] in ("admin", "reviewer"))
         evidence = st.auto_evidence([item_id]).get(item_id, [])
+        sc = scope()
+        if sc is not None and sc.own:       # its own decision in place of the district's
+            it = st.body_overlay(sc.body, [{**it, "evidence": evidence}])[0]
+            evidence = it["evidence"]
         try:
             meta = json.loads(it.get("meta_json") or "{}")
         except ValueError:
@@ -326,8 +331,14 @@ def install(app: Flask) -> None:
         category = _payload().get("category", "")
         if category not in _rules().names:
             abort(400, "unknown category")
-        get_store().review_set_category(item_id, category, actor=g.user["name"], now=_now(),
-                                        reason=str(_payload().get("reason", ""))[:500])
+        reason = str(_payload().get("reason", ""))[:500]
+        sc = scope()
+        if sc is not None and sc.own:       # the body's own category (store/_body_rules.py)
+            get_store().set_body_category(item_id, sc.body, category, actor=g.user["name"],
+                                          now=_now(), reason=reason)
+        else:
+            get_store().review_set_category(item_id, category, actor=g.user["name"],
+                                            now=_now(), reason=reason)
         return _done(item_id)
 
     @app.route("/api/item/<int:item_id>/not-ours", methods=["POST"])
@@ -352,6 +363,14 @@ def install(app: Flask) -> None:
     def undo(item_id: int):
         require_writer()
         require_items([item_id])        # a 404 unless it is, or was, this account's body's
+        sc = scope()
+        if sc is not None and sc.own and own_change_is_last(item_id, sc.body):
+            # its own category set by hand goes back to its rules
+            require_items([item_id], write=True)
+            get_store().set_body_category(item_id, sc.body, None, actor=g.user["name"],
+                                          now=_now(), reason="undo")
+            gk_pipeline.classify_own(_live.config(), get_store(), _now)
+            return _done(item_id)
         last = may_undo(item_id)
         try:
             get_store().review_undo(item_id, actor=g.user["name"], now=_now(),
