@@ -29,7 +29,7 @@ def place_pending(store, now: datetime, *, batch: int = 1000) -> tuple[int, int]
     try:
         return _place_pending(store, now, batch)
     finally:
-        clear_caches()      # the headlines' features serve this call only: a daemon's heap stays flat
+        clear_caches()      # the headlines' features serve this call only: the heap stays flat
 
 
 def _place_pending(store, now: datetime, batch: int) -> tuple[int, int]:
