@@ -121,20 +121,50 @@ cdef class Tables:
     cdef unsigned char *inword # BMP code point -> bit: in some word (8 KB: stays in cache)
     cdef list astral           # code points above the BMP -> class
     cdef int32_t *root_next    # class -> state, from the root
-    cdef int32_t *t_off, *t_cls, *t_next, *fail, *out_off, *outs
+    cdef int32_t *t_off
+    cdef int32_t *t_cls
+    cdef int32_t *t_next
+    cdef int32_t *fail
+    cdef int32_t *out_off
+    cdef int32_t *outs
     cdef uint16_t *dfa         # state * nclass + class -> next state (NULL: too big, use fail)
     # words
-    cdef int32_t *w_kind, *w_len, *w_rank
-    cdef int32_t *kw_off, *kw_ci
+    cdef int32_t *w_kind
+    cdef int32_t *w_len
+    cdef int32_t *w_rank
+    cdef int32_t *kw_off
+    cdef int32_t *kw_ci
     cdef double *kw_wt
-    cdef int32_t *nt_off, *nt_ci, *nt_within, *nt_ctx_lo, *nt_ctx_hi
+    cdef int32_t *nt_off
+    cdef int32_t *nt_ci
+    cdef int32_t *nt_within
+    cdef int32_t *nt_ctx_lo
+    cdef int32_t *nt_ctx_hi
     cdef double *nt_wt
-    cdef int32_t *ctx_idx, *ctx_len
-    cdef int32_t *ct_off, *ct_idx, *ct_span, *ct_live, *ct_offs_off, *offs, *ct_nr_off
-    cdef int32_t *nr_within, *nr_ctx_lo, *nr_ctx_hi
-    cdef int32_t *ex_off, *ex_ci, *in_off, *in_w, *grp_off, *grp_ids
+    cdef int32_t *ctx_idx
+    cdef int32_t *ctx_len
+    cdef int32_t *ct_off
+    cdef int32_t *ct_idx
+    cdef int32_t *ct_span
+    cdef int32_t *ct_live
+    cdef int32_t *ct_offs_off
+    cdef int32_t *offs
+    cdef int32_t *ct_nr_off
+    cdef int32_t *nr_within
+    cdef int32_t *nr_ctx_lo
+    cdef int32_t *nr_ctx_hi
+    cdef int32_t *ex_off
+    cdef int32_t *ex_ci
+    cdef int32_t *in_off
+    cdef int32_t *in_w
+    cdef int32_t *grp_off
+    cdef int32_t *grp_ids
     cdef int32_t *in_group
-    cdef int32_t *g_ci, *g_has_within, *g_within, *g_w_off, *g_w
+    cdef int32_t *g_ci
+    cdef int32_t *g_has_within
+    cdef int32_t *g_within
+    cdef int32_t *g_w_off
+    cdef int32_t *g_w
     cdef double *g_wt
     # Python objects for what is printed
     cdef list texts, names, keywords
