@@ -63,9 +63,22 @@ class _Whose:
             for s in sc.shared:
                 self.listed[s].add(sc.body)
 
-    def load(self, db: Any) -> None:
-        if self.own:
+    def load(self, db: Any, item_ids: Sequence[int] | None = None) -> None:
+        """The own-category bodies' decisions of these items (None: of every item)."""
+        if not self.own:
+            return
+        if item_ids is None:
             self.decided = decisions_of(db, sorted(self.own))[0]
+            return
+        self.decided = {}
+        bodies = sorted(self.own)
+        for start in range(0, len(item_ids), _BATCH):
+            part = list(item_ids[start:start + _BATCH])
+            for i, b, c, d, n in db.execute(
+                    "SELECT item_id, body, body_category, body_decided_by, body_needs_review "
+                    f"FROM body_decisions WHERE item_id IN ({','.join('?' * len(part))}) AND "
+                    f"body IN ({','.join('?' * len(bodies))})", [*part, *bodies]):
+                self.decided[i, b] = (c, d, n)
 
     def of(self, source_id: str, named: Sequence[str]) -> list[str]:
         body = self.owner.get(source_id)
@@ -156,6 +169,7 @@ def _rebuild(db: Any, whose: _Whose, marks: str) -> None:
     for table in ("body_parts", "body_totals", "body_dirty"):
         db.execute(f"DELETE FROM {table}")
     named = _named(db, None)
+    whose.load(db)
     totals: Parts = defaultdict(int)
     # clusters in order through their index, then the items without one
     cur = db.execute(f"SELECT {_ITEM_COLUMNS} FROM items INDEXED BY items_cluster_rule "
@@ -203,7 +217,9 @@ def _refresh(db: Any, whose: _Whose, stale: list[int]) -> None:
             items += db.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE cluster_id IS NULL "
                                 f"AND id IN ({','.join('?' * len(alone))})", alone).fetchall()
         new: Parts = defaultdict(int)
-        _write(db, group_parts(items, _named(db, [r[0] for r in items]), whose), new)
+        ids = [r[0] for r in items]
+        whose.load(db, ids)     # only the recounted items' own-category decisions
+        _write(db, group_parts(items, _named(db, ids), whose), new)
         _add(db, new, 1)
         db.execute(f"DELETE FROM body_dirty WHERE grp IN ({marks})", part)
     db.execute("DELETE FROM body_totals WHERE n = 0")
@@ -223,7 +239,6 @@ def summary(st: Any, years: Iterable[int], scopes: Sequence[BodyScope]
         row = db.execute("SELECT scopes FROM body_summary_meta WHERE id = 1").fetchone()
         built = json.loads(row[0]) if row else None
         stale = [r[0] for r in db.execute("SELECT grp FROM body_dirty")]
-        whose.load(db)
         if built != wanted or (len(stale) > REBUILD_MIN and len(stale) > REBUILD_SHARE *
                                db.execute("SELECT COUNT(DISTINCT grp) FROM body_parts"
                                           ).fetchone()[0]):
