@@ -39,14 +39,16 @@ def native_parts(directory: Path | None = None) -> list[Path]:
     return sorted((directory or NATIVE.parent).glob("_core_native_*.pxi"))
 
 
-def source_hash(native: bytes | None = None, reference: bytes | None = None) -> str:
+def source_hash(native: bytes | None = None, reference: bytes | None = None,
+                parts: list[bytes] | None = None) -> str:
     """The SHA-256 a compiled core must carry: of _core.py (*reference*), the .pyx (*native*)
-    and the parts it includes, by default all as they are now (tools/build_core.py computes
-    the same)."""
+    and the parts it includes (*parts*, in name order), by default all as they are now
+    (tools/build_core.py computes the same)."""
     ref = SOURCE.read_bytes() if reference is None else reference
     nat = NATIVE.read_bytes() if native is None else native
-    parts = b"".join(b"\0" + p.read_bytes() for p in native_parts())
-    return hashlib.sha256(ref + b"\0" + nat + parts).hexdigest()
+    if parts is None:
+        parts = [p.read_bytes() for p in native_parts()]
+    return hashlib.sha256(ref + b"\0" + nat + b"".join(b"\0" + p for p in parts)).hexdigest()
 
 
 def compiled_file(directory: Path) -> Path | None:

@@ -131,6 +131,12 @@ def test_a_stale_build_is_not_used(tmp_path):
     assert not _coreload.current(SimpleNamespace(SOURCE_HASH=_coreload.source_hash(changed)))
     assert not _coreload.current(SimpleNamespace(
         SOURCE_HASH=_coreload.source_hash(reference=reference)))
+    parts = [p.read_bytes() for p in _coreload.native_parts()]
+    assert len(parts) > 1
+    for i in range(len(parts)):   # each included part counts
+        changed_parts = parts[:i] + [parts[i] + b"\n# changed\n"] + parts[i + 1:]
+        assert not _coreload.current(SimpleNamespace(
+            SOURCE_HASH=_coreload.source_hash(parts=changed_parts)))
     assert _coreload.current(SimpleNamespace(SOURCE_HASH=_coreload.source_hash()))
     if not can_compile():
         assert _coreload.load(str(tmp_path)) is _coreload.pure
