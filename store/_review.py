@@ -257,6 +257,8 @@ class ReviewQueries:
 
     def _undo_action(self, act: tuple, actor: str, now: datetime) -> dict:
         act_id, item_id, kind, prev_dec, prev_attr, prev_attr_manual, prev_bodies = act
+        if kind == "date":          # a date set by hand (store/_dates.py)
+            return self._undo_date(act_id, item_id, prev_dec, actor, now)
         cur = self.item(item_id)
         if kind == _access.MOVE:
             old, new = _access.restore_bodies(self, item_id, json.loads(prev_bodies or "{}"),

@@ -112,6 +112,7 @@ def apply(db: Database) -> None:
     # Each area registers its migrations in its own module; importing them registers them.
     from . import (_schema_bodies, _schema_channels, _schema_dupes, _schema_ops,  # noqa: F401
                    _schema_review, _schema_web)
+    from . import _schema_yearend  # noqa: F401  (last: it touches the tables above)
     migrations.apply(db)
 
 
