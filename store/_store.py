@@ -15,6 +15,8 @@ from ._attribution import AttributionQueries
 from ._body_rules import BodyRulesQueries
 from ._channels import ChannelQueries
 from ._counts import CountQueries
+from ._daemon_stops import DaemonStopQueries
+from ._dates import DateQueries, keep_hand_set_date
 from ._dupes import DupeQueries
 from ._db import connect, fault, immediate
 from ._ops import OpsQueries
@@ -54,7 +56,7 @@ def _ts(now: datetime) -> str:
 
 
 class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries, RulesQueries,
-            ReportQueries, AttributionQueries, BodyRulesQueries):
+            ReportQueries, AttributionQueries, BodyRulesQueries, DateQueries, DaemonStopQueries):
     """Items, sources, decisions, audit and runs in one SQLite file (WAL).
 
     The core lives here; each area's queries live in a mixin module (``_counts``, ``_ops``,
@@ -224,6 +226,7 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 item_id, manual = row[:2]
                 update = {k: v for k, v in fields.items() if v not in (None, "")}
                 update.update(last_seen_at=_ts(now), upstream_status="live")
+                keep_hand_set_date(self.db, item_id, update)   # a person's date stays theirs
                 kept = self.item_bodies(item_id) if bodies is not None else {}
                 if bodies is not None and kept and not _text_changed(row[2:], record):
                     # the same text judged again: a body it named stays (only a config edit can
