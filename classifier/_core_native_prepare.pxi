@@ -31,11 +31,10 @@ def prepare(words, plans, exclude, inside, in_group, all_of, groups, names, make
     index = {w: i for i, w in enumerate(words)}
 
     # -- the automaton: character classes, a trie, failure links, outputs
-    chars = {}
-    for w in words:
-        for c in w:
-            if c not in chars:
-                chars[c] = len(chars) + 1
+    # classes of the BMP characters first, so they fit the 16-bit table (normalized words hold
+    # no surrogate: at most 63,488 of them); those above it come after, looked up in a dict
+    present = sorted({c for w in words for c in w}, key=lambda c: (ord(c) >= 65536, ord(c)))
+    chars = {c: k for k, c in enumerate(present, 1)}
     t.nclass = len(chars) + 1
     cls = [0] * 65536
     astral = {}
@@ -44,7 +43,11 @@ def prepare(words, plans, exclude, inside, in_group, all_of, groups, names, make
             cls[ord(c)] = k
         else:
             astral[ord(c)] = k
-    t.cls = ints(cls)
+    t.cls = <uint16_t*> malloc(65536 * sizeof(uint16_t))
+    if t.cls == NULL:
+        raise MemoryError()
+    for i in range(65536):
+        t.cls[i] = <uint16_t> cls[i]
     t.inword = <unsigned char*> calloc(65536 // 8, 1)
     if t.inword == NULL:
         raise MemoryError()

@@ -117,7 +117,7 @@ cdef class Tables:
     """Everything score_item needs of one Classifier, as C arrays (built by prepare)."""
     cdef int nw, nc, ng, nclass
     # automaton
-    cdef int32_t *cls          # BMP code point -> character class (0: in no word)
+    cdef uint16_t *cls         # BMP code point -> character class (0: in no word)
     cdef unsigned char *inword # BMP code point -> bit: in some word (8 KB: stays in cache)
     cdef list astral           # code points above the BMP -> class
     cdef int32_t *root_next    # class -> state, from the root
@@ -128,6 +128,7 @@ cdef class Tables:
     cdef int32_t *out_off
     cdef int32_t *outs
     cdef uint16_t *dfa         # state * nclass + class -> next state (NULL: too big, use fail)
+    cdef size_t dfa_bytes
     # words
     cdef int32_t *w_kind
     cdef int32_t *w_len
@@ -184,7 +185,9 @@ cdef class Tables:
 
     def __dealloc__(self):
         free(self.cls); free(self.inword); free(self.root_next); free(self.t_off); free(self.t_cls)
-        free(self.t_next); free(self.fail); free(self.dfa); free(self.out_off); free(self.outs)
+        free(self.t_next); free(self.fail); free(self.out_off); free(self.outs)
+        if self.dfa != NULL:
+            free_dfa(self)
         free(self.w_kind); free(self.w_len); free(self.w_rank)
         free(self.kw_off); free(self.kw_ci); free(self.kw_wt)
         free(self.nt_off); free(self.nt_ci); free(self.nt_within); free(self.nt_ctx_lo); free(self.nt_ctx_hi)

@@ -203,3 +203,30 @@ def test_classify_prints_the_same_bytes_on_random_items(compiled, tmp_path):   #
         assert pure.returncode == 0 and fast.returncode == 0, pure.stderr + fast.stderr
         assert pure.stdout.count(b"\n") == 3000
         assert fast.stdout == pure.stdout
+
+
+def test_full_tables_share_a_budget(monkeypatch, cores):
+    """A district keeps a classifier per rules version: the automatons' full tables of a
+    process stay within DFA_MAX_BYTES together, the rest walk failure links, and a table is
+    given back with its classifier."""
+    ref, fast = cores
+    if fast is ref:   # no compiler here: the pure path has no tables to bound
+        assert not hasattr(fast, "dfa_bytes_in_use")
+        return
+    import gc
+    from classifier import load_rules
+    monkeypatch.setattr(_classify, "_core", fast)
+    rules = load_rules()
+    start = fast.dfa_bytes_in_use()
+    one = _classify.Classifier(rules, calibrated=False)
+    size = fast.dfa_bytes_in_use() - start
+    assert one._tables.full_table and size > 0
+    monkeypatch.setattr(fast, "DFA_MAX_BYTES", start + 3 * size)
+    more = [_classify.Classifier(rules, calibrated=False) for _ in range(4)]
+    assert [c._tables.full_table for c in more] == [True, True, False, False]
+    assert fast.dfa_bytes_in_use() == start + 3 * size
+    text = "区商务局开展节前安全生产大检查，促消费活动"
+    assert len({parallel.decision_json(c.classify(text, text * 3)) for c in [one, *more]}) == 1
+    del one, more
+    gc.collect()
+    assert fast.dfa_bytes_in_use() == start
