@@ -44,10 +44,11 @@ def prepare(words: tuple[str, ...], plans: list, exclude: dict, inside: dict,
     return (automaton, plans, exclude, inside, in_group, all_of, groups, names, make)
 
 
-def ngram_model(ll: dict, n: int, title_grams: tuple[int, int], body_grams: tuple[int, int],
-                body_chars: int) -> None:
-    """The compiled core's form of a naive-Bayes table (classifier/_learn.py); the pure path
-    has none and sums in Python."""
+def ngram_model(ll: dict, categories: tuple[str, ...], prior: tuple[float, ...],
+                features_per_vote: float, title_grams: tuple[int, int],
+                body_grams: tuple[int, int], body_chars: int) -> None:
+    """The compiled core's NaiveBayes.predict (classifier/_learn.py); the pure path has none:
+    predict's own Python is the reference."""
     return None
 
 # --- normalize (classifier/_normalize.py documents the form) -------------------------------

@@ -20,6 +20,7 @@ hits that count.
 
 from libc.stdlib cimport malloc, calloc, realloc, free, qsort
 from libc.string cimport memset, memcpy
+from libc.math cimport exp
 from libc.stdint cimport uint64_t, uint32_t, uint16_t, int32_t
 from cpython.ref cimport Py_INCREF, PyTypeObject
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM

@@ -28,6 +28,9 @@ cdef class NgramModel:
     cdef int t_lo, t_hi, b_lo, b_hi
     cdef Py_ssize_t body_chars
     cdef uint32_t *stamp
+    cdef double *prior
+    cdef double per_vote
+    cdef tuple categories
     cdef uint32_t gen
     cdef object _args
 
@@ -36,8 +39,10 @@ cdef class NgramModel:
         self.rows = NULL
         self.ll = NULL
         self.stamp = NULL
+        self.prior = NULL
 
     def __dealloc__(self):
+        free(self.prior)
         free(self.keys)
         free(self.rows)
         free(self.ll)
@@ -46,15 +51,55 @@ cdef class NgramModel:
     def __reduce__(self):
         return (ngram_model, self._args)
 
-    def __call__(self, str title, str body):
+    def sums(self, str title, str body):
         """(the column sums of the features' log-likelihoods, the number of distinct features
         found): what NaiveBayes.predict sums from its vectors."""
-        cdef Buf bt, bb
         cdef double *sums = <double*> calloc(self.nc + 1, sizeof(double))
-        cdef Py_ssize_t found = 0
+        cdef Py_ssize_t found
         cdef int i
         if sums == NULL:
             raise MemoryError()
+        try:
+            found = self.sum_into(title, body, sums)
+            return [sums[i] for i in range(self.nc)], found
+        finally:
+            free(sums)
+
+    def __call__(self, str title, str body):
+        """(category, its probability, every category's probability): NaiveBayes.predict's
+        arithmetic on these sums, operation for operation (libm's exp is math.exp's)."""
+        cdef double *v = <double*> calloc(2 * self.nc + 1, sizeof(double))
+        cdef double temper, top = 0.0, total = 0.0, best_p = 0.0
+        cdef Py_ssize_t found
+        cdef int i, best = 0
+        if v == NULL:
+            raise MemoryError()
+        try:
+            found = self.sum_into(title, body, v)
+            temper = <double> found / self.per_vote
+            if not temper > 1.0:
+                temper = 1.0
+            for i in range(self.nc):
+                v[i] = self.prior[i] + v[i] / temper
+                if i == 0 or v[i] > top:
+                    top = v[i]
+            for i in range(self.nc):
+                v[self.nc + i] = exp(v[i] - top)
+                total += v[self.nc + i]
+            probs = {}
+            for i in range(self.nc):
+                v[i] = v[self.nc + i] / total
+                probs[self.categories[i]] = v[i]
+                # the highest; among equals the greater name (categories are sorted)
+                if i == 0 or v[i] >= best_p:
+                    best, best_p = i, v[i]
+            return self.categories[best], probs[self.categories[best]], probs
+        finally:
+            free(v)
+
+    cdef Py_ssize_t sum_into(self, str title, str body, double *sums) except -1:
+        cdef Buf bt, bb
+        cdef Py_ssize_t found = 0
         bt.data = NULL
         bb.data = NULL
         bt.n = bb.n = 0
@@ -72,11 +117,10 @@ cdef class NgramModel:
                 found += self.grams(bt.data, bt.n, self.t_lo, self.t_hi, 0, sums)
             if bb.data != NULL:
                 found += self.grams(bb.data, bb.n, self.b_lo, self.b_hi, 1ULL << 63, sums)
-            return [sums[i] for i in range(self.nc)], found
+            return found
         finally:
             free(bt.data)
             free(bb.data)
-            free(sums)
 
     cdef Py_ssize_t grams(self, const Py_UCS4 *text, Py_ssize_t n, int lo, int hi,
                           uint64_t tag, double *sums) noexcept:
@@ -111,14 +155,24 @@ cdef class NgramModel:
         return found
 
 
-def ngram_model(ll, int nc, title_grams, body_grams, Py_ssize_t body_chars):
-    """The C form of NaiveBayes._ll ({"t": {n-gram: row}, "b": ...}) for NaiveBayes.predict."""
+def ngram_model(ll, categories, prior, double features_per_vote, title_grams, body_grams,
+                Py_ssize_t body_chars):
+    """NaiveBayes.predict in C: its table _ll ({"t": {n-gram: row}, "b": ...}) as a C hash
+    table, with the priors of *categories* (in their order) and its features per vote."""
     cdef NgramModel m = NgramModel()
     cdef Py_ssize_t cap = 16, slot, i, r
     cdef uint64_t k, tag
     cdef Py_UCS4 cps[3]
-    m._args = (ll, nc, title_grams, body_grams, body_chars)
+    cdef int nc = len(categories)
+    m._args = (ll, categories, prior, features_per_vote, title_grams, body_grams, body_chars)
     m.nc = nc
+    m.categories = tuple(categories)
+    m.per_vote = features_per_vote
+    m.prior = <double*> malloc((nc + 1) * sizeof(double))
+    if m.prior == NULL:
+        raise MemoryError()
+    for i in range(nc):
+        m.prior[i] = prior[i]
     m.t_lo, m.t_hi = title_grams
     m.b_lo, m.b_hi = body_grams
     m.body_chars = body_chars

@@ -100,23 +100,21 @@ class NaiveBayes:
         for f in vocab:
             self._ll[f[0]][f[1:]] = tuple(math.log(counts[c].get(f, 0) + alpha) - denominator[c]
                                           for c in self.categories)
-        # the compiled core's C table of the same (classifier/_core_native.pyx); None in pure
-        self._sums = _core.ngram_model(self._ll, len(self.categories), _TITLE_GRAMS,
-                                       _BODY_GRAMS, BODY_CHARS)
+        # predict in C over a C table of the same (classifier/_core_native.pyx); None in pure
+        self._fast = _core.ngram_model(self._ll, self.categories,
+                                       tuple(self._prior[c] for c in self.categories),
+                                       features_per_vote, _TITLE_GRAMS, _BODY_GRAMS, BODY_CHARS)
 
     def predict(self, title: str, body: str = "") -> Prediction:
         if not self.categories:
             raise ValueError("the model has no training items")
-        if self._sums is not None:
-            sums, found = self._sums(title, body)
-        else:
-            vectors = [*filter(None, map(self._ll["t"].get, char_ngrams(title, *_TITLE_GRAMS))),
-                       *filter(None, map(self._ll["b"].get,
-                                         char_ngrams(body[:BODY_CHARS], *_BODY_GRAMS)))]
-            found = len(vectors)
-            sums = ([sum(column) for column in zip(*vectors)] if vectors
-                    else [0.0] * len(self.categories))
-        temper = max(1.0, found / self.features_per_vote)
+        if self._fast is not None:
+            return Prediction(*self._fast(title, body))
+        vectors = [*filter(None, map(self._ll["t"].get, char_ngrams(title, *_TITLE_GRAMS))),
+                   *filter(None, map(self._ll["b"].get,
+                                     char_ngrams(body[:BODY_CHARS], *_BODY_GRAMS)))]
+        temper = max(1.0, len(vectors) / self.features_per_vote)
+        sums = [sum(column) for column in zip(*vectors)] if vectors else [0.0] * len(self.categories)
         scores = {c: self._prior[c] + total / temper for c, total in zip(self.categories, sums)}
         top = max(scores.values())
         exp = {c: math.exp(s - top) for c, s in scores.items()}
