@@ -10,6 +10,7 @@ import classifier
 import report
 
 from . import app, display, district, manual, pipeline, reattribute
+from .cleantext import clean_line
 from . import config as config_mod
 
 _HERE = Path(__file__).parent
@@ -107,6 +108,7 @@ def cmd_counts(args) -> int:
         counts = app.counts_for(st, rules, args.year)
         names = display.names_for(st, cfg)
         warn_unsettled(st, args.year)
+        warn_year_conflicts(st, args.year)
     if args.json:           # the contract: channel ids, never display names
         print(json.dumps(counts.as_dict(), ensure_ascii=False))
         return 0
@@ -123,6 +125,23 @@ def warn_unsettled(st, year: int) -> None:
               "settles them", file=sys.stderr)
 
 
+def warn_year_conflicts(st, year: int) -> None:
+    """Items whose dates disagree on the year, one of them ``year``, not settled by a person:
+    counted in the year they are stored under, but they could be this year's. On stderr."""
+    rows = st.year_conflicts(year)
+    for r in rows[:20]:
+        years = " or ".join(map(str, r["years"]))
+        stored = (r["pub_date"] or "-")[:4]
+        print(f"gongkai: warning: #{r['id']} may be of {years} (日期冲突 date conflict), counted "
+              f"in {stored} until a person settles its date (`gongkai review --year {stored}`, "
+              f"key d; its page /item/{r['id']}; or the Excel date column) — "
+              f"{clean_line(r['title'])}",
+              file=sys.stderr)
+    if len(rows) > 20:
+        print(f"gongkai: warning: … and {len(rows) - 20} more items with a date conflict",
+              file=sys.stderr)
+
+
 def district_counts(args, cfg: config_mod.Config | None) -> int:
     """counts --bureau ID (one body's object) or --all (every body's, and the unattributed)."""
     if cfg is None:
@@ -134,6 +153,7 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
         # a config edit since the last crawl (a body added, an alias renamed) shows at once
         reattribute.sync(cfg, st, datetime.now(timezone.utc))
         warn_unsettled(st, args.year)
+        warn_year_conflicts(st, args.year)
         if args.json:
             obj = (district.counts(st, rules, args.year, cfg, ids[0]).as_dict() if args.bureau
                    else district.all_counts(st, rules, args.year, cfg))

@@ -205,7 +205,38 @@ def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
     model = report.build_model(counts, bureau=cfg.body(body).name if body else cfg.bureau,
                                channels=channels, labels=app.labels(rules),
                                template=rules.report, texts=texts, tables=tables, monthly=monthly)
-    return model, report.check(model, previous=previous)
+    problems = report.check(model, previous=previous)
+    problems += year_conflicts(st, year, {s.id for s in sources} if scope else None)
+    if not scope:
+        problems += unsourced_channels(cfg)
+    return model, problems
+
+
+def year_conflicts(st: Store, year: int, source_ids: set[str] | None) -> list[report.Problem]:
+    """An item whose dates disagree on the year is a warning of each year it could belong to,
+    until a person settles its date: the count of one of them is wrong by it."""
+    out = []
+    for r in st.year_conflicts(year, source_ids):
+        stored = (r["pub_date"] or "-")[:4]
+        out.append(report.Problem(
+            "warning", "DATE-CONFLICT",
+            f"#{r['id']}「{r['title']}」的日期在 {'/'.join(map(str, r['years']))} 年之间冲突，"
+            f"暂计入 {stored} 年：请在 gongkai review --year {stored}（d 键）、条目页或 Excel "
+            f"日期列中确定日期 (date conflict: settle its date)"))
+    return out
+
+
+def unsourced_channels(cfg: Config) -> list[report.Problem]:
+    """A `[report] channels` entry that no configured source is named by: the sentence would
+    name a channel nothing was collected from (a typo, or a channel whose source was never
+    added). A config listing no sources at all has nothing to hold the entries against."""
+    named = {s.channel_label for s in cfg.sources} | {s.label for s in cfg.sources}
+    return [report.Problem(
+        "warning", "CHANNEL-NO-SOURCE",
+        f"报告要写出的发布渠道“{c}”没有对应的信息来源，但报告会写“通过{c}”发布：请管理员添加该来源"
+        f"（或给来源起这个名称），或从配置的 [report] channels 中删去它 "
+        f"(no source is named {c!r})")
+        for c in cfg.report_channels if cfg.sources and c.strip() and c.strip() not in named]
 
 
 def _by_name(series: dict[str, tuple[int, ...]], names: display.Names

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from collectors import BEIJING
 from report._atomic import write_atomic
+import store as store_mod
 
-from . import app, display
+from . import app, display, review_dates
 from .cleantext import clean_line
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -271,18 +272,28 @@ def cmd_import_review(args) -> int:
     with app.open_store(args, cfg) as st:
         out = st.apply_review_import(sheet.changes, actor=_actor(args), now=_now(),
                                      dry_run=not args.apply)
+        dates = review_dates.import_dates(st, rules, sheet.dates, actor=_actor(args),
+                                         apply=args.apply, now=_now)
     for line in sheet.ignored:
         print(f"IGNORED {line}")
+    for line in sheet.left:
+        print(f"LEFT {line}")
+    for d in dates["applied"]:
+        print(f"#{d['item_id']}: date {d['was'] or 'undated'} -> {d['day']}")
+    out["conflicts"] += dates["conflicts"]
     for ch in out["applied"]:
         print(f"#{ch['item_id']}: {_desc(ch['old_category'], ch['old_attribution'])} -> "
               f"{_desc(ch.get('category') or ch['old_category'], ch.get('attribution') or ch['old_attribution'])}")
     for ch in out["conflicts"]:
-        print(f"CONFLICT #{ch['item_id']}: {ch['why']}; sheet wants "
-              f"{_desc(ch.get('category'), ch.get('attribution'))} — not applied")
+        wants = (f"date {ch['day']}" if "day" in ch
+                 else _desc(ch.get('category'), ch.get('attribution')))
+        print(f"CONFLICT #{ch['item_id']}: {ch['why']}; sheet wants {wants} — not applied")
     verb = "applied" if args.apply else "would apply (dry run; pass --apply)"
-    print(f"{len(out['applied'])} change(s) {verb}, {len(out['conflicts'])} conflict(s), "
-          f"{len(out['already'])} already so"
-          + (f", {len(sheet.ignored)} edit(s) ignored (above)" if sheet.ignored else ""))
+    already = len(out["already"]) + len(dates["already"])
+    print(f"{len(out['applied']) + len(dates['applied'])} change(s) {verb}, "
+          f"{len(out['conflicts'])} conflict(s), {already} already so"
+          + (f", {len(sheet.ignored)} edit(s) ignored (above)" if sheet.ignored else "")
+          + (f", {len(sheet.left)} row(s) left unchanged (above)" if sheet.left else ""))
     return 0
 
 
@@ -307,9 +318,13 @@ def cmd_review(args) -> int:
                 break
             seen.add(row["id"])
             _show(row, display.names_for(st, cfg))
+            # an item whose dates disagree: its candidate days, and the key that settles one
+            days = store_mod.date_choices(st.item(row["id"])["meta_json"])
+            if len(days) > 1:
+                print(f"  dates 日期: {review_dates.choices_line(days)}  (d: settle the date)")
             while True:
                 try:
-                    answer = input(f"{menu}\n> ").strip()
+                    answer = input(f"{menu}{'  d date' if len(days) > 1 else ''}\n> ").strip()
                 except EOFError:
                     answer = "q"
                 if answer == "q":
@@ -317,6 +332,10 @@ def cmd_review(args) -> int:
                     return 0
                 if answer == "s":
                     break
+                if answer == "d":
+                    if _settle_date(st, rules, row["id"], days, actor):
+                        done += 1
+                    continue
                 if answer == "n":
                     new = "ours" if row["attribution"] == "not_ours" else "not_ours"
                     st.review_set_attribution(row["id"], new, actor=actor, now=_now())
@@ -329,6 +348,27 @@ def cmd_review(args) -> int:
                 print("?")
     print(f"queue done; {done} decision(s) recorded")
     return 0
+
+
+def _settle_date(st, rules, item_id: int, days: list[str], actor: str) -> bool:
+    """Ask for the item's day (a candidate's number or a typed YYYY-MM-DD) and set it."""
+    try:
+        answer = input(f"date of #{item_id}: {review_dates.choices_line(days)} or YYYY-MM-DD "
+                       "(empty: back)\n> ").strip()
+    except EOFError:
+        answer = ""
+    if not answer:
+        return False
+    try:
+        day = review_dates.choose(answer, days)
+    except review_dates.BadDate as e:
+        print(f"? {e}")
+        return False
+    done = review_dates.settle(st, rules, item_id, day, actor=actor, now=_now,
+                               reason="gongkai review")
+    print(f"#{item_id}: date {done['old'] or 'undated'} -> {done['new']} (audited; the item's "
+          "web page undoes it, key u)")
+    return True
 
 
 def _show(row: dict, names: display.Names | None = None) -> None:

@@ -4,9 +4,11 @@ Each row carries an export stamp (the item's decision id and attribution at expo
 import can tell "the officer changed this" from "the database changed since", and report the
 second as a conflict instead of overwriting it. Files open in Excel and LibreOffice alike.
 
-Only the category and attribution columns are read back. A hidden sheet keeps what every other
-cell said at export time, so an edit there (a date, a title) is reported as ignored instead of
-vanishing silently; every bad row is reported at once, and nothing is applied while one is bad.
+Only the category, attribution and date columns are read back (a date typed there settles the
+item's date by hand). A hidden sheet keeps what every other cell said at export time, so an
+edit there (a title, a score) is reported as ignored instead of vanishing silently, and so are a
+row deleted and a category or attribution cell emptied (the item is left unchanged); every bad
+row is reported at once, and nothing is applied while one is bad.
 Each member of a cluster (one 信息 on several channels) shows the cluster's category, the one
 ``gongkai counts`` counts it under.
 """
@@ -22,7 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import display, xlsx_limits
+from . import display, review_dates, xlsx_limits
 from .app import UsageError
 from .cleantext import clean_line
 
@@ -44,6 +46,7 @@ COLUMNS = (("id", 8), ("stamp", 10), ("date 日期", 12), ("channel 渠道", 10)
 _FIND = {"id": ("id", "编号"), "stamp": ("stamp", "校验"),
          "category": ("category类别", "category", "类别", "信息类别"),
          "attribution": ("attribution归属", "attribution", "归属")}
+_DATE = ("date日期", "date", "日期", "发布日期")     # read back when present: a day set by hand
 EDITABLE = ("category", "attribution")
 # A reviewed file comes back from outside: it is checked before openpyxl opens it (issue 15 #3).
 # Each row of an export carries two hyperlinks, which openpyxl reads whole when it opens the file
@@ -127,6 +130,10 @@ class Review:
 
     changes: list[dict] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    # a date edited by hand: {item_id, row, day (a date), was (the day exported)}
+    dates: list[dict] = field(default_factory=list)
+    # rows deleted and category/attribution cells emptied: the item is left unchanged
+    left: list[str] = field(default_factory=list)
 
 
 class BadRows(UsageError):
@@ -226,6 +233,7 @@ class _Reader:
                 raise UsageError(f"{self.path}: sheet {SHEET!r} has no column {names[0]!r} "
                                  f"(was it made by gongkai export?)")
             cols[key] = found
+        self.date_col = next((norm.index(n) for n in _DATE if n in norm), None)
         self.header, self.cols = header, cols
         seen: dict[str, int] = {}
         for n, row in enumerate(it, 2):
@@ -234,6 +242,10 @@ class _Reader:
             if not row or all(v is None for v in row):
                 continue
             self.row(n, row, seen)
+        for key in self.original or ():
+            if key not in seen:      # a deleted row is no wish: say so, change nothing
+                self.review.left.append(
+                    f"row missing: #{key} left unchanged (to mark it not ours, set 归属 to 非本单位)")
         if self.errors:
             lines = self.errors
             if len(lines) == 1:
@@ -295,7 +307,11 @@ class _Reader:
                 category = None
             if attribution is not None and _same(raw_attr, shown["attribution"]):
                 attribution = None
+            for key, raw in (("category", raw_cat), ("attribution", raw_attr)):
+                if _same(raw, None) and not _same(shown[key], None):
+                    self.review.left.append(f"row {n}: {key} blank: #{item_id} left unchanged")
             self.ignored(n, row, before)
+            self.date(n, row, before, item_id)
         if item_id is None or attr is None:
             return
         self.review.changes.append({
@@ -303,8 +319,28 @@ class _Reader:
             "category": category, "attribution": attribution,
             "category_edited": before is not None and category is not None})
 
+    def date(self, n: int, row: tuple, before: Mapping[str, Any], item_id: int | None) -> None:
+        """A date cell changed from the export: the day a person settles for the item."""
+        i = self.date_col
+        if i is None or item_id is None or self.header[i] not in before:
+            return
+        now, was = (row[i] if i < len(row) else None), before[self.header[i]]
+        if _same(now, was):
+            return
+        if _same(now, None):
+            self.review.left.append(f"row {n}: date blank: #{item_id} left unchanged")
+            return
+        try:
+            day = review_dates.parse_day(now)
+        except review_dates.BadDate as e:
+            self.errors.append(f"{self.where(n, i, self.header[i])}: {e}")
+            return
+        if day.isoformat() != str(was or ""):
+            self.review.dates.append({"item_id": item_id, "row": n, "day": day,
+                                      "was": None if was is None else str(was)})
+
     def ignored(self, n: int, row: tuple, before: Mapping[str, Any]) -> None:
-        read_back = {self.cols[k] for k in (*EDITABLE, "id", "stamp")}
+        read_back = {self.cols[k] for k in (*EDITABLE, "id", "stamp")} | {self.date_col}
         for i, name in enumerate(self.header):
             if i in read_back or not name or name not in before:
                 continue
@@ -313,4 +349,4 @@ class _Reader:
                 self.review.ignored.append(
                     f"{self.where(n, i, name)}: changed from {_show(before[name])} to "
                     f"{_show(now)}; this column is not read back, so the edit is ignored "
-                    f"(only category and attribution are)")
+                    f"(only category, attribution and date are)")

@@ -22,8 +22,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import classifier
 import store as store_mod
 
-from . import (_auth, _bulk, _district, _faults, _home, _live, _report_form, _secret, _users,
-               _views)
+from . import (_auth, _bulk, _dates, _district, _faults, _home, _live, _report_form, _secret,
+               _users, _views)
 
 log = logging.getLogger(__name__)
 _PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded")
@@ -76,6 +76,7 @@ def create_app(db_path: str | Path, rules: classifier.Ruleset, *, bureau: str = 
     _users.install(app)
     _report_form.install(app)
     _district.install(app)
+    _dates.install(app)
     _faults.install(app)
     return app
 

@@ -92,6 +92,7 @@ def test_chinese_values_are_accepted(db, tmp_path, capsys):
 
 
 def test_edits_to_columns_that_are_not_read_back_are_reported_as_ignored(db, tmp_path, capsys):
+    # the date column is read back since the year-end trial: a date typed there is set by hand
     out = _export(db, tmp_path / "review.xlsx")
     rows = _edit(out, {1: {DATE: "2024-12-31"}, 3: {TITLE: "改过的标题"},
                        4: {CATEGORY: "其他"}})
@@ -101,13 +102,12 @@ def test_edits_to_columns_that_are_not_read_back_are_reported_as_ignored(db, tmp
     assert cli.main(["import-review", str(out), "--apply", "--db", str(db)]) == 0
     text = capsys.readouterr().out
     ignored = [line for line in text.splitlines() if line.startswith("IGNORED")]
-    assert len(ignored) == 2, text
-    assert f"row {rows[1]} column C (date 日期)" in ignored[0] and "'2024-03-01'" in ignored[0] \
-        and "'2024-12-31'" in ignored[0]
-    assert f"row {rows[3]} column F (title 标题)" in ignored[1] and "改过的标题" in ignored[1]
-    assert "1 change(s) applied" in text and "2 edit(s) ignored" in text
+    assert len(ignored) == 1, text
+    assert f"row {rows[3]} column F (title 标题)" in ignored[0] and "改过的标题" in ignored[0]
+    assert "#1: date 2024-03-01 -> 2024-12-31" in text
+    assert "2 change(s) applied" in text and "1 edit(s) ignored" in text
     with Store(db) as st:
-        assert st.item(1)["pub_date"] == "2024-03-01" and st.item(3)["title"] == old_title
+        assert st.item(1)["pub_date"] == "2024-12-31" and st.item(3)["title"] == old_title
         assert st.item(4)["category"] == "其他"
     # an untouched export reports nothing ignored
     clean = _export(db, tmp_path / "clean.xlsx")
