@@ -13,6 +13,7 @@ from . import app, backup, display, oplock, pipeline, reattribute
 from .config import Config
 
 HEARTBEAT_STALE_S = 120
+PASS_DEADLINE_S = 1800       # a source's whole pass is cut at this (README: Limits)
 
 
 def register(sub, common) -> None:
@@ -54,6 +55,8 @@ def cmd_run(args) -> int:
         with store_mod.Store(path) as st:
             daemon.run(cfg, st, classifier.Classifier(app.load_rules(cfg)), app.make_http(cfg),
                        tick_seconds=args.tick, hard_exit_after=daemon.STOP_GRACE_S)
+            # a clean stop, for `gongkai status` to tell from a kill or a crash
+            st.record_stop(pipeline.utcnow())
     finally:
         lock.release()
     return 0
@@ -85,6 +88,7 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
     """What `gongkai status` prints; ``now`` is injected so January is testable."""
     reattribute.sync(cfg, st, now)
     out = [_daemon_line(st, now, daemon_running) + _stale_config(cfg, st, daemon_running)]
+    hb = st.last_heartbeat()
     failing = []
     alerts_by_source: dict[str, list[str]] = {}
     for a in st.open_alerts():
@@ -110,6 +114,12 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
         polled = s["enabled"] and s["type"] != "manual"
         notes = ([reason] if streak else []) + [
             f"alert open: {k}" for k in alerts_by_source.get(s["id"], [])] + _pass_notes(st, s["id"])
+        run = st.last_run(s["id"]) if daemon_running is not True else None
+        if run is not None and _cut_short(run, hb, now, daemon_running):
+            health = "INTERRUPTED"
+            notes.insert(0, f"the pass started {_local(run['started_at'])} was cut short "
+                            f"({st.saved_since(s['id'], run['started_at'])} items saved, kept); "
+                            "the next pass reads it again")
         out.append(f"{s['id']:<20} {display.pad(names.source(s['id']), 32)} {health:<12} "
                    f"{_local(s['last_success_at']):<16} "
                    f"{_local(s['next_due_at']) if polled else '-':<16} "
@@ -119,6 +129,11 @@ def status_lines(cfg: Config, st: store_mod.Store, now: datetime, *,
         why = unsent[-1]["last_send_error"] or "no [alerts] webhook or [alerts.email] configured"
         out.append(f"alerts not delivered yet: {len(unsent)} ({why})")
     out.append(backlog_line(st))
+    waiting = st.unsettled()
+    if waiting:
+        out.append(f"items saved but not yet placed or classified: {waiting} (a run was cut "
+                   "short; not counted until settled): `gongkai reclassify` or the next crawl "
+                   "settles them")
     out += january_lines(cfg, st, now, failing)
     return out
 
@@ -163,10 +178,29 @@ def _daemon_line(st: store_mod.Store, now: datetime, running: bool | None) -> st
     age = (now - datetime.fromisoformat(hb["beat_at"])).total_seconds()
     beat = f"last heartbeat {_local(hb['beat_at'])} ({int(age)} s ago)"
     if running is False:
-        return f"daemon: NOT RUNNING — {beat}"
+        if hb.get("stopped_at"):
+            return f"daemon: NOT RUNNING — stopped cleanly at {_local(hb['stopped_at'])}; {beat}"
+        return (f"daemon: NOT RUNNING — stopped without shutting down (killed or crashed) at "
+                f"about {_local(hb['beat_at'])}, its last heartbeat ({int(age)} s ago)")
     if age > HEARTBEAT_STALE_S:
         return f"daemon: STALLED? pid {hb['pid']} — {beat}"
     return f"daemon: running, pid {hb['pid']} on {hb['host']} — {beat}"
+
+
+def _cut_short(run: dict, hb: dict | None, now: datetime, running: bool | None) -> bool:
+    """A pass still 'running' that nothing is finishing: the daemon that ran it died without
+    shutting down (the pass began by its last heartbeat's tick), or it is older than a pass may
+    last (a `gongkai crawl` killed; one at work now is younger)."""
+    if run["status"] != "running":
+        return False
+    started = datetime.fromisoformat(run["started_at"])
+    if (now - started).total_seconds() > PASS_DEADLINE_S:
+        return True
+    if hb is None or hb.get("stopped_at"):
+        return False
+    beat = datetime.fromisoformat(hb["beat_at"])
+    gone = running is False or (now - beat).total_seconds() > HEARTBEAT_STALE_S
+    return gone and (started - beat).total_seconds() <= PASS_DEADLINE_S
 
 
 def _stale_config(cfg: Config, st: store_mod.Store, running: bool | None) -> str:
@@ -223,6 +257,10 @@ def cmd_backup(args) -> int:
         dest = Path(args.to)
         if dest.is_dir():
             raise app.UsageError(f"--to {dest} is a folder; give a file name inside it")
+        # as `report -o` and `export`: a folder the user named is not made for them (a typo
+        # would put the backup where nobody looks); only the configured [backup] dir is made
+        if not dest.parent.is_dir():
+            raise app.UsageError(f"no such folder: {dest.parent}")
         if dest.exists() and not args.force:
             raise app.UsageError(f"--to {dest} already exists; pass --force to overwrite it")
     else:
