@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup, Comment, Tag
 
 from . import _consensus as consensus
+from ._boilerplate import clean_text, main_text
 from ._dates import find_date
 from ._pages import html_to_text, page_title
 
@@ -52,7 +53,8 @@ _BODY_SELECTORS = (
     ".show-content", ".zc_article_con", ".artile_zw", ".wzzw-article", "div.view-content",
     ".news_cont_d_wrap", ".articleBox", ".content_article", ".article", "#content", ".content",
 )
-_FOOTER_MARK = re.compile(r"^(?:相关附件|相关链接|扫一扫|打印本页|【?\s*关闭\s*】?|【?打印】?|分享到)")
+_SELECTOR_RANK = {sel: rank for rank, sel in enumerate(_BODY_SELECTORS)}
+_GENERIC_SELECTORS = frozenset({".article", "#content", ".content"})
 
 
 # 政府信息公开 metadata (gov-sites.md §3.2): the field name we record -> the labels sites use.
@@ -291,38 +293,30 @@ def _byline(flat: str, soup: BeautifulSoup) -> str:
     return _meta(soup, _META_SOURCES)
 
 
-def _density_body(soup: BeautifulSoup) -> Tag | None:
-    # hulelan's fallback (gov-sites.md §3.5): the element whose direct <p> children carry the most text.
-    scores: dict[int, tuple[int, Tag]] = {}
-    for p in soup.find_all("p"):
-        parent = p.parent
-        if parent is None:
-            continue
-        n = len(p.get_text(strip=True))
-        prev = scores.get(id(parent), (0, parent))
-        scores[id(parent)] = (prev[0] + n, parent)
-    if not scores:
-        return None
-    score, node = max(scores.values(), key=lambda t: t[0])
-    return node if score >= 20 else None
+def _containers(soup: BeautifulSoup) -> list[tuple[str, Tag]]:
+    """Every element a known selector names, by the selector's rank, then in page order. One walk:
+    soupsieve's select over all of ``_BODY_SELECTORS`` took longer than the rest of the parse."""
+    found: dict[str, list[Tag]] = {}
+    for tag in soup.find_all(True):
+        ident = tag.get("id")
+        if ident and "#" + ident in _SELECTOR_RANK:
+            found.setdefault("#" + ident, []).append(tag)
+        for cls in tag.get("class") or ():
+            for sel in ("." + cls, f"{tag.name}.{cls}"):
+                if sel in _SELECTOR_RANK:
+                    found.setdefault(sel, []).append(tag)
+    return [(sel, node) for sel in sorted(found, key=_SELECTOR_RANK.get) for node in found[sel]]
 
 
-def _body(soup: BeautifulSoup) -> str:
-    for sel in _BODY_SELECTORS:
-        node = soup.select_one(sel)
-        if node is not None:
-            text = html_to_text(node)
-            if len(text) >= 10:
-                return text
-    node = _density_body(soup)
-    if node is None:
-        return ""
-    lines = []
-    for line in html_to_text(node).split("\n"):
-        if _FOOTER_MARK.match(line):
-            break
-        lines.append(line)
-    return "\n".join(lines)
+def _body(soup: BeautifulSoup, title: str) -> str:
+    """A known container's text, else the article chosen by content (collectors/_boilerplate.py).
+    A generic name (``.content``, ``#content``, ``.article``) may be a page-wide wrapper or the
+    menu's box, so inside one the article is chosen by content too."""
+    for sel, node in _containers(soup):
+        text = main_text(node, title) if sel in _GENERIC_SELECTORS else clean_text(node)
+        if len(text) >= 10:
+            return text
+    return main_text(soup.body or soup, title)
 
 
 def parse_detail(soup: BeautifulSoup, base: str = "") -> Detail:
@@ -336,7 +330,8 @@ def parse_detail(soup: BeautifulSoup, base: str = "") -> Detail:
     meta_source = _meta(soup, _META_SOURCES)
     if meta_source:
         fields.setdefault("来源", meta_source)
-    return Detail(title=_title(soup), published=own.published, date_source=own.source,
-                  date_raw=own.raw, byline=_byline(flat, soup), body=_body(soup),
+    title = _title(soup)
+    return Detail(title=title, published=own.published, date_source=own.source,
+                  date_raw=own.raw, byline=_byline(flat, soup), body=_body(soup, title),
                   fields=fields, attachments=_attachments(soup, base),
                   date_candidates=candidates, generated=generated)
