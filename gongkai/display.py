@@ -186,7 +186,8 @@ RUN_STATUS_NAMES = {"ok": "成功", "not_modified": "成功（无更新）", "fa
 ACTION_NAMES = {"category": "改类别", "attribution": "改归属", "cluster": "合并/拆分",
                 "undo category": "撤销改类别", "undo attribution": "撤销改归属",
                 "user_add": "添加账号", "user_reset": "重设账号", "user_passwd": "修改密码",
-                "user_remove": "删除账号", "user_bind": "绑定单位", "body": "改归属单位"}
+                "user_remove": "删除账号", "user_bind": "绑定单位", "body": "改归属单位",
+                "date": "改发布日期", "undo date": "撤销改发布日期"}
 FIELD_NAMES = {"title": "标题", "body": "正文"}
 ROLE_NAMES = {"admin": "管理员", "reviewer": "审核员", "readonly": "只读"}
 HTTP_ERRORS = {400: "请求有误", 401: "需要登录", 403: "没有权限（只读账号不能修改）",
