@@ -101,7 +101,8 @@ def test_the_item_page_sets_the_date_and_undo_takes_it_back(tmp_path):
     with Store(db) as st:
         assert st.item(flagged)["pub_date"] == "2025-12-31"
         assert st.audit(flagged)[-1]["reason"] == "以列表为准"
-    assert "人工确定" in client.get(f"/item/{flagged}").text
+    page = client.get(f"/item/{flagged}").text
+    assert "人工确定" in page and "改发布日期" in page        # the audit says it in words
     assert client.post(f"/item/{flagged}/date", data={"typed": "someday",
                                                       "csrf_token": token}).status_code == 400
     assert client.post(f"/api/item/{flagged}/undo",
