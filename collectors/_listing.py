@@ -1,16 +1,12 @@
-"""Reading a column (栏目) list page: its rows and the way to its next page.
+"""Reading a column (栏目) list page: its rows.
 
 The generic finder works on the plain server-rendered family (gov-sites.md §2.7, ``ul > li > a +
 date``) and on TRS-style static lists: it looks for repeated ``li``/``tr`` rows that hold a link and a
-date, and keeps the largest group of rows that share a container shape. Navigation, the "今天是…"
-header widget and nested 解读 pop-up links are not rows. In a 信息公开目录 table the header says
-which cell is the publication date (a row also carries 成文日期 and 索引号).
-
-The next page comes from the first clue that exists: a stated page count (the TRS pager call in
-its forms, or its variables), a 下一页 link, a sibling ``index_N``/``list_N`` link, the page
-number after the current one. A total stated in words (``共1,227页``, 尾页, records over the page
-size) makes the next page a promise the walker holds the site to. Each shape has a fixture column
-naming its real sample: tests/fixtures/sites/{trs,plain}_variants/*/expect.json.
+date and groups them by their container's shape; of the groups, the one a person reads as the page's
+main list is the column (``_mainlist``: never a 热点推荐 / 阅读排行 / 相关链接 box beside it).
+Navigation, the "今天是…" header widget and nested 解读 pop-up links are not rows. In a 信息公开目录
+table the header says which cell is the publication date (a row also carries 成文日期 and 索引号).
+The way to the next page is ``_pager``'s (re-exported here).
 """
 from __future__ import annotations
 
@@ -18,13 +14,19 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from ._dates import find_date, parse_date
+from ._links import clean as _clean, row_href
+from ._pager import Pager, family_pattern, find_next, page_address, visible_text_of
+from ._mainlist import choose, page_names, side_of
 
 log = logging.getLogger(__name__)
+
+__all__ = ["ATTACHMENT_EXT", "Pager", "Row", "anchor_title", "dedupe_rows", "family_pattern", "find_list",
+           "find_next", "find_rows", "fragment_row", "fragment_rows", "page_address", "row_href",
+           "select_rows", "visible_text_of"]
 
 _TODAY = re.compile(r"今天是?\s*[:：]?\s*\S{0,20}?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
                     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2})(?:\s*(?:星期|周)[一二三四五六日天])?")
@@ -32,36 +34,6 @@ _NESTED = "ul, ol, .popbox, .pop, .jd, .jiedu"
 _TRUNCATED = ("...", "…", "..")
 # A pinned row's marker rendered inside its anchor ("[置顶]标题"): decoration, not the title.
 _PINNED_MARK = re.compile(r"^\s*(?:[\[【(（]\s*置顶\s*[\]】)）]|置顶\s*[:：|])\s*")
-# 下一页 as sites write it: bare, bracketed, with arrows ("下一页>>", "[下一页]", "下一页 ›").
-_NEXT_TEXT = re.compile(r"^[\s\[【(（<《]*(?:下一页|下页|后一页|后页|下一頁|next\s*(?:page)?)[\s\]】)）>》›»]*$"
-                        r"|^\s*[>›»]\s*$", re.I)
-_LAST_TEXT = re.compile(r"^[\s\[【(（]*(?:尾页|末页|最后一页|最末页|last\s*(?:page)?)[\s\]】)）>》›»]*$", re.I)
-_PAGE_WORDS = re.compile(r"页|next|last", re.I)
-_PAGER_BOXES = frozenset({"div", "p", "td", "ul", "ol", "nav", "form", "center", "span"})
-_ONCLICK_URL = re.compile(r"""['"]((?:https?:)?/{0,2}[^'"\s]+\.(?:s?html?|jsp|aspx?|php|do)[^'"\s]*)['"]""")
-# The TRS-family pager call, whatever its arguments (gov-sites.md §2.3); see _pager_call.
-_PAGER_CALL = re.compile(r"\bcreatePage(?:HTML)?\s*\(([^()]{1,300})\)")
-_ARG_STR = re.compile(r"""^(['"])([\w.-]*)\1$""")
-_ARG_NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
-_EXT = re.compile(r"^s?html?$|^jsp$|^aspx?$|^php$", re.I)
-# The classic TRS template writes its pager with document.write from variables, no call:
-# "var currentPage = 0;//所在页从0开始 … var countPage = 20//共多少页"; older ones name the current
-# page nCurrIndex.
-_COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
-_CURRENT_PAGE = re.compile(r"\bvar\s+(?:currentPage|nCurrIndex)\s*=\s*(\d+)")
-# A stated total as pagers write it: "共1,227页" (thousands comma, real: nmpa), "共 39 页",
-# "第1/39页", "页次：1/39"; or records with a page size ("共768条 每页20条").
-_NUM = r"(\d{1,3}(?:[,，]\d{3})+|\d{1,6})"
-_TOTAL_PAGES = (re.compile(rf"共\s*{_NUM}\s*页"), re.compile(rf"\d{{1,6}}\s*/\s*{_NUM}\s*页"),
-                re.compile(rf"页次\s*[:：]?\s*\d{{1,6}}\s*/\s*{_NUM}"),
-                re.compile(rf"总页数\s*[:：]?\s*{_NUM}"))
-_TOTAL_RECORDS = re.compile(rf"共\s*(?:有\s*)?{_NUM}\s*条")
-_PER_PAGE = re.compile(r"每页\s*(?:显示\s*)?(\d{1,4})\s*条")
-_PAGE_PARAM = re.compile(r"^(?:page|pageno|pagenum|pageindex|currpage|curpage|cur_page|pn|p)$", re.I)
-_CURRENT_CLASS = re.compile(r"(?:^|[-_])(?:current|curr|cur|active|on|sel|selected|now)(?:$|[-_])", re.I)
-# Any name whose page number is a trailing "_N"/"-N": index_3.html, list-2.html, list_12_2.html
-# (DedeCMS), A001001index_1.htm (卫辉), common_list_2.shtml.
-_INDEX_N = re.compile(r"^(?P<prefix>[A-Za-z0-9][\w-]*?)(?:(?P<sep>[_-])(?P<n>\d+))?\.(?P<ext>s?html?)$")
 # 信息公开目录 tables (gov-sites.md §3.2): the header names each column. A row's list date is the
 # publication (发布/发文) column; 成文日期/生成日期 (when the text was written, often days and
 # sometimes a year earlier) only when no publication column exists; validity dates never.
@@ -79,22 +51,6 @@ class Row:
     title: str
     date_text: str        # as written on the list ("" when none)
     date: datetime | None
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").split())
-
-
-def row_href(a: Tag, base: str) -> str | None:
-    href = (a.get("href") or "").strip()
-    if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:")):
-        # onclick-only anchors carry the URL as a string argument (gov-sites.md §2.8); never run JS.
-        m = _ONCLICK_URL.search(a.get("onclick") or "") or _ONCLICK_URL.search(href)
-        if not m:
-            return None
-        href = m.group(1)
-    url = urljoin(base, href)
-    return url.split("#", 1)[0] if urlsplit(url).scheme in ("http", "https") else None
 
 
 def anchor_title(a: Tag) -> str:
@@ -215,8 +171,18 @@ def _table_row_date(row: Tag, columns: list[int], context_year: int | None) -> t
 
 def find_rows(soup: BeautifulSoup, base: str, *, context_year: int | None = None) -> list[Row]:
     """The list's rows, found without configuration."""
-    groups: dict[tuple, list[Row]] = {}
+    return find_list(soup, base, context_year=context_year)[0]
+
+
+def find_list(soup: BeautifulSoup, base: str, *,
+              context_year: int | None = None) -> tuple[list[Row], str]:
+    """The column's rows and a note when the choice among the page's lists is a guess or set a
+    sidebar aside (``_mainlist``). Rows are grouped by their container's shape, and a sidebar's
+    rows apart from the rest even when their ``ul`` looks the same."""
+    groups: dict[tuple, list[tuple[Tag, Row]]] = {}
     headers: dict[int, list[int] | None] = {}
+    names = page_names(soup)
+    sides: dict[int, str] = {}
     for row in soup.find_all(["li", "tr", "dd"]):
         if row.find_parent(["header", "nav", "footer"]) is not None:
             continue
@@ -239,11 +205,17 @@ def find_rows(soup: BeautifulSoup, base: str, *, context_year: int | None = None
             continue
         url = row_href(anchor, base)
         assert url is not None
-        groups.setdefault(_signature(row), []).append(Row(url, anchor_title(anchor), date_text, date))
+        if id(row.parent) not in sides:
+            sides[id(row.parent)] = side_of(row, names)
+        key = (*_signature(row), sides[id(row.parent)])
+        groups.setdefault(key, []).append((row, Row(url, anchor_title(anchor), date_text, date)))
     if not groups:
-        return []
-    best = max(groups.values(), key=len)  # ties: the first group in document order
-    return dedupe_rows(best)
+        return [], ""
+    ordered = list(groups.items())   # document order of each group's first row
+    choice = choose(soup, [([(tag, r.date) for tag, r in g], key[-1]) for key, g in ordered], names)
+    if choice.note:
+        log.info("%s: %s", base, choice.note)
+    return dedupe_rows([r for _, r in ordered[choice.index][1]]), choice.note
 
 
 def fragment_row(html: str, base: str, *, context_year: int | None = None) -> Row | None:
@@ -311,247 +283,3 @@ def dedupe_rows(rows: list[Row]) -> list[Row]:
             seen.add(r.url)
             out.append(r)
     return out
-
-
-@dataclass(frozen=True)
-class Pager:
-    next_url: str | None
-    total_pages: int | None = None   # when the page states it (createPageHTML / countPage / 共N页)
-    signal: str = ""                 # which clue gave next_url, for the log
-    stated: bool = False             # next_url comes from a stated page count, not only a link
-
-
-def _index_number(url: str) -> tuple[str, str, int, str] | None:
-    """``index_3.html`` -> ("index", "_", 3, "html"); ``list-2.html`` -> ("list", "-", 2, "html");
-    a bare ``index.html`` is number 0 (TRS counts from 0), a bare ``list.html`` too."""
-    name = urlsplit(url).path.rsplit("/", 1)[-1] or "index.html"
-    m = _INDEX_N.match(name)
-    if not m:
-        return None
-    return m.group("prefix"), m.group("sep") or "_", int(m.group("n") or 0), m.group("ext")
-
-
-def _number(text: str) -> int:
-    return int(re.sub(r"[,，]", "", text))
-
-
-def _resolve(arg: str, raw_text: str) -> int | str | None:
-    """A pager call's argument: a number, a quoted name, or a variable assigned a literal on
-    the page (``createPageHTML(countPage, currentPage, "index", "html")``). None: unknown, as
-    in the function's own definition ``function createPageHTML(_nPageCount, _nCurrIndex, …)``."""
-    arg = arg.strip()
-    if arg.isdigit():
-        return int(arg)
-    m = _ARG_STR.match(arg)
-    if m:
-        return m.group(2)
-    if _ARG_NAME.match(arg):
-        # "countPage = 20//共多少页" is a literal; "nextPage = currentPage + 1" and "n = 2 * k" are not.
-        m = re.search(rf"(?<![\w$.]){re.escape(arg)}\s*=\s*(?:(\d+)(?![\w.])(?!\s*(?:[-+*%]|/(?![/*])))"
-                      r"""|(['"])([\w.-]*)\2)""", raw_text)
-        if m:
-            return int(m.group(1)) if m.group(1) else m.group(3)
-    return None
-
-
-def _pager_call(args: list[int | str], prefix: str, ext: str) -> tuple[int, int | None, str, str] | None:
-    """(page count, next page's file number or None on the last page, prefix, extension) from a
-    pager call's resolved arguments. The forms seen (gov-sites.md §2.3; samples in the variant
-    fixtures' expect.json):
-
-    - ``createPageHTML(count, current, "index", "html")`` — TRS WCM; 0-based, page k is
-      ``index_k.html``; Chongqing's ``createPage`` the same; 2 and 3 arguments leave the name and
-      extension to the page's own URL;
-    - ``createPageHTML(records, count, current, …)`` — Beijing, three numbers first;
-    - ``createPageHTML('page_div', count, current, 'list', 'shtml', records)`` — a container id
-      first (CSRC, 昆山, 邵阳); 1-based, page k ≥ 2 is ``list_k.shtml``.
-    """
-    def names(rest: list) -> tuple[str, str]:
-        strs = [a for a in rest if isinstance(a, str)]
-        p = strs[0] if strs and re.fullmatch(r"[\w-]+", strs[0]) else prefix
-        e = strs[1] if len(strs) > 1 and _EXT.match(strs[1]) else ext
-        return p, e
-
-    if len(args) >= 3 and isinstance(args[0], str) and isinstance(args[1], int) and isinstance(args[2], int):
-        count, cur = args[1], args[2]
-        p, e = names(args[3:])
-        return count, (cur + 1 if cur < count else None), p, e
-    ints = 0
-    for a in args:
-        if not isinstance(a, int):
-            break
-        ints += 1
-    if ints >= 3:
-        count, cur = args[1], args[2]
-    elif ints == 2:
-        count, cur = args[0], args[1]
-    else:
-        return None
-    p, e = names(args[ints:])
-    return count, (cur + 1 if cur + 1 < count else None), p, e
-
-
-def _stated_count(raw_text: str, page_url: str) -> tuple[int, int | None, str, str] | None:
-    """(page count, next page's file number or None, prefix, ext) from a TRS-style pager script."""
-    here = _index_number(page_url)
-    prefix, ext = (here[0], here[3]) if here else ("index", "html")
-    for m in _PAGER_CALL.finditer(raw_text):
-        args: list[int | str] = []
-        for raw in m.group(1).split(","):
-            value = _resolve(raw, raw_text)
-            if value is None:
-                break
-            args.append(value)
-        else:
-            found = _pager_call(args, prefix, ext)
-            if found is not None:
-                return found
-    m = _COUNT_PAGE.search(raw_text)
-    if m:
-        km = _CURRENT_PAGE.search(raw_text)
-        cur = int(km.group(1)) if km else (here[2] if here else 0)
-        count = int(m.group(1))
-        return count, (cur + 1 if cur + 1 < count else None), prefix, ext
-    return None
-
-
-def _stated_total(text: str) -> int | None:
-    """The page count a pager states in words, or records over the page size."""
-    for pattern in _TOTAL_PAGES:
-        m = pattern.search(text)
-        if m:
-            return _number(m.group(1))
-    m, per = _TOTAL_RECORDS.search(text), _PER_PAGE.search(text)
-    if m and per and int(per.group(1)) > 0:
-        return max(1, -(-_number(m.group(1)) // int(per.group(1))))
-    return None
-
-
-def _label(a: Tag) -> str:
-    img = a.find("img")
-    return (_clean(a.get_text("")) or _clean(a.get("title") or "")
-            or (_clean(img.get("alt") or img.get("title") or "") if img else ""))
-
-
-def _page_number(url: str) -> int | None:
-    """The page number a list URL carries: ``?page=3`` (and pageNo, pageIndex …) or ``index_3``."""
-    for key, value in parse_qsl(urlsplit(url).query):
-        if _PAGE_PARAM.match(key) and value.isdigit():
-            return int(value)
-    here = _index_number(url)
-    return here[2] if here else None
-
-
-def _current_number(soup: BeautifulSoup, page_url: str) -> int | None:
-    """This page's 1-based number: the pager's highlighted number (``<span class="current">1``),
-    else 1 when the URL carries no page number (a column's first page)."""
-    for el in soup.find_all(class_=_CURRENT_CLASS):
-        text = _clean(el.get_text(""))
-        if text.isdigit() and len(text) <= 5 and el.find_parent(["nav", "header"]) is None and _in_pager(el):
-            return int(text)
-    parts = urlsplit(page_url)
-    if not any(_PAGE_PARAM.match(k) for k, _ in parse_qsl(parts.query)):
-        here = _index_number(page_url)
-        if here is None or here[2] == 0:
-            return 1
-    return None
-
-
-def _in_pager(el: Tag) -> bool:
-    """A page number sits in a pager: a block around it (up to three levels, never a table row,
-    where a numbered link is a document) also holds other page numbers or page words."""
-    for depth, box in enumerate(el.parents):
-        if depth >= 3 or box.name in ("tr", "tbody", "table", "body", "html", "[document]"):
-            return False
-        if box.name not in _PAGER_BOXES:
-            continue
-        if any(other is not el and _clean(other.get_text("")).isdigit()
-               for other in box.find_all(["a", "span", "b", "strong", "font", "em", "li"])):
-            return True
-        if _PAGE_WORDS.search(_clean(box.get_text(" "))):
-            return True
-    return False
-
-
-def _link_to(a: Tag, page_url: str) -> str | None:
-    href = row_href(a, page_url)
-    return href if href and href != page_url.split("#", 1)[0] else None
-
-
-def find_next(soup: BeautifulSoup, page_url: str, raw_text: str) -> Pager:
-    """Where the next list page is, by the first clue that exists: a stated page count
-    (``createPageHTML``/``createPage``/``countPage``), a 下一页 link, an ``index_N`` /
-    ``list-N`` sibling link, then the link numbered one past this page's number."""
-    stated = _stated_count(raw_text, page_url)
-    if stated is not None:
-        count, nxt, prefix, ext = stated
-        if nxt is None:
-            return Pager(None, count, "last page by page count", stated=True)
-        return Pager(urljoin(page_url, f"{prefix}_{nxt}.{ext}"), count, "page count", stated=True)
-    total = _stated_total(visible_text_of(soup))
-    current = _current_number(soup, page_url)
-    anchors = soup.find_all("a")
-    found: tuple[str | None, str] | None = None
-    for a in anchors:
-        if _NEXT_TEXT.match(_label(a)):
-            href = _link_to(a, page_url)
-            found = (href, "下一页 link") if href else (None, "下一页 link is inactive")
-            break
-    if found is None:
-        found = _sibling_link(soup, page_url)
-    if found is None and current is not None:
-        for a in anchors:
-            label = _label(a).strip("[]【】 ")
-            if label.isdigit() and int(label) == current + 1 and _in_pager(a):
-                href = _link_to(a, page_url)
-                if href:
-                    found = (href, f"page-number link {current + 1}")
-                    break
-    next_url, signal = found or (None, "no next-page clue")
-    if total is None and next_url and current is not None:
-        total = _last_link_total(anchors, page_url, next_url, current)
-    # A stated total makes the next page a promise: if it then lists nothing, the column was
-    # cut short (the walker fails the run) instead of having ended.
-    promised = bool(next_url and total is not None and current is not None and current < total)
-    return Pager(next_url, total, signal, stated=promised)
-
-
-def _sibling_link(soup: BeautifulSoup, page_url: str) -> tuple[str, str] | None:
-    here = _index_number(page_url)
-    if not here:
-        return None
-    prefix, sep, n, ext = here
-    # From a bare first page the next one is prefix_1 on 0-based sites (TRS) and prefix_2 on
-    # 1-based ones (list.html, list_2.html); further on both number it n + 1. list-1 is page 1.
-    wanted = [f"{prefix}_{n + 1}.{ext}", f"{prefix}-{n + 1}.{ext}"]
-    if sep == "-" or n == 0:
-        wanted += [f"{prefix}_{max(n, 1) + 1}.{ext}", f"{prefix}-{max(n, 1) + 1}.{ext}"]
-    folder = page_url.rsplit("/", 1)[0]
-    targets = {}
-    for a in soup.find_all("a", href=True):
-        target = urljoin(page_url, a["href"]).split("#", 1)[0]
-        if target.rsplit("/", 1)[0] == folder:
-            targets.setdefault(urlsplit(target).path.rsplit("/", 1)[-1], target)
-    for name in wanted:
-        if name in targets:
-            return targets[name], "sibling page link"
-    return None
-
-
-def _last_link_total(anchors: list[Tag], page_url: str, next_url: str, current: int) -> int | None:
-    """The page count from a 尾页/末页 link, numbered the way the next link is: nmpa's page 1
-    links 下一页 index_1.html and 末页 index_1226.html, so the column has 1,227 pages."""
-    nxt = _page_number(next_url)
-    if nxt is None:
-        return None
-    for a in anchors:
-        if _LAST_TEXT.match(_label(a)):
-            href = row_href(a, page_url)
-            last = _page_number(href) if href else None
-            if last is not None:
-                return last - (nxt - (current + 1))
-    return None
-
-
-def visible_text_of(soup: BeautifulSoup) -> str:
-    return " ".join(soup.get_text(" ").split())

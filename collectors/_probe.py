@@ -23,6 +23,7 @@ from ._http import FetchError
 from ._item import CollectState, ConfigError, SourceError
 from ._jsonfeed import looks_like_json
 from ._listing import Row
+from ._mainlist import page_names, side_of
 from ._pages import problem as page_problem, soup_of
 from ._presets import PRESETS, Detection, detect
 from ._verify import Verdict, verify
@@ -56,6 +57,7 @@ class ProbeResult:
     verdicts: list[Verdict] = field(default_factory=list)   # every reading tried
     evidence: list[str] = field(default_factory=list)       # why the chosen reading is trusted
     feed_entries: int = 0
+    page_url: str = ""                    # verified with this page_url (goes in the snippet)
 
     @property
     def ok(self) -> bool:
@@ -77,6 +79,8 @@ class ProbeResult:
             lines += [f'{k} = "{_toml(v)}"' for k, v in self.selectors.items()]
         else:
             lines.append(f'preset = "{self.preset or "auto"}"')
+        if self.page_url:
+            lines.append(f'page_url = "{_toml(self.page_url)}"')
         lines += ['interval = "6h"', 'attribution = "all"      # "mention" on a shared column']
         return "\n".join(lines)
 
@@ -86,17 +90,21 @@ def _toml(text: str) -> str:
 
 
 def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = None,
-          allow_hosts: tuple[str, ...] = (), selectors: dict[str, str] | None = None) -> ProbeResult:
+          allow_hosts: tuple[str, ...] = (), selectors: dict[str, str] | None = None,
+          page_url: str = "") -> ProbeResult:
     """Say what ``url`` is and verify the readings of it. Network and page failures are reported
     in ``problem`` naming ``url``, never raised. ``allow_hosts``: other hosts the column's items
     may live on (a source's ``allow_hosts``); ``selectors``: item/title/date/next selectors to
-    verify (``preset = "selectors"``)."""
+    verify (``preset = "selectors"``); ``page_url``: the address of page {n} of a column paged
+    only by JavaScript (a source's ``page_url``)."""
     if selectors:
         preset = "selectors"
     now = now or datetime.now(BEIJING)
-    result = ProbeResult(url=url)
+    result = ProbeResult(url=url, page_url=page_url)
     host = (urlsplit(url).hostname or "").lower()
-    extra = {"allow_hosts": list(allow_hosts)} if allow_hosts else {}
+    extra: dict[str, Any] = {"allow_hosts": list(allow_hosts)} if allow_hosts else {}
+    if page_url:
+        extra["page_url"] = page_url
     try:
         resp = http.get(url, allowed_hosts={host, *allow_hosts})
     except FetchError as exc:
@@ -129,6 +137,8 @@ def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = N
         result.verdicts.append(v)
         result.findings.append(f"repeated link rows under {suggestion['item_selector']!r}")
     _one_page_readings_lose(result.verdicts)
+    if suggestion:
+        _guesses_lose(result.verdicts)
     best = max(result.verdicts, key=lambda v: v.score) if result.verdicts else None
     result.detection = detect(resp.text, resp.url) if preset == "auto" else None
     if best is None or not best.ok:
@@ -164,6 +174,17 @@ def _one_page_readings_lose(verdicts: list[Verdict]) -> None:
             v.problems.append(f"sees no next page, while the {pager.preset} reading finds "
                               f"{pager.next_page!r}: it would read page 1 only")
             v.ok = False
+
+
+def _guesses_lose(verdicts: list[Verdict]) -> None:
+    """Suggested selectors take the most repeated row shape: where a preset found two alike lists
+    on the page, that is the same guess, and it does not verify either."""
+    said = next((p for v in verdicts for p in v.problems if p.startswith("page 1: ambiguous")), "")
+    if said:
+        for v in verdicts:
+            if v.preset == "selectors" and v.ok:
+                v.problems.append(said)
+                v.ok = False
 
 
 def _nothing_verified(verdicts: list[Verdict]) -> str:
@@ -276,6 +297,7 @@ def suggest_selectors(soup) -> dict[str, str]:
     one. A starting point for ``preset = "selectors"``, to be checked with another probe."""
     shapes: Counter = Counter()
     examples: dict[str, Tag] = {}
+    names = page_names(soup)
     for a in soup.find_all("a", href=True):
         row = a.parent
         if row is None or row.parent is None or row.name in ("body", "html", "[document]"):
@@ -284,6 +306,8 @@ def suggest_selectors(soup) -> dict[str, str]:
                 _NAVIGATION.search(" ".join(p.get("class") or []) + " " + str(p.get("id") or ""))
                 for p in (row, row.parent)):
             continue
+        if side_of(row, names):
+            continue   # a 热点/排行 sidebar is never the column (_mainlist)
         key = f"{_css(row.parent)} > {row.name}"
         shapes[key] += 1
         examples.setdefault(key, row)

@@ -36,7 +36,7 @@ from ._dates import BEIJING, beijing_date
 from ._detail import parse_detail
 from ._http import FetchError, Response, _host
 from ._item import CollectState, ConfigError, Item, SourceError
-from ._listing import ATTACHMENT_EXT, Row
+from ._listing import ATTACHMENT_EXT, Row, family_pattern, page_address
 from ._pages import STUB_BYTES, problem, soup_of
 from ._sanity import Dropped, screen
 from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 # Problems that mean the site is blocking us: abort the run instead of recording a broken item.
 _BLOCKING = ("verification", "script-only")
+_PAGE_N = re.compile(r"\{n(?:-1)?\}")
 _JS_REDIRECT = re.compile(r"""location(?:\.href)?\s*=\s*["']([^"']{1,300})["']""")
 
 
@@ -80,6 +81,8 @@ class Website(SourceKind):
         "title_selector": Option(str, "", help="CSS selector of the title link inside a row"),
         "date_selector": Option(str, "", help="CSS selector of the date inside a row"),
         "next_selector": Option(str, "", help="CSS selector of the next-page link"),
+        "page_url": Option(str, "", help="address of list page {n} when the pager only runs "
+                           "JavaScript, e.g. list_{n}.html ({n-1} when page 2 is index_1.html)"),
         "max_pages": Option(int, 100, help="hard cap on list pages per run"),
         "allow_hosts": Option(list, [], help="other hosts whose detail pages may be fetched"),
     }
@@ -100,6 +103,9 @@ class Website(SourceKind):
             raise ConfigError(f"key 'preset' must be one of {known}, got {preset!r}")
         check_url(opts["url"])
         check_range(opts, "max_pages", 1, 100_000)
+        if opts["page_url"] and not _PAGE_N.search(opts["page_url"]):
+            raise ConfigError("key 'page_url' must hold {n} (the page's number) or {n-1}, e.g. "
+                              f"\"list_{{n}}.html\", got {opts['page_url']!r}")
         if not all(isinstance(h, str) and h for h in opts["allow_hosts"]):
             raise ConfigError("key 'allow_hosts' must be a list of host names")
         if (opts["title_selector"] or opts["date_selector"]) and not opts["item_selector"]:
@@ -211,19 +217,20 @@ class Website(SourceKind):
                 stop = "older than since" if state.since is not None else "caught up with known items"
                 ended = state.since is not None
                 break
-            if page.next is None:
+            if page.next is None and not page.unreachable:
                 stop = f"last page ({page.signal})"
                 ended = True
                 break
             if page_no >= self.opts["max_pages"]:
                 capped = True
                 break
-            request, promised = page.next, page.promised
+            request = page.next or self._beyond(page, page_no, total_rows)
+            promised = page.promised or page.next is None
             if self._request_key(request) in visited:
                 raise ColumnError("loop", f"pagination on {where} loops back to {request.url}")
             visited.add(self._request_key(request))
             page_no += 1
-            resp = self._fetch(request, page_no, total_rows, promised)
+            resp = self._fetch_beyond(request, page_no, total_rows, promised, page)
             page = preset.parse(request, resp, ctx, memo)
             # The stub rule is for HTML list pages (300–400 B index_N stubs); an API's empty answer
             # without a stated total (jpaas' empty html, Hanweb's bare datastore) is the end.
@@ -351,6 +358,41 @@ class Website(SourceKind):
                               "to accept)")
         return resp
 
+    def _beyond(self, page: ListPage, page_no: int, rows: int) -> ListRequest:
+        """The next list page of a page that shows one without an address (``page.unreachable``:
+        a 下一页 that only runs JavaScript, a stated total past this page): page ``page_no + 1``
+        by the source's ``page_url``, else by the column's own naming (``index_1.html`` after a
+        TRS-style ``index.html``, ``list_2.html`` after ``list.html``). A column that shows more
+        than can be reached fails the run: the rest of the year would be missing."""
+        pattern = self.opts["page_url"]
+        how = "page_url" if pattern else "the column's naming"
+        pattern = pattern or family_pattern(self.opts["url"]) or ""
+        if not pattern:
+            raise ColumnError("truncated", self._unreachable(page, page_no, rows, ""))
+        url = page_address(pattern, page_no + 1, self.opts["url"])
+        return ListRequest(url, label=f"{url} (by {how})")
+
+    def _fetch_beyond(self, request: ListRequest, page_no: int, rows_so_far: int, promised: bool,
+                      before: ListPage) -> Response:
+        """:meth:`_fetch`, with a failure of a page reached by :meth:`_beyond` explained as such."""
+        if before.next is not None or not before.unreachable:
+            return self._fetch(request, page_no, rows_so_far, promised)
+        try:
+            resp = self._fetch(request, page_no, rows_so_far, promised)
+        except SourceError as exc:
+            tried = f"tried {request.url}: {_answer(exc)}"
+            raise ColumnError("truncated", self._unreachable(before, page_no - 1, rows_so_far,
+                                                             tried)) from exc
+        return resp
+
+    def _unreachable(self, page: ListPage, page_no: int, rows: int, tried: str) -> str:
+        read = f"{page_no} page{'s' if page_no > 1 else ''} ({rows} rows)"
+        guess = self.opts["page_url"] or family_pattern(self.opts["url"]) or _example(self.opts["url"])
+        return (f"{self.opts['url']}: {page.unreachable}; {read} read" + (f"; {tried}" if tried else "")
+                + f" — set page_url = \"{guess}\" (the address of page 2 as a browser shows it, its "
+                f"number written {{n}}, or {{n-1}} when page 2 is numbered 1) to read the rest, or "
+                f"max_pages = {page_no} to accept the column cut short")
+
     def _note_cap(self, memo: dict, capped_at: int | None, total: int | None, *,
                   read_to_end: bool) -> None:
         """A pass stopped by ``max_pages`` leaves the rest of the column unread: a warning for
@@ -467,6 +509,22 @@ class Website(SourceKind):
                     date_source=chosen.source, date_raw=chosen.raw, body=d.body, byline=d.byline,
                     list_date=list_date, raw=resp.content, raw_url=resp.url,
                     raw_content_type=resp.content_type, extra=extra)
+
+
+def _example(url: str) -> str:
+    """A page_url to start from, in the column address's own shape (a guess to check in a browser)."""
+    parts = urlsplit(url)
+    name = parts.path.rsplit("/", 1)[-1] or "index.html"
+    if parts.query:
+        return f"{name}?{parts.query}&page={{n}}"
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}_{{n}}.{ext}" if dot else f"{name}_{{n}}.html"
+
+
+def _answer(exc: SourceError) -> str:
+    said = str(exc)
+    m = re.search(r"\(HTTP \d+\)|HTTP \d+|soft 404|stub|empty response|repeats page \d+", said)
+    return m.group(0).strip("()") if m else said[:120]
 
 
 def _has_year(text: str) -> bool:

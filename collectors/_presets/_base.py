@@ -37,6 +37,8 @@ class ListPage:
     # A page that only leads to the list (jpaas' column shell): no rows expected, not counted.
     shell: bool = False
     notes: list[str] = field(default_factory=list)
+    # A next page the page shows but gives no address for (a JavaScript-only 下一页), in words.
+    unreachable: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,11 @@ def pages_for(total_records: int, per_page: int) -> int:
 
 def static_list_page(response: Response, ctx: Context) -> ListPage:
     """A server-rendered list page (plain columns, TRS static pages): rows and the pager."""
-    from .._listing import find_next, find_rows   # the listing module imports this one
+    from .._listing import find_list, find_next   # the listing module imports this one
     from .._pages import soup_of
     soup = soup_of(response.text)
-    rows = find_rows(soup, response.url, context_year=ctx.context_year)
+    rows, note = find_list(soup, response.url, context_year=ctx.context_year)
     pager = find_next(soup, response.url, response.text)
     nxt = ListRequest(pager.next_url) if pager.next_url else None
-    return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated)
+    return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated,
+                    notes=[note] if note else [], unreachable=pager.unreachable)

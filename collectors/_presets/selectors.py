@@ -35,4 +35,5 @@ class Selectors(Preset):
             return ListPage(rows, None, "next_selector matches no link")
         pager = find_next(soup, response.url, response.text)
         nxt = ListRequest(pager.next_url) if pager.next_url else None
-        return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated)
+        return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated,
+                        unreachable=pager.unreachable)
