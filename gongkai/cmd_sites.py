@@ -43,6 +43,9 @@ def _probe_arguments(s) -> None:
                       ("date", "the date inside a row"), ("next", "the next-page link")):
         s.add_argument(f"--{key}-selector", metavar="CSS", default="",
                        help=f"verify these selectors (preset selectors): CSS of {what}")
+    s.add_argument("--page-url", metavar="PATTERN", default="",
+                   help="verify this page_url: the address of page {n} of a column whose pager only "
+                   "runs JavaScript, e.g. list_{n}.html")
     s.set_defaults(func=cmd_probe)
 
 
@@ -65,7 +68,8 @@ def cmd_probe(args) -> int:
     cfg = app.load_config_optional(args)
     http = app.make_http(cfg) if cfg is not None else collectors.Http()
     try:
-        result = collectors.probe(args.url, http, preset=args.preset, selectors=selectors or None)
+        result = collectors.probe(args.url, http, preset=args.preset, selectors=selectors or None,
+                                  page_url=args.page_url)
     except collectors.ConfigError as e:
         raise app.UsageError(str(e)) from None
     finally:
