@@ -6,7 +6,7 @@ from pathlib import Path
 from _sites_server import SITES
 
 README = Path(__file__).resolve().parents[2] / "collectors" / "README.md"
-ROOTS = ("hanweb_variants", "trs_variants", "plain_variants", "jpaas_variants", "datafile")
+ROOTS = ("hanweb_variants", "trs_variants", "plain_variants", "jpaas_variants", "datafile", "layout_variants")
 
 
 def _named() -> set[str]:
