@@ -40,7 +40,7 @@ interval = "6h"
     with Store(cfg.db_path) as st:
         [run] = pipeline.crawl(cfg, st, classifier.Classifier(rules), app.make_http(cfg),
                                clock=lambda: NOW)
-        assert (run.status, run.seen, run.new) == ("ok", 5, 5), run
+        assert (run.status, run.seen, run.new) == ("ok", 6, 6), run
         rows = st.items()
         evidence = st.auto_evidence([r["id"] for r in rows])
         yield {r["title"]: {**r, "evidence": evidence[r["id"]]} for r in rows}, rules
