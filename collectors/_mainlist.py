@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup, Tag
 
 _SIDE_WORDS = frozenset({"side", "sidebar", "aside", "rank", "ranking", "paihang", "phb", "tuijian",
                          "recommend", "related", "relate", "xglj", "remen", "redian", "rdtj", "yqlj",
-                         "friendlink", "friendlinks", "links"})
+                         "friendlink", "friendlinks"})
 _SIDE_PREFIX = ("hot", "rank", "sidebar", "recommend", "relat")
 _SIDE_HEAD = re.compile(r"热点|热门|推荐|排行|排名|点击榜|阅读榜|相关(?:链接|新闻|文章|信息|阅读|内容|文件|政策)|"
                         r"猜你喜欢|友情链接|精彩专题|专题专栏")
@@ -95,8 +95,8 @@ def choose(soup: BeautifulSoup, groups: list[tuple[list[tuple[Tag, datetime | No
                  and len(second.rows) >= 3 and len(second.rows) * 2 > len(best.rows))
         if alike:
             note = (f"ambiguous: two lists look alike ({len(best.rows)} and {len(second.rows)} dated "
-                    f"rows, {_why(best)}); read the first, {_first_title(best)!r} — check the column "
-                    "or set item_selector")
+                    f"rows, {_why(best)}); read the {len(best.rows)} from {_first_title(best)!r} — "
+                    "check the column or set item_selector")
     if not note and set_aside:
         note = "set aside: " + "; ".join(f"{len(j.rows)} rows in {j.side}" for j in set_aside[:3])
     return Choice(best.index, note)

@@ -171,6 +171,10 @@ class Website(SourceKind):
                                                 for r in rows).encode()).hexdigest()
                 unchanged = memo.get("page1") == digest
                 memo["page1"], memo["page1_rows"] = digest, len(rows)
+                # two alike lists: read the bigger, and say it was a guess (probe refuses it)
+                guess = next((n for n in page.notes if n.startswith("ambiguous")), "")
+                if guess:
+                    memo["warning"] = f"page 1: {guess}"
             fresh = 0
             all_known = True
             # Page 1 with no date on any row: its items are held until one proves dated on its

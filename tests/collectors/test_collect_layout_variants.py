@@ -45,6 +45,12 @@ def test_probe_says_what_the_crawl_would_do(http, case):
         assert {r.url for r in result.rows} <= want, "probe shows rows that are not the column's"
 
 
+def test_a_guess_between_two_alike_lists_is_a_warning_of_the_pass(http):
+    result = crawl(http, FAMILY, "ambiguous-two-lists")
+    assert result.state.memo["warning"].startswith("page 1: ambiguous: two lists look alike")
+    assert "warning" not in crawl(http, FAMILY, "sidebar-hot-more-rows").state.memo
+
+
 def test_page_url_reads_a_javascript_only_column_whole(http):
     spec = spec_of(FAMILY, "js-pager-unreachable")
     with StaticServer(SITES / FAMILY / "js-pager-unreachable") as srv:
