@@ -1,7 +1,7 @@
 """The 政务公开办's dashboard and the bodies' counts on a generated district (issue 17 #3, #5).
 
     python benchmarks/district_dashboard_bench.py [--bodies 40] [--sources 8] [--n 250000]
-                                                   [--db DIR] [--repeat 5]
+                                                   [--db DIR] [--repeat 5] [--own 0]
 
 Builds the district of ``district_gen.py`` (40 bodies × 8 sources + 2 shared, 250,000 items
 over five years) unless --db holds one, then, logged in as an admin through the Flask test
@@ -60,9 +60,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=250_000)
     ap.add_argument("--db", type=Path, help="a folder to build in (kept); default: a temp one")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--own", type=int, default=0,
+                    help="this many bodies have categories of their own (their own decisions)")
     a = ap.parse_args()
     folder = a.db or Path(tempfile.mkdtemp())
-    cfg, took = gen.district(folder, a.bodies, a.sources, a.n)
+    cfg, took = gen.district(folder, a.bodies, a.sources, a.n, own=a.own)
     if took is not None:
         print(f"built {a.n:,} items, {len(cfg.bodies)} bodies, {len(cfg.sources)} sources in "
               f"{took:.1f} s ({folder})")

@@ -47,11 +47,38 @@ ITEM_COLUMNS = ("id, source_id, key, channel, url, title, title_norm, published_
                 "margin, needs_review, decided_by, ruleset_version, first_seen_at, last_seen_at")
 
 
-def write_config(folder: Path, bodies: int, per_body: int) -> Path:
+OWN_RULES = """fallback = "其他"
+[[category]]
+name = "安全监管"
+label = "安全监管信息"
+key = 1
+[category.keywords]
+"安全" = 5
+[[category]]
+name = "工作动态"
+label = "工作动态信息"
+key = 2
+[category.keywords]
+"工作" = 3
+[[category]]
+name = "其他"
+label = "其他信息"
+key = 3
+[category.keywords]
+"其他" = 1
+"""
+OWN_CATEGORIES = ("安全监管", "工作动态", "其他")
+
+
+def write_config(folder: Path, bodies: int, per_body: int, own: int = 0) -> Path:
+    """The district's config; the first ``own`` bodies have categories of their own."""
     lines = ['[database]\npath = "district.db"\n']
+    if own:
+        (folder / "own-rules.toml").write_text(OWN_RULES, encoding="utf-8")
     for b in range(bodies):
         lines.append(f'[[bureaus]]\nid = "b{b:02d}"\nname = "卫滨区第{b:02d}局"\n'
-                     f'aliases = ["区第{b:02d}局"]\n')
+                     f'aliases = ["区第{b:02d}局"]\n'
+                     + ('rules = "own-rules.toml"\n' if b < own else ""))
     for b in range(bodies):
         for s in range(per_body):
             lines.append(f'[[sources]]\nid = "b{b:02d}-s{s}"\ntype = "website"\n'
@@ -130,6 +157,24 @@ def build(cfg: config.Config, n: int, seed: int = 1) -> None:
             "INSERT INTO runs (source_id, started_at, finished_at, status, reason, n_seen, n_new) "
             "VALUES (?,?,?,?,?,?,?)", runs)
         conn.execute("UPDATE sources SET last_success_at = ?", [CLOCK.isoformat()])
+        own = [b.id for b in cfg.bodies if b.rules_path is not None]
+        if own:     # each own-category body's decision of every item it counts
+            owner = {s.id: s.bureaus[0] for s in cfg.sources if not s.shared}
+            named: dict[int, list[str]] = {}
+            for i, body, _ in item_bodies:
+                named.setdefault(i, []).append(body)
+            rng = random.Random(seed + 1)
+            decided = []
+            for row in items:
+                for body in named.get(row[0], [owner.get(row[1])]):
+                    if body in own:
+                        manual = rng.random() < 0.05
+                        decided.append((row[0], body, rng.choice(OWN_CATEGORIES),
+                                        "manual" if manual else "auto",
+                                        int(not manual and rng.random() < 0.1)))
+            conn.executemany("INSERT INTO body_decisions (item_id, body, body_category, "
+                             "body_decided_by, body_needs_review, body_version) VALUES "
+                             "(?, ?, ?, ?, ?, 'bench')", decided)
         conn.commit()
         st.db.execute("ANALYZE")
         st.refresh_count_summary()
@@ -138,11 +183,11 @@ def build(cfg: config.Config, n: int, seed: int = 1) -> None:
 
 
 def district(folder: Path, bodies: int = 40, per_body: int = 8, n: int = 250_000,
-             seed: int = 1) -> tuple[config.Config, float | None]:
+             seed: int = 1, own: int = 0) -> tuple[config.Config, float | None]:
     """The district in ``folder`` (built unless its database is there): the config, and the
-    seconds the build took (None: it was there)."""
+    seconds the build took (None: it was there). ``own``: bodies with categories of their own."""
     folder.mkdir(parents=True, exist_ok=True)
-    cfg = config.load(write_config(folder, bodies, per_body))
+    cfg = config.load(write_config(folder, bodies, per_body, own))
     if Path(cfg.db_path).exists():
         return cfg, None
     t = time.perf_counter()
