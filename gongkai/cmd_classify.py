@@ -8,6 +8,7 @@ this command's parser when the command line starts with ``classify``.
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 
 import classifier
@@ -43,8 +44,28 @@ def at_least(low: int):
     return number
 
 
+def _utf8(stream) -> bool:
+    """A text stream over a binary one (``buffer`` with ``read1``) in UTF-8."""
+    try:
+        return (codecs.lookup(stream.encoding).name == "utf-8"
+                and hasattr(stream.buffer, "read1" if stream is sys.stdin else "write"))
+    except (AttributeError, LookupError, TypeError):
+        return False
+
+
 def cmd_classify(args) -> int:
     rules = classifier.load_rules(args.rules) if args.rules else classifier.load_rules()
+    if _utf8(sys.stdin) and _utf8(sys.stdout):
+        # the usual case: stdin's bytes go to the workers as they are (parallel.classify_stream)
+        sys.stdout.flush()
+        write = sys.stdout.buffer.write
+        for block, reason in parallel.classify_stream(
+                rules, sys.stdin.buffer, errors=sys.stdin.errors or "strict",
+                out_errors=sys.stdout.errors or "strict", jobs=args.jobs):
+            write(block)
+            if reason is not None:
+                raise UsageError(reason)
+        return 0
     out = sys.stdout
     # Blank lines are no input (and get no output line); a BOM from Windows Notepad is no text.
     lines = ((n, line.lstrip("\ufeff") if n == 1 else line)
