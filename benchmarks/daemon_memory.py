@@ -1,7 +1,8 @@
 """Memory of the daemon after a simulated day over many sources (issue 8's figure, issue 17 #5).
 
     python benchmarks/daemon_memory.py [--sources 500] [--hours 24] [--tick 60]
-                                       [--loopback HOSTS]
+                                       [--loopback HOSTS] [--long] [--warmup 4]
+                                       [--top N] [--keep-caches]
 
 Registers a fake source kind (here only: it fetches nothing) whose sources publish a new item now
 and then and fail a few percent of the time, writes a config with N such sources (intervals 30 min
@@ -15,8 +16,14 @@ servers on 127.0.0.2, 127.0.0.3, … (N sources spread over HOSTS hosts, polled 
 ``collectors.Http`` with the daemon's threads per host), each feed gaining an item every few
 simulated hours. The district of issue 17: ``--sources 320 --loopback 40``.
 
-The memory is printed every sixth of the run; the baseline is the first of them (after the first
-polls, the caches warm): flat means the last is about the first.
+The memory (RSS, and the Python heap as tracemalloc counts it) is printed for every simulated
+hour; the baseline is the end of the warm-up (``--warmup`` hours, 4: every source polled, the
+database's pages and the per-host connections in use), and the growth ratio after it is the
+last hour's RSS over the baseline's: flat means about 1.00. ``--long`` runs 72 simulated hours
+(about 20 minutes of real time for the district), to see whether what grows levels off.
+``--top N`` prints the N allocation sites that grew most from the baseline to the end
+(tracemalloc snapshots compared by line). ``--keep-caches`` measures the code before issue 17 #5:
+the duplicate finder's headline caches kept from one pass to the next instead of cleared.
 """
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ from pathlib import Path
 
 import classifier
 import collectors
-from gongkai import config, daemon
+from gongkai import clustering, config, daemon
 from store import Store
 
 TITLES = ["区商务局开展节前安全生产大检查", "卫滨区汽车消费券第二轮发放活动即将开启",
@@ -128,7 +135,20 @@ def main() -> None:
     ap.add_argument("--tick", type=float, default=60, help="simulated seconds per tick")
     ap.add_argument("--loopback", type=int, default=0, metavar="HOSTS",
                     help="real feeds on this many loopback hosts instead of the fake kind")
+    ap.add_argument("--long", action="store_true", help="72 simulated hours (overrides --hours)")
+    ap.add_argument("--warmup", type=float, default=4, metavar="HOURS",
+                    help="the baseline is the memory at this simulated hour")
+    ap.add_argument("--top", type=int, default=0, metavar="N",
+                    help="print the N allocation sites grown most after the warm-up")
+    ap.add_argument("--keep-caches", action="store_true",
+                    help="the code before #17 #5: headline caches kept across passes")
     args = ap.parse_args()
+    if args.long:
+        args.hours = 72
+    if not 0 < args.warmup < args.hours:
+        ap.error(f"--warmup must be between 0 and --hours ({args.hours:g})")
+    if args.keep_caches:
+        clustering.clear_caches = lambda: None
     logging.disable(logging.WARNING)     # the simulated failures would flood stderr
     collectors.register(FakeSource)
     intervals = ["30m", "1h", "2h", "6h"]
@@ -148,7 +168,9 @@ def main() -> None:
         cfg = config.load(path)
         start = now[0]
         end = start + timedelta(hours=args.hours)
-        marks = [start + (end - start) * k / 6 for k in range(1, 7)]
+        marks = [start + timedelta(hours=h) for h in range(1, int(args.hours) + 1)]
+        base_at = start + timedelta(hours=args.warmup)
+        snaps = []
         rss_before = _rss_kb()
         tracemalloc.start()
         t0 = time.perf_counter()
@@ -172,24 +194,40 @@ def main() -> None:
                         marks.pop(0)
                         seen.append(((now[0] - start).total_seconds() / 3600, _rss_kb() / 1024,
                                      tracemalloc.get_traced_memory()[0] / 1e6))
+                        if args.top and (now[0] - timedelta(seconds=args.tick) < base_at <= now[0]
+                                         or not marks):
+                            snaps.append(tracemalloc.take_snapshot().filter_traces(
+                                [tracemalloc.Filter(False, tracemalloc.__file__)]))
                 items, alerts = st.item_count(), len(st.alerts(limit=100_000))
                 db_size = cfg.db_path.stat().st_size
         finally:
             if servers:
                 servers.close()
         current, peak = tracemalloc.get_traced_memory()
+        grew = snaps[-1].compare_to(snaps[0], "lineno")[:args.top] if len(snaps) == 2 else []
         tracemalloc.stop()
         elapsed = time.perf_counter() - t0
     where = (f"feeds on {args.loopback} loopback hosts" if servers else "a fake source kind")
     print(f"simulated {args.hours:g} h over {args.sources} sources ({where}): {ticks} ticks, "
           f"{runs} runs ({runs / elapsed:.0f} runs/s), {items} items, {alerts} alerts, "
           f"database {db_size / 1e6:.1f} MB ({elapsed:.0f} s of real time)")
-    print("memory by simulated hour: " + "; ".join(
-        f"{h:g} h: RSS {rss:.1f} MB, heap {heap:.1f} MB" for h, rss, heap in seen))
-    if len(seen) >= 2:
-        print(f"baseline, the first mark ({seen[0][0]:g} h): RSS {seen[-1][1] / seen[0][1]:.2f}x "
-              f"at the end ({seen[-1][1] - seen[0][1]:+.1f} MB), Python heap "
-              f"{seen[-1][2] - seen[0][2]:+.1f} MB")
+    if args.keep_caches:
+        print("the code before #17 #5: the headline caches kept across passes")
+    print("memory by simulated hour (RSS MB / Python heap MB):")
+    for row in range(0, len(seen), 6):
+        print("  " + "; ".join(f"{h:>4g} h {rss:6.1f} / {heap:5.1f}"
+                               for h, rss, heap in seen[row:row + 6]))
+    base = [m for m in seen if m[0] >= args.warmup - 1e-9][:1]
+    if base and seen[-1][0] > base[0][0]:
+        (bh, brss, bheap), (eh, erss, eheap) = base[0], seen[-1]
+        after = [m for m in seen if m[0] >= bh]
+        top_rss = max(after, key=lambda m: m[1])
+        print(f"growth after the warm-up ({bh:g} h -> {eh:g} h): RSS {erss / brss:.3f}x "
+              f"({erss - brss:+.1f} MB; highest {top_rss[1]:.1f} MB at {top_rss[0]:g} h), "
+              f"Python heap {eheap / bheap:.3f}x ({eheap - bheap:+.1f} MB)")
+    for stat in grew:
+        print(f"  grown {stat.size_diff / 1e3:+9.1f} kB in {stat.count_diff:+7d} blocks: "
+              f"{stat.traceback[0].filename}:{stat.traceback[0].lineno}")
     print(f"tracemalloc: peak {peak / 1e6:.1f} MB, still held at the end {current / 1e6:.1f} MB")
     print(f"RSS: {rss_before / 1024:.1f} MB before the run, {_rss_kb() / 1024:.1f} MB after; "
           f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB")
