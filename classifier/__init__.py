@@ -8,7 +8,7 @@ Pure: the only I/O is reading the rules file in :func:`load_rules`.
     d.category, d.score, d.needs_review, d.evidence
 """
 
-from ._classify import Classifier, Decision, Evidence, seed_model
+from ._classify import Classifier, Decision, Evidence, fast_evidence_json, seed_model
 from ._doubt import Calibration, CurvePoint
 from ._doubt import curve as doubt_curve
 from ._evaluate import CategoryScore, Evaluation, evaluate
@@ -38,6 +38,7 @@ __all__ = [
     "CurvePoint",
     "doubt_curve",
     "seed_model",
+    "fast_evidence_json",
     "AllRule",
     "Category",
     "CategoryScore",

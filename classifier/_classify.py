@@ -266,6 +266,13 @@ def _offsets(word: str, other: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+def fast_evidence_json(evidence: tuple[Evidence, ...]) -> str | None:
+    """``json.dumps([e.as_dict() for e in evidence], ensure_ascii=False)`` written by the
+    compiled core, in C; None on pure Python, or for evidence it leaves to the caller (a
+    character JSON escapes, a weight that is not a finite float)."""
+    return _core.evidence_json(evidence)
+
+
 @lru_cache(maxsize=1)
 def seed_model():
     """The naive-Bayes second opinion learnt from the development corpus shipped in SEED."""

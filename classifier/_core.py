@@ -407,3 +407,10 @@ def context_near(text: str, start: int, end: int, within: int, c: str) -> bool:
             return True
         i = text.find(c, i + 1, hi)
     return False
+
+
+def evidence_json(evidence: Any) -> str | None:
+    """The evidence's JSON as the compiled core writes it in C (``json.dumps([e.as_dict() for e
+    in evidence], ensure_ascii=False)``); here always None: the caller's Python writes it
+    (gongkai/parallel.py, evidence_json)."""
+    return None

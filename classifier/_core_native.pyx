@@ -2,7 +2,7 @@
 """The classifier's hot path in C: normalize, match, score and the second opinion's n-grams.
 
 A hand-written counterpart of classifier/_core.py, which stays the reference: the same
-functions (normalize, prepare, score_item, score_field, ngram_model) giving the same results —
+functions (normalize, prepare, score_item, score_field, ngram_model, evidence_json) giving the same results —
 tests/classifier/test_core.py and test_core_random.py compare the bytes ``gongkai classify``
 prints both ways on the reference corpus and on thousands of generated items.
 ``tools/build_core.py`` (``make core``) compiles it into ``classifier._core_c``; classifier/
@@ -49,3 +49,4 @@ include "_core_native_prepare.pxi"
 include "_core_native_match.pxi"
 include "_core_native_items.pxi"
 include "_core_native_ngram.pxi"
+include "_core_native_json.pxi"

@@ -56,7 +56,11 @@ def evidence_json(decision: classifier.Decision) -> str:
     """The evidence as the store keeps it (``decisions.evidence_json``): exactly
     ``json.dumps([e.as_dict() for e in decision.evidence], ensure_ascii=False)``, written out
     directly (a fifth of the time). A long body has thirty hits or more, but of a few hundred
-    rule words in a few categories: each hit's JSON but its offset is cached."""
+    rule words in a few categories: each hit's JSON but its offset is cached. The compiled
+    core writes it in C (classifier.fast_evidence_json)."""
+    fast = classifier.fast_evidence_json(decision.evidence)
+    if fast is not None:
+        return fast
     cache = _EVIDENCE_JSON
     parts = []
     for keyword, field, start, weight, category in decision.evidence:

@@ -157,3 +157,43 @@ def test_a_broken_build_is_not_used(tmp_path):
     got = run(KIND, core=str(tmp_path))
     assert got.returncode == 0 and got.stderr == b""
     assert got.stdout.decode().strip() == "pure"
+
+
+EVIDENCE_JSON = r"""
+import json, math, random, sys
+import classifier
+from classifier import Evidence, _coreload
+rnd = random.Random(5)
+chars = ["安", "全", "a", '"', "\\", "\n", "\x1f", "\x7f", "\u2028", "\ud83d", "😀", " ", "é"]
+weights = [1.0, 0.5, -0.0, 0.0, 1e16, 1e-7, 2.5, 1 / 3, -2.0, 1e22, 5e-324, math.inf, math.nan]
+written = 0
+for i in range(30000):
+    ev = tuple(Evidence("".join(rnd.choice(chars) for _ in range(rnd.randint(0, 4))),
+                        rnd.choice(["title", "body"]), rnd.choice([0, 7, rnd.randint(0, 10**12)]),
+                        rnd.choice(weights), rnd.choice(["促消费", "其他", 'a"b']))
+               for _ in range(rnd.randint(0, 3)))
+    got = classifier.fast_evidence_json(ev)
+    plain = all(math.isfinite(e.weight) and not any(c < " " or c in '"\\' for c in
+                e.keyword + e.field + e.category) for e in ev)
+    if _coreload.KIND == "pure":
+        assert got is None
+    elif plain:
+        assert got == json.dumps([e.as_dict() for e in ev], ensure_ascii=False), (ev, got)
+        written += 1
+    else:
+        assert got is None, (ev, got)
+print(_coreload.KIND, written)
+"""
+
+
+def test_the_evidence_json_written_in_c_is_json_dumps(compiled):
+    # the compiled core writes the evidence's JSON in C, or leaves it to Python (None) when a
+    # string needs escaping or a weight is not finite; the pure core always leaves it
+    for core in ("pure", compiled):
+        if core is None:
+            continue
+        done = run(EVIDENCE_JSON, core=core)
+        assert done.returncode == 0, done.stderr.decode()
+        got_kind, written = done.stdout.decode().split()
+        assert got_kind == ("pure" if core == "pure" else "compiled")
+        assert core == "pure" or int(written) > 5000
