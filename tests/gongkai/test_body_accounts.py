@@ -131,6 +131,7 @@ ROUTES = {
     "bulk_undo": ("POST", "/bulk/{batch}/undo", {}, "write"),
     "merge": ("POST", "/item/{a}/merge", {"with": "{own}"}, "write"),
     "split": ("POST", "/item/{copy}/split", {}, "write"),
+    "set_date": ("POST", "/item/{a}/date", {"day": "2023-12-31"}, "write"),
     "report_home": ("GET", "/report?year=2024&bureau=shangwu", None, "report"),
     "report_form": ("GET", "/report/2024?bureau=shangwu", None, "report"),
     "report_check": ("POST", "/report/2024/check?bureau=shangwu", {}, "report"),
