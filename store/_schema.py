@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from ._db import BUSY_TIMEOUT_S
+from ._db import BUSY_TIMEOUT_S, immediate
 
 migrations = Migrations("gongkai")
 
@@ -113,7 +113,13 @@ def apply(db: Database) -> None:
     from . import (_schema_bodies, _schema_channels, _schema_dupes, _schema_ops,  # noqa: F401
                    _schema_review, _schema_web)
     from . import _schema_yearend  # noqa: F401  (last: it touches the tables above)
-    migrations.apply(db)
+    if not migrations.pending(db):
+        return
+    # Two processes opening a new or older database at once (the daemon and the web UI started
+    # together) must not both apply the same migration: the write lock first (BEGIN IMMEDIATE,
+    # waiting out the other's migrations), then the pending ones are asked again inside it.
+    with immediate(db):
+        migrations.apply(db)
 
 
 def owner(path: str | Path) -> str:
