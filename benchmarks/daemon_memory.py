@@ -196,15 +196,18 @@ def main() -> None:
                                      tracemalloc.get_traced_memory()[0] / 1e6))
                         if args.top and (now[0] - timedelta(seconds=args.tick) < base_at <= now[0]
                                          or not marks):
-                            snaps.append(tracemalloc.take_snapshot().filter_traces(
-                                [tracemalloc.Filter(False, tracemalloc.__file__)]))
+                            # on disk, not held: the RSS printed must not include it
+                            snaps.append(Path(tmp) / f"snap{len(snaps)}")
+                            tracemalloc.take_snapshot().filter_traces(
+                                [tracemalloc.Filter(False, tracemalloc.__file__)]).dump(snaps[-1])
                 items, alerts = st.item_count(), len(st.alerts(limit=100_000))
                 db_size = cfg.db_path.stat().st_size
         finally:
             if servers:
                 servers.close()
         current, peak = tracemalloc.get_traced_memory()
-        grew = snaps[-1].compare_to(snaps[0], "lineno")[:args.top] if len(snaps) == 2 else []
+        grew = tracemalloc.Snapshot.load(snaps[-1]).compare_to(
+            tracemalloc.Snapshot.load(snaps[0]), "lineno")[:args.top] if len(snaps) == 2 else []
         tracemalloc.stop()
         elapsed = time.perf_counter() - t0
     where = (f"feeds on {args.loopback} loopback hosts" if servers else "a fake source kind")
