@@ -153,7 +153,10 @@ class NaiveBayes:
                    *filter(None, map(self._ll["b"].get,
                                      char_ngrams(body[:BODY_CHARS], *_BODY_GRAMS)))]
         temper = max(1.0, len(vectors) / self.features_per_vote)
-        sums = [sum(column) for column in zip(*vectors)] if vectors else [0.0] * len(self.categories)
+        # fsum: exactly rounded whatever the order, and a set's order changes from run to run
+        # (hash randomisation), so a plain sum's last bits did too
+        sums = ([math.fsum(column) for column in zip(*vectors)] if vectors
+                else [0.0] * len(self.categories))
         scores = {c: self._prior[c] + total / temper for c, total in zip(self.categories, sums)}
         top = max(scores.values())
         exp = {c: math.exp(s - top) for c, s in scores.items()}
