@@ -6,7 +6,7 @@ from gongkai import config as config_mod, district
 from store import Store
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
-CONFIG = """
+BODIES = """
 [[bureaus]]
 id = "A"
 name = "卫滨区商务局"
@@ -15,6 +15,8 @@ id = "B"
 name = "卫滨区应急管理局"
 [database]
 path = "d.db"
+"""
+CONFIG = BODIES + """
 [[sources]]
 id = "a-web"
 type = "website"
@@ -71,15 +73,7 @@ def test_a_body_that_never_published_on_a_shared_source_does_not_gain_it(tmp_pat
 # -- a source whose owner changes (found by the trial of the last session: a body's own source
 # turned shared left its earlier items counting for no body) ------------------------------------
 
-OWNED_THEN = """
-[[bureaus]]
-id = "A"
-name = "卫滨区商务局"
-[[bureaus]]
-id = "B"
-name = "卫滨区应急管理局"
-[database]
-path = "d.db"
+OWNED_THEN = BODIES + """
 [[sources]]
 id = "a-wx"
 type = "feed"
