@@ -23,8 +23,10 @@ from ._ops import OpsQueries
 from ._ownership import carried, carry, held
 from ._reporting import ReportQueries
 from ._review import ReviewQueries
+from ._roundtrip import RoundTripQueries
 from ._rules import RulesQueries
 from ._schema_review import AWAITING_REVIEW
+from ._users import UserQueries
 
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,8 @@ def _ts(now: datetime) -> str:
 
 
 class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries, RulesQueries,
-            ReportQueries, AttributionQueries, BodyRulesQueries, DateQueries, DaemonStopQueries):
+            ReportQueries, AttributionQueries, BodyRulesQueries, DateQueries, DaemonStopQueries,
+            UserQueries, RoundTripQueries):
     """Items, sources, decisions, audit and runs in one SQLite file (WAL).
 
     The core lives here; each area's queries live in a mixin module (``_counts``, ``_ops``,
