@@ -10,7 +10,7 @@ from pathlib import Path
 import classifier
 import store as store_mod
 
-from . import app, display, manual
+from . import app, board_dates, display, manual
 from .config import Config, Source
 
 
@@ -112,7 +112,17 @@ def cmd_add(args) -> int:
     print(f"{verb} item {item_id} ({src.id}, {item['pub_date']}): {item['title']} "
           f"-> {item['category'] or '?'}" + (" (not ours)" if item["attribution"] != "ours" else ""))
     _tell_retyped(retyped)
+    _tell_year_typos([(entry, item_id)])
     return 0
+
+
+def _tell_year_typos(saved) -> None:
+    """Entries whose title names the next year of a January/February date (board_dates)."""
+    for entry, _ in saved:
+        why = board_dates.year_typo(entry.title, entry.day).get("date_review")
+        if why:
+            where = f"row {entry.row}" if entry.row else "this entry"
+            print(f"gongkai: note: {where}: {why} (sent to review)", file=sys.stderr)
 
 
 def _retyped(st, src: Source, saved) -> list[tuple[str, dict]]:
@@ -221,6 +231,7 @@ def cmd_import(args) -> int:
     print(f"imported {args.file} -> {src.id}: {new} new, {len(saved) - new} already recorded"
           f"{skipped}")
     _tell_retyped(retyped)
+    _tell_year_typos([(entry, item_id) for entry, item_id, _ in saved])
     if dropped:
         ids = " ".join(str(r["id"]) for r in dropped)
         shown = "; ".join(f"#{r['id']} {r['pub_date']} {r['title'][:30]}" for r in dropped[:5])

@@ -474,7 +474,7 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
                   classifier=None) -> list[tuple[Entry, int, bool]]:
     """Save entries of manual source ``src`` through the same path as crawled items (one run,
     ``store.save_item``, attribution, then classification). Returns (entry, item id, is new)."""
-    from . import clustering, district, pipeline, reattribute
+    from . import board_dates, clustering, district, pipeline, reattribute
     from .matching import title_key
     reattribute.sync(cfg, st, now)
     run_id = st.begin_run(src.id, now)
@@ -493,7 +493,8 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
             owners = district.attribute(cfg, src, entry.title, entry.body, byline)
             why = owners.attribution
             # the file it came from: a corrected copy of that file tells what it dropped
-            rec["meta"] = {"attribution_reason": why.reason, "origin": origin}
+            rec["meta"] = {"attribution_reason": why.reason, "origin": origin,
+                           **board_dates.year_typo(entry.title, entry.day)}
             item_id, is_new = st.save_item(
                 src.id, src.channel, rec, attribution=why.value, now=now,
                 raw=raw_of(entry, origin), raw_url=entry.url or f"manual:{src.id}",

@@ -105,3 +105,19 @@ def test_a_corrected_copy_of_a_file_says_which_earlier_entries_it_dropped(tmp_pa
     # next month's sheet under the same name repeats nothing: nothing to say
     out = _import(tmp_path, cfg, "ledger.csv", [("卫滨区商务局五月工作动态", "2025-05-06")], capsys)
     assert "not in this one" not in out.err
+
+
+def test_last_years_year_typed_in_january_goes_to_review_in_both_years(tmp_path, capsys):
+    """Found by a trial: dated 2025-01-12, "关于2026年春节期间…" counted in 2025, unflagged."""
+    cfg = _setup(tmp_path)
+    title = "区商务局关于2026年春节期间市场保供工作的通知"
+    assert cli.main(["add", "--channel", "board", "--date", "2025-01-12", "--title", title,
+                     *cfg]) == 0
+    assert "年份存疑" in capsys.readouterr().err
+    assert _counts(cfg, 2025, capsys)["unreviewed"] == 1
+    assert cli.main(["report", "check", "--year", "2026", *cfg]) in (0, 1)
+    assert "DATE-CONFLICT" in capsys.readouterr().out
+    # a title about its own year, or a date later in the year, is no typo
+    for day, text in (("2026-01-12", title), ("2025-06-01", "关于2026年度预算编制的通知")):
+        assert cli.main(["add", "--channel", "board", "--date", day, "--title", text, *cfg]) == 0
+        assert "年份存疑" not in capsys.readouterr().err
