@@ -42,6 +42,10 @@ def cmd_reattribute(args) -> int:
             if old in {b.id for b in cfg.bodies}:
                 raise app.UsageError(f"{old!r} is still a body of {cfg.path}: rename it there "
                                      "first, then give its items to the new id")
+            if not st.knows_body(old):
+                raise app.UsageError(f"the record names no body {old!r}: nothing to give to "
+                                     f"{new} (a typo? the ids it names are in the warnings of "
+                                     "`gongkai counts --all`)")
             n = st.rename_body(old, new, now=now, actor=actor)
             print(f"{n} item(s) attributed to {old} now count for {new}; accounts bound to {old} "
                   f"are bound to {new}. A report data file named after {old} keeps its name: "

@@ -9,7 +9,7 @@ from pathlib import Path
 import classifier
 import report
 
-from . import app, display, district, manual, pipeline, reattribute
+from . import app, display, district, manual, pipeline
 from .cleantext import clean_line
 from . import config as config_mod
 
@@ -151,7 +151,7 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
     rules = app.load_rules(cfg)
     with app.open_store(args, cfg) as st:
         # a config edit since the last crawl (a body added, an alias renamed) shows at once
-        reattribute.sync(cfg, st, datetime.now(timezone.utc))
+        pipeline.bring_up_to_date(cfg, st, datetime.now(timezone.utc))
         warn_unsettled(st, args.year)
         warn_year_conflicts(st, args.year)
         if args.json:

@@ -10,7 +10,7 @@ import classifier
 import report
 from store import Store
 
-from . import app, display, district, district_summary, schemes
+from . import app, display, district, district_summary, pipeline, schemes
 from .config import Config
 
 
@@ -61,6 +61,7 @@ def cmd_report(args) -> int:
     data = Path(args.data) if args.data else found_data(cfg, args.year, body)
     if args.action == "check":
         with app.open_store(args, cfg) as st:
+            _up_to_date(cfg, st)
             _, problems = prepare(cfg, app.load_rules(cfg), st, args.year, data=data,
                                   charts=not args.no_charts, body=body)
         for p in problems:
@@ -73,6 +74,7 @@ def cmd_report(args) -> int:
         raise app.UsageError(f"--template writes a Word file; drop --format {fmt} or use --format docx")
     out = Path(args.output or f"report-{args.year}{'-' + body if cfg.district else ''}.{fmt}")
     with app.open_store(args, cfg) as st:
+        _up_to_date(cfg, st)
         problems = write_report(cfg, app.load_rules(cfg), st, args.year, fmt, out, data=data,
                                 force=args.force, charts=not args.no_charts,
                                 template=Path(args.template) if args.template else None,
@@ -94,6 +96,7 @@ def cmd_district(args) -> int:
     out = Path(args.output or f"district-{args.year}.md")
     rows = []
     with app.open_store(args, cfg) as st:
+        _up_to_date(cfg, st)
         for b in cfg.bodies:
             data = found_data(cfg, args.year, b.id)
             data = data if data is not None and data.exists() else None   # not written yet
@@ -156,6 +159,13 @@ def found_data(cfg: Config, year: int, body: str | None = None) -> Path | None:
     if data is None and default_data(cfg, year, body).exists():
         data = default_data(cfg, year, body)
     return data
+
+
+def _up_to_date(cfg: Config, st: Store) -> None:
+    """A district's report counts what the config says now (gongkai.pipeline.bring_up_to_date);
+    a one-bureau report reads the record as it is."""
+    if cfg.district:
+        pipeline.bring_up_to_date(cfg, st, datetime.now(timezone.utc))
 
 
 def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,

@@ -77,6 +77,15 @@ def settle(store: Store, classifier: Classifier, clock: Clock = utcnow,
         classify_own(cfg, store, clock)
 
 
+def bring_up_to_date(cfg: Config, store: Store, now: datetime) -> None:
+    """What a district's counts and reports need first after a config or rules edit: the
+    sources and attributions synced (``reattribute.sync``) and each body with its own rules
+    given its decisions (a body given rules mid-year, a rules file edited)."""
+    reattribute.sync(cfg, store, now)
+    if cfg.district:
+        classify_own(cfg, store, lambda: now)
+
+
 def classify_own(cfg: Config, store: Store, clock: Clock = utcnow) -> int:
     """Each body with categories of its own (``rules`` in its ``[[bureaus]]`` entry): its
     decision, by its rules, for every item it counts that has none of these rules yet (its
@@ -84,6 +93,16 @@ def classify_own(cfg: Config, store: Store, clock: Clock = utcnow) -> int:
     categories. Returns how many decisions were made."""
     made = 0
     for body_id, rules in schemes.own_rules(cfg).items():
+        # a category renamed or removed in its rules file: the items filed under it by hand go
+        # back to its rules, and to review, rather than every count failing on the old name
+        stale = store.stale_body_decisions(body_id, rules.names)
+        for item_id, old in stale.items():
+            store.set_body_category(item_id, body_id, None, actor="gongkai", now=clock(),
+                                    reason=f"{rules.path}: no category {old} any more")
+        if stale:
+            log.warning("%s: %d item(s) of %s were filed by hand under categories its rules no "
+                        "longer have (%s): filed again by its rules and sent to review",
+                        rules.path, len(stale), body_id, ", ".join(sorted(set(stale.values()))))
         scope = district.scope(cfg, body_id, store)
         rows = store.pending_body_decisions(scope, rules.version)
         if not rows:
@@ -94,6 +113,7 @@ def classify_own(cfg: Config, store: Store, clock: Clock = utcnow) -> int:
             decision = clf.classify(row["title"] or "", row["body"] or "")
             review, evidence, _ = date_review(row["date_review"], decision.needs_review,
                                               evidence_json(decision), "")
+            review = review or row["id"] in stale
             batch.append((row["id"], {**decision.as_dict(), "needs_review": review,
                                       "evidence_json": evidence}))
             if len(batch) >= 500:

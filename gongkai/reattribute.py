@@ -77,7 +77,8 @@ def sync(cfg: Config, st: Store, now: datetime) -> list[str]:
     """The sources table made to match the config (``Store.sync_sources``), then the stored
     items asked again about the bodies a config edit changed. Returns the notes for the
     officer (also logged as warnings)."""
-    notes = st.sync_sources([s.as_row() for s in cfg.sources], now)
+    notes = st.sync_sources([s.as_row() for s in cfg.sources], now,
+                            [b.id for b in cfg.bodies])
     if not cfg.district:
         return notes
     now_fp = fingerprint(cfg)

@@ -88,9 +88,18 @@ class AttributionQueries:
             f"SELECT body, COUNT(*) FROM item_bodies WHERE body NOT IN ({marks}) GROUP BY body "
             "ORDER BY body", list(known)).fetchall())
 
+    def knows_body(self, body: str) -> bool:
+        """Whether the record names ``body`` anywhere: an attribution, an account, a source's
+        remembered list, a decision of its own."""
+        return bool(self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM item_bodies WHERE body = ?) OR EXISTS (SELECT 1 FROM "
+            "users WHERE body = ?) OR EXISTS (SELECT 1 FROM body_decisions WHERE body = ?) OR "
+            "EXISTS (SELECT 1 FROM sources, json_each(sources.config_json, '$.bureaus') j "
+            "WHERE j.value = ?)", [body, body, body, body]).fetchone()[0])
+
     def rename_body(self, old: str, new: str, *, now: datetime, actor: str) -> int:
-        """Give body ``old``'s attributions, accounts and remembered source lists to ``new``
-        (its id renamed in the config). Returns how many items moved."""
+        """Give body ``old``'s attributions, accounts, remembered source lists and decisions of
+        its own to ``new`` (its id renamed in the config). Returns how many items moved."""
         at = now.isoformat(timespec="seconds")
         with immediate(self.db):
             ids = [r[0] for r in self.db.execute(
@@ -100,6 +109,11 @@ class AttributionQueries:
                             [new, old])
             self.db.execute("DELETE FROM item_bodies WHERE body = ?", [old])
             self.db.execute("UPDATE users SET body = ? WHERE body = ?", [new, old])
+            # its own decisions (a body with its own categories): the hand-set ones win over
+            # what the rules decided for the new id meanwhile
+            self.db.execute("DELETE FROM body_decisions WHERE body = ? AND item_id IN (SELECT "
+                            "item_id FROM body_decisions WHERE body = ?)", [new, old])
+            self.db.execute("UPDATE body_decisions SET body = ? WHERE body = ?", [new, old])
             for source_id, conf in self.db.execute(
                     "SELECT id, config_json FROM sources").fetchall():
                 data = json.loads(conf or "{}")

@@ -117,6 +117,15 @@ class BodyRulesQueries:
                 done += cur.rowcount
         return done
 
+    def stale_body_decisions(self, body: str, names: Sequence[str]) -> dict[int, str]:
+        """``body``'s hand-set decisions under a category its rules no longer have (renamed or
+        removed in its rules file): item id -> the old category."""
+        marks = ",".join("?" * len(names)) or "''"
+        return dict(self.db.execute(
+            "SELECT item_id, body_category FROM body_decisions WHERE body = ? AND "
+            f"body_decided_by = 'manual' AND body_category NOT IN ({marks})",
+            [body, *names]).fetchall())
+
     def set_body_category(self, item_id: int, body: str, category: str | None, *, actor: str,
                           now: datetime, reason: str = "") -> None:
         """A reviewer of ``body`` files the item under its own ``category`` (None: gives the

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 OWNED_WHEN_COLLECTED = "published on the body's own source before the source changed owner"
 
@@ -26,15 +26,23 @@ def _owner(conf: Mapping[str, Any]) -> str | None:
 
 
 def carry(db: Any, source_id: str, old_json: str | None, new: Mapping[str, Any],
-          now: datetime) -> str:
+          now: datetime, bodies: Sequence[str] | None = None) -> str:
     """Apply a change of the source's owner between the last sync (``old_json``) and the config
-    now (``new``, the ``config`` of ``Source.as_row``). Returns a note for the officer, or ''."""
+    now (``new``, the ``config`` of ``Source.as_row``). ``bodies``: the config's body ids — an
+    owner that is not among them any more was renamed or removed, and keeps nothing (its items
+    go with the source). Returns a note for the officer, or ''."""
     old = json.loads(old_json or "{}")
     if "bureaus" not in old:
         return ""
     was, now_owner = _owner(old), _owner(new)
     if was is None and not old.get("shared"):
         return ""
+    if was is not None and bodies is not None and was not in bodies:
+        if was == now_owner or now_owner is None:
+            return ""
+        return (f"source {source_id}: was {was}'s own, {was} is no longer a body of the config: "
+                f"its items count for {now_owner} (a renamed id: `gongkai reattribute --rename "
+                f"{was}={now_owner}` moves the rest of {was}'s record too)")
     if was is not None and was != now_owner:
         n = db.execute(
             "INSERT INTO item_bodies (item_id, body, reason) SELECT id, ?, ? FROM items "

@@ -102,7 +102,8 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
 
     # -- sources -------------------------------------------------------------------------------
 
-    def sync_sources(self, sources: Iterable[Mapping[str, Any]], now: datetime) -> list[str]:
+    def sync_sources(self, sources: Iterable[Mapping[str, Any]], now: datetime,
+                     bodies: Sequence[str] | None = None) -> list[str]:
         """Make the sources table match the config. Sources dropped from the config are disabled,
         never deleted: their items stay in the record. A source whose owner changed keeps what
         its earlier items were (store/_ownership.py); returns the notes that say so."""
@@ -113,7 +114,8 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 before = self.db.execute("SELECT config_json FROM sources WHERE id = ?",
                                          [s["id"]]).fetchone()
                 if before is not None:
-                    notes.append(carry(self.db, s["id"], before[0], s.get("config", {}), now))
+                    notes.append(carry(self.db, s["id"], before[0], s.get("config", {}), now,
+                                       bodies))
                 row = {"id": s["id"], "type": s["type"], "channel": s["channel"],
                        "url": s.get("url", ""), "enabled": int(s.get("enabled", True)),
                        "config_json": json.dumps(s.get("config", {}), ensure_ascii=False,

@@ -197,7 +197,7 @@ def _not_crawled(source_id: str) -> dict:
 
 
 def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: datetime,
-          checks: dict | None = None) -> Dashboard:
+          checks: dict | None = None, own: dict | None = None) -> Dashboard:
     """The whole table for ``year`` against ``year - 1`` (in a request: display names are
     the request's). ``checks``: a dict kept between calls for the report checks (see
     :func:`_checked`)."""
@@ -217,7 +217,9 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
         counted = _Counted(st, {})
     rows = []
     for b in cfg.bodies:
-        mine_names = schemes.rules_for(cfg, b.id, rules).names     # its own categories, if any
+        # its own categories, if any (``own``: the rules the web UI loaded with its config)
+        mine_names = (own[b.id] if own and b.id in own else
+                      schemes.rules_for(cfg, b.id, rules)).names
         now_c = report.Counts.from_raw(year, raw[b.id][year], mine_names)
         last_c = report.Counts.from_raw(year - 1, raw[b.id][year - 1], mine_names)
         data = cmd_report.found_data(cfg, year, b.id)
@@ -328,7 +330,7 @@ def _dashboard() -> Dashboard:
     raw = request.args.get("year", "").strip()
     year = _year_arg(raw) if raw else default_year()[0]
     return build(get_store(), cfg, _live.rules(), year, _now(),
-                 _live.snapshot().checks)
+                 _live.snapshot().checks, _live.snapshot().own)
 
 
 def has_district() -> bool:

@@ -31,7 +31,7 @@ from flask import Flask, current_app, g
 
 from .. import app as gk_app
 from .. import config as config_mod
-from .. import reattribute, schemes
+from .. import pipeline, reattribute, schemes
 
 log = logging.getLogger(__name__)
 _KEY = "gongkai_live"
@@ -47,6 +47,7 @@ class Snapshot:
     rules: classifier.Ruleset
     bureau: str
     checks: dict = field(default_factory=dict)
+    own: dict = field(default_factory=dict)     # body id -> its own rules (gongkai/schemes.py)
 
 
 def _stamp(paths: list[Path]) -> tuple:
@@ -76,7 +77,8 @@ class Live:
     def _files(cfg) -> list[Path]:
         if cfg is None:
             return []
-        return [Path(cfg.path), *([Path(cfg.rules_path)] if cfg.rules_path else [])]
+        return [Path(cfg.path), *([Path(cfg.rules_path)] if cfg.rules_path else []),
+                *(Path(b.rules_path) for b in cfg.bodies if b.rules_path)]
 
     def refresh(self, app: Flask) -> None:
         """Reload when the files changed since last read; cheap when they did not."""
@@ -91,6 +93,7 @@ class Live:
             try:
                 cfg = config_mod.load(old.path)
                 rules = gk_app.load_rules(cfg)
+                own = schemes.own_rules(cfg)
             except (config_mod.ConfigError, classifier.RulesError) as e:
                 self.error = " ".join(str(e).split())
                 log.error("config not reloaded, the web UI keeps the last good one: %s",
@@ -106,7 +109,7 @@ class Live:
                           cfg.path, app.config["GONGKAI_DB"], " ".join(str(e).split()))
                 return
             self.error = None
-            self.snap = Snapshot(cfg, rules, cfg.bureau)
+            self.snap = Snapshot(cfg, rules, cfg.bureau, own=own)
             # a rules file named anew is watched from now on
             self._paths = self._files(cfg)
             self._seen = _stamp(self._paths)
@@ -122,12 +125,16 @@ class Live:
     @staticmethod
     def _sync(app: Flask, cfg) -> None:
         with store_mod.Store(app.config["GONGKAI_DB"]) as st:
+            # the sources and attributions, and the decisions of bodies with their own rules
+            # (a rules file edited: its stale hand-set categories go back to review)
             reattribute.sync(cfg, st, app.config["GONGKAI_CLOCK"]())
+            pipeline.classify_own(cfg, st, app.config["GONGKAI_CLOCK"])
 
 
 def install(app: Flask, config, rules: classifier.Ruleset, bureau: str) -> None:
     """Before every other request hook (the login's scope reads the config)."""
-    app.extensions[_KEY] = Live(Snapshot(config, rules, bureau))
+    own = schemes.own_rules(config) if config is not None else {}
+    app.extensions[_KEY] = Live(Snapshot(config, rules, bureau, own=own))
 
     @app.before_request
     def _follow_config():
@@ -155,8 +162,8 @@ def rules() -> classifier.Ruleset:
     body with categories of its own, that body's (gongkai/schemes.py); else the district's."""
     snap = snapshot()
     sc = g.get("scope")
-    if sc is not None and sc.own and snap.config is not None:
-        return schemes.rules_for(snap.config, sc.body, snap.rules)
+    if sc is not None and sc.own and sc.body in snap.own:
+        return snap.own[sc.body]
     return snap.rules
 
 

@@ -314,6 +314,9 @@ def install(app: Flask) -> None:
     def _done(item_id: int):
         # JSON for the keyboard (fetch); a redirect back for the plain forms of the item page.
         it = get_store().item(item_id)
+        sc = scope()
+        if sc is not None and sc.own:       # the body's own decision, as its pages show it
+            it = get_store().body_overlay(sc.body, [it])[0]
         if request.is_json or request.headers.get("X-Requested-With") == "fetch":
             return jsonify(_item_json(it))
         return redirect(f"/item/{item_id}")
