@@ -184,7 +184,8 @@ def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, dat
             "error", "DATA-MISSING",
             f"没有年度数据文件 {default_data(cfg, year, body)}（表二、三、四和各部分文字），"
             f"表格全为 0：先运行 gongkai report init --year {year}{which} 写出并填写，"
-            "或用 --data FILE 指定 (no yearly data file: write it with `report init`)"))
+            f"或用 --data FILE 指定 (no yearly data file: write it with "
+            f"`gongkai report init --year {year}{which}`)"))
     return model, problems
 
 
