@@ -185,12 +185,7 @@ def test_a_reviewer_of_the_body_files_under_its_categories_only(town, capsys):
     assert main(["reclassify", "--config", str(town)]) == 0
     capsys.readouterr()
     cfg = config.load(town)
-    with Store(cfg.db_path) as st:
-        st.add_user("yuan", hash_password(PASSWORD), "reviewer", now=CLOCK)
-        access.bind_user(st, "yuan", "yingji", now=CLOCK, actor="test")
-        ids = {i["title"]: i["id"] for i in st.items() if i["title"] in FILED}
-    app = create_app(cfg.db_path, gk_app.load_rules(cfg), config=cfg, clock=lambda: CLOCK)
-    c = _login(app, "yuan")
+    c, ids = _yuan(town)
     page = c.get("/counts?year=2024")
     assert page.status_code == 200 and "应急救援" in page.text and "促消费" not in page.text
     item = ids["应急科普进社区"]
