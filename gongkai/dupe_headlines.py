@@ -10,6 +10,10 @@ from functools import lru_cache
 
 from .matching import TRUNCATED_MARK, title_key
 
+# Entries each cache keeps within one placing pass (clear_caches empties them after it): a
+# headline's bigrams take about 2 KB, so a pass of a district's first crawl stays near 30 MB.
+_CACHED = 16384
+
 MIN_PREFIX = 10            # a headline cut by a bridge must keep this much to match a full one
 _SERIES = re.compile(r"^[^｜|丨]{1,10}[｜|丨]")                 # 消费提示｜… 守护节日平安｜…
 # A year in a headline: before 年, or in brackets (（2024）, 〔2024〕), or ending it — not the
@@ -61,7 +65,7 @@ def clean_title(title: str) -> str:
     return key or title_key(title)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHED)
 def _bigrams(text: str) -> frozenset[str]:
     return frozenset({text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set()))
 
@@ -78,14 +82,14 @@ def title_similarity(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHED)
 def _numbers(title: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     text = _nfkc(title or "")
     return (frozenset(_YEAR.findall(text)), frozenset(_IDENT_NUMBER.findall(text)),
             frozenset(_QUARTER.findall(text)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHED)
 def title_org(title: str) -> str:
     """The body a headline opens with (区商务局, 卫滨区应急管理局); two name one body when one
     ends the other (卫滨区商务局 and 区商务局)."""
@@ -127,7 +131,7 @@ def short_name(a: str, b: str) -> bool:
     return all(ch in rest for ch in short)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHED)
 def subjects_differ(ka: str, kb: str) -> str:
     """Why two headlines of one frame name two subjects, or "": the same words before and after
     (县商务局关于做好2025年度 … 项目申报的通知; 张局长带队走访 … 等企业) around two middles
@@ -167,7 +171,7 @@ def numbers_one_sided(a: str, b: str) -> bool:
     return bool(_numbers(a)[1]) != bool(_numbers(b)[1])
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHED)
 def _skeleton(title: str) -> tuple[str, tuple[str, ...]]:
     """A headline without its numbers, and the numbers in order: 区商务局开展促消费活动（1） and
     …（2） share the skeleton and differ in the numbers."""
