@@ -28,8 +28,11 @@ _SIDE_WORDS = frozenset({"side", "sidebar", "aside", "rank", "ranking", "paihang
                          "recommend", "related", "relate", "xglj", "remen", "redian", "rdtj", "yqlj",
                          "friendlink", "friendlinks"})
 _SIDE_PREFIX = ("hot", "rank", "sidebar", "recommend", "relat")
+# 最新动态 / 最新信息 / 图片新闻 boxes beside a column often share its very markup (ul.news > li):
+# their heading is what tells them apart
 _SIDE_HEAD = re.compile(r"热点|热门|推荐|排行|排名|点击榜|阅读榜|相关(?:链接|新闻|文章|信息|阅读|内容|文件|政策)|"
-                        r"猜你喜欢|友情链接|精彩专题|专题专栏")
+                        r"猜你喜欢|友情链接|精彩专题|专题专栏|最新(?:动态|信息|发布|文章|更新|资讯|消息)|"
+                        r"图片(?:新闻|报道)|视频新闻|要闻推荐|一周要闻")
 _CRUMB = re.compile(r"crumb|position|location|weizhi|dqwz|current-?path|bread", re.I)
 _CRUMB_TEXT = re.compile(r"^\s*(?:当前位置|您现在的位置|您的位置|所在位置|当前页面)")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|\|)\s*")
@@ -213,3 +216,92 @@ def _ordered(dates: list[datetime]) -> bool:
     down = sum(a < b for a, b in zip(dates, dates[1:]))
     up = sum(a > b for a, b in zip(dates, dates[1:]))
     return min(down, up) <= max(1, len(dates) // 10)
+
+
+# -- rows whose date sits inside their link --
+
+_DATE_CELL_MAX = 12    # "2025-09-01", "2025年9月1日": a cell holding a date and nothing else
+
+
+def linked_rows(soup: BeautifulSoup, base: str, *, context_year: int | None = None
+                ) -> tuple[list[tuple[str, str, str, datetime]], str]:
+    """The column when each row is one link holding its title and its date (the Xinxiang
+    platform's ``div.item > a > p.tit + em``): no ``li``/``tr`` carries it, so the li-row reading
+    sees only a 热点推荐 box. Rows are grouped by their container and chosen among by
+    :func:`choose`, sidebars set aside as for any list. ``(url, title, date_text, date)`` of each
+    row (the title without the date glued on) and the choice's note."""
+    from ._dates import find_date          # kept local: _mainlist itself is date-free
+    from ._links import clean, row_href
+    names = page_names(soup)
+    groups: dict[int, list[tuple[Tag, tuple[str, str, str, datetime]]]] = {}
+    for a in soup.find_all("a", href=True):
+        if a.find_parent(["header", "nav", "footer"]) is not None:
+            continue
+        cells = [c for c in a.find_all(True) if not c.find(True) and c.get_text(strip=True)]
+        date_cell, found = None, None
+        for c in cells:
+            text = clean(c.get_text(""))
+            if len(text) <= _DATE_CELL_MAX:
+                found = find_date(text, context_year=context_year)
+                if found:
+                    date_cell = c
+                    break
+        url = row_href(a, base)
+        if date_cell is None or found is None or not url:
+            continue
+        title = clean(" ".join(c.get_text(" ") for c in cells if c is not date_cell))
+        if not title:
+            continue
+        row = a.parent if a.parent is not None and len(a.parent.find_all("a")) == 1 else a
+        if row.parent is None:
+            continue
+        groups.setdefault(id(row.parent), []).append((row, (url, title, found[1], found[0])))
+    ordered = [g for g in groups.values() if len(g) >= 3]
+    if not ordered:
+        return [], ""
+    choice = choose(soup, [([(row, r[3]) for row, r in g], side_of(g[0][0], names)) for g in ordered], names)
+    seen: set[str] = set()
+    rows = [r for _, r in ordered[choice.index] if not (r[0] in seen or seen.add(r[0]))]
+    return rows, choice.note
+
+
+def split_boxes(soup: BeautifulSoup, base: str, urls: list[str], dates: list[datetime | None]
+                ) -> tuple[set[str] | None, str]:
+    """The chosen rows when they came from lists alike in markup that sit in separate boxes (a
+    最新动态 box of ``ul.news`` beside the column's ``ul.news``, under a heading no sidebar word
+    names): the URLs of the box :func:`choose` takes, and its note — "ambiguous: …" when the boxes
+    are alike. None when the rows share one box (a column split into several ``ul`` of five)."""
+    from ._links import row_href
+    wanted = {u: d for u, d in zip(urls, dates)}
+    by_box: dict[int, list[tuple[Tag, str]]] = {}
+    seen: set[str] = set()
+    for a in soup.find_all("a", href=True):
+        url = row_href(a, base)
+        if url not in wanted or url in seen:
+            continue
+        seen.add(url)
+        row = a.find_parent(["li", "tr", "dd"]) or a
+        box = row.parent
+        if box is None:
+            continue
+        holder = box.parent if box.parent is not None else box
+        by_box.setdefault(id(holder), []).append((row, url))
+    boxes = [g for g in by_box.values() if len(g) >= 3]
+    # boxes each under a heading of their own; a column split into tables or lists with nothing
+    # between them is one list
+    heads = [_box_heading(g[0][0].parent) for g in boxes]
+    if len(boxes) < 2 or not all(heads) or len(set(heads)) < len(heads):
+        return None, ""
+    names = page_names(soup)
+    choice = choose(soup, [([(row, wanted[u]) for row, u in g], "") for g in boxes], names)
+    return {u for _, u in boxes[choice.index]}, choice.note
+
+
+def _box_heading(box: Tag) -> str:
+    for depth, el in enumerate([box, *box.parents]):
+        if depth > 2 or el.name in ("body", "html", "[document]"):
+            break
+        head = _heading_before(el)
+        if head:
+            return head
+    return ""
