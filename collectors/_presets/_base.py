@@ -106,6 +106,18 @@ def static_list_page(response: Response, ctx: Context) -> ListPage:
     from .._pages import soup_of
     soup = soup_of(response.text)
     rows, note = find_list(soup, response.url, context_year=ctx.context_year)
+    if not rows or note.startswith("the only dated list sits in"):
+        # no li/tr row outside a sidebar: the column may be links holding their dates
+        from .._listing import Row
+        from .._mainlist import linked_rows
+        linked, why = linked_rows(soup, response.url, context_year=ctx.context_year)
+        if linked and not why.startswith("the only dated list sits in"):
+            rows, note = [Row(*r) for r in linked], why
+    elif rows:
+        from .._mainlist import split_boxes
+        keep, why = split_boxes(soup, response.url, [r.url for r in rows], [r.date for r in rows])
+        if keep is not None:
+            rows, note = [r for r in rows if r.url in keep], why or note
     pager = find_next(soup, response.url, response.text)
     nxt = ListRequest(pager.next_url) if pager.next_url else None
     return ListPage(rows, nxt, pager.signal, pager.total_pages, promised=pager.stated,
