@@ -293,33 +293,82 @@ def _css(tag: Tag) -> str:
 
 
 def suggest_selectors(soup) -> dict[str, str]:
-    """The most repeated ``container > row`` shape holding a link, with a date cell if rows have
-    one. A starting point for ``preset = "selectors"``, to be checked with another probe."""
-    shapes: Counter = Counter()
-    examples: dict[str, Tag] = {}
+    """The list of link rows a person reads as the column: rows grouped by their container, never
+    in page furniture (nav, header, footer) or a sidebar (``_mainlist``), dated rows first, then
+    the most rows. Its ``item_selector`` is scoped to that container by an id/class path and
+    checked to select exactly its rows — a bare ``ul > li`` would read the menu and the 排行 box
+    as well. A starting point for ``preset = "selectors"``, verified by probe like any reading."""
+    groups: dict[int, list[Tag]] = {}
     names = page_names(soup)
     for a in soup.find_all("a", href=True):
         row = a.parent
         if row is None or row.parent is None or row.name in ("body", "html", "[document]"):
             continue
-        if row.find_parent(["header", "nav", "footer"]) is not None or any(
-                _NAVIGATION.search(" ".join(p.get("class") or []) + " " + str(p.get("id") or ""))
-                for p in (row, row.parent)):
-            continue
-        if side_of(row, names):
-            continue   # a 热点/排行 sidebar is never the column (_mainlist)
-        key = f"{_css(row.parent)} > {row.name}"
-        shapes[key] += 1
-        examples.setdefault(key, row)
-    if not shapes:
+        if _furniture(row) or side_of(row, names):
+            continue   # a 热点/排行/最新动态 sidebar is never the column (_mainlist)
+        rows = groups.setdefault(id(row.parent), [])
+        if not rows or rows[-1] is not row:
+            rows.append(row)
+    # the same shape under one container: rows of another tag are not the list's
+    shaped = []
+    for rows in groups.values():
+        name = Counter(r.name for r in rows).most_common(1)[0][0]
+        rows = [r for r in rows if r.name == name]
+        dated = sum(bool(_row_date_cell(r)) for r in rows)
+        shaped.append((dated, len(rows), rows))
+    shaped = [g for g in shaped if g[1] >= 3]
+    if not shaped:
         return {}
-    key, n = shapes.most_common(1)[0]
-    if n < 3:
+    dated, _, rows = max(shaped, key=lambda g: (g[0], g[1]))
+    item = _scoped_selector(soup, rows)
+    if not item:
         return {}
-    out = {"item_selector": key, "title_selector": "a"}
-    row = examples[key]
-    for cell in row.find_all(["span", "em", "i", "td", "font", "div"]):
-        if find_date(cell.get_text("")):
-            out["date_selector"] = _css(cell)
-            break
+    out = {"item_selector": item, "title_selector": "a"}
+    cell = _row_date_cell(rows[0])
+    if cell is not None:
+        out["date_selector"] = _css(cell)
+        anchor = rows[0].find("a")
+        if anchor is not None and any(p is anchor for p in cell.parents):
+            # the date inside the link (a > p + em): the title is the link's other text
+            title = next((c for c in anchor.find_all(True) if c is not cell and c.get_text(strip=True)
+                          and not find_date(c.get_text(""))), None)
+            if title is not None:
+                out["title_selector"] = "a " + _css(title)
     return out
+
+
+def _furniture(row: Tag) -> bool:
+    if row.find_parent(["header", "nav", "footer"]) is not None:
+        return True
+    for depth, el in enumerate([row, *row.parents]):
+        if depth > 3 or el.name in ("body", "html", "[document]"):
+            break
+        if _NAVIGATION.search(" ".join(el.get("class") or []) + " " + str(el.get("id") or "")):
+            return True
+    return False
+
+
+def _row_date_cell(row: Tag) -> Tag | None:
+    for cell in row.find_all(["span", "em", "i", "td", "font", "div", "p"]):
+        if find_date(cell.get_text("")) and not cell.find("a"):
+            return cell
+    return None
+
+
+def _scoped_selector(soup, rows: list[Tag]) -> str:
+    """``container > row`` with as many of the container's ancestors (up to one with an id) as it
+    takes for the selector to select ``rows`` and nothing outside their container; "" when no
+    such path is found."""
+    want = {id(r) for r in rows}
+    box, path = rows[0].parent, []
+    while box is not None and box.name not in ("body", "html", "[document]") and len(path) < 5:
+        path.insert(0, _css(box))
+        selector = " > ".join([*path, rows[0].name])
+        picked = soup.select(selector)
+        # rows of the container without a link of their own (separators) are skipped when read
+        if want <= {id(t) for t in picked} and all(t.parent is rows[0].parent for t in picked):
+            return selector
+        if "#" in path[0]:
+            break
+        box = box.parent
+    return ""
