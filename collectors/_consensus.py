@@ -173,6 +173,9 @@ class Consensus:
         """Why a person must look at this item's date, or "" when the date is settled."""
         if self.conflict_years:
             years = "/".join(map(str, self.conflict_years))
+            if self.source == LIST_YEARLESS:
+                return (f"日期冲突 date conflict ({years}): the year is written neither on the list "
+                        f"nor on the page, taken from the crawl date: {self.raw} -> {self.day}")
             return f"日期冲突 date conflict ({years}): {self.summary()}"
         if self.source == LIST_YEARLESS:
             return (f"年份推测 year not written on the list, taken from the crawl date: "
@@ -183,7 +186,7 @@ class Consensus:
         """What an Item keeps in ``extra``: the candidates when there was a choice, and
         ``date_conflict``/``date_review`` when a person must look."""
         out: dict[str, Any] = {}
-        if len(self.candidates) > 1 or self.unheard:
+        if len(self.candidates) > 1 or self.unheard or self.conflict_years:
             out["date_candidates"] = self.as_dicts()
         if self.conflict_years:
             out["date_conflict"] = {"years": list(self.conflict_years),
@@ -246,7 +249,13 @@ def decide(candidates: Iterable[Candidate | None]) -> Consensus:
         return Consensus(None, "", "", cands, unheard, _years(cands, unheard))
     # The chosen day with the instant of its most precise witness.
     top = min(chosen, key=lambda c: (-_PRECISION[c.precision], _INSTANT[c.source]))
-    return Consensus(top.when, top.source, top.raw, cands, unheard, _years(cands, unheard))
+    years = _years(cands, unheard)
+    if top.source == LIST_YEARLESS and not years:
+        # Nothing on the page or the item gave the year: the crawl's year is a guess, and the
+        # year before is as likely ("03-20" read in December) — both years' counts name it
+        # until a person settles the date.
+        years = (top.when.year - 1, top.when.year)
+    return Consensus(top.when, top.source, top.raw, cands, unheard, years)
 
 
 def _years(cands: Sequence[Candidate], unheard: frozenset[int]) -> tuple[int, ...]:

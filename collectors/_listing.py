@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from bs4 import BeautifulSoup, Tag
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ._dates import find_date, parse_date
 from ._links import clean as _clean, row_href
@@ -51,6 +54,9 @@ class Row:
     title: str
     date_text: str        # as written on the list ("" when none)
     date: datetime | None
+    # Where a year-less "03-20" took its year on the page: "2025年 (heading)", "2025 (column address)";
+    # "" when the row writes its year or nothing on the page gives one.
+    year_from: str = ""
 
 
 def anchor_title(a: Tag) -> str:
@@ -183,6 +189,7 @@ def find_list(soup: BeautifulSoup, base: str, *,
     headers: dict[int, list[int] | None] = {}
     names = page_names(soup)
     sides: dict[int, str] = {}
+    last_under: dict[int, datetime] = {}
     for row in soup.find_all(["li", "tr", "dd"]):
         if row.find_parent(["header", "nav", "footer"]) is not None:
             continue
@@ -205,10 +212,14 @@ def find_list(soup: BeautifulSoup, base: str, *,
             continue
         url = row_href(anchor, base)
         assert url is not None
+        year_from = ""
+        if not year_written(date_text):
+            date, year_from = _page_year(row, base, date, last_under)
         if id(row.parent) not in sides:
             sides[id(row.parent)] = side_of(row, names)
         key = (*_signature(row), sides[id(row.parent)])
-        groups.setdefault(key, []).append((row, Row(url, anchor_title(anchor), date_text, date)))
+        groups.setdefault(key, []).append(
+            (row, Row(url, anchor_title(anchor), date_text, date, year_from)))
     if not groups:
         return [], ""
     ordered = list(groups.items())   # document order of each group's first row
@@ -254,6 +265,7 @@ def select_rows(soup: BeautifulSoup, base: str, item_selector: str, title_select
                 date_selector: str, *, context_year: int | None = None) -> list[Row]:
     """Rows from user-supplied CSS selectors (the ``selectors`` escape hatch)."""
     rows: list[Row] = []
+    last_under: dict[int, datetime] = {}
     for row in soup.select(item_selector):
         anchor = row.select_one(title_selector) if title_selector else _primary_anchor(row, base)
         if anchor is not None and anchor.name != "a":
@@ -270,7 +282,10 @@ def select_rows(soup: BeautifulSoup, base: str, item_selector: str, title_select
             date = found[0] if found else None
         else:
             date_text, date = _row_date(row, anchor, context_year)
-        rows.append(Row(url, anchor_title(anchor), date_text, date))
+        year_from = ""
+        if date is not None and not year_written(date_text):
+            date, year_from = _page_year(row, base, date, last_under)
+        rows.append(Row(url, anchor_title(anchor), date_text, date, year_from))
     return dedupe_rows(rows)
 
 
@@ -283,3 +298,71 @@ def dedupe_rows(rows: list[Row]) -> list[Row]:
             seen.add(r.url)
             out.append(r)
     return out
+
+
+# -- the year a year-less list date is read in --------------------------------------------------
+# A person reading "[03-20]" takes the year from the page: a "2025年" heading, tab or caption above
+# the rows, a "日期（2025年）" column header, the selected year of a 归档/年份 selector, else the
+# column address's /2025/ or _2025. Never the crawl's year when the page says one.
+_YEAR_LABEL = re.compile(r"\D{0,8}?((?:19|20)\d{2})\s*年度?\D{0,6}")
+_BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?度?")
+_URL_YEAR = re.compile(r"(?:/|_)((?:19|20)\d{2})(?=[/_.]|$)")
+_PAGED = re.compile(r"(?:index|list|page|default)_\d+\.\w+$", re.IGNORECASE)
+_NOT_LABELS = ("script", "style", "title", "a", "textarea", "noscript")
+
+
+def year_written(text: str) -> bool:
+    """Whether a list date writes its year: "2017-12-20", "2017年12月20日", "17年12月20日" do;
+    "12-20", "[03-05]" and "12月20日" do not."""
+    return any(ch.isdigit() for ch in text) and ("年" in text or any(
+        len(part) == 4 for part in "".join(c if c.isdigit() else " " for c in text).split()))
+
+
+def _label_year(s: NavigableString) -> int | None:
+    parent = s.parent
+    if parent is None or parent.name in _NOT_LABELS or parent.find_parent(_NOT_LABELS) is not None:
+        return None
+    text = unicodedata.normalize("NFKC", str(s)).strip()
+    if not 4 <= len(text) <= 18:
+        return None
+    option = parent if parent.name == "option" else None
+    if option is not None:
+        # A 归档/年份 selector: only its selected year is the one shown.
+        m = _BARE_YEAR.fullmatch(text)
+        return int(m.group(1)) if m and option.has_attr("selected") else None
+    m = _YEAR_LABEL.fullmatch(text)
+    return int(m.group(1)) if m else None
+
+
+def _url_year(base: str) -> int | None:
+    path = urlsplit(base).path
+    path = _PAGED.sub("", path)   # index_2024.html is page 2024, not a year
+    found = _URL_YEAR.findall(path)
+    return int(found[-1]) if found else None
+
+
+def _page_year(row: Tag, base: str, date: datetime,
+               last_under: dict[int, datetime]) -> tuple[datetime, str]:
+    """*date* (read with the crawl's year) in the year the page shows above *row*, and where that
+    year was read; *date* and "" when the page shows none. Under one label a newest-first list
+    runs on into the year before ("日期（2025年）" over 01-02 then 12-30): each row takes the year
+    nearest the row before it under the same label, the label's year or the one before."""
+    label = row.find_previous(string=lambda s: _label_year(s) is not None)
+    if label is not None:
+        year, key, where = _label_year(label), id(label), f"{_label_year(label)}年 (heading)"
+    else:
+        year, key, where = _url_year(base), -1, f"{_url_year(base)} (column address)"
+    if year is None:
+        return date, ""
+    options = []
+    for y in (year, year - 1):
+        try:
+            options.append(date.replace(year=y))
+        except ValueError:   # 29 February
+            continue
+    if not options:
+        return date, ""
+    before = last_under.get(key)
+    moved = options[0] if before is None else min(options, key=lambda d: abs(d - before))
+    last_under[key] = moved
+    return moved, where
