@@ -449,7 +449,8 @@ class Website(SourceKind):
         # the rows around it on the page, and only from the crawl's date when neither says: that
         # guess is remembered, and the item marked list-yearless for the officer to check.
         settled = consensus.settle_years(
-            [(r.url, r.date, r.date is not None and not _has_year(r.date_text)) for r in rows], now)
+            [(r.url, r.date, r.date is not None and not (_has_year(r.date_text) or r.year_from))
+             for r in rows], now)
         how_by_url = self.__dict__.setdefault("_list_years", {})
         fixed = []
         for r, (when, how) in zip(rows, settled):
