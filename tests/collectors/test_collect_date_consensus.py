@@ -126,9 +126,12 @@ def test_yearless_list_dates(path):
     assert [i.date_source for i in items] == expect["sources"]
     assert all(i.external for i in items)
     for item, source in zip(items, expect["sources"]):
-        # A guessed year is sent for review; a year from the link or the page raises nothing.
-        assert ("date_review" in item.extra) == (source == consensus.LIST_YEARLESS)
-        assert "date_conflict" not in item.extra
+        # A guessed year is a conflict of it and the year before, sent for review; a year from
+        # the link or the page raises nothing.
+        guessed = source == consensus.LIST_YEARLESS
+        assert ("date_review" in item.extra) == guessed
+        year = item.published_at.year
+        assert item.extra.get("date_conflict", {}).get("years") == ([year - 1, year] if guessed else None)
     if "how" in expect:
         assert [site._list_years.get(r.url, "") for r in fixed] == expect["how"]
 
