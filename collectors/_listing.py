@@ -308,7 +308,8 @@ _YEAR_LABEL = re.compile(r"\D{0,8}?((?:19|20)\d{2})\s*年度?\D{0,6}")
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?度?")
 _URL_YEAR = re.compile(r"(?:/|_)((?:19|20)\d{2})(?=[/_.]|$)")
 _PAGED = re.compile(r"(?:index|list|page|default)_\d+\.\w+$", re.IGNORECASE)
-_NOT_LABELS = ("script", "style", "title", "a", "textarea", "noscript")
+_NOT_LABELS = ("script", "style", "title", "textarea", "noscript")
+_CURRENT = {"on", "active", "cur", "current", "selected", "hover", "now"}
 
 
 def year_written(text: str) -> bool:
@@ -318,6 +319,15 @@ def year_written(text: str) -> bool:
         len(part) == 4 for part in "".join(c if c.isdigit() else " " for c in text).split()))
 
 
+def _current_tab(el: Tag) -> bool:
+    """A year tab that is the one shown: it or its li carries on/active/cur/current/selected."""
+    for tag in (el, el.parent):
+        if isinstance(tag, Tag) and (tag.get("aria-selected") == "true" or _CURRENT.intersection(
+                c.lower() for c in tag.get("class") or [])):
+            return True
+    return False
+
+
 def _label_year(s: NavigableString) -> int | None:
     parent = s.parent
     if parent is None or parent.name in _NOT_LABELS or parent.find_parent(_NOT_LABELS) is not None:
@@ -325,11 +335,13 @@ def _label_year(s: NavigableString) -> int | None:
     text = unicodedata.normalize("NFKC", str(s)).strip()
     if not 4 <= len(text) <= 18:
         return None
-    option = parent if parent.name == "option" else None
-    if option is not None:
-        # A 归档/年份 selector: only its selected year is the one shown.
-        m = _BARE_YEAR.fullmatch(text)
-        return int(m.group(1)) if m and option.has_attr("selected") else None
+    link = parent if parent.name == "a" else parent.find_parent("a")
+    if parent.name == "option" or link is not None:
+        # A 归档/年份 selector or a row of year tabs: only the year shown counts (a link to another
+        # year's page is not this list's year), and it may be a bare "2025".
+        shown = parent.has_attr("selected") if parent.name == "option" else _current_tab(link)
+        m = _BARE_YEAR.fullmatch(text) or _YEAR_LABEL.fullmatch(text)
+        return int(m.group(1)) if m and shown else None
     m = _YEAR_LABEL.fullmatch(text)
     return int(m.group(1)) if m else None
 

@@ -15,7 +15,8 @@ from collectors import BEIJING, REGISTRY, CollectState, beijing_date, canonical_
 
 ROOT = SITES / "yearless"
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=BEIJING)   # the outside test's crawl day
-COLUMNS = ["/c/index.html", "/g/index.html", "/s/index.html", "/y/2025/index.html", "/n/index.html"]
+COLUMNS = ["/c/index.html", "/g/index.html", "/s/index.html", "/t/index.html", "/y/2025/index.html",
+           "/n/index.html"]
 
 
 def _expected(srv):
