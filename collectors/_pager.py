@@ -4,8 +4,9 @@ The next page comes from the first clue that exists: a stated page count (the TR
 its forms, or its variables), a 下一页 link, a sibling ``index_N``/``list_N`` link, the page
 number after the current one. A total stated in words (``共1,227页``, 尾页, records over the page
 size) makes the next page a promise the walker holds the site to. A 下一页 that only runs a script
-(``onclick="goPage(2)"``) gives its address when the page's own definition of the function builds
-it from the number; otherwise the page shows a next page it gives no address for
+(``onclick="goPage(2)"``), or a pager of numbered ``goPage(n)`` links with page n+1's number among
+them, gives its address when the page's own definition of the function builds it from the number
+(read by ``_links.js_value`` in its concatenation and ``n==1 ? … : …`` forms, never run); otherwise the page shows a next page it gives no address for
 (``Pager.unreachable``), and the walker reaches it by the source's ``page_url`` or the column's
 naming, or fails the pass. Each shape has a fixture column naming its real sample:
 tests/fixtures/sites/{trs,plain,layout}_variants/*/expect.json.
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from ._links import clean as _clean, row_href
+from ._links import clean as _clean, own_function_url as _own_function_url, row_href
 
 # 下一页 as sites write it: bare, bracketed, with arrows ("下一页>>", "[下一页]", "下一页 ›").
 _NEXT_TEXT = re.compile(r"^[\s\[【(（<《]*(?:下一页|下页|后一页|后页|下一頁|next\s*(?:page)?)[\s\]】)）>》›»]*$"
@@ -47,9 +48,6 @@ _PER_PAGE = re.compile(r"每页\s*(?:显示\s*)?(\d{1,4})\s*条")
 # A pager control that runs a function with the page number: onclick="goPage(2)",
 # href="javascript:gotoPage('2')", "javascript:void(0)" plus onclick. Never run; read.
 _JS_CALL = re.compile(r"""([A-Za-z_$][\w$.]*)\s*\(\s*['"]?(\d{1,6})['"]?\s*(?:,[^()]*)?\)""")
-# The function's own definition, building the address from the page number:
-# function goPage(n){ location.href = "list_" + n + ".html"; } (also window.location, var x = function).
-_JS_PART = re.compile(r"""\s*(?:(['"])([^'"]*)\1|\(?\s*([A-Za-z_$][\w$]*)\s*(?:([-+])\s*(\d{1,3}))?\s*\)?)\s*""")
 _PAGE_PARAM = re.compile(r"^(?:page|pageno|pagenum|pageindex|currpage|curpage|cur_page|pn|p)$", re.I)
 _CURRENT_CLASS = re.compile(r"(?:^|[-_])(?:current|curr|cur|active|on|sel|selected|now)(?:$|[-_])", re.I)
 # Any name whose page number is a trailing "_N"/"-N": index_3.html, list-2.html, list_12_2.html
@@ -249,6 +247,10 @@ def find_next(soup: BeautifulSoup, page_url: str, raw_text: str) -> Pager:
             break
     if found is None:
         found = _sibling_link(soup, page_url)
+    if found is None and current is None and _numbered_js(anchors, page_url):
+        # page 2 of a pager of numbered goPage(n) links that marks no current page: its number
+        # is the address's (list_2.html, ?page=2; index_1.html is page 2 where index.html is 1)
+        current = _url_page(page_url)
     if found is None and current is not None:
         for a in anchors:
             label = _label(a).strip("[]【】 ")
@@ -280,6 +282,23 @@ def find_next(soup: BeautifulSoup, page_url: str, raw_text: str) -> Pager:
     return Pager(next_url, total, signal, stated=promised, unreachable=unreachable)
 
 
+def _numbered_js(anchors: list[Tag], page_url: str) -> bool:
+    """The pager numbers its pages with links that only run a script (``onclick="goPage(2)"``)."""
+    return any(_label(a).isdigit() and not _link_to(a, page_url) and _JS_CALL.search(
+        (a.get("onclick") or "") + (a.get("href") or "")) for a in anchors)
+
+
+def _url_page(page_url: str) -> int | None:
+    """The 1-based page number a list address carries, when it carries one."""
+    for key, value in parse_qsl(urlsplit(page_url).query):
+        if _PAGE_PARAM.match(key) and value.isdigit():
+            return int(value)
+    here = _index_number(page_url)
+    if here is None or here[2] == 0:
+        return None
+    return here[2] + 1 if here[0].lower() in ("index", "default") else here[2]
+
+
 def _js_next(a: Tag, raw_text: str, page_url: str, current: int | None, total: int | None,
              what: str) -> tuple[tuple[str | None, str], str] | None:
     """A pager control that calls a function with the next page's number (``onclick="goPage(2)"``,
@@ -300,41 +319,6 @@ def _js_next(a: Tag, raw_text: str, page_url: str, current: int | None, total: i
             return (url, f"{what} through {call}, read from the page's own {fn} function"), ""
         return (None, f"{what} only runs JavaScript ({call})"), call
     return None
-
-
-def _own_function_url(raw_text: str, fn: str, n: int, page_url: str) -> str | None:
-    """The address the page's own ``function fn(p) { location.href = "list_" + p + ".html" }``
-    goes to for page ``n``: string literals and the parameter (± a number) joined by ``+``. Read,
-    never run: anything else in the expression and there is no answer."""
-    name = re.escape(fn.rsplit(".", 1)[-1])
-    m = re.search(rf"function\s+{name}\s*\(\s*([A-Za-z_$][\w$]*)"
-                  rf"|\b{name}\s*=\s*function\s*\(\s*([A-Za-z_$][\w$]*)", raw_text)
-    if not m:
-        return None
-    param, body = m.group(1) or m.group(2), raw_text[m.end(): m.end() + 1000]
-    go = re.search(r"location(?:\.href)?\s*=(?!=)\s*|location\.(?:assign|replace)\s*\(\s*"
-                   r"|window\.open\s*\(\s*", body)
-    if not go:
-        return None
-    pos, parts, used = go.end(), [], False
-    while True:
-        t = _JS_PART.match(body, pos)
-        if not t or t.end() == pos:
-            return None
-        if t.group(2) is not None:
-            parts.append(t.group(2))
-        elif t.group(3) == param:
-            step = int(t.group(5) or 0) * (-1 if t.group(4) == "-" else 1)
-            parts.append(str(n + step))
-            used = True
-        else:
-            return None
-        pos = t.end()
-        if body[pos:pos + 1] != "+":
-            break
-        pos += 1
-    address = "".join(parts).strip()
-    return urljoin(page_url, address) if address and used else None
 
 
 def _stated_phrase(text: str) -> str:
@@ -405,3 +389,23 @@ def _last_link_total(anchors: list[Tag], page_url: str, next_url: str, current: 
 
 def visible_text_of(soup: BeautifulSoup) -> str:
     return " ".join(soup.get_text(" ").split())
+
+
+def page_url_candidates(column_url: str) -> list[str]:
+    """The ``page_url`` patterns a column's address suggests, likeliest first (its family's
+    naming first): ``index.html`` -> ``index_{n-1}.html``, ``index_{n}.html``, ``index-{n}.html``…;
+    ``list.asp?id=3`` -> ``list.asp?id=3&page={n}``. Advice is checked against the site before it
+    is given (the walker fetches page 2 by each)."""
+    found = [p for p in (family_pattern(column_url),) if p]
+    parts = urlsplit(column_url)
+    name = parts.path.rsplit("/", 1)[-1] or "index.html"
+    if parts.query:
+        found += [f"{name}?{parts.query}&{k}={{n}}" for k in ("page", "pageNo", "pageIndex")]
+    else:
+        here = _index_number(column_url)
+        stem, dot, ext = name.rpartition(".")
+        prefix, ext = (here[0], here[3]) if here else ((stem, ext) if dot else (name, "html"))
+        for sep in ("_", "-"):
+            found += [f"{prefix}{sep}{{n}}.{ext}", f"{prefix}{sep}{{n-1}}.{ext}"]
+        found += [f"{name}?page={{n}}"]
+    return list(dict.fromkeys(found))

@@ -36,7 +36,8 @@ from ._dates import BEIJING, beijing_date
 from ._detail import parse_detail
 from ._http import FetchError, Response, _host
 from ._item import CollectState, ConfigError, Item, SourceError
-from ._listing import ATTACHMENT_EXT, Row, family_pattern, page_address
+from ._listing import ATTACHMENT_EXT, Row, family_pattern, find_list, page_address
+from ._pager import page_url_candidates
 from ._pages import STUB_BYTES, problem, soup_of
 from ._sanity import Dropped, screen
 from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
@@ -142,6 +143,7 @@ class Website(SourceKind):
         page_no, total_rows = 1, 0
         stop = f"max_pages ({self.opts['max_pages']}) reached"
         capped = ended = False   # stopped by max_pages / read to the end of the list or to since
+        stated = 0      # the most pages the column's pager has stated so far
         while True:
             rows = self._fix_years(page.rows, now)
             where = request.label or request.url
@@ -221,6 +223,8 @@ class Website(SourceKind):
                 stop = "older than since" if state.since is not None else "caught up with known items"
                 ended = state.since is not None
                 break
+            page = self._short_of_stated(page, page_no, stated)
+            stated = max(stated, page.total_pages or 0)
             if page.next is None and not page.unreachable:
                 stop = f"last page ({page.signal})"
                 ended = True
@@ -362,6 +366,17 @@ class Website(SourceKind):
                               "to accept)")
         return resp
 
+    @staticmethod
+    def _short_of_stated(page: ListPage, page_no: int, stated: int) -> ListPage:
+        """A page with no next page before the column's stated page count (共3页 on page 2 of a
+        pager of numbered ``goPage(n)`` links) shows a next page without an address: the walker
+        reaches it as it reaches any such page, or fails the pass — never an "ok" short of it."""
+        total = max(stated, page.total_pages or 0)
+        if page.next is not None or page.unreachable or page_no >= total:
+            return page
+        return dataclasses.replace(page, unreachable=f"the column states {total} pages and this is "
+                                   f"page {page_no}, but it links to no next page")
+
     def _beyond(self, page: ListPage, page_no: int, rows: int) -> ListRequest:
         """The next list page of a page that shows one without an address (``page.unreachable``:
         a 下一页 that only runs JavaScript, a stated total past this page): page ``page_no + 1``
@@ -391,11 +406,35 @@ class Website(SourceKind):
 
     def _unreachable(self, page: ListPage, page_no: int, rows: int, tried: str) -> str:
         read = f"{page_no} page{'s' if page_no > 1 else ''} ({rows} rows)"
-        guess = self.opts["page_url"] or family_pattern(self.opts["url"]) or _example(self.opts["url"])
+        guess, checked = self._checked_guess(page, page_no, tried)
         return (f"{self.opts['url']}: {page.unreachable}; {read} read" + (f"; {tried}" if tried else "")
-                + f" — set page_url = \"{guess}\" (the address of page 2 as a browser shows it, its "
+                + f" — set page_url = \"{guess}\"{checked} (the address of page 2 as a browser shows it, its "
                 f"number written {{n}}, or {{n-1}} when page 2 is numbered 1) to read the rest, or "
                 f"max_pages = {page_no} to accept the column cut short")
+
+    def _checked_guess(self, page: ListPage, page_no: int, tried: str) -> tuple[str, str]:
+        """The ``page_url`` to advise and what checked it: page 2 fetched by each pattern the
+        column's address suggests answers with a list of rows, not page 1's. The pattern just
+        tried and failed (``tried``) is not advised again; when none answers, a guess says so."""
+        used = self.opts["page_url"] or family_pattern(self.opts["url"]) or ""
+        failed = used if tried else ""
+        first = {r.url for r in page.rows} if page_no == 1 else set()
+        patterns = [p for p in dict.fromkeys([self.opts["page_url"], *page_url_candidates(self.opts["url"])])
+                    if p and p != failed]
+        for pattern in patterns:
+            url = page_address(pattern, 2, self.opts["url"])
+            try:
+                resp = self.http.get(url, allowed_hosts=self.hosts)
+            except (FetchError, SourceError):
+                continue
+            if resp.status != 200 or problem(resp, soup_of(resp.text)):
+                continue
+            rows, _note = find_list(soup_of(resp.text), resp.url)
+            if rows and {r.url for r in rows} != first:
+                return pattern, f" (checked: page 2, {url}, lists {len(rows)} rows)"
+        guess = next((p for p in (self.opts["page_url"], family_pattern(self.opts["url"]),
+                                  _example(self.opts["url"])) if p and p != failed), _example(self.opts["url"]))
+        return guess, " (unchecked: no address tried for page 2 answered with a list)"
 
     def _note_cap(self, memo: dict, capped_at: int | None, total: int | None, *,
                   read_to_end: bool) -> None:
