@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 import json
 import logging
 import zlib
@@ -18,7 +19,7 @@ from ._counts import CountQueries
 from ._daemon_stops import DaemonStopQueries
 from ._dates import DateQueries, keep_hand_set_date
 from ._dupes import DupeQueries
-from ._db import connect, fault, immediate
+from ._db import BUSY_TIMEOUT_S, connect, fault, immediate
 from ._ops import OpsQueries
 from ._ownership import carried, carry, held
 from ._reporting import ReportQueries
@@ -53,6 +54,26 @@ def _text_changed(stored: Sequence[Any], record: Mapping[str, Any]) -> bool:
             or (new_fields is not None and (json.loads(fields) if fields else None) != new_fields))
 
 
+def _open(path: str | Path) -> Any:
+    """Connect and bring the schema up to date. Another process opening the same new file at
+    the same moment (the daemon and the web UI started together) can hold it while it turns it
+    into WAL, and SQLite then answers "locked" without waiting: tried again for as long as the
+    busy timeout would have waited."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        db = None
+        try:
+            db = connect(path)
+            _schema.apply(db)
+            return db
+        except sqlite3.OperationalError as e:
+            if db is not None:
+                db.close()
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _ts(now: datetime) -> str:
     return now.isoformat(timespec="seconds")
 
@@ -83,8 +104,7 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 raise Unavailable(f"{path} holds no gongkai database yet: run `gongkai crawl` first"
                                   if Path(path).exists() else
                                   f"no database at {path}: run `gongkai crawl` first")
-            db = connect(path)
-            _schema.apply(db)
+            db = _open(path)
         except sqlite3.DatabaseError as e:
             if db is not None:
                 db.close()

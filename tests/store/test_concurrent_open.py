@@ -5,7 +5,7 @@ import multiprocessing as mp
 
 from store import Store
 
-PROCESSES = 4
+PROCESSES = 6
 
 
 def _open(path, barrier, results):
@@ -19,7 +19,7 @@ def _open(path, barrier, results):
 
 def test_processes_opening_a_new_database_at_once_all_get_it(tmp_path):
     ctx = mp.get_context("fork")
-    for round_ in range(5):
+    for round_ in range(12):
         path = tmp_path / f"g{round_}.db"
         barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
         procs = [ctx.Process(target=_open, args=(str(path), barrier, results))
