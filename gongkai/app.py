@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -119,3 +120,11 @@ def progress(message: str) -> None:
 def end_progress() -> None:
     if sys.stderr.isatty():
         print(file=sys.stderr)
+
+
+def login_name() -> str:
+    """Who runs the command, for the audit log (a --by NAME option wins)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "officer"

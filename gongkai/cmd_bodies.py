@@ -2,7 +2,6 @@
 config edit (gongkai/reattribute.py says what every crawl does on its own)."""
 from __future__ import annotations
 
-import getpass
 from datetime import datetime, timezone
 
 from . import app, reattribute
@@ -20,19 +19,12 @@ def register(sub, common) -> None:
     s.set_defaults(func=cmd_reattribute)
 
 
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "officer"
-
-
 def cmd_reattribute(args) -> int:
     cfg = app.load_config(args)
     if not cfg.district:
         raise app.UsageError(f"{cfg.path} has one body ([bureau]): every item is its own, there "
                              "is nothing to attribute again")
-    actor, now = args.by or _login(), datetime.now(timezone.utc)
+    actor, now = args.by or app.login_name(), datetime.now(timezone.utc)
     with app.open_store(args, cfg) as st:
         if args.rename:
             old, sep, new = args.rename.partition("=")

@@ -1,7 +1,6 @@
 """add, import, dupes: manual channels (the bulletin board) and cross-channel duplicates."""
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import datetime, timezone
@@ -147,7 +146,7 @@ def _tell_retyped(retyped: list[tuple[str, dict]]) -> None:
 
 def cmd_withdraw(args) -> int:
     cfg = app.load_config(args)
-    actor = args.by or _login()
+    actor = args.by or app.login_name()
     now = _now()
     with app.open_store(args, cfg) as st:
         rows = []
@@ -277,7 +276,7 @@ def _item_ids(values: list[str]) -> list[int]:
 
 def cmd_dupes(args) -> int:
     cfg = app.load_config_optional(args)
-    actor = args.by or _login()
+    actor = args.by or app.login_name()
     # usage mistakes first: they need no database
     if args.action == "list" and args.items:
         raise app.UsageError("`gongkai dupes` lists; use `dupes merge ITEM ITEM...` or "
@@ -365,10 +364,3 @@ def _rebuild(st, args, actor: str) -> int:
     if args.dry_run:
         print("nothing written (--dry-run)")
     return 0
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "officer"

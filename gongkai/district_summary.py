@@ -56,7 +56,8 @@ def render(year: int, rows: Sequence[BodyRow], *, unique_total: int, unattribute
     bodies published it; ``unattributed``: the shared sources' items naming no body."""
     head = ["单位 body", "id", "信息", *categories, "待审 unreviewed", "无日期 undated",
             "可能重复 possible duplicates", "年报 report"]
-    if any(_own(r.counts, categories) for r in rows):
+    own_any = any(_own(r.counts, categories) for r in rows)
+    if own_any:
         head.append("自定分类 own categories")
     lines = [f"# {year} 年度政府信息公开 全区汇总 — district summary", "",
              f"Written {when(now)} (Beijing time) by `gongkai report --district --year {year}`.",
@@ -72,7 +73,7 @@ def render(year: int, rows: Sequence[BodyRow], *, unique_total: int, unattribute
         cells = [r.name, r.id, str(c.total),
                  *(("—" if own else str(c.categories[k])) for k in categories),
                  str(c.unreviewed), str(c.undated), str(c.possible_duplicates), r.status()]
-        if any(_own(x.counts, categories) for x in rows):
+        if own_any:
             cells.append(own or "—")
         lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
     lines += ["", "A joint notice counts for each body that published it, so the body rows may "

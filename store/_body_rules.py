@@ -43,15 +43,34 @@ def unclassified_sql(scope: Any) -> tuple[str, list]:
             "u.body = ? AND u.body_category IS NOT NULL)", [scope.body])
 
 
+def decided_of(db: Any, bodies: Sequence[str],
+               item_ids: Sequence[int] | None = None) -> dict[tuple[int, str], tuple]:
+    """``{(item, body): (category, decided_by, needs_review)}`` of these bodies' decisions, of
+    the ``item_ids`` only when given."""
+    if not bodies:
+        return {}
+    marks = ",".join("?" * len(bodies))
+    sql = ("SELECT item_id, body, body_category, body_decided_by, body_needs_review FROM "
+           f"body_decisions WHERE body IN ({marks})")
+    if item_ids is None:
+        return {(i, b): (c, d, n) for i, b, c, d, n in db.execute(sql, list(bodies))}
+    out: dict[tuple[int, str], tuple] = {}
+    ids = list(item_ids)
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        for i, b, c, d, n in db.execute(f"{sql} AND item_id IN ({','.join('?' * len(part))})",
+                                        [*bodies, *part]):
+            out[i, b] = (c, d, n)
+    return out
+
+
 def decisions_of(db: Any, bodies: Sequence[str]) -> tuple[dict, dict]:
     """For the one-pass count and the kept summary: ``{(item, body): (category, decided_by,
     needs_review)}`` of these bodies, and ``{body: clusters with a copy it filed by hand}``."""
     if not bodies:
         return {}, {}
     marks = ",".join("?" * len(bodies))
-    decided = {(i, b): (c, d, n) for i, b, c, d, n in db.execute(
-        "SELECT item_id, body, body_category, body_decided_by, body_needs_review FROM "
-        f"body_decisions WHERE body IN ({marks})", list(bodies))}
+    decided = decided_of(db, bodies)
     by_hand: dict[str, set] = {b: set() for b in bodies}
     for cluster, body in db.execute(
             "SELECT DISTINCT i.cluster_id, bd.body FROM body_decisions bd JOIN items i ON "

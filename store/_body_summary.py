@@ -26,7 +26,7 @@ import json
 from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
-from ._body_rules import decisions_of
+from ._body_rules import decided_of
 from ._counts import BodyScope, count_clusters
 from ._db import immediate
 
@@ -65,20 +65,8 @@ class _Whose:
 
     def load(self, db: Any, item_ids: Sequence[int] | None = None) -> None:
         """The own-category bodies' decisions of these items (None: of every item)."""
-        if not self.own:
-            return
-        if item_ids is None:
-            self.decided = decisions_of(db, sorted(self.own))[0]
-            return
-        self.decided = {}
-        bodies = sorted(self.own)
-        for start in range(0, len(item_ids), _BATCH):
-            part = list(item_ids[start:start + _BATCH])
-            for i, b, c, d, n in db.execute(
-                    "SELECT item_id, body, body_category, body_decided_by, body_needs_review "
-                    f"FROM body_decisions WHERE item_id IN ({','.join('?' * len(part))}) AND "
-                    f"body IN ({','.join('?' * len(bodies))})", [*part, *bodies]):
-                self.decided[i, b] = (c, d, n)
+        if self.own:
+            self.decided = decided_of(db, sorted(self.own), item_ids)
 
     def of(self, source_id: str, named: Sequence[str]) -> list[str]:
         body = self.owner.get(source_id)

@@ -131,22 +131,25 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
         with immediate(self.db):
             for s in sources:
                 seen.append(s["id"])
-                before = self.db.execute("SELECT config_json FROM sources WHERE id = ?",
-                                         [s["id"]]).fetchone()
-                if before is not None:
-                    notes.append(carry(self.db, s["id"], before[0], s.get("config", {}), now,
-                                       bodies))
                 row = {"id": s["id"], "type": s["type"], "channel": s["channel"],
                        "url": s.get("url", ""), "enabled": int(s.get("enabled", True)),
                        "config_json": json.dumps(s.get("config", {}), ensure_ascii=False,
-                                                 sort_keys=True, default=str),
-                       "updated_at": _ts(now)}
-                if self.db["sources"].count_where("id = ?", [s["id"]]):
-                    self.db["sources"].update(s["id"], row)
-                else:
-                    self.db["sources"].insert({**row, "created_at": _ts(now)})
+                                                 sort_keys=True, default=str)}
+                before = self.db.execute(
+                    "SELECT type, channel, url, enabled, config_json FROM sources WHERE id = ?",
+                    [s["id"]]).fetchone()
+                if before is None:
+                    self.db["sources"].insert({**row, "created_at": _ts(now),
+                                               "updated_at": _ts(now)})
+                elif tuple(before) != (row["type"], row["channel"], row["url"], row["enabled"],
+                                       row["config_json"]):
+                    # every count and crawl syncs: only a row the config changed is written
+                    notes.append(carry(self.db, s["id"], before[4], s.get("config", {}), now,
+                                       bodies))
+                    self.db["sources"].update(s["id"], {**row, "updated_at": _ts(now)})
             marks = ",".join("?" * len(seen)) or "''"
-            self.db.execute(f"UPDATE sources SET enabled = 0 WHERE id NOT IN ({marks})", seen)
+            self.db.execute(f"UPDATE sources SET enabled = 0 WHERE enabled = 1 AND id NOT IN "
+                            f"({marks})", seen)
         notes = [n for n in notes if n]
         for note in notes:     # told once: the next sync finds the owner unchanged
             log.warning("%s", note)
