@@ -3,6 +3,7 @@ writes must be exactly what reading stdin as text line by line gives (parallel.c
 whatever the line ends, blank lines, BOM or block boundaries."""
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,13 +30,24 @@ def _as_text(data: bytes, jobs: int) -> tuple[bytes, str | None]:
     return "".join(out).encode(), None
 
 
-def _as_bytes(data: bytes, jobs: int) -> tuple[bytes, str | None]:
+def _as_bytes(data: bytes, jobs: int, file: Path | None = None, skip: int = 0
+              ) -> tuple[bytes, str | None]:
+    """What the bytes path writes, from a stream (a pipe) or, with *file*, from a file whose
+    first *skip* bytes another program read before (`(head -c N; gongkai classify) < f`):
+    then its workers read their own byte ranges of it."""
+    if file is None:
+        source = io.BufferedReader(io.BytesIO(data))
+    else:
+        file.write_bytes(b"x" * skip + data)
+        source = open(file, "rb")
+        os.lseek(source.fileno(), skip, os.SEEK_SET)
     out = []
-    for block, reason in parallel.classify_stream(RULES, io.BufferedReader(io.BytesIO(data)),
-                                                  errors="surrogateescape", jobs=jobs):
-        out.append(block)
-        if reason is not None:
-            return b"".join(out), reason
+    with source:
+        for block, reason in parallel.classify_stream(RULES, source, errors="surrogateescape",
+                                                      jobs=jobs):
+            out.append(block)
+            if reason is not None:
+                return b"".join(out), reason
     return b"".join(out), None
 
 
@@ -51,20 +63,52 @@ ENDS = ["\n", "\r\n", "\r", "\n\n", "\n \u3000\n", "\n\u2028\n", "\n\x85\r\n"]
 
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("tail", ["", "\n", "\r", "\r\n"])
-def test_the_bytes_path_writes_what_the_text_path_writes(monkeypatch, jobs, tail):
+@pytest.mark.parametrize("source", ["pipe", "file"])
+def test_the_bytes_path_writes_what_the_text_path_writes(monkeypatch, tmp_path, jobs, tail,
+                                                          source):
     monkeypatch.setattr(parallel, "FIRST_READ", 4096)   # many blocks, lines cut across reads
     monkeypatch.setattr(parallel, "BLOCK", 20_000)
+    monkeypatch.setattr(parallel, "LOOK", 64)           # line ends found across several reads
     monkeypatch.setattr(parallel, "POOL_MIN", 30)
     n = 160
     data = ("\ufeff" + "".join(_line(i) + ENDS[i % len(ENDS)] for i in range(n - 1))
             + _line(n - 1) + tail).encode()
-    got = _as_bytes(data, jobs)
+    got = _as_bytes(data, jobs, tmp_path / "in.jsonl" if source == "file" else None,
+                    skip=7 if source == "file" else 0)
     assert got[1] is None and got[0].count(b"\n") == n
     assert got == _as_text(data, jobs)
 
 
+def test_workers_read_a_file_stdin_by_themselves(monkeypatch, tmp_path):
+    """From a file, the blocks after the first lines are byte ranges the workers read (the
+    parent reads none of them), cut after a line end, and together the rest of the file."""
+    monkeypatch.setattr(parallel, "FIRST_READ", 4096)
+    monkeypatch.setattr(parallel, "BLOCK", 20_000)
+    monkeypatch.setattr(parallel, "POOL_MIN", 30)
+    sent = []
+    real = parallel._pooled
+
+    def pooled(work, setup, tasks, jobs, state=None, chunk=parallel.CHUNK):
+        def seen():
+            for task in tasks:
+                sent.append(task[0])
+                yield task
+        return real(work, setup, seen(), jobs, state, chunk)
+
+    monkeypatch.setattr(parallel, "_pooled", pooled)
+    data = "".join(_line(i) + "\r\n" for i in range(300)).encode()
+    got = _as_bytes(data, 2, tmp_path / "in.jsonl", skip=3)
+    ranges = list(sent)   # (not the text path's tasks)
+    assert got == _as_text(data, 2)
+    assert ranges and all(isinstance(r, tuple) for r in ranges)
+    assert [r[1] for r in ranges[1:]] == [r[1] + r[2] for r in ranges[:-1]]
+    assert ranges[-1][1] + ranges[-1][2] == 3 + len(data)
+    assert all(data[r[1] - 3 + r[2] - 1:][:1] == b"\n" for r in ranges)
+
+
 @pytest.mark.parametrize("bad", ['{"title": "a', '{"title": "a\r', "[1, 2]", "\ufeff\n"])
-def test_a_bad_line_is_the_same_error_after_the_same_output(monkeypatch, bad):
+@pytest.mark.parametrize("source", ["pipe", "file"])
+def test_a_bad_line_is_the_same_error_after_the_same_output(monkeypatch, tmp_path, bad, source):
     monkeypatch.setattr(parallel, "FIRST_READ", 4096)
     monkeypatch.setattr(parallel, "BLOCK", 20_000)
     monkeypatch.setattr(parallel, "POOL_MIN", 30)
@@ -72,7 +116,7 @@ def test_a_bad_line_is_the_same_error_after_the_same_output(monkeypatch, bad):
     lines[70] = bad
     data = "\n".join(lines).encode() + b"\n"
     for jobs in (1, 2):
-        got = _as_bytes(data, jobs)
+        got = _as_bytes(data, jobs, tmp_path / "in.jsonl" if source == "file" else None)
         assert got[1] is not None and got == _as_text(data, jobs)
 
 
