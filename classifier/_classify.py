@@ -230,26 +230,20 @@ class Classifier:
         best, top, runner_up, evidence = self._core.rank_item(
             self._tables, title, body, rs.title_weight, rs.body_weight, self._priority)
         if top <= 0:
-            d = Decision(category=rs.fallback, score=0.0, margin=0.0, needs_review=True,
-                         evidence=evidence, ruleset_version=rs.version)
+            category, score, margin, needs_review = rs.fallback, 0.0, 0.0, True
         else:
-            score = round(top, 6)
-            margin = round(top - runner_up, 6)
+            category, score, margin = self._names[best], round(top, 6), round(top - runner_up, 6)
             needs_review = score < rs.min_score or margin < rs.min_margin
-            d = Decision(category=self._names[best], score=score, margin=margin,
-                         needs_review=needs_review, evidence=evidence,
-                         ruleset_version=rs.version)
-        return d if self._calibration is None else self._calibrate(d, title, body)
-
-    def _calibrate(self, d: Decision, title: str, body: str) -> Decision:
-        """``d`` with its calibrated doubt, flagged when the doubt reaches the threshold (the
-        rules' own [review] thresholds are one of the things the doubt weighs)."""
         cal = self._calibration
+        if cal is None:
+            return Decision(category, score, margin, needs_review, evidence, rs.version)
+        # calibrated: the doubt, flagged when it reaches the threshold (the rules' own [review]
+        # thresholds are one of the things it weighs); one Decision made, with it
         p = self._model.predict(title, body) if self._model is not None else None
-        doubt = cal.doubt(_doubt.features(d, self.ruleset.fallback, p))
-        # a new Decision directly: dataclasses.replace reads every field back by name first
-        return Decision(d.category, d.score, d.margin, doubt >= cal.threshold, d.evidence,
-                        d.ruleset_version, d.second_opinion, doubt)
+        doubt = cal.doubt(_doubt.features_of(category, score, margin, needs_review, evidence,
+                                             rs.fallback, p))
+        return Decision(category, score, margin, doubt >= cal.threshold, evidence, rs.version,
+                        "", doubt)
 
     def _score_field(self, field: str, text: str, mult: float, scores: list[float],
                      evidence: list[Evidence]) -> None:

@@ -414,3 +414,18 @@ def evidence_json(evidence: Any) -> str | None:
     in evidence], ensure_ascii=False)``); here always None: the caller's Python writes it
     (gongkai/parallel.py, evidence_json)."""
     return None
+
+
+def evidence_facts(evidence: Any, category: str) -> tuple[bool, bool, bool, bool]:
+    """What the calibrated doubt reads in the evidence of a decision for *category*: (a word of
+    the category counted, one of them in the title, all of them one and the same word, a word
+    of another category in the title)."""
+    words = set()
+    in_title = rival_in_title = False
+    for keyword, field, _start, _weight, cat in evidence:
+        if cat == category:
+            words.add(keyword)
+            in_title = in_title or field == "title"
+        elif field == "title":
+            rival_in_title = True
+    return bool(words), in_title, len(words) == 1, rival_in_title

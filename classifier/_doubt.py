@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ._coreload import core as _core
+
 if TYPE_CHECKING:
     from ._classify import Decision
     from ._learn import Prediction
@@ -46,27 +48,32 @@ MODEL_FEATURES = frozenset({"model_agrees", "model_p_rules", "model_p_top"})
 def features(d: Decision, fallback: str, p: Prediction | None) -> list[float]:
     """The feature vector of one rules decision (see FEATURES), before calibration: its
     ``needs_review`` is the rules file's own; ``p`` is the second opinion or None."""
-    winner = [e for e in d.evidence if e.category == d.category]
-    rivals = [e for e in d.evidence if e.category != d.category]
-    no_evidence = d.score <= 0
-    in_title = any(e.field == "title" for e in winner)
+    return features_of(d.category, d.score, d.margin, d.needs_review, d.evidence, fallback, p)
+
+
+def features_of(category: str, score: float, margin: float, needs_review: bool,
+                evidence: Sequence, fallback: str, p: Prediction | None) -> list[float]:
+    """:func:`features` of a decision given by its parts (what Classifier.classify has before
+    it makes the Decision)."""
+    any_word, in_title, one_word, rival_in_title = _core.evidence_facts(evidence, category)
+    no_evidence = score <= 0
     row = [
         1.0,
         1.0 if no_evidence else 0.0,
-        0.0 if no_evidence else min(1.0, d.margin / d.score),
-        math.log1p(max(0.0, d.score)),
+        0.0 if no_evidence else min(1.0, margin / score),
+        math.log1p(max(0.0, score)),
         1.0 if in_title else 0.0,
-        1.0 if winner and not in_title else 0.0,
-        1.0 if len({e.keyword for e in winner}) == 1 else 0.0,
-        1.0 if any(e.field == "title" for e in rivals) else 0.0,
-        1.0 if d.category == fallback and not no_evidence else 0.0,
-        1.0 if d.needs_review and not no_evidence else 0.0,
+        1.0 if any_word and not in_title else 0.0,
+        1.0 if one_word else 0.0,
+        1.0 if rival_in_title else 0.0,
+        1.0 if category == fallback and not no_evidence else 0.0,
+        1.0 if needs_review and not no_evidence else 0.0,
     ]
     if p is None:
         row += [0.0, 0.0, 0.0]
     else:
-        row += [1.0 if p.category == d.category else 0.0,
-                p.probabilities.get(d.category, 0.0), p.probability]
+        row += [1.0 if p.category == category else 0.0,
+                p.probabilities.get(category, 0.0), p.probability]
     return row
 
 
