@@ -169,8 +169,11 @@ weights = [1.0, 0.5, -0.0, 0.0, 1e16, 1e-7, 2.5, 1 / 3, -2.0, 1e22, 5e-324, math
 written = 0
 for i in range(30000):
     ev = tuple(Evidence("".join(rnd.choice(chars) for _ in range(rnd.randint(0, 4))),
-                        rnd.choice(["title", "body"]), rnd.choice([0, 7, rnd.randint(0, 10**12)]),
-                        rnd.choice(weights), rnd.choice(["促消费", "其他", 'a"b']))
+                        rnd.choice(["title", "body"]),
+                        rnd.choice([0, 7, -7, rnd.randint(0, 10**12), -2**63, 2**63 - 1]),
+                        # more distinct weights than the C side keeps the text of
+                        rnd.choice(weights + [rnd.uniform(-100, 100)]),
+                        rnd.choice(["促消费", "其他", 'a"b']))
                for _ in range(rnd.randint(0, 3)))
     got = classifier.fast_evidence_json(ev)
     plain = all(math.isfinite(e.weight) and not any(c < " " or c in '"\\' for c in

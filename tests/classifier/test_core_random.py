@@ -150,6 +150,24 @@ def test_normalize_alike(cores):
                 assert fast.normalize(text) == ref.normalize(text), (hex(i), a, b)
 
 
+def test_evidence_facts_alike(cores):
+    """What the calibrated doubt reads in a decision's evidence (_doubt.features_of)."""
+    ref, fast = cores
+    rng = random.Random(11)
+    cats = ["促消费", "其他", "安全生产"]
+    for _ in range(5000):
+        evidence = tuple(_classify.Evidence(rng.choice(["消费券", "安全", "检查", "a"]),
+                                            rng.choice(["title", "body"]), rng.randint(0, 99),
+                                            rng.choice([1.0, 2.0]), rng.choice(cats))
+                         for _ in range(rng.randint(0, 5)))
+        category = rng.choice(cats)
+        # equal strings that are not the same object count as the same word and category
+        copies = tuple(_classify.Evidence("".join(list(e.keyword)), e.field, e.start, e.weight,
+                                          "".join(list(e.category))) for e in evidence)
+        assert fast.evidence_facts(evidence, category) == ref.evidence_facts(evidence, category)
+        assert fast.evidence_facts(copies, category) == ref.evidence_facts(evidence, category)
+
+
 def test_second_opinion_sums_alike(monkeypatch, cores):
     """The n-gram model's sums: the same features found; the sums equal up to the order of
     adding (the reference adds in set order, which differs from run to run by design)."""
