@@ -63,9 +63,11 @@ ENDS = ["\n", "\r\n", "\r", "\n\n", "\n \u3000\n", "\n\u2028\n", "\n\x85\r\n"]
 
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("tail", ["", "\n", "\r", "\r\n"])
-@pytest.mark.parametrize("source", ["pipe", "file"])
+@pytest.mark.parametrize("source", ["pipe", "file", "large file"])
 def test_the_bytes_path_writes_what_the_text_path_writes(monkeypatch, tmp_path, jobs, tail,
                                                           source):
+    # a "large file" goes to the workers from its first line (its BOM too)
+    monkeypatch.setattr(parallel, "POOL_BYTES", 1000 if source == "large file" else 10**9)
     monkeypatch.setattr(parallel, "FIRST_READ", 4096)   # many blocks, lines cut across reads
     monkeypatch.setattr(parallel, "BLOCK", 20_000)
     monkeypatch.setattr(parallel, "LOOK", 64)           # line ends found across several reads
@@ -73,15 +75,18 @@ def test_the_bytes_path_writes_what_the_text_path_writes(monkeypatch, tmp_path, 
     n = 160
     data = ("\ufeff" + "".join(_line(i) + ENDS[i % len(ENDS)] for i in range(n - 1))
             + _line(n - 1) + tail).encode()
-    got = _as_bytes(data, jobs, tmp_path / "in.jsonl" if source == "file" else None,
-                    skip=7 if source == "file" else 0)
+    got = _as_bytes(data, jobs, tmp_path / "in.jsonl" if source != "pipe" else None,
+                    skip=7 if source != "pipe" else 0)
     assert got[1] is None and got[0].count(b"\n") == n
     assert got == _as_text(data, jobs)
 
 
-def test_workers_read_a_file_stdin_by_themselves(monkeypatch, tmp_path):
-    """From a file, the blocks after the first lines are byte ranges the workers read (the
-    parent reads none of them), cut after a line end, and together the rest of the file."""
+@pytest.mark.parametrize("large", [False, True])
+def test_workers_read_a_file_stdin_by_themselves(monkeypatch, tmp_path, large):
+    """From a file, the blocks after the first lines (from a large file, all of them) are byte
+    ranges the workers read (the parent reads none of them), cut after a line end, and together
+    the rest of the file (all of it)."""
+    monkeypatch.setattr(parallel, "POOL_BYTES", 1000 if large else 10**9)
     monkeypatch.setattr(parallel, "FIRST_READ", 4096)
     monkeypatch.setattr(parallel, "BLOCK", 20_000)
     monkeypatch.setattr(parallel, "POOL_MIN", 30)
@@ -103,12 +108,14 @@ def test_workers_read_a_file_stdin_by_themselves(monkeypatch, tmp_path):
     assert ranges and all(isinstance(r, tuple) for r in ranges)
     assert [r[1] for r in ranges[1:]] == [r[1] + r[2] for r in ranges[:-1]]
     assert ranges[-1][1] + ranges[-1][2] == 3 + len(data)
+    assert (ranges[0][1] == 3) == large
     assert all(data[r[1] - 3 + r[2] - 1:][:1] == b"\n" for r in ranges)
 
 
 @pytest.mark.parametrize("bad", ['{"title": "a', '{"title": "a\r', "[1, 2]", "\ufeff\n"])
-@pytest.mark.parametrize("source", ["pipe", "file"])
+@pytest.mark.parametrize("source", ["pipe", "file", "large file"])
 def test_a_bad_line_is_the_same_error_after_the_same_output(monkeypatch, tmp_path, bad, source):
+    monkeypatch.setattr(parallel, "POOL_BYTES", 1000 if source == "large file" else 10**9)
     monkeypatch.setattr(parallel, "FIRST_READ", 4096)
     monkeypatch.setattr(parallel, "BLOCK", 20_000)
     monkeypatch.setattr(parallel, "POOL_MIN", 30)
@@ -116,7 +123,7 @@ def test_a_bad_line_is_the_same_error_after_the_same_output(monkeypatch, tmp_pat
     lines[70] = bad
     data = "\n".join(lines).encode() + b"\n"
     for jobs in (1, 2):
-        got = _as_bytes(data, jobs, tmp_path / "in.jsonl" if source == "file" else None)
+        got = _as_bytes(data, jobs, tmp_path / "in.jsonl" if source != "pipe" else None)
         assert got[1] is not None and got == _as_text(data, jobs)
 
 
