@@ -165,6 +165,10 @@ def _pass_notes(st: store_mod.Store, source_id: str) -> list[str]:
         kinds = held.get("kinds") or {}
         what = ", ".join(f"{k} x{n}" for k, n in kinds.items()) if isinstance(kinds, dict) else ""
         notes.append(f"{held['count']} placeholder entries skipped" + (f" ({what})" if what else ""))
+    gap = memo.get("feed_gap")     # a feed that listed fewer entries than were published
+    if isinstance(gap, dict) and gap.get("note"):
+        more = len(gap.get("gaps") or ())
+        notes.append(gap["note"] + (f" ({more} such gaps noted)" if more > 1 else ""))
     dropped = memo.get("dropped_rows")
     if isinstance(dropped, list) and dropped:
         notes.append(f"{len(dropped)} list rows set aside as page furniture")
