@@ -48,6 +48,9 @@ _NOYEAR = re.compile(
     r"(?P<m>\d{1,2})\s*(?:(?P<sep>[-/.])|月)\s*(?P<d>\d{1,2})\s*日?"
     rf"(?:\s+{_TIME})?")
 _EPOCH = re.compile(r"\d{10}|\d{13}")
+# A list cell's two-digit year, as some columns write it: 25-01-07, 25/1/7, 25.01.07 (YY-MM-DD, the
+# only order Chinese sites use). Three numbers, so a year-less 12-31 is never read as one.
+_SHORT_YEAR = re.compile(r"(?P<y>\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})")
 
 # Searching inside free text: a date must not be glued to other digits or to a path / index
 # prefix, which is how "2024-01-00123" and "6107280000/2024-001005" stay non-dates.
@@ -132,6 +135,46 @@ def parse_date(text: str, *, context_year: int | None = None) -> datetime | None
     if m and context_year is not None and (m.group("sep") or "月" in s):
         return _build(context_year, m.group("m"), m.group("d"), m.groupdict(), None)
     return None
+
+
+def short_year_shape(text: str) -> bool:
+    """Whether a list cell writes its date with a two-digit year (``25-01-07``, ``[25/1/7]``)."""
+    return bool(text) and _SHORT_YEAR.fullmatch(_strip_wrappers(_normalise(text))) is not None
+
+
+def parse_short_year(text: str) -> datetime | None:
+    """A two-digit-year list date (``25-01-07``) read as 20YY-MM-DD; None when it is not one or
+    not a real day. Only for a list's date cells: whether the column really writes YY-MM-DD is
+    for its caller to judge from the other rows (collectors/_listing.py)."""
+    if not short_year_shape(text):
+        return None
+    m = _SHORT_YEAR.fullmatch(_strip_wrappers(_normalise(text)))
+    assert m is not None
+    return _build(2000 + int(m.group("y")), m.group("m"), m.group("d"), {}, None)
+
+
+def find_dates(text: str) -> list[tuple[datetime, str, str]]:
+    """Every date written with its year inside free text, in order: ``(date, matched string,
+    the text between the previous date and this one)`` — that text ends with the date's label
+    when it has one (``成文日期：``, ``[发布日期]``). Same strictness as :func:`find_date`."""
+    if not text:
+        return []
+    s = _normalise(text)
+    spans: list[tuple[int, int, datetime, str]] = []
+    for pattern in _FIND_PATTERNS:
+        for m in pattern.finditer(s):
+            if any(m.start() < end and start < m.end() for start, end, _, _ in spans):
+                continue
+            g = m.groupdict()
+            dt = _build(g["y"], g["m"], g["d"], g, None)
+            if dt is not None:
+                spans.append((m.start(), m.end(), dt, m.group(0).strip()))
+    spans.sort(key=lambda t: t[0])
+    out, last = [], 0
+    for start, end, dt, raw in spans:
+        out.append((dt, raw, s[last:start]))
+        last = end
+    return out
 
 
 def find_date(text: str, *, context_year: int | None = None) -> tuple[datetime, str] | None:

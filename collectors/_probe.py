@@ -148,10 +148,23 @@ def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = N
         _explain_html(result, resp, soup)
         return result
     result.preset, result.rows, result.evidence = best.preset, best.rows, best.evidence
+    _say_undated(result)
     result.next_page, result.total_pages = best.next_page, best.total_pages
     if best.preset == "selectors" and not selectors:
         result.selectors = suggestion
     return result
+
+
+def _say_undated(result: ProbeResult) -> None:
+    """Rows the column shows without a readable date are read all the same (a 信息 is counted
+    once dated): the probe says how many, so none passes unnoticed."""
+    undated = [r for r in result.rows if r.date is None]
+    if undated and len(undated) < len(result.rows):
+        shown = ", ".join(repr(r.title[:20]) + (f" [{r.date_text}]" if r.date_text else "")
+                          for r in undated[:3])
+        result.evidence.append(f"page 1: {len(undated)} of {len(result.rows)} rows without a date "
+                               f"on the list ({shown}): kept, each dated by its own page or left "
+                               "undated for review")
 
 
 def _candidates(text: str, url: str) -> list[str]:
