@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from .dupe_headlines import clear_caches
 from .dupe_match import best_match, common_shingles
+from .dupe_phrases import clear_caches as clear_headlines_read, title_stock
 from .dupes import WINDOW_DAYS, Doc
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def place_pending(store, now: datetime, *, batch: int = 1000) -> tuple[int, int]
         return _place_pending(store, now, batch)
     finally:
         clear_caches()      # the headlines' features serve this call only: the heap stays flat
+        clear_headlines_read()
 
 
 def _place_pending(store, now: datetime, batch: int) -> tuple[int, int]:
@@ -54,9 +56,10 @@ def _place_pending(store, now: datetime, batch: int) -> tuple[int, int]:
                 have=prepared)]
             # stock phrases are judged on everything of the weeks around; only placed items can
             # be joined
-            common = common_shingles(doc, [d for d in around if _near(doc, d, STOCK_SPAN)])
+            near = [d for d in around if _near(doc, d, STOCK_SPAN)]
+            common, stock = common_shingles(doc, near), title_stock(doc, near)
             candidates = [d for d in around if not d.pending]
-            verdict, score, reason, other = best_match(doc, candidates, common)
+            verdict, score, reason, other = best_match(doc, candidates, common, stock)
             target = other.cluster_id if verdict == "dup" and other is not None else None
             pairs = [(other.id, score, reason)] if verdict == "maybe" and other is not None else []
             joined += store.place_item(row["id"], target, now=now, reason=reason, pairs=pairs)
@@ -113,12 +116,12 @@ def plan_rebuild(store) -> Plan:
             banned = apart.get(i, set())
             candidates = [d for d in near.values()
                           if not (members.get(d.cluster_id, {d.id}) & banned)]
-            common = frozenset()
+            common = stock = frozenset()
             if doc.pub_date is not None:
                 lo = bisect_left(all_dates, doc.pub_date - timedelta(days=STOCK_SPAN))
                 hi = bisect_right(all_dates, doc.pub_date + timedelta(days=STOCK_SPAN))
-                common = common_shingles(doc, dated[lo:hi])
-            verdict, score, reason, other = best_match(doc, candidates, common)
+                common, stock = common_shingles(doc, dated[lo:hi]), title_stock(doc, dated[lo:hi])
+            verdict, score, reason, other = best_match(doc, candidates, common, stock)
             doc.cluster_id = other.cluster_id if verdict == "dup" and other is not None else i
             if verdict == "maybe" and other is not None:
                 plan.pairs.append((min(i, other.id), max(i, other.id), score, reason))

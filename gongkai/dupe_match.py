@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from .dupe_channels import other_days_of_one_outlet
 from .dupe_events import figures_conflict, other_occasion
 from .dupe_headlines import numbers_conflict
+from .dupe_phrases import SELF_HEADLINE, title_stock
 from .dupes import HEADLINE_ONLY, Doc, judge, other_body_or_subject
 
 
@@ -52,10 +53,11 @@ def conflict(x: Doc, y: Doc) -> str:
     return ""
 
 
-def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | None = None
-               ) -> tuple[str, float, str, Doc | None]:
+def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | None = None,
+               stock: frozenset[str] | None = None) -> tuple[str, float, str, Doc | None]:
     """The strongest verdict of ``doc`` against ``candidates``: a dup before a maybe, then by
-    score. ``common``: stock phrases (default: those of the candidates themselves).
+    score. ``common``: stock phrases (default: those of the candidates themselves); ``stock``:
+    stock headline bigrams (default: likewise).
 
     A 信息 is joined as a whole: a dup with one copy that conflicts with another copy of the
     same 信息 among the candidates (another publisher, clashing figures …) is only a possible
@@ -63,6 +65,8 @@ def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | Non
     candidates = list(candidates)
     if common is None:
         common = common_shingles(doc, candidates)
+    if stock is None:
+        stock = title_stock(doc, candidates)
     rank = {"dup": 2, "maybe": 1, "distinct": 0}
     best: tuple[str, float, str, Doc | None] = ("distinct", 0.0, "no candidate", None)
     retold_in: set = set()         # the 信息 a retelling fits by its figures alone
@@ -70,7 +74,7 @@ def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | Non
     for other in candidates:
         if other.id == doc.id:
             continue
-        verdict, score, reason = judge(doc, other, common)
+        verdict, score, reason = judge(doc, other, common, stock)
         if verdict == "dup" and other.cluster_id is not None:
             for member in candidates:
                 if member.cluster_id == other.cluster_id and member.id not in (other.id, doc.id):
@@ -80,14 +84,15 @@ def best_match(doc: Doc, candidates: Iterable[Doc], common: frozenset[str] | Non
                         break
         if verdict == "dup" and reason.startswith("retold"):
             retold_in.add(other.cluster_id if other.cluster_id is not None else ("item", other.id))
-        if verdict == "dup" and reason == HEADLINE_ONLY:
+        if verdict == "dup" and (reason == HEADLINE_ONLY or reason.startswith(SELF_HEADLINE)):
             headline_in.add(other.cluster_id if other.cluster_id is not None else ("item", other.id))
         if (rank[verdict], score) > (rank[best[0]], best[1]):
             best = (verdict, score, reason, other)
     if best[0] == "dup" and best[2].startswith("retold") and len(retold_in) > 1:
         # figures that fit several 信息 around identify none of them: a person decides
         return "maybe", best[1], f"{best[2]}, but {len(retold_in)} 信息 around fit as well", best[3]
-    if best[0] == "dup" and best[2] == HEADLINE_ONLY and len(headline_in) > 1:
+    if best[0] == "dup" and (best[2] == HEADLINE_ONLY or best[2].startswith(SELF_HEADLINE)) \
+            and len(headline_in) > 1:
         # a headline used again (每月的风险提示) with nothing else to tell: which one is a guess
         return "maybe", 0.5, f"{best[2]}, but {len(headline_in)} 信息 around have it too", best[3]
     return best

@@ -36,6 +36,7 @@ from .dupe_events import (days_of, event_day_of, figures_conflict, figures_of, f
                           only_running_totals, same_day_and_town, totals_of)
 from .dupe_channels import (WINDOW_DAYS, board_before, containment, other_days_of_one_outlet,
                             two_outlets, two_postings, window_days)
+from .dupe_phrases import self_reference_same, shared_figures, shared_phrase
 from .matching import TRUNCATED_MARK
 
 SHINGLE = 5
@@ -257,9 +258,10 @@ def meeting_notice_and_report(x: "Doc", y: "Doc") -> bool:
 
 
 def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
-          common: frozenset[str] = frozenset()) -> tuple[str, float, str]:
+          common: frozenset[str] = frozenset(), stock: frozenset[str] = frozenset()) -> tuple[str, float, str]:
     """("dup" | "maybe" | "distinct", score 0-1, reason) for two items; ``common``: stock-phrase
-    shingles to leave out of the text comparison (``dupe_match.common_shingles``)."""
+    shingles to leave out of the text comparison (``dupe_match.common_shingles``); ``stock``: the
+    bureau's stock headline bigrams (``dupe_phrases.title_stock``)."""
     x = a if isinstance(a, Doc) else Doc.of(a)
     y = b if isinstance(b, Doc) else Doc.of(b)
     same = x.keys & y.keys
@@ -350,6 +352,9 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             return "dup", 0.7, f"the board's line on the same event ({day[0]}月{day[1]}日), headline related ({t:.0%})"
     equal = x.tkey.rstrip(TRUNCATED_MARK) == y.tkey.rstrip(TRUNCATED_MARK)
     long_enough = min(len(x.tkey), len(y.tkey)) >= MIN_HEADLINE
+    why = self_reference_same(x, y)
+    if why:
+        return "dup", 0.9, why
     if t >= 0.999 and (equal or long_enough) and not numbers_one_sided(x.title, y.title):
         if x.event_day is not None and y.event_day is not None and x.event_day != y.event_day:
             # a recurring notice under one headline (this month's check, next month's): the
@@ -357,8 +362,14 @@ def judge(a: Mapping[str, Any] | Doc, b: Mapping[str, Any] | Doc,
             days = f"{x.event_day[0]}月{x.event_day[1]}日 vs {y.event_day[0]}月{y.event_day[1]}日"
             return "maybe", 0.5, f"the same headline, but the texts name other days ({days})"
         return "dup", 0.9, HEADLINE_ONLY
+    why = shared_figures(x, y)
+    if why:
+        return "maybe", 0.8, why          # strong, but a headline's figures alone merge nothing
     if t >= TITLE_DUP and long_enough:
         return "maybe", round(t, 3), f"similar headlines ({t:.0%}), no text to compare"
+    why = shared_phrase(x, y, stock)
+    if why:
+        return "maybe", 0.45, why
     return "distinct", round(t, 3), "different headlines, no text to compare"
 
 
