@@ -38,7 +38,8 @@ from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import HTTPError as Urllib3Error, MaxRetryError
+from urllib3.exceptions import (ConnectTimeoutError, HTTPError as Urllib3Error, MaxRetryError,
+                                NewConnectionError, ReadTimeoutError)
 from urllib3.poolmanager import ProxyManager
 from urllib3.util.retry import Retry
 
@@ -416,11 +417,35 @@ class Http:
         except requests.RequestException as exc:
             if self._clock() >= ends:
                 raise self._late(url, None, ends) from exc
-            raise FetchError(f"network error fetching {url}: {type(exc).__name__}: "
-                             f"{_one_line(exc, 160)}", url=url, kind="network") from exc
+            raise FetchError(self._network_why(exc, url, "fetching"), url=url,
+                             kind="network") from exc
         finally:
             _ENDS.reset(token)
             self._last[host] = self._clock()
+
+    def _network_why(self, exc: BaseException, url: str, doing: str) -> str:
+        """One line: "timed out after 30 s reading URL" for a timeout (requests words it as a
+        ConnectionError around urllib3's ReadTimeoutError, 300 characters that a cut would leave
+        mid-word), else "network error fetching URL: Type: message"."""
+        chain, seen = [exc], set()
+        while chain:
+            e = chain.pop()
+            if id(e) in seen:
+                continue
+            seen.add(id(e))
+            if isinstance(e, NewConnectionError):    # urllib3 makes it a ConnectTimeoutError
+                break
+            if isinstance(e, (requests.ConnectTimeout, ConnectTimeoutError)):
+                return f"timed out after {self.timeout[0]:g} s connecting to {url}"
+            if isinstance(e, (requests.Timeout, ReadTimeoutError, socket.timeout, TimeoutError)):
+                return f"timed out after {self.timeout[1]:g} s {doing} {url}"
+            chain += [x for x in (e.__cause__, e.__context__, getattr(e, "reason", None),
+                                  *(a for a in getattr(e, "args", ()) if isinstance(a, BaseException)))
+                      if isinstance(x, BaseException)]
+        else:
+            if "timed out" in str(exc).lower():
+                return f"timed out after {self.timeout[1]:g} s {doing} {url}"
+        return f"network error {doing} {url}: {type(exc).__name__}: {_one_line(exc, 160)}"
 
     def _read(self, url: str, resp: requests.Response, limit: int, ends: float) -> bytes:
         """The body, by at most one socket read at a time (``read1``: a plain ``read(n)`` waits
@@ -452,8 +477,8 @@ class Http:
         except (requests.RequestException, Urllib3Error, OSError) as exc:
             if self._clock() >= ends:
                 raise self._late(url, resp.status_code, ends) from exc
-            raise FetchError(f"network error reading {url}: {type(exc).__name__}: "
-                             f"{_one_line(exc, 160)}", url=url, kind="network") from exc
+            raise FetchError(self._network_why(exc, url, "reading"), url=url,
+                             kind="network") from exc
         finally:
             resp.close()    # unread (cut short): the connection is dropped, not reused
             if sock is not None:

@@ -28,19 +28,20 @@ import logging
 import re
 from datetime import datetime
 from typing import Any, Iterator
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ._base import Option, SourceKind, check_range, check_url, register
 from . import _consensus as consensus
 from ._dates import BEIJING, beijing_date
-from ._detail import parse_detail
 from ._http import FetchError, Response, _host
 from ._item import CollectState, ConfigError, Item, SourceError
-from ._listing import ATTACHMENT_EXT, Row, family_pattern, find_list, page_address
+from ._listing import Row, family_pattern, find_list, page_address
 from ._pager import page_url_candidates
-from ._pages import STUB_BYTES, problem, soup_of
+from ._pages import STUB_BYTES, page_title, problem, soup_of
 from ._sanity import Dropped, screen
 from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
+from ._rowitem import JS_REDIRECT, RowReader
+from ._walls import login_page, says_empty
 from ._urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,6 @@ log = logging.getLogger(__name__)
 # Problems that mean the site is blocking us: abort the run instead of recording a broken item.
 _BLOCKING = ("verification", "script-only")
 _PAGE_N = re.compile(r"\{n(?:-1)?\}")
-_JS_REDIRECT = re.compile(r"""location(?:\.href)?\s*=\s*["']([^"']{1,300})["']""")
 
 
 class ColumnError(SourceError):
@@ -62,12 +62,6 @@ class ColumnError(SourceError):
 class _JsRedirect(Exception):
     def __init__(self, url: str) -> None:
         self.url = url
-
-
-def is_attachment_url(url: str) -> bool:
-    parts = urlsplit(url)
-    name = {k.lower(): v for k, v in parse_qsl(parts.query)}.get("filename", "")
-    return parts.path.lower().endswith(ATTACHMENT_EXT) or unquote(name).lower().endswith(ATTACHMENT_EXT)
 
 
 @register
@@ -94,6 +88,10 @@ class Website(SourceKind):
         super().__init__(options, http)
         # a cap other than the default was set knowingly (a column with broken deep pages)
         self.cap_chosen = self.opts["max_pages"] != self.options["max_pages"].default
+        # where each year-less list date took its year (see _fix_years), by row URL
+        self._list_years: dict[str, str] = {}
+        self._column_title = ""   # page 1's <title>: a detail titled only with it has no title
+        self._says_empty = ""     # page 1 without rows: its "暂无信息", if it says so
 
     @classmethod
     def validate(cls, options: dict[str, Any]) -> dict[str, Any]:
@@ -129,11 +127,15 @@ class Website(SourceKind):
         now = state.now or datetime.now(BEIJING)
         ctx = Context(context_year=now.astimezone(BEIJING).year, options=self.opts)
         memo = state.memo
+        reader = RowReader(self.http, self.hosts, memo)
+        self._column_title = ""
         opened = self._open(state, ctx)
+        reader.note_column_title(self._column_title)
         if opened is None:
             memo["not_modified"] = True
             memo["stop_reason"] = "not modified since the last pass (HTTP 304)"
             self._note_cap(memo, None, None, read_to_end=False)
+            yield from self._end_pass(reader, set(), memo)
             return
         preset, request, page = opened
         seen: set[str] = set()
@@ -151,6 +153,13 @@ class Website(SourceKind):
             if dropped:
                 self._note_dropped(memo, page_no, dropped)
             if not rows:
+                if page_no == 1 and self._says_empty and not memo.get("page1_rows") and not dropped:
+                    # a column with nothing published yet says so: no news, truly
+                    memo["stop_reason"] = f"the column is empty: page 1 says {self._says_empty!r}"
+                    memo["warning"] = f"empty column: page 1 says {self._says_empty!r}"
+                    log.info("%s: %s", self.opts["url"], memo["stop_reason"])
+                    yield from self._end_pass(reader, seen, memo)
+                    return
                 if page_no == 1:
                     before = memo.get("page1_rows")
                     had = f"; it listed {before} last time" if before else ""
@@ -189,10 +198,14 @@ class Website(SourceKind):
                 seen.add(key)
                 if state.is_known(key):
                     held = None   # known items: this column was read and dated before
+                    if reader.wants(key):   # kept with the list's data: its page, again
+                        again = reader.item(key, row, self._list_years.get(row.url, ""), known=True)
+                        if again is not None:
+                            yield again
                     continue
                 all_known = False
                 fresh += 1
-                item = self._item(key, row)
+                item = self._item(key, row, reader)
                 if held is None:
                     yield item
                     continue
@@ -252,6 +265,17 @@ class Website(SourceKind):
         log.info("%s: stopped: %s", self.opts["url"], stop)
         memo["stop_reason"] = stop
         self._note_cap(memo, page_no if capped else None, page.total_pages, read_to_end=ended)
+        yield from self._end_pass(reader, seen, memo)
+
+    def _end_pass(self, reader: RowReader, seen: set[str], memo: dict) -> Iterator[Item]:
+        """The remembered rows whose detail pages could not be read, not met on this pass's
+        pages, tried again; and the pass's note of the detail pages it could not read."""
+        yield from reader.leftovers(seen, self._list_years)
+        if not reader.unread:
+            memo.pop("unread_details", None)
+        note = reader.summary()
+        if note:
+            memo["warning"] = "; ".join(w for w in (memo.get("warning"), note) if w)
 
     # -- steps --
 
@@ -308,6 +332,7 @@ class Website(SourceKind):
                 preset = PRESETS[found.preset](self.opts)
             page = preset.parse(request, resp, ctx, memo)
             if not page.shell:
+                self._read_column_page(request, resp, page)
                 if resp.headers.get("etag") or resp.headers.get("last-modified"):
                     memo["cond"] = {"url": request.url, "etag": resp.headers.get("etag", ""),
                                     "last_modified": resp.headers.get("last-modified", "")}
@@ -318,6 +343,16 @@ class Website(SourceKind):
                 raise ColumnError("empty", f"{resp.url} leads to no list ({page.signal})")
             request = page.next
         raise ColumnError("loop", f"{self.opts['url']}: too many hops before the list")
+
+    def _read_column_page(self, request: ListRequest, resp: Response, page: ListPage) -> None:
+        """What page 1 says beside its rows: its title (a detail page titled only with the site's
+        name has no title of its own) and, with no rows, the words of an empty column."""
+        self._says_empty = ""
+        if request.kind == "html":
+            soup = soup_of(resp.text)
+            self._column_title = page_title(soup)
+            if not page.rows:
+                self._says_empty = says_empty(soup)
 
     def _remember_detection(self, found: Detection, memo: dict) -> None:
         log.info("%s: detected %s", self.opts["url"], found.describe())
@@ -348,9 +383,12 @@ class Website(SourceKind):
             return resp
         if request.kind == "html":
             soup = soup_of(resp.text)
-            why = problem(resp, soup)
+            why = problem(resp, soup) or login_page(request.url, resp, soup)
+            if why.startswith("login page"):
+                why = (f"the column's page is a {why}: it needs an account, or the column moved "
+                       "(check url in a browser)")
             if why and why.startswith("script-only") and page_no == 1:
-                m = _JS_REDIRECT.search(resp.text)
+                m = JS_REDIRECT.search(resp.text)
                 target = urljoin(resp.url, m.group(1)) if m else ""
                 if target and _host(target) in self.hosts and target != resp.url:
                     raise _JsRedirect(target)
@@ -490,7 +528,7 @@ class Website(SourceKind):
         settled = consensus.settle_years(
             [(r.url, r.date, r.date is not None and not (_has_year(r.date_text) or r.year_from))
              for r in rows], now)
-        how_by_url = self.__dict__.setdefault("_list_years", {})
+        how_by_url = self._list_years
         fixed = []
         for r, (when, how) in zip(rows, settled):
             if how:
@@ -498,61 +536,12 @@ class Website(SourceKind):
             fixed.append(r if when == r.date else dataclasses.replace(r, date=when))
         return fixed
 
-    def _item(self, key: str, row: Row) -> Item:
-        # The date a person reads wins, by consensus (collectors/_consensus.py): the detail's
-        # visible 发布时间 line and the list's date first, then the metas; the link's own date
-        # supports a reading, and every candidate is kept when their years disagree.
-        how = self.__dict__.get("_list_years", {}).get(row.url, "")
-        listed = consensus.candidate(
-            consensus.LIST_YEARLESS if how == "context" else consensus.LIST, row.date_text,
-            {"url": "year from its link", "neighbours": "year from the rows around it",
-             "context": "year from the crawl date"}.get(how, ""), when=row.date,
-            inferred_year=bool(how)) if row.date else None
-        around = [listed, consensus.url_candidate(row.url)]
-        on_list = consensus.decide(around)
-        list_fields = dict(key=key, url=row.url, title=row.title, published_at=on_list.published,
-                           date_source=on_list.source, date_raw=on_list.raw)
-        host = _host(row.url)
-        if host not in self.hosts:
-            return Item(**list_fields, external=True, extra={"host": host, **on_list.extra()})
-        if is_attachment_url(row.url):
-            return Item(**list_fields, extra={"attachment": True, **on_list.extra()})
-        try:
-            resp = self.http.get(row.url, allowed_hosts=self.hosts)
-        except FetchError as exc:
-            if exc.kind == "refused":
-                return Item(**list_fields, external=True,
-                            extra={"host": host, "detail_error": str(exc), **on_list.extra()})
-            if exc.kind in ("robots", "too-large") or exc.status in (404, 410):
-                return Item(**list_fields, extra={"detail_error": str(exc), **on_list.extra()})
-            raise
-        soup = soup_of(resp.text)
-        why = problem(resp, soup)
-        if why:
-            if why.startswith(_BLOCKING):
-                raise SourceError(why)
-            return Item(**list_fields, extra={"detail_error": why, **on_list.extra()})
-        d = parse_detail(soup, resp.url)
-        chosen = consensus.decide([*d.date_candidates, *around])
-        published = chosen.published
-        list_date = ""
-        extra: dict[str, Any] = {"encoding": resp.encoding, **chosen.extra()}
-        if d.fields:
-            extra["fields"] = d.fields
-        if d.attachments:
-            extra["attachments"] = d.attachments
-        if row.date is not None and published is not None:
-            # Another day won: the list's own date is kept beside it.
-            delta = abs((beijing_date(published) - beijing_date(row.date)).days)
-            if delta:
-                list_date = row.date_text
-                extra["date_delta_days"] = delta
-        if d.title and row.title and d.title != row.title:
-            extra["list_title"] = row.title
-        return Item(key=key, url=row.url, title=d.title or row.title, published_at=published,
-                    date_source=chosen.source, date_raw=chosen.raw, body=d.body, byline=d.byline,
-                    list_date=list_date, raw=resp.content, raw_url=resp.url,
-                    raw_content_type=resp.content_type, extra=extra)
+    def _item(self, key: str, row: Row, reader: RowReader | None = None) -> Item:
+        """The item of ``row`` (its detail page read when it can be: collectors/_rowitem.py)."""
+        reader = reader or RowReader(self.http, self.hosts, {})
+        item = reader.item(key, row, self._list_years.get(row.url, ""))
+        assert item is not None
+        return item
 
 
 def _example(url: str) -> str:

@@ -172,5 +172,5 @@ def test_zero_rows_where_page_one_had_items_names_the_previous_count(server, htt
     ("http://x.gov.cn/art/2024/1/1/art_1_2.html", False),
 ])
 def test_attachment_links_in_lists_are_recognised_without_fetching(url, expected):
-    from collectors._website import is_attachment_url
+    from collectors._rowitem import is_attachment_url
     assert is_attachment_url(url) is expected

@@ -1,0 +1,262 @@
+"""A detail page that cannot be read never costs the rows of its column.
+
+An outside tester's columns lost every row below one unreadable detail, on every pass: a
+``location.href`` stub to a WeChat article, a JavaScript-cookie challenge, a detail slower than the
+timeout. Details that 302 to a login page became three items titled 用户登录 (then merged as one
+信息). Each case below is a small column served on 127.0.0.1 by the test: its rows are all kept with
+the list's title and date, the unreadable detail says why on its item and on the pass's note, and
+a later pass completes the item once its page reads (the same key: never counted twice).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from collectors import BEIJING, REGISTRY, CollectState, Http, SourceError, beijing_date, canonical_url
+
+NOW = datetime(2025, 10, 1, 10, 0, tzinfo=BEIJING)
+
+STUB = ('<html><head><meta charset="utf-8"></head><body><script>'
+        'window.location.href="https://mp.weixin.qq.com/s/ZzYyXxWw";</script></body></html>')
+CHALLENGE = ('<html><head><meta charset="utf-8"></head><body><script>var _0x1=["__jsl_clearance_s",'
+             '"=1701234567.123|0|abc"];document.cookie=_0x1[0]+_0x1[1]+";max-age=3600;path=/";'
+             'location.href=location.pathname+location.search;</script></body></html>')
+LOGIN = ('<html><head><meta charset="utf-8"><title>用户登录</title></head><body><form action="/login.do" '
+         'method="post">用户名<input name="u">密码<input type="password" name="p"><button>登录</button>'
+         '</form></body></html>')
+SOFT404 = ('<html><head><meta charset="utf-8"><title>提示信息</title></head><body><h2>页面不存在</h2>'
+           '<p>抱歉，您访问的页面不存在或已被删除！</p></body></html>')
+
+TITLES = ["区商务局召开招商引资项目推进会", "区商务局组织商贸流通企业座谈", "区商务局发放汽车消费补贴",
+          "区商务局推进农贸市场提质改造"]
+
+
+def column(rows: list[int], title: str = "商务动态_卫滨区商务局") -> str:
+    items = "".join(f'<li><a href="/news/202509/t2025091{n}_{n}.html">{TITLES[n - 1]}</a>'
+                    f'<span>2025-09-1{n}</span></li>' for n in rows)
+    return (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<div class="nav"><a href="/">首页</a></div><ul class="list">{items}</ul>'
+            '<div class="foot">主办单位：卫滨区商务局</div></body></html>')
+
+
+def article(n: int, title: str | None = None) -> str:
+    title = TITLES[n - 1] if title is None else title
+    return (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<h1>{title}</h1><div class="info">发布时间：2025-09-1{n} 09:00 来源：卫滨区商务局</div>'
+            f'<div class="content"><p>{TITLES[n - 1]}。' + "卫滨区商务局推进各项工作，取得明显成效。" * 8
+            + '</p></div></body></html>')
+
+
+def detail_path(n: int) -> str:
+    return f"/news/202509/t2025091{n}_{n}.html"
+
+
+class Column:
+    """A loopback site whose routes the test sets: path -> html, (status, location), or a
+    callable returning one of those (for pages that change between passes or answer slowly)."""
+
+    def __init__(self, routes: dict) -> None:
+        self.routes = routes
+        self.requests: list[str] = []
+
+    def __enter__(self) -> "Column":
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                path = self.path.split("?", 1)[0]
+                site.requests.append(path)
+                answer = site.routes.get(path, (404, ""))
+                if callable(answer):
+                    answer = answer()
+                status, body = (200, answer) if isinstance(answer, str) else answer
+                data = b"" if status in (301, 302) else body.encode("utf-8")
+                try:
+                    self.send_response(status)
+                    if status in (301, 302):
+                        self.send_header("Location", body)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass    # the client gave up (a timeout test)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def key(self, n: int) -> str:
+        return canonical_url(self.base + detail_path(n))
+
+
+def one_pass(site: Column, http, memo: dict | None = None, known: set[str] = frozenset()):
+    source = REGISTRY["website"]({"url": site.base + "/news/index.html", "preset": "list"}, http)
+    memo = memo if memo is not None else {}
+    memo.pop("warning", None)    # this pass's only, as the pipeline takes it
+    state = CollectState(now=NOW, memo=memo, is_known=lambda key: key in known)
+    return list(source.collect(state)), state.memo
+
+
+def routes(**details) -> dict:
+    out = {"/news/index.html": column([1, 2, 3, 4])}
+    out.update({detail_path(n): article(n) for n in range(1, 5)})
+    out.update({detail_path(int(k[1:])): v for k, v in details.items()})
+    return out
+
+
+def check_kept(items, site: Column, bad: list[int]) -> None:
+    """Every row kept once, with the list's title and date; the bad ones say why."""
+    got = {i.key: i for i in items}
+    assert sorted(got) == sorted(site.key(n) for n in range(1, 5))
+    for n in range(1, 5):
+        item = got[site.key(n)]
+        assert item.title == TITLES[n - 1]
+        assert str(beijing_date(item.published_at)) == f"2025-09-1{n}"
+        if n in bad:
+            assert item.extra["detail_error"] and "\n" not in item.extra["detail_error"]
+            assert item.body == ""
+        else:
+            assert "detail_error" not in item.extra and item.body
+
+
+@pytest.mark.parametrize("page,said,retried", [
+    (STUB, "redirect stub", False),
+    (CHALLENGE, "script-only page", True),
+    ((302, "/login.jsp"), "login page", True),
+], ids=["wechat-stub", "js-challenge", "login-redirect"])
+def test_one_unreadable_detail_keeps_every_row_of_the_column(http, page, said, retried):
+    with Column({**routes(n2=page), "/login.jsp": LOGIN}) as site:
+        items, memo = one_pass(site, http)
+        check_kept(items, site, bad=[2])
+        item = next(i for i in items if i.key == site.key(2))
+        assert said in item.extra["detail_error"]
+        assert memo["warning"].startswith("1 detail page could not be read, kept with the list's "
+                                          "title and date (first: ")
+        assert (site.key(2) in memo.get("unread_details", {})) is retried
+    if page is STUB:
+        assert item.extra["detail_redirect"] == "https://mp.weixin.qq.com/s/ZzYyXxWw"
+
+
+def test_details_redirected_to_a_login_page_keep_their_own_titles(http):
+    """g3-login: three rows whose details 302 to /login.jsp were three items titled 用户登录."""
+    login = (302, "/login.jsp")
+    with Column({**routes(n1=login, n2=login, n3=login), "/login.jsp": LOGIN}) as site:
+        items, memo = one_pass(site, http)
+        check_kept(items, site, bad=[1, 2, 3])
+    assert {i.title for i in items} == set(TITLES)
+    assert all(i.extra["detail_error"].startswith("login page at ") for i in items[:3])
+    assert memo["warning"].startswith("3 detail pages could not be read")
+
+
+def test_a_detail_slower_than_the_timeout_is_kept_and_the_reason_is_whole():
+    def slow() -> str:
+        time.sleep(1.5)
+        return article(3)
+    http = Http(respect_robots=False, min_delay=0, retries=0, timeout=(0.5, 0.5))
+    with Column(routes(n3=slow)) as site:
+        items, memo = one_pass(site, http)
+        check_kept(items, site, bad=[3])
+    why = next(i for i in items if i.key == site.key(3)).extra["detail_error"]
+    assert why == f"timed out after 0.5 s fetching {site.base}{detail_path(3)}"
+    assert list(memo["unread_details"]) == [site.key(3)]
+
+
+def test_a_generic_detail_title_never_replaces_the_list_title(http):
+    """The site's name, 提示, 登录 …: not the article's title; the list's stays."""
+    pages = routes(n1=article(1, "卫滨区商务局"), n2=article(2, "提示"),
+                   n3=article(3, "区商务局发放汽车消费补贴（第二批）"))
+    with Column(pages) as site:
+        items, _memo = one_pass(site, http)
+    got = {i.key: i for i in items}
+    assert got[site.key(1)].title == TITLES[0] and got[site.key(1)].extra["detail_title"] == "卫滨区商务局"
+    assert got[site.key(2)].title == TITLES[1] and got[site.key(2)].extra["detail_title"] == "提示"
+    # a fuller title of the same article is the article's: it wins, the list's is kept beside it
+    assert got[site.key(3)].title == "区商务局发放汽车消费补贴（第二批）"
+    assert got[site.key(3)].extra["list_title"] == TITLES[2]
+    assert all(i.body for i in items)
+
+
+def test_a_later_pass_completes_the_kept_row_once_its_page_reads(http):
+    page = {"now": CHALLENGE}
+    with Column(routes(n2=lambda: page["now"])) as site:
+        first, memo = one_pass(site, http)
+        known = {i.key for i in first}
+        # still a challenge: nothing new to save, the row stays remembered
+        again, memo = one_pass(site, http, memo, known)
+        assert again == [] and memo["unread_details"][site.key(2)]["tries"] == 2
+        page["now"] = article(2)
+        done, memo = one_pass(site, http, memo, known)
+        assert [i.key for i in done] == [site.key(2)]
+        assert done[0].body and done[0].title == TITLES[1] and "detail_error" not in done[0].extra
+        assert "unread_details" not in memo and "warning" not in memo
+        assert one_pass(site, http, memo, known)[0] == []
+
+
+def test_a_kept_row_no_longer_on_page_one_is_fetched_from_the_memo(http):
+    page = {"now": CHALLENGE}
+    pages = routes(n2=lambda: page["now"])
+    with Column(pages) as site:
+        first, memo = one_pass(site, http)
+        known = {i.key for i in first}
+        pages["/news/index.html"] = column([1, 3, 4])   # row 2 moved off the first page
+        page["now"] = article(2)
+        done, memo = one_pass(site, http, memo, known)
+    assert [i.key for i in done] == [site.key(2)]
+    assert done[0].title == TITLES[1] and str(beijing_date(done[0].published_at)) == "2025-09-12"
+    assert "unread_details" not in memo
+
+
+def test_a_page_that_stays_unreadable_is_given_up_on(http):
+    with Column(routes(n2=CHALLENGE)) as site:
+        first, memo = one_pass(site, http)
+        known = {i.key for i in first}
+        for _ in range(10):
+            assert one_pass(site, http, memo, known)[0] == []
+        fetched = site.requests.count(detail_path(2))
+    assert "unread_details" not in memo
+    assert fetched == 8
+
+
+def test_an_empty_column_that_says_so_is_ok_with_a_note(http):
+    empty = column([]).replace('<ul class="list"></ul>', '<ul class="list"></ul><p class="nodata">暂无信息</p>')
+    with Column({"/news/index.html": empty}) as site:
+        items, memo = one_pass(site, http)
+        assert items == [] and memo["warning"] == "empty column: page 1 says '暂无信息'"
+        # a column that listed rows before and now shows none is not "empty": it failed
+        with pytest.raises(SourceError, match="no items found .* it listed 4 last time"):
+            one_pass(site, http, {"page1_rows": 4})
+
+
+def test_an_empty_page_without_those_words_still_fails(http):
+    with Column({"/news/index.html": column([])}) as site:
+        with pytest.raises(SourceError, match="no items found"):
+            one_pass(site, http)
+
+
+def test_a_column_redirected_to_a_login_page_says_so(http):
+    with Column({"/news/index.html": (302, "/login.jsp?redirect=/news/index.html"),
+                 "/login.jsp": LOGIN}) as site:
+        with pytest.raises(SourceError, match=r"column's page is a login page at .*/login\.jsp"):
+            one_pass(site, http)
+
+
+def test_a_soft_404_detail_is_kept_noted_but_not_retried(http):
+    with Column(routes(n4=SOFT404)) as site:
+        items, memo = one_pass(site, http)
+        check_kept(items, site, bad=[4])
+    assert "soft 404" in items[-1].extra["detail_error"]
+    assert "unread_details" not in memo and "warning" not in memo
