@@ -26,7 +26,7 @@ from _feed_bridge import Bridge
 
 from collectors import REGISTRY, CollectState, SourceError
 
-FEED_LOG = "collectors._feed"
+FEED_LOG = "collectors._feedentry"
 
 
 def run(url, http, state=None, **opts):

@@ -1,0 +1,213 @@
+"""What one pass over a feed learns beyond its entries, kept in ``state.memo`` between passes.
+
+- **Identity when the link is not the article's** (:class:`Identities`). Some bridges give every
+  entry the same link — their own account page, ``https://mp.weixin.qq.com/``, the feed — so the
+  link cannot tell two articles apart: keyed by it, the second overwrites the first and one
+  publication is lost. Such an entry is keyed by its guid, or, when the bridge's guids change
+  on every fetch, by the key its content (title and date) was given at the first pass.
+- **Dates that are no publication date** (:func:`watch_dates`). A bridge that has no date for
+  an entry writes the time of the request (we-mp-rss, feeddd's grab time, wechat-feeds.md §5):
+  a date equal to the fetch time, or one that moves between fetches of the same entry, is not
+  the publish time. The first seen is kept and the item goes to date review.
+- **Gaps** (:func:`check_gap`). A bridge lists only its newest N entries (WeWe 10, Wechat2RSS 20,
+  RSSHub 1–20): when more than N were published between two passes, the oldest are never seen.
+  It cannot be fetched, but it is said: a warning for the pass and a note ``status`` shows.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
+
+from ._dates import BEIJING
+from ._item import Item
+from ._urls import canonical_url, wechat_key
+
+log = logging.getLogger(__name__)
+
+_MEMO_LINKS = 50            # links remembered as shared by several entries
+_MEMO_ENTRIES = 300         # content fingerprints and first-seen dates remembered (a feed's worth)
+_MEMO_GAPS = 10
+# A bridge's "now" is the time of the request: the server's Date header to the second, or the
+# pass's own clock, read before the request (robots.txt and the host's delay come first)
+_NOW_SLACK = timedelta(seconds=10)
+_NOW_AFTER = timedelta(seconds=120)
+
+
+def _is_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+class Identities:
+    """Which entries of one fetch have a link that is not their own article's, and their keys.
+
+    A link is not an article's own when it is a site's root, a WeChat page that is no article,
+    the feed or the bridge's home itself, or the same link on entries with different guids or
+    titles (in this fetch or an earlier one: remembered in ``memo["shared_links"]``)."""
+
+    def __init__(self, entries: Iterable[tuple[str, str, str, str]], bridge_urls: Iterable[str],
+                 memo: dict) -> None:
+        """*entries*: (link, guid, title, raw date) of every entry of the fetch."""
+        self.memo = memo
+        entries = list(entries)
+        shared = memo.get("shared_links")
+        self.shared: set[str] = set(shared) if isinstance(shared, list) else set()
+        self.bridge = {canonical_url(u) for u in bridge_urls if u}
+        seen: dict[str, tuple[str, str]] = {}
+        for link, guid, title, _ in entries:
+            if not link or wechat_key(link):
+                continue
+            canon = canonical_url(link)
+            if canon in seen and seen[canon] != (guid, title):
+                self.shared.add(canon)
+            seen.setdefault(canon, (guid, title))
+        self._guids = _counts(g for _, g, _, _ in entries)
+        self._prints = _counts(_fingerprint(t, d) for _, _, t, d in entries)
+        known = memo.get("entry_keys")
+        self._keys: dict[str, str] = dict(known) if isinstance(known, dict) else {}
+        self._used: dict[str, str] = {}
+
+    def foreign(self, link: str) -> bool:
+        """True when *link* is not the entry's own article."""
+        if not link or wechat_key(link):
+            return False
+        canon = canonical_url(link)
+        host = (urlsplit(link).hostname or "").lower()
+        return (_is_root(link) or canon in self.shared or canon in self.bridge
+                or host in ("mp.weixin.qq.com", "weixin.qq.com"))
+
+    def key(self, link: str, guid: str, title: str, raw_date: str) -> str:
+        """The key of an entry whose link is not its own (:meth:`foreign`)."""
+        mark = _fingerprint(title, raw_date)
+        usable_print = self._prints.get(mark) == 1 and bool(title)
+        if usable_print and mark in self._keys:
+            key = self._keys[mark]        # the same content: the key it had (guids that change)
+        elif guid and self._guids.get(guid) == 1 and canonical_url(guid) != canonical_url(link):
+            key = f"guid:{guid}"
+        else:
+            key = "entry:" + mark
+        if usable_print:
+            self._used[mark] = key
+        return key
+
+    def save(self) -> None:
+        if self.shared:
+            self.memo["shared_links"] = sorted(self.shared)[-_MEMO_LINKS:]
+        if self._used:
+            self.memo["entry_keys"] = dict(list(self._used.items())[:_MEMO_ENTRIES])
+
+
+def _fingerprint(title: str, raw_date: str) -> str:
+    text = " ".join(title.split()) + "\n" + raw_date.strip()
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _counts(values: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        if v:
+            out[v] = out.get(v, 0) + 1
+    return out
+
+
+def server_time(headers: dict[str, str]) -> datetime | None:
+    value = next((v for k, v in headers.items() if k.lower() == "date"), "")
+    try:
+        when = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return when if when is not None and when.tzinfo is not None else None
+
+
+def _at_fetch_time(pub: datetime, now: datetime, served: datetime | None) -> bool:
+    if served is not None and abs(pub - served) <= _NOW_SLACK:
+        return True
+    return -_NOW_SLACK <= pub - now <= _NOW_AFTER
+
+
+def _shown(when: datetime) -> str:
+    return when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def watch_dates(items: list[Item], memo: dict, now: datetime,
+                served: datetime | None) -> list[Item]:
+    """*items* with the feed dates that are no publish date taken for what they are: a date equal
+    to the fetch time leaves the item undated, a date that moved since the first fetch is the
+    first one; both with a ``date_review`` note (the review queue's date path). The first date of
+    each entry is kept in ``memo["first_dates"]`` (``""``: none was believable; ``"page"``: the
+    article page gave the time, see :func:`settle_from_pages`)."""
+    old = memo.get("first_dates")
+    first: dict[str, str] = dict(old) if isinstance(old, dict) else {}
+    kept: dict[str, str] = {}
+    out = []
+    for item in items:
+        pub, before = item.published_at, first.get(item.key)
+        if before == "page" or item.date_source != "feed" or pub is None:
+            kept[item.key] = before if before is not None else (pub.isoformat() if pub else "")
+            out.append(item)
+            continue
+        if _at_fetch_time(pub, now, served):
+            note = (f"日期存疑 the feed's date {item.date_raw!r} is the time it was fetched (a "
+                    "bridge's stand-in for a missing date), not the publish time: set the date")
+            log.warning("feed item %s: date %r equals the fetch time; left undated", item.key,
+                        item.date_raw)
+            item = replace(item, published_at=None, date_source="",
+                           extra={**item.extra, "date_unparsed": item.date_raw,
+                                  "date_suspect": "equals the fetch time", "date_review": note})
+            kept[item.key] = before or ""
+        elif before and datetime.fromisoformat(before) != pub:
+            was = datetime.fromisoformat(before)
+            note = (f"日期存疑 the feed dated this entry {_shown(was)} when first read and "
+                    f"{_shown(pub)} now (Beijing time): the first is kept; check the date")
+            log.warning("feed item %s: date moved from %s to %s; the first is kept", item.key,
+                        was.isoformat(), pub.isoformat())
+            item = replace(item, published_at=was,
+                           extra={**item.extra, "date_moved": item.date_raw, "date_review": note})
+            kept[item.key] = before
+        else:
+            kept[item.key] = pub.isoformat()
+        out.append(item)
+    memo["first_dates"] = dict(list(kept.items())[:_MEMO_ENTRIES])
+    return out
+
+
+def settle_from_pages(items: Iterable[Item], memo: dict) -> Iterator[Item]:
+    """Items whose article page gave its own time: the feed's date no longer matters for them."""
+    first = memo.setdefault("first_dates", {})
+    for item in items:
+        if item.date_source == "article-ct" and isinstance(first, dict):
+            first[item.key] = "page"
+        yield item
+
+
+def check_gap(url: str, items: list[Item], entries: int, memo: dict,
+              is_known: Callable[[str], bool], now: datetime) -> str:
+    """A warning when the feed may have skipped entries since the last pass ("" if not): it is
+    full (as many entries as it ever listed), none of them was seen before, and the oldest is
+    newer than the newest seen before. Kept in ``memo["feed_gap"]`` (``note`` and the ``gaps``)
+    for ``status``, and returned for the pass's warning."""
+    widest = memo.get("max_entries", 0)
+    memo["max_entries"] = max(widest if isinstance(widest, int) else 0, entries)
+    previous = memo.get("newest")
+    dated = [i.published_at for i in items if i.published_at is not None]
+    # the feed's length is learned first: a pass after an upgrade knows none yet
+    if not previous or not dated or not widest or entries < 2 or entries < widest:
+        return ""
+    before, oldest = datetime.fromisoformat(previous), min(dated)
+    if oldest <= before or any(is_known(i.key) for i in items):
+        return ""
+    warning = (f"possible gap: all {entries} entries are new, the oldest ({_shown(oldest)}) "
+               f"newer than the newest read before ({_shown(before)}): articles published "
+               f"between may be missing from the record; poll this source more often, or add "
+               f"them from the account's history by hand (`gongkai add`, a board import)")
+    log.warning("feed %s: %s", url, warning)
+    note = memo.get("feed_gap")
+    gaps = list(note.get("gaps", [])) if isinstance(note, dict) else []
+    gaps.append({"from": before.isoformat(), "to": oldest.isoformat(), "noted": now.isoformat()})
+    memo["feed_gap"] = {"note": warning, "gaps": gaps[-_MEMO_GAPS:]}
+    return warning
