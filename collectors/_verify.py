@@ -4,8 +4,8 @@ source, nothing saved).
 
 A verdict is earned, not assumed: page 1 gives rows that are not page furniture, with dates, on
 the column's own host; the next page the pager names answers with other rows (or the column says
-it has one page); a stated total is reported; with ``detail`` one item's own page is read and
-dated. Whatever fails is said in words an officer can act on.
+it has one page); a stated total is reported; with ``detail`` up to three items' own pages are
+read and dated, each said. Whatever fails is said in words an officer can act on.
 """
 from __future__ import annotations
 
@@ -20,10 +20,12 @@ from ._listing import Row
 from ._presets import Context, Detection, ListRequest
 from ._sanity import off_host, screen
 from ._urls import canonical_url
+from ._rowitem import RowReader, is_attachment_url
 from ._website import Website
 
 
 _PACKAGE = Path(__file__).resolve().parent
+DETAILS_CHECKED = 3        # item pages read by `gongkai source test` (one by a probe of undated rows)
 
 
 @dataclass
@@ -46,8 +48,8 @@ class Verdict:
 
 
 def verify(site: Website, now: datetime, *, detail: bool = False) -> Verdict:
-    """Read page 1 (through shells and JS redirect stubs), the next page, and with ``detail`` one
-    item page, of ``site``'s column; never raises for the site's sake — not even for a bug a
+    """Read page 1 (through shells and JS redirect stubs), the next page, and with ``detail`` up to
+    three item pages, of ``site``'s column; never raises for the site's sake — not even for a bug a
     surprising page sets off in a preset, which becomes this reading's problem."""
     v = Verdict(preset=site.opts["preset"])
     try:
@@ -119,7 +121,7 @@ def _verify(site: Website, now: datetime, detail: bool, v: Verdict) -> Verdict:
     # A list without dates is a column when its items' own pages are dated (the crawl holds
     # page 1 back until one proves so): then one detail page decides, as a crawl would.
     if detail or not dated:
-        _check_detail(site, rows, v)
+        _check_detail(site, rows, v, DETAILS_CHECKED if detail else 1)
     if not dated and not any(e.startswith("detail: dated") for e in v.evidence):
         v.problems.append("no row on page 1 has a date, on the list or on its first item's page")
     v.ok = not v.problems
@@ -153,20 +155,34 @@ def _check_next(site: Website, preset: Any, page: Any, request: ListRequest, row
     v.evidence.append(f"page 2 ({request.label or request.url}): {len(more)} more rows")
 
 
-def _check_detail(site: Website, rows: list[Row], v: Verdict) -> None:
-    row = next((r for r in rows if not off_host([r], site.hosts)), None)
-    if row is None:
-        return
-    try:
-        item = site._item(canonical_url(row.url), row)
-    except SourceError as exc:
-        v.problems.append(f"detail page {row.url}: {exc}")
-        return
-    error = item.extra.get("detail_error")
-    if error:
-        v.problems.append(f"detail page {row.url}: {error}")
-    elif item.published_at is not None:
-        v.evidence.append(f"detail: dated {beijing_date(item.published_at)} ({item.date_source}), "
-                          f"{len(item.body)} characters of text")
-    else:
-        v.evidence.append(f"detail: read, {len(item.body)} characters, no date on the page")
+def _check_detail(site: Website, rows: list[Row], v: Verdict, limit: int) -> None:
+    """Read up to ``limit`` items' own pages, as a crawl would, each said on a line of its own. One
+    that cannot be read (a redirect stub, a challenge, a login page) is said, not a failure: the
+    crawl keeps its row with the list's title and date. None readable is a failure."""
+    reader = RowReader(site.http, site.hosts, {})
+    reader.note_column_title(site._column_title)
+    picked = [r for r in rows if not off_host([r], site.hosts) and not is_attachment_url(r.url)]
+    picked = list({canonical_url(r.url): r for r in picked}.values())[:limit]
+    unread: list[str] = []
+    for row in picked:
+        try:
+            item = site._item(canonical_url(row.url), row, reader)
+        except SourceError as exc:
+            unread.append(f"{row.url}: {exc}")
+            continue
+        error = item.extra.get("detail_error")
+        if error:
+            unread.append(f"{row.url}: {error}")
+            v.evidence.append(f"detail: could not be read ({error}); a crawl keeps its row with "
+                              "the list's title and date")
+        elif item.published_at is not None:
+            v.evidence.append(f"detail: dated {beijing_date(item.published_at)} "
+                              f"({item.date_source}), {len(item.body)} characters of text — "
+                              f"{row.url}")
+        else:
+            v.evidence.append(f"detail: read, {len(item.body)} characters, no date on the page — "
+                              f"{row.url}")
+    if picked and len(unread) == len(picked):
+        n = len(picked)
+        v.problems.append(f"{'none of the ' + str(n) + ' detail pages' if n > 1 else 'the detail page'}"
+                          f" checked could be read: {unread[0]}" + (f" (and {n - 1} more)" if n > 1 else ""))

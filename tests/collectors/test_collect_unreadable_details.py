@@ -260,3 +260,25 @@ def test_a_soft_404_detail_is_kept_noted_but_not_retried(http):
         check_kept(items, site, bad=[4])
     assert "soft 404" in items[-1].extra["detail_error"]
     assert "unread_details" not in memo and "warning" not in memo
+
+
+def test_source_test_reads_three_details_and_says_each(http):
+    """`gongkai source test` read one detail page: a column whose first detail is a stub failed,
+    and one whose third is a login page passed unseen."""
+    from collectors import verify
+    with Column({**routes(n1=STUB, n3=(302, "/login.jsp")), "/login.jsp": LOGIN}) as site:
+        source = REGISTRY["website"]({"url": site.base + "/news/index.html", "preset": "list"}, http)
+        v = verify(source, NOW, detail=True)
+        stubs = REGISTRY["website"]({"url": site.base + "/news/index.html", "preset": "list"}, http)
+        site.routes.update({detail_path(n): STUB for n in range(1, 5)})
+        w = verify(stubs, NOW, detail=True)
+    details = [e for e in v.evidence if e.startswith("detail:")]
+    assert len(details) == 3 and v.ok, v.problems
+    assert details[0].startswith("detail: could not be read (redirect stub at ")
+    assert details[1].startswith("detail: dated 2025-09-12 (") and details[1].endswith(
+        f"characters of text — {site.base}{detail_path(2)}")
+    assert details[2].startswith("detail: could not be read (login page at ")
+    assert not w.ok and w.problems == [
+        f"none of the 3 detail pages checked could be read: {site.base}{detail_path(1)}: redirect "
+        f"stub at {site.base}{detail_path(1)} (JavaScript, to https://mp.weixin.qq.com/s/ZzYyXxWw) "
+        "(and 2 more)"]
