@@ -23,6 +23,7 @@ from email.utils import parsedate_to_datetime
 from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
+from ._consensus import precision_of
 from ._dates import BEIJING
 from ._item import Item
 from ._urls import canonical_url, wechat_key
@@ -151,7 +152,8 @@ def watch_dates(items: list[Item], memo: dict, now: datetime,
             kept[item.key] = before if before is not None else (pub.isoformat() if pub else "")
             out.append(item)
             continue
-        if _at_fetch_time(pub, now, served):
+        # a bridge's "now" is written to the second; a day-only date at midnight is a date
+        if precision_of(item.date_raw) == "second" and _at_fetch_time(pub, now, served):
             note = (f"日期存疑 the feed's date {item.date_raw!r} is the time it was fetched (a "
                     "bridge's stand-in for a missing date), not the publish time: set the date")
             log.warning("feed item %s: date %r equals the fetch time; left undated", item.key,

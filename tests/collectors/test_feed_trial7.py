@@ -269,6 +269,15 @@ def test_a_date_equal_to_the_fetch_time_is_no_publish_date(bridge, http):
     assert kept.published_at == day(1) and "date_review" not in kept.extra
 
 
+def test_a_day_only_date_at_the_fetch_time_is_a_date(bridge, http):
+    # a pass at 00:00:05 on 1 January reads an entry dated "2026-01-01": midnight, not "now"
+    article = "https://mp.weixin.qq.com/s?__biz=MzA3NjE0==&mid=2650006997&idx=1&sn=d"
+    url = serve(bridge, "/feeds/own.rss", rss([("区商务局发布新年致辞", article, "d1", "2026-01-01")]))
+    items, _ = run(url, http, CollectState(now=datetime(2026, 1, 1, 0, 0, 5, tzinfo=BEIJING)))
+    assert str(beijing_date(items[0].published_at)) == "2026-01-01"
+    assert "date_review" not in items[0].extra
+
+
 def test_the_servers_clock_also_tells_the_fetch_time(bridge, http):
     # the pass's clock is injected (a test, or a daemon that waited for the host's delay): the
     # response's Date header is the bridge's "now"
