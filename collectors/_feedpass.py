@@ -138,10 +138,12 @@ def _shown(when: datetime) -> str:
 def watch_dates(items: list[Item], memo: dict, now: datetime,
                 served: datetime | None) -> list[Item]:
     """*items* with the feed dates that are no publish date taken for what they are: a date equal
-    to the fetch time leaves the item undated, a date that moved since the first fetch is the
-    first one; both with a ``date_review`` note (the review queue's date path). The first date of
-    each entry is kept in ``memo["first_dates"]`` (``""``: none was believable; ``"page"``: the
-    article page gave the time, see :func:`settle_from_pages`)."""
+    to the fetch time leaves the item undated; a date that moved since the first fetch is the
+    first one; a date given after the fetch time was given is kept but doubted. Each with a
+    ``date_review`` note (the review queue's date path), every pass while the doubt lasts (a
+    re-crawl rewrites the item's notes). ``memo["first_dates"]`` keeps each entry's first date:
+    ``""`` none believable yet, ``"?<date>"`` the first after a stand-in, ``"page"`` the article
+    page gave the time (:func:`settle_from_pages`)."""
     old = memo.get("first_dates")
     first: dict[str, str] = dict(old) if isinstance(old, dict) else {}
     kept: dict[str, str] = {}
@@ -149,9 +151,13 @@ def watch_dates(items: list[Item], memo: dict, now: datetime,
     for item in items:
         pub, before = item.published_at, first.get(item.key)
         if before == "page" or item.date_source != "feed" or pub is None:
-            kept[item.key] = before if before is not None else (pub.isoformat() if pub else "")
+            if before is not None:
+                kept[item.key] = before
             out.append(item)
             continue
+        doubted = bool(before) and before.startswith("?")
+        was = datetime.fromisoformat(before.lstrip("?")) if before else None
+        note = ""
         # a bridge's "now" is written to the second; a day-only date at midnight is a date
         if precision_of(item.date_raw) == "second" and _at_fetch_time(pub, now, served):
             note = (f"日期存疑 the feed's date {item.date_raw!r} is the time it was fetched (a "
@@ -160,19 +166,28 @@ def watch_dates(items: list[Item], memo: dict, now: datetime,
                         item.date_raw)
             item = replace(item, published_at=None, date_source="",
                            extra={**item.extra, "date_unparsed": item.date_raw,
-                                  "date_suspect": "equals the fetch time", "date_review": note})
+                                  "date_suspect": "equals the fetch time"})
             kept[item.key] = before or ""
-        elif before and datetime.fromisoformat(before) != pub:
-            was = datetime.fromisoformat(before)
+        elif before == "":
+            note = (f"日期存疑 the feed first gave the time it was fetched for this entry, then "
+                    f"{_shown(pub)} (Beijing time): check the date")
+            kept[item.key] = "?" + pub.isoformat()
+        elif was is not None and (doubted or was != pub):
             note = (f"日期存疑 the feed dated this entry {_shown(was)} when first read and "
                     f"{_shown(pub)} now (Beijing time): the first is kept; check the date")
-            log.warning("feed item %s: date moved from %s to %s; the first is kept", item.key,
-                        was.isoformat(), pub.isoformat())
-            item = replace(item, published_at=was,
-                           extra={**item.extra, "date_moved": item.date_raw, "date_review": note})
-            kept[item.key] = before
+            if doubted:
+                note = (f"日期存疑 the feed first gave the time it was fetched for this entry, "
+                        f"then {_shown(was)}: check the date")
+            if was != pub:
+                log.warning("feed item %s: date moved from %s to %s; the first is kept",
+                            item.key, was.isoformat(), pub.isoformat())
+                item = replace(item, published_at=was,
+                               extra={**item.extra, "date_moved": item.date_raw})
+            kept[item.key] = before or ""
         else:
             kept[item.key] = pub.isoformat()
+        if note:
+            item = replace(item, extra={**item.extra, "date_review": note})
         out.append(item)
     memo["first_dates"] = dict(list(kept.items())[:_MEMO_ENTRIES])
     return out

@@ -302,6 +302,21 @@ def test_a_date_that_moves_between_fetches_keeps_the_first_and_goes_to_review(br
     assert "2025-10-18 09:00" in second[0].extra["date_review"]
 
 
+def test_a_date_given_after_the_fetch_time_is_kept_but_doubted_on_every_pass(bridge, http):
+    # the bridge had no date at first (its "now"), then one: which is right is a person's call
+    article = "https://mp.weixin.qq.com/s?__biz=MzA3NjE0==&mid=2650006996&idx=1&sn=l"
+    now = datetime(2025, 10, 20, 2, 0, 0, tzinfo=timezone.utc)
+    url = serve(bridge, "/feeds/own.rss", rss([("区商务局开展电商培训", article, "l1", now)]))
+    first, state = run(url, http, CollectState(now=now))
+    assert first[0].published_at is None
+    later = datetime(2025, 10, 19, 9, 0, tzinfo=BEIJING)
+    serve(bridge, "/feeds/own.rss", rss([("区商务局开展电商培训", article, "l1", later)]))
+    for hours in (6, 12):          # the note stays while the doubt lasts: a re-crawl rewrites notes
+        again, state = run(url, http, CollectState(now=now + timedelta(hours=hours), memo=state.memo))
+        assert again[0].published_at == later
+        assert "fetched" in again[0].extra["date_review"]
+
+
 # -- 8. the date only in the link ----------------------------------------------------------------
 
 @pytest.mark.parametrize("path,when", [
