@@ -243,6 +243,10 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                                if meta else None)
         pub_date = fields["pub_date"]
         fields["pub_year"] = int(pub_date[:4]) if pub_date else None
+        # a collector that found the item's own page deleted (a 404, a soft 404) says so in meta:
+        # the item stays counted, shown as gone (原文已删除); read again, it is live again
+        gone = isinstance(meta, Mapping) and meta.get("upstream") == "gone"
+        upstream = "gone" if gone else "live"
         with immediate(self.db):
             # The key, or an alias of it (a WeChat short link resolved earlier), finds the item.
             known_id = self.item_id_for_key(source_id, record["key"])
@@ -253,7 +257,7 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
             if row:
                 item_id, manual = row[:2]
                 update = {k: v for k, v in fields.items() if v not in (None, "")}
-                update.update(last_seen_at=_ts(now), upstream_status="live")
+                update.update(last_seen_at=_ts(now), upstream_status=upstream)
                 keep_hand_set_date(self.db, item_id, update)   # a person's date stays theirs
                 kept = self.item_bodies(item_id) if bodies is not None else {}
                 if bodies is not None and kept and not _text_changed(row[2:], record):
@@ -275,8 +279,8 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
             else:
                 item_id = self.db["items"].insert({
                     **fields, "source_id": source_id, "key": record["key"], "channel": channel,
-                    "attribution": attribution, "first_seen_at": _ts(now),
-                    "last_seen_at": _ts(now)}).last_pk
+                    "attribution": attribution, "upstream_status": upstream,
+                    "first_seen_at": _ts(now), "last_seen_at": _ts(now)}).last_pk
                 cluster = self._find_cluster(item_id, record["key"])
                 # Not the same article by key or alias: gongkai.dupes places it (pending).
                 self.db["items"].update(item_id, {"cluster_id": cluster or item_id,
