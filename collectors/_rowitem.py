@@ -130,8 +130,8 @@ class RowReader:
         if not self.failed:
             return ""
         n = len(self.failed)
-        return (f"{n} detail page{'s' if n > 1 else ''} could not be read, kept with the list's "
-                f"title and date (first: {self.failed[0]})")
+        return (f"{n} detail page{'s' if n > 1 else ''} not read, the rows kept with the list's "
+                f"title and date; first: {self.failed[0]}")
 
     # -- one row --
 
@@ -183,7 +183,9 @@ class RowReader:
             except FetchError as exc:
                 if exc.kind == "refused":
                     raise _Unreadable(str(exc), retry=False, told=False, refused=True) from exc
-                if exc.kind in ("robots", "too-large") or exc.status in (404, 410):
+                if exc.status in (404, 410):     # the article's page is deleted
+                    raise _Unreadable(str(exc), retry=False, told=False, upstream="gone") from exc
+                if exc.kind in ("robots", "too-large"):
                     raise _Unreadable(str(exc), retry=False, told=False) from exc
                 if exc.kind == "deadline" and "source pass" in str(exc):
                     raise   # the whole pass is over its time: the column's failure, not the row's
@@ -208,7 +210,9 @@ class RowReader:
                 raise _Unreadable(why)
             if why.startswith("verification"):
                 raise _Unreadable(why)
-            raise _Unreadable(why, retry=False, told=False)   # a soft 404, an empty page: noted
+            # a soft 404 (the page says it is deleted), an empty page: noted on the item
+            raise _Unreadable(why, retry=False, told=False,
+                              **({"upstream": "gone"} if why.startswith("soft 404") else {}))
         raise _Unreadable(f"redirect stubs loop at {url}")
 
     def _not_the_article(self, row: Row, resp: Response, soup: BeautifulSoup) -> str:

@@ -144,8 +144,8 @@ def test_one_unreadable_detail_keeps_every_row_of_the_column(http, page, said, r
         check_kept(items, site, bad=[2])
         item = next(i for i in items if i.key == site.key(2))
         assert said in item.extra["detail_error"]
-        assert memo["warning"].startswith("1 detail page could not be read, kept with the list's "
-                                          "title and date (first: ")
+        assert memo["warning"].startswith("1 detail page not read, the rows kept with the list's "
+                                          "title and date; first: ")
         assert (site.key(2) in memo.get("unread_details", {})) is retried
     if page is STUB:
         assert item.extra["detail_redirect"] == "https://mp.weixin.qq.com/s/ZzYyXxWw"
@@ -159,7 +159,7 @@ def test_details_redirected_to_a_login_page_keep_their_own_titles(http):
         check_kept(items, site, bad=[1, 2, 3])
     assert {i.title for i in items} == set(TITLES)
     assert all(i.extra["detail_error"].startswith("login page at ") for i in items[:3])
-    assert memo["warning"].startswith("3 detail pages could not be read")
+    assert memo["warning"].startswith("3 detail pages not read, the rows kept")
 
 
 def test_a_detail_slower_than_the_timeout_is_kept_and_the_reason_is_whole():
@@ -259,6 +259,8 @@ def test_a_soft_404_detail_is_kept_noted_but_not_retried(http):
         items, memo = one_pass(site, http)
         check_kept(items, site, bad=[4])
     assert "soft 404" in items[-1].extra["detail_error"]
+    assert items[-1].extra["upstream"] == "gone"     # the store records it as gone, not live
+    assert all("upstream" not in i.extra for i in items[:-1])
     assert "unread_details" not in memo and "warning" not in memo
 
 
