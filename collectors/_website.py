@@ -40,6 +40,7 @@ from ._pager import page_url_candidates
 from ._pages import STUB_BYTES, page_title, problem, soup_of
 from ._sanity import Dropped, screen
 from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
+from ._rowdates import year_written
 from ._rowitem import JS_REDIRECT, RowReader
 from ._walls import login_page, says_empty
 from ._urls import canonical_url
@@ -92,6 +93,7 @@ class Website(SourceKind):
         self._list_years: dict[str, str] = {}
         self._column_title = ""   # page 1's <title>: a detail titled only with it has no title
         self._says_empty = ""     # page 1 without rows: its "暂无信息", if it says so
+        self._undated: list[bool] = []   # this pass's rows without a list date: left undated?
 
     @classmethod
     def validate(cls, options: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +130,7 @@ class Website(SourceKind):
         ctx = Context(context_year=now.astimezone(BEIJING).year, options=self.opts)
         memo = state.memo
         reader = RowReader(self.http, self.hosts, memo)
-        self._column_title = ""
+        self._column_title, self._undated = "", []
         opened = self._open(state, ctx)
         reader.note_column_title(self._column_title)
         if opened is None:
@@ -273,9 +275,20 @@ class Website(SourceKind):
         yield from reader.leftovers(seen, self._list_years)
         if not reader.unread:
             memo.pop("unread_details", None)
-        note = reader.summary()
+        note = "; ".join(n for n in (reader.summary(), self._undated_note()) if n)
         if note:
             memo["warning"] = "; ".join(w for w in (memo.get("warning"), note) if w)
+
+    def _undated_note(self) -> str:
+        """This pass's rows without a date on the list, for the source's line: none vanishes
+        unsaid, and one its own page did not date waits in review as undated."""
+        if not self._undated:
+            return ""
+        n, left = len(self._undated), sum(self._undated)
+        rows = f"{n} row{'s' if n > 1 else ''} without a date on the list"
+        if not left:
+            return f"{rows}, dated by {'its' if n == 1 else 'their'} own page{'s' if n > 1 else ''}"
+        return f"{rows}, {f'{left} ' if n > 1 else ''}left undated for review"
 
     # -- steps --
 
@@ -526,7 +539,7 @@ class Website(SourceKind):
         # the rows around it on the page, and only from the crawl's date when neither says: that
         # guess is remembered, and the item marked list-yearless for the officer to check.
         settled = consensus.settle_years(
-            [(r.url, r.date, r.date is not None and not (_has_year(r.date_text) or r.year_from))
+            [(r.url, r.date, r.date is not None and not (year_written(r.date_text) or r.year_from))
              for r in rows], now)
         how_by_url = self._list_years
         fixed = []
@@ -541,6 +554,8 @@ class Website(SourceKind):
         reader = reader or RowReader(self.http, self.hosts, {})
         item = reader.item(key, row, self._list_years.get(row.url, ""))
         assert item is not None
+        if row.date is None:
+            self._undated.append(item.published_at is None)
         return item
 
 
@@ -559,9 +574,3 @@ def _answer(exc: SourceError) -> str:
     m = re.search(r"\(HTTP \d+\)|HTTP \d+|soft 404|stub|empty response|repeats page \d+", said)
     return m.group(0).strip("()") if m else said[:120]
 
-
-def _has_year(text: str) -> bool:
-    # "2017-12-20", "2017年12月20日", "17年12月20日": a year is written; "12-20", "12/20" and
-    # "12月20日" are not.
-    return any(ch.isdigit() for ch in text) and ("年" in text or any(
-        len(part) == 4 for part in "".join(c if c.isdigit() else " " for c in text).split()))
