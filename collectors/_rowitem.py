@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 RETRY_PASSES = 8          # passes that try an unreadable detail page before it is given up on
 MAX_UNREAD = 300          # rows remembered for a retry (a bounded memo)
 RETRY_PER_PASS = 20       # remembered rows not on this pass's pages fetched again per pass
+WALL_AFTER = 3            # detail pages in a row answered by a challenge (or timing out)
 
 JS_REDIRECT = re.compile(r"""location(?:\.href)?\s*=\s*["']([^"']{1,300})["']""")
 # Titles of pages that are not an article, whatever page they stand on.
@@ -80,7 +81,10 @@ class RowReader:
         self.memo = memo
         self.site_names: set[str] = set()
         self.failed: list[str] = []      # this pass: reasons of the detail pages not read
-        self.recovered = 0               # this pass: remembered pages read at last
+        # detail pages answered in a row by a challenge or a timeout: at WALL_AFTER, the rest of
+        # the pass fetches none (a site walling us off is not asked a hundred times more)
+        self._streak: tuple[str, int] = ("", 0)
+        self.wall = ""
 
     def note_column_title(self, title: str) -> None:
         parts = [p for p in re.split(r"\s*(?:[_|｜]|--|—|–|\s-\s)\s*", title) if p]
@@ -105,8 +109,9 @@ class RowReader:
             if item is not None:
                 yield item
 
-    def _remember(self, key: str, row: Row, how: str, why: str) -> bool:
-        """Keep ``row`` for a retry; False once it has been tried :data:`RETRY_PASSES` times."""
+    def _remember(self, key: str, row: Row, how: str, why: str, *, tried: bool = True) -> bool:
+        """Keep ``row`` for a retry; False once it has been tried :data:`RETRY_PASSES` times
+        (``tried``: its page was asked for on this pass, not deferred)."""
         entry = self.unread.get(key)
         if entry is None:
             if len(self.unread) >= MAX_UNREAD:
@@ -116,7 +121,7 @@ class RowReader:
                 "date": row.date.isoformat() if row.date else None, "year_from": row.year_from,
                 "how": how, "tries": 0}
         self.memo["unread_details"] = self.unread
-        entry["tries"] += 1
+        entry["tries"] += tried
         entry["why"] = why
         if entry["tries"] >= RETRY_PASSES:
             log.info("%s: detail page still unreadable after %d passes, given up: %s", row.url,
@@ -156,9 +161,14 @@ class RowReader:
         if is_attachment_url(row.url):
             return Item(**list_fields, extra={"attachment": True, **on_list.extra()})
         try:
+            if self.wall:
+                raise _Unreadable(f"not fetched on this pass: {self.wall}", deferred=True)
             resp, soup = self._page(row)
         except _Unreadable as gone:
-            retry = gone.retry and self._remember(key, row, how, gone.why)
+            deferred = gone.extra.pop("deferred", False)
+            if not deferred:
+                self._note_streak(gone.why)
+            retry = gone.retry and self._remember(key, row, how, gone.why, tried=not deferred)
             if not retry:
                 self.unread.pop(key, None)
             if known:
@@ -170,9 +180,19 @@ class RowReader:
                 extra = {"host": host, "detail_error": gone.why, **on_list.extra()}
                 return Item(**list_fields, external=True, extra=extra)
             return Item(**list_fields, extra=extra)
-        if self.unread.pop(key, None) is not None:
-            self.recovered += 1
+        self.unread.pop(key, None)
+        self._streak = ("", 0)
         return self._complete(key, row, resp, soup, around)
+
+    def _note_streak(self, why: str) -> None:
+        kind = ("challenge" if why.startswith(("script-only", "verification")) else
+                "timeout" if why.startswith("timed out") or " took over " in why else "")
+        n = self._streak[1] + 1 if kind and kind == self._streak[0] else 1
+        self._streak = (kind, n)
+        if kind and n >= WALL_AFTER:
+            self.wall = (f"the last {n} detail pages fetched " + (
+                "were challenge or verification pages" if kind == "challenge" else "timed out"))
+            log.warning("%s; the rest wait for the next pass", self.wall)
 
     def _page(self, row: Row) -> tuple[Response, BeautifulSoup]:
         """The row's page and its soup, or :class:`_Unreadable` saying why it is not the article."""

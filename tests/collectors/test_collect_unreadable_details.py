@@ -284,3 +284,22 @@ def test_source_test_reads_three_details_and_says_each(http):
         f"none of the 3 detail pages checked could be read: {site.base}{detail_path(1)}: redirect "
         f"stub at {site.base}{detail_path(1)} (JavaScript, to https://mp.weixin.qq.com/s/ZzYyXxWw) "
         "(and 2 more)"]
+
+
+def test_after_three_challenges_in_a_row_the_pass_asks_for_no_more_details(http):
+    """A site that walls every detail off is not asked for each of them: after three the rest of
+    the rows are kept with the list's data and wait for the next pass (without a try spent)."""
+    pages = routes(n1=CHALLENGE, n2=CHALLENGE, n3=CHALLENGE)
+    with Column(pages) as site:
+        first, memo = one_pass(site, http)
+        check_kept(first, site, bad=[1, 2, 3, 4])
+        assert detail_path(4) not in site.requests
+        assert first[3].extra["detail_error"] == ("not fetched on this pass: the last 3 detail pages "
+                                                  "fetched were challenge or verification pages")
+        assert [e["tries"] for e in memo["unread_details"].values()] == [1, 1, 1, 0]
+        assert memo["warning"].startswith("4 detail pages not read")
+        pages.update({detail_path(n): article(n) for n in range(1, 5)})
+        done, memo = one_pass(site, http, memo, {i.key for i in first})
+    assert sorted(i.key for i in done) == sorted(site.key(n) for n in range(1, 5))
+    assert all(i.body and "detail_error" not in i.extra for i in done)
+    assert "unread_details" not in memo
