@@ -9,7 +9,7 @@ from pathlib import Path
 import classifier
 import report
 
-from . import app, display, district, manual, pipeline
+from . import app, coverage, display, district, manual, pipeline
 from .cleantext import clean_line
 from . import config as config_mod
 
@@ -109,6 +109,7 @@ def cmd_counts(args) -> int:
         names = display.names_for(st, cfg)
         warn_unsettled(st, args.year)
         warn_year_conflicts(st, args.year)
+        warn_unread_sources(cfg, st, args.year, names)
     if args.json:           # the contract: channel ids, never display names
         print(json.dumps(counts.as_dict(), ensure_ascii=False))
         return 0
@@ -142,6 +143,17 @@ def warn_year_conflicts(st, year: int) -> None:
               file=sys.stderr)
 
 
+def warn_unread_sources(cfg, st, year: int, names: display.Names,
+                        source_ids: list[str] | None = None) -> None:
+    """A source whose passes did not surely read all of ``year`` (failing, never read, stopped
+    short, pages unread; gongkai/coverage.py): one line each on stderr, saying what it does to
+    the count shown."""
+    found = coverage.gaps(st, year, datetime.now(timezone.utc),
+                          coverage.polled(cfg, st, source_ids), names=names)
+    for line in coverage.counts_lines(found, year):
+        print(f"gongkai: warning: {line}", file=sys.stderr)
+
+
 def district_counts(args, cfg: config_mod.Config | None) -> int:
     """counts --bureau ID (one body's object) or --all (every body's, and the unattributed)."""
     if cfg is None:
@@ -154,6 +166,8 @@ def district_counts(args, cfg: config_mod.Config | None) -> int:
         pipeline.bring_up_to_date(cfg, st, datetime.now(timezone.utc))
         warn_unsettled(st, args.year)
         warn_year_conflicts(st, args.year)
+        warn_unread_sources(cfg, st, args.year, display.names_for(st, cfg), None if args.all else
+                            [s.id for s in district.sources_of(cfg, ids[0])])
         if args.json:
             obj = (district.counts(st, rules, args.year, cfg, ids[0]).as_dict() if args.bureau
                    else district.all_counts(st, rules, args.year, cfg))

@@ -10,7 +10,7 @@ import classifier
 import report
 from store import Store
 
-from . import app, display, district, district_summary, pipeline, schemes
+from . import app, coverage, display, district, district_summary, pipeline, schemes
 from .config import Config
 
 
@@ -169,7 +169,7 @@ def _up_to_date(cfg: Config, st: Store) -> None:
 
 
 def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,
-            charts: bool = True, body: str | None = None
+            charts: bool = True, body: str | None = None, now: datetime | None = None
             ) -> tuple[report.ReportModel, list[report.Problem]]:
     """The model for ``year`` (of one body's items with ``body``) and its problems (errors
     first). Without a data file tables 二/三/四 would be all zeros and every text a default:
@@ -177,7 +177,7 @@ def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, dat
     loaded = report.load_data(data, year) if data else None
     model, problems = check_data(cfg, rules, st, year, tables=loaded.tables if loaded else None,
                                  texts=loaded.texts if loaded else None, data=data,
-                                 charts=charts, body=body)
+                                 charts=charts, body=body, now=now)
     if data is None:
         which = f" --bureau {body}" if cfg.district and body else ""
         problems.insert(0, report.Problem(
@@ -191,7 +191,7 @@ def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, dat
 
 def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
                tables: report.Tables | None, texts: dict[str, str] | None, data: Path | None = None,
-               charts: bool = True, body: str | None = None
+               charts: bool = True, body: str | None = None, now: datetime | None = None
                ) -> tuple[report.ReportModel, list[report.Problem]]:
     """The model and problems for tables and texts not (yet) in a file — what the browser's form
     holds — checked exactly as ``report check`` checks a data file; ``data`` locates last year's
@@ -220,7 +220,26 @@ def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
     problems += year_conflicts(st, year, {s.id for s in sources} if scope else None)
     if not scope:
         problems += unsourced_channels(cfg)
+    problems += unread_sources(cfg, st, year, now or datetime.now(timezone.utc),
+                               {s.id for s in sources} if scope else None, names)
+    problems.sort(key=lambda p: p.severity != "error")     # errors first, each kept in order
     return model, problems
+
+
+def unread_sources(cfg: Config, st: Store, year: int, now: datetime,
+                   source_ids: set[str] | None, names: display.Names) -> list[report.Problem]:
+    """Each source whose passes did not surely read all of ``year`` (gongkai/coverage.py): an
+    error when the year's count may be short, else a warning."""
+    found = coverage.gaps(st, year, now, coverage.polled(cfg, st, source_ids),
+                          names=display.names_for(st).merged(names))
+    return [report.Problem(g.severity, _RULES[g.kind], coverage.check_message(g, year))
+            for g in found]
+
+
+# COUNTS-*: the counts are short, not the form's figures (the browser's form still saves)
+_RULES = {"failing": "COUNTS-SOURCE-FAILING", "never": "COUNTS-SOURCE-NEVER-READ",
+          "stale": "COUNTS-SOURCE-NOT-READ-SINCE", "capped": "COUNTS-SOURCE-PAGE-CAP",
+          "unread": "COUNTS-SOURCE-PAGES-UNREAD"}
 
 
 def year_conflicts(st: Store, year: int, source_ids: set[str] | None) -> list[report.Problem]:

@@ -16,7 +16,7 @@ from flask import Flask, abort, current_app, redirect, render_template, request,
 import report
 import store as store_mod
 
-from .. import alerts, cmd_report, display
+from .. import alerts, cmd_report, coverage, display
 from ..config import AlertsConfig
 from . import _live
 from ._auth import bound_body, get_store, scope
@@ -50,12 +50,25 @@ def health_rows(st: store_mod.Store, now: datetime | None = None) -> list[dict]:
     return rows
 
 
+def year_gaps(st: store_mod.Store, year: int, now: datetime) -> list[coverage.Gap]:
+    """The sources (this account's) whose passes did not surely read all of ``year``."""
+    return coverage.gaps(st, year, now, coverage.polled(_live.config(), st, source_ids()),
+                         names=names())
+
+
+def gap_rows(st: store_mod.Store, year: int, now: datetime) -> list[dict]:
+    """:func:`year_gaps` as the sources page lists them (errors first)."""
+    return [{"text": coverage.officer_text(g, year, ids=False), "short": g.short}
+            for g in year_gaps(st, year, now)]
+
+
 def _compare(now: dict[str, int], before: dict[str, int], keys) -> list[dict]:
     return [{"key": k, "now": now.get(k, 0), "before": before.get(k, 0),
              "delta": now.get(k, 0) - before.get(k, 0)} for k in keys]
 
 
-def _missing(raw: dict, year: int, failing: int, data_file: Path | None) -> list[dict]:
+def _missing(raw: dict, year: int, failing: int, data_file: Path | None,
+             gaps: list[coverage.Gap] = ()) -> list[dict]:
     """What still stands between the officer and the report, each with where to fix it."""
     out = []
     if raw.get("unreviewed"):
@@ -72,6 +85,9 @@ def _missing(raw: dict, year: int, failing: int, data_file: Path | None) -> list
     if failing:
         out.append({"text": f"{failing} 个来源采集失败（期间发布的信息可能没有采到）",
                     "href": url_for("sources"), "go": "看来源状态"})
+    # the sources that leave this year's count short, each by name, as `report check` says
+    out += [{"text": coverage.officer_text(g, year, ids=False), "href": url_for("sources"),
+             "go": "看来源状态"} for g in gaps if g.short]
     if data_file is None:       # served without a config: the data file cannot be found
         out.append({"text": "不知道年度报告数据（表二、三、四和文字）保存在哪里：请用配置文件启动"
                             "（gongkai serve --config …）", "href": None, "go": ""})
@@ -128,6 +144,6 @@ def install(app: Flask) -> None:
             current=year == display.report_year(now), counts=counts, last=last,
             by_category=_compare(counts.categories, last.categories, counts.categories),
             per_channel=per_channel, sources=sources, due=due, left=left,
-            missing=_missing(raw, year, failing, data_file),
+            missing=_missing(raw, year, failing, data_file, year_gaps(st, year, now)),
             backlog=(st.review_backlog() if scope() is None
                      else store_mod.body_backlog(st, [scope()])[scope().body]))

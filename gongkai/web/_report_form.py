@@ -31,7 +31,7 @@ import report
 
 from .. import cmd_report
 from . import _live
-from ._auth import (body_menu, bound_body, can_write, get_store, report_body,
+from ._auth import (_now, body_menu, bound_body, can_write, get_store, report_body,
                     require_writer)
 from ._views import default_year
 
@@ -268,7 +268,8 @@ def _config():
 def _check(year: int, tables, texts, path: Path, charts: bool = False,
            body: str | None = None):
     return cmd_report.check_data(_config(), _live.rules(), get_store(), year,
-                                 tables=tables, texts=texts, data=path, charts=charts, body=body)
+                                 tables=tables, texts=texts, data=path, charts=charts, body=body,
+                                 now=_now())
 
 
 def _blocking(problems: list[report.Problem]) -> list[report.Problem]:

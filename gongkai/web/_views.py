@@ -266,9 +266,10 @@ def install(app: Flask) -> None:
 
     @app.route("/sources")
     def sources():
-        from ._home import health_rows
-        mine = source_ids()
-        return render_template("sources.html", sources=[
+        from ._home import gap_rows, health_rows
+        mine, year = source_ids(), default_year()[0]
+        gaps = gap_rows(get_store(), year, current_app.config["GONGKAI_CLOCK"]())
+        return render_template("sources.html", year=year, gaps=gaps, sources=[
             r for r in health_rows(get_store()) if mine is None or r["id"] in mine])
 
     @app.route("/dupes")
