@@ -348,3 +348,20 @@ def test_the_kept_report_checks_follow_the_files_and_the_counts(district, capsys
     truth["checks"]["yingji"] = _checked(path, "yingji", capsys)
     assert truth["checks"]["yingji"] != before           # its warning about the backlog went
     assert _rows(c.get("/district").text)["yingji"]["report"] == _report_words("yingji", truth)
+
+
+def test_the_kept_report_checks_follow_the_sources_passes(district, capsys):
+    # a body's own source failing since is named by its `report check` (outside test 6,
+    # defect 5): the check the page keeps must change with it, though no count did
+    c, _, path, truth = district
+    assert _rows(c.get("/district").text)["shangwu"]["report"] == _report_words("shangwu", truth)
+    cfg = config.load(path)
+    from gongkai import district as d
+    own = next(s.id for s in d.sources_of(cfg, "shangwu") if not s.shared)
+    with Store(cfg.db_path) as st:
+        run = st.begin_run(own, CLOCK)
+        st.end_run(run, status="failed", reason="HTTP 500", now=CLOCK)
+    before = truth["checks"]["shangwu"]
+    truth["checks"]["shangwu"] = _checked(path, "shangwu", capsys)
+    assert truth["checks"]["shangwu"] == (before[0], before[1] + 1)
+    assert _rows(c.get("/district").text)["shangwu"]["report"] == _report_words("shangwu", truth)
