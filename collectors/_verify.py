@@ -90,6 +90,16 @@ def _verify(site: Website, now: datetime, detail: bool, v: Verdict) -> Verdict:
         v.evidence.append(f"{len(dropped)} page-furniture rows set aside "
                           f"({'; '.join(d.reason for d in dropped[:3])})")
     if not rows:
+        if site._says_empty and not dropped:
+            # an empty column says so: a configured source is fine (a crawl is ok with a note);
+            # a probe has nothing to check its reading against yet
+            said = f"page 1 has no rows and says {site._says_empty!r}: the column is empty"
+            if detail:
+                v.evidence.append(said)
+                v.ok = True
+            else:
+                v.problems.append(said + " — nothing to check a reading against yet")
+            return v
         v.problems.append("page 1 gives no rows that look like items")
         return v
     dated = [r for r in rows if r.date is not None]
@@ -184,5 +194,5 @@ def _check_detail(site: Website, rows: list[Row], v: Verdict, limit: int) -> Non
                               f"{row.url}")
     if picked and len(unread) == len(picked):
         n = len(picked)
-        v.problems.append(f"{'none of the ' + str(n) + ' detail pages' if n > 1 else 'the detail page'}"
-                          f" checked could be read: {unread[0]}" + (f" (and {n - 1} more)" if n > 1 else ""))
+        v.problems.append(f"none of the {n} detail pages checked could be read (above)" if n > 1
+                          else f"the detail page checked could not be read: {unread[0]}")

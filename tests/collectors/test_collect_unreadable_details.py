@@ -280,10 +280,19 @@ def test_source_test_reads_three_details_and_says_each(http):
     assert details[1].startswith("detail: dated 2025-09-12 (") and details[1].endswith(
         f"characters of text — {site.base}{detail_path(2)}")
     assert details[2].startswith("detail: could not be read (login page at ")
-    assert not w.ok and w.problems == [
-        f"none of the 3 detail pages checked could be read: {site.base}{detail_path(1)}: redirect "
-        f"stub at {site.base}{detail_path(1)} (JavaScript, to https://mp.weixin.qq.com/s/ZzYyXxWw) "
-        "(and 2 more)"]
+    assert not w.ok and w.problems == ["none of the 3 detail pages checked could be read (above)"]
+    assert sum(e.startswith("detail: could not be read (redirect stub at ") for e in w.evidence) == 3
+
+
+def test_source_test_of_an_empty_column_that_says_so_is_ok(http):
+    from collectors import verify
+    empty = column([]).replace('<ul class="list"></ul>', '<ul class="list"></ul><p>暂无数据</p>')
+    with Column({"/news/index.html": empty}) as site:
+        source = REGISTRY["website"]({"url": site.base + "/news/index.html", "preset": "list"}, http)
+        v = verify(source, NOW, detail=True)
+        probed = verify(REGISTRY["website"]({"url": site.base + "/news/index.html"}, http), NOW)
+    assert v.ok and v.evidence == ["page 1 has no rows and says '暂无数据': the column is empty"]
+    assert not probed.ok and probed.problems[0].startswith("page 1 has no rows and says '暂无数据'")
 
 
 def test_after_three_challenges_in_a_row_the_pass_asks_for_no_more_details(http):
