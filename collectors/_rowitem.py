@@ -151,7 +151,10 @@ class RowReader:
             {"url": "year from its link", "neighbours": "year from the rows around it",
              "context": "year from the crawl date"}.get(how, ""), when=row.date,
             inferred_year=bool(how)) if row.date else None
-        around = [listed, consensus.url_candidate(row.url)]
+        # a row's other unlabelled date a year apart ("2025-12-28 2026-01-04"): a date conflict
+        others = [consensus.candidate(consensus.LIST, text, "another date on the list", when=when)
+                  for text, when in row.also]
+        around = [listed, *others, consensus.url_candidate(row.url)]
         on_list = consensus.decide(around)
         list_fields = dict(key=key, url=row.url, title=row.title, published_at=on_list.published,
                            date_source=on_list.source, date_raw=on_list.raw)
