@@ -248,7 +248,7 @@ class RowReader:
         moved = canonical_url(resp.url) != canonical_url(row.url)
         if moved and urlsplit(resp.url).path != urlsplit(row.url).path and row.title:
             heading = parse_detail(soup, resp.url).title or title
-            if not _shares(heading, row.title) and not _shares(visible_text(soup)[:3000], row.title):
+            if not _holds(heading, row.title) and not _holds(visible_text(soup)[:5000], row.title):
                 return (f"redirected from {row.url} to {resp.url}, a page that is not the article "
                         f"(title {heading!r})")
         return ""
@@ -297,3 +297,14 @@ def _shares(text: str, title: str) -> bool:
     if len(a) < 2 or len(b) < 2:
         return True
     return any(b[i:i + 2] in a for i in range(len(b) - 1))
+
+
+def _holds(text: str, title: str) -> bool:
+    """Whether ``text`` holds most of ``title`` in one piece (normalised; 60%, at least four
+    characters): a page redirected to is the article only so — a home page shares the bureau's
+    name with every title, not the title."""
+    a, b = _norm(text), _norm(title)
+    k = max(4, -(-len(b) * 3 // 5))
+    if len(b) <= k:
+        return b in a
+    return any(b[i:i + k] in a for i in range(len(b) - k + 1))

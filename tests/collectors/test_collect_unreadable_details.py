@@ -312,3 +312,19 @@ def test_after_three_challenges_in_a_row_the_pass_asks_for_no_more_details(http)
     assert sorted(i.key for i in done) == sorted(site.key(n) for n in range(1, 5))
     assert all(i.body and "detail_error" not in i.extra for i in done)
     assert "unread_details" not in memo
+
+
+def test_a_detail_redirected_to_another_page_is_not_the_article(http):
+    """A detail that 302s to the site's home page (no password field, no 登录): that page's title
+    and text have nothing of the row's, so it is not read as the article."""
+    home = ('<html><head><meta charset="utf-8"><title>卫滨区商务局</title></head><body>'
+            '<h1>卫滨区商务局</h1><div class="content"><p>' + "政务服务 办事指南 互动交流 区商务局 "
+            "消费补贴 " * 20 + '</p></div></body></html>')
+    moved = {"/index.html": home, "/news/moved/4.html": article(4)}   # a 301 to the article: read
+    with Column({**routes(n3=(302, "/index.html"), n4=(301, "/news/moved/4.html")), **moved}) as site:
+        items, memo = one_pass(site, http)
+        check_kept(items, site, bad=[3])
+    why = next(i for i in items if i.key == site.key(3)).extra["detail_error"]
+    assert why == (f"redirected from {site.base}{detail_path(3)} to {site.base}/index.html, a page "
+                   "that is not the article (title '卫滨区商务局')")
+    assert site.key(3) in memo["unread_details"]
