@@ -103,7 +103,9 @@ class RowReader:
             entry = self.unread[key]
             row = Row(url=entry["url"], title=entry["title"], date_text=entry.get("date_text", ""),
                       date=datetime.fromisoformat(entry["date"]) if entry.get("date") else None,
-                      year_from=entry.get("year_from", ""))
+                      year_from=entry.get("year_from", ""),
+                      also=tuple((text, datetime.fromisoformat(when))
+                                 for text, when in entry.get("also", ())))
             how_by_url.setdefault(row.url, entry.get("how", ""))
             item = self.item(key, row, how_by_url.get(row.url, ""), known=True)
             if item is not None:
@@ -119,7 +121,8 @@ class RowReader:
             entry = self.unread[key] = {
                 "url": row.url, "title": row.title, "date_text": row.date_text,
                 "date": row.date.isoformat() if row.date else None, "year_from": row.year_from,
-                "how": how, "tries": 0}
+                "also": [[text, when.isoformat()] for text, when in row.also], "how": how,
+                "tries": 0}
         self.memo["unread_details"] = self.unread
         entry["tries"] += tried
         entry["why"] = why

@@ -328,3 +328,28 @@ def test_a_detail_redirected_to_another_page_is_not_the_article(http):
     assert why == (f"redirected from {site.base}{detail_path(3)} to {site.base}/index.html, a page "
                    "that is not the article (title '卫滨区商务局')")
     assert site.key(3) in memo["unread_details"]
+
+
+def test_a_remembered_row_comes_back_as_the_list_showed_it():
+    """The memo is JSON between passes: the row fetched again from it is the row the list showed
+    (its date as written, where a year-less date took its year, its other dates)."""
+    import json
+
+    from collectors._http import FetchError
+    from collectors._listing import Row
+    from collectors._rowitem import RowReader
+
+    class Down:
+        def get(self, url, **kw):
+            raise FetchError(f"timed out after 5 s fetching {url}", url=url, kind="network")
+
+    when = datetime(2025, 12, 28, tzinfo=BEIJING)
+    row = Row(url="http://gov.example/news/1.html", title=TITLES[0], date_text="12-28", date=when,
+              year_from="2025年 (heading)", also=(("2026-01-04", datetime(2026, 1, 4, tzinfo=BEIJING)),))
+    memo: dict = {}
+    RowReader(Down(), frozenset({"gov.example"}), memo).item("k1", row, "neighbours")
+    again = RowReader(Down(), frozenset({"gov.example"}), json.loads(json.dumps(memo)))
+    asked = []
+    again.item = lambda key, r, how, known=False: asked.append((key, r, how))
+    assert list(again.leftovers(set(), {})) == []
+    assert asked == [("k1", row, "neighbours")]
