@@ -45,12 +45,11 @@ class OpsQueries:
             reason = reason or (why or "")
         return streak, reason
 
-    def reading_of(self, source_id: str, year: int) -> dict:
-        """How far the record says a source has been read, for ``year``'s count: its newest
-        good pass (``good_at``: when the newest ok / not-modified run started), the failed
-        runs since (``failed``, the first one's start ``failed_since``, the newest one's
-        ``reason``), the oldest publication date it holds (``oldest``), and its items of
-        ``year`` kept from the list alone, their page unread (``unread``, one ``unread_reason``)."""
+    def reading_of(self, source_id: str, *, oldest: bool = False) -> dict:
+        """How far the record says a source has been read: its newest good pass (``good_at``:
+        when the newest ok / not-modified run started), the failed runs since (``failed``, the
+        first one's start ``failed_since``, the newest one's ``reason``); with ``oldest``, the
+        oldest publication date it holds (a scan of its items: ask only when needed)."""
         good = self.db.execute(
             "SELECT id, started_at FROM runs WHERE source_id = ? AND status IN "
             "('ok', 'not_modified') ORDER BY id DESC LIMIT 1", [source_id]).fetchone()
@@ -60,16 +59,11 @@ class OpsQueries:
             "AND status = 'failed'", [source_id, after]).fetchone()
         reason = self.db.execute(
             "SELECT reason FROM runs WHERE source_id = ? AND id > ? AND status = 'failed' "
-            "ORDER BY id DESC LIMIT 1", [source_id, after]).fetchone()
-        oldest = self.db.execute("SELECT MIN(pub_date) FROM items WHERE source_id = ?",
-                                 [source_id]).fetchone()[0]
-        unread, why = self.db.execute(
-            "SELECT COUNT(*), MIN(json_extract(meta_json, '$.detail_error')) FROM items "
-            "WHERE source_id = ? AND pub_year = ? AND json_extract(meta_json, '$.detail_error') "
-            "IS NOT NULL", [source_id, year]).fetchone()
+            "ORDER BY id DESC LIMIT 1", [source_id, after]).fetchone() if failed else None
+        first = self.db.execute("SELECT MIN(pub_date) FROM items WHERE source_id = ?",
+                                [source_id]).fetchone()[0] if oldest else None
         return {"good_at": good[1] if good else None, "failed": failed, "failed_since": since,
-                "reason": (reason[0] or "") if reason else "", "oldest": oldest,
-                "unread": unread, "unread_reason": why or ""}
+                "reason": (reason[0] or "") if reason else "", "oldest": first}
 
     def fail_open_run(self, source_id: str, reason: str, now: datetime) -> None:
         """Close the source's run left 'running' by a crash inside the collector."""
