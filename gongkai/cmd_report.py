@@ -169,7 +169,8 @@ def _up_to_date(cfg: Config, st: Store) -> None:
 
 
 def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, data: Path | None = None,
-            charts: bool = True, body: str | None = None, now: datetime | None = None
+            charts: bool = True, body: str | None = None, now: datetime | None = None,
+            gaps: list[coverage.Gap] | None = None
             ) -> tuple[report.ReportModel, list[report.Problem]]:
     """The model for ``year`` (of one body's items with ``body``) and its problems (errors
     first). Without a data file tables 二/三/四 would be all zeros and every text a default:
@@ -177,7 +178,7 @@ def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, dat
     loaded = report.load_data(data, year) if data else None
     model, problems = check_data(cfg, rules, st, year, tables=loaded.tables if loaded else None,
                                  texts=loaded.texts if loaded else None, data=data,
-                                 charts=charts, body=body, now=now)
+                                 charts=charts, body=body, now=now, gaps=gaps)
     if data is None:
         which = f" --bureau {body}" if cfg.district and body else ""
         problems.insert(0, report.Problem(
@@ -191,12 +192,14 @@ def prepare(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *, dat
 
 def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
                tables: report.Tables | None, texts: dict[str, str] | None, data: Path | None = None,
-               charts: bool = True, body: str | None = None, now: datetime | None = None
+               charts: bool = True, body: str | None = None, now: datetime | None = None,
+               gaps: list[coverage.Gap] | None = None
                ) -> tuple[report.ReportModel, list[report.Problem]]:
     """The model and problems for tables and texts not (yet) in a file — what the browser's form
     holds — checked exactly as ``report check`` checks a data file; ``data`` locates last year's
     file beside it for the carry-over. ``body``: one body's report (its items, its name, its
-    sources' channels); a one-bureau config's body is the whole record, as without it."""
+    sources' channels); a one-bureau config's body is the whole record, as without it.
+    ``gaps``: :func:`source_gaps` already found (the district page finds every body's at once)."""
     scope = district.scope(cfg, body, st) if body else None
     rules = schemes.rules_for(cfg, body, rules)     # a body's own categories, if it has them
     counts = report.Counts.from_raw(year, st.counts(year, scope), rules.names)
@@ -220,20 +223,21 @@ def check_data(cfg: Config, rules: classifier.Ruleset, st: Store, year: int, *,
     problems += year_conflicts(st, year, {s.id for s in sources} if scope else None)
     if not scope:
         problems += unsourced_channels(cfg)
-    problems += unread_sources(cfg, st, year, now or datetime.now(timezone.utc),
-                               {s.id for s in sources} if scope else None, names)
+    if gaps is None:
+        gaps = source_gaps(cfg, st, year, now or datetime.now(timezone.utc),
+                           {s.id for s in sources} if scope else None)
+    problems += [report.Problem(g.severity, _RULES[g.kind], coverage.check_message(g, year))
+                 for g in gaps]
     problems.sort(key=lambda p: p.severity != "error")     # errors first, each kept in order
     return model, problems
 
 
-def unread_sources(cfg: Config, st: Store, year: int, now: datetime,
-                   source_ids: set[str] | None, names: display.Names) -> list[report.Problem]:
-    """Each source whose passes did not surely read all of ``year`` (gongkai/coverage.py): an
-    error when the year's count may be short, else a warning."""
-    found = coverage.gaps(st, year, now, coverage.polled(cfg, st, source_ids),
-                          names=display.names_for(st).merged(names))
-    return [report.Problem(g.severity, _RULES[g.kind], coverage.check_message(g, year))
-            for g in found]
+def source_gaps(cfg: Config, st: Store, year: int, now: datetime,
+                source_ids: set[str] | None = None) -> list[coverage.Gap]:
+    """Each source (of ``source_ids``) whose passes did not surely read all of ``year``
+    (gongkai/coverage.py): an error when the year's count may be short, else a warning."""
+    return coverage.gaps(st, year, now, coverage.polled(cfg, st, source_ids),
+                         names=display.names_for(st, cfg))
 
 
 # COUNTS-*: the counts are short, not the form's figures (the browser's form still saves)

@@ -11,6 +11,7 @@ Items kept from the list alone (their page unread) are counted, filed by their t
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable
@@ -52,6 +53,23 @@ def _at(ts: str | None) -> datetime | None:
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
+def _memo(row: dict) -> dict:
+    try:
+        memo = json.loads(row.get("memo_json") or "{}")
+    except ValueError:
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def _year_of(iso: Any) -> int | None:
+    """The Beijing year of a remembered row's date (None: none, or not a date)."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    return collectors.beijing_date(when).year
+
+
 def _line(text: str) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= REASON_CHARS else text[:REASON_CHARS - 1] + "…"
@@ -77,8 +95,11 @@ def gaps(st: Any, year: int, now: datetime, source_ids: Iterable[str], *,
     over = now >= end
     found: list[Gap] = []
     for sid in source_ids:
-        s = rows.get(sid, {"id": sid, "created_at": None})   # in the config, never crawled
-        r = st.reading_of(s["id"], year)
+        s = rows.get(sid, {"id": sid})      # in the config, never crawled
+        memo = _memo(s)
+        cap = memo.get("page_cap")
+        capped = isinstance(cap, dict) and bool(cap.get("note"))
+        r = st.reading_of(s["id"], oldest=capped)
         good = _at(r["good_at"])
         seen_all = good is not None and good >= end    # a whole pass began after the year
         common = dict(source_id=s["id"], name=names.source(s["id"]),
@@ -96,24 +117,27 @@ def gaps(st: Any, year: int, now: datetime, source_ids: Iterable[str], *,
         elif over and not seen_all:
             found.append(Gap(**common, severity="error", kind="stale", since="",
                              reason="no pass since the year ended"))
-        memo = st.memo(s["id"])
-        cap = memo.get("page_cap")
-        if good is not None and isinstance(cap, dict) and cap.get("note"):
+        if good is not None and capped:
             # what the capped pass left unread is older than what it read: the year is whole
             # when the source's items reach back before it
             whole = bool(r["oldest"]) and r["oldest"] < f"{year}-01-01"
             found.append(Gap(**common, severity="warning" if whole else "error", kind="capped",
                              since="", reason=_line(cap["note"]) + (
                                  "" if not r["oldest"] else f"; oldest item read: {r['oldest']}")))
+        # details the collector keeps to read again: a website's rows kept with the list's
+        # title and date (of this year), a WeChat feed's articles not fetched yet
+        rows_unread = memo.get("unread_details")
+        mine = [e for e in rows_unread.values() if isinstance(e, dict)
+                and _year_of(e.get("date")) in (year, None)] if isinstance(rows_unread, dict) else []
         retry = memo.get("wx_retry")
         waiting = len(retry) if isinstance(retry, dict) else 0
-        if r["unread"] or waiting:
-            why = [r["unread_reason"]] if r["unread"] else []
-            if waiting:     # WeChat articles: the feed's item is kept, its page tried again
+        if mine or waiting:
+            why = [str(mine[0].get("why") or "")] if mine else []
+            if waiting:
                 why.append(f"{waiting} article page(s) not fetched yet, tried again on later "
                            "passes")
             found.append(Gap(**common, severity="warning", kind="unread", since="",
-                             reason=_line("; ".join(why)), count=r["unread"]))
+                             reason=_line("; ".join(w for w in why if w)), count=len(mine)))
     found.sort(key=lambda g: not g.short)
     return found
 

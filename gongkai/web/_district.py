@@ -17,7 +17,7 @@ import copy
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, abort, render_template, request, send_file
@@ -30,7 +30,7 @@ import report
 import store as store_mod
 
 from .. import app as gk_app
-from .. import cmd_report, coverage, display, district, district_summary, schemes
+from .. import cmd_report, display, district, district_summary, schemes
 from ..cleantext import clean_line
 from . import _live
 from ._auth import _now, get_store
@@ -165,7 +165,7 @@ class _Counted:
 
 def _checked(cfg, rules: classifier.Ruleset, counted: _Counted, year: int, body: str,
              data, known: dict | None, cache: dict | None,
-             now: datetime | None = None) -> list[report.Problem]:
+             now: datetime | None = None, gaps: list | None = None) -> list[report.Problem]:
     """``cmd_report.prepare``'s problems for one body, as ``gongkai report --district`` finds
     them. With a ``cache``, kept by everything they are made of — the body's counts of the
     year, its data file's and last year's file's bytes, the config and rules of the app — so
@@ -178,15 +178,12 @@ def _checked(cfg, rules: classifier.Ruleset, counted: _Counted, year: int, body:
         key = (id(cfg), id(rules), year, body,
                json.dumps(known, sort_keys=True, ensure_ascii=False),
                tuple((str(f), f.read_bytes() if f.is_file() else None) for f in files),
-               tuple(coverage.gaps(counted, year, now or datetime.now(timezone.utc),
-                                   coverage.polled(cfg, counted, {
-                                       s.id for s in district.sources_of(cfg, body)}
-                                       if cfg.district else None))))
+               tuple(gaps) if gaps is not None else None)
         if key in cache:
             return cache[key]
     try:
         _, problems = cmd_report.prepare(cfg, rules, counted, year, data=data, charts=False,
-                                         body=body, now=now)
+                                         body=body, now=now, gaps=gaps)
     except report.ReportError as e:     # a data file that cannot be read is an error too
         problems = [report.Problem("error", "DATA-FILE", str(e))]
     if key is not None:
@@ -221,6 +218,12 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
         raw = {cfg.bodies[0].id: {y: st.counts_cached(y) for y in (year - 1, year)}}
         backlog = {cfg.bodies[0].id: st.review_backlog()}
         counted = _Counted(st, {})
+    # every source's passes against the year at once, each body's check given its own
+    gaps = cmd_report.source_gaps(cfg, st, year, now)
+
+    def mine_ids(body: str) -> set[str]:
+        return {s.id for s in district.sources_of(cfg, body)}
+
     rows = []
     for b in cfg.bodies:
         # its own categories, if any (``own``: the rules the web UI loaded with its config)
@@ -231,7 +234,8 @@ def build(st: store_mod.Store, cfg, rules: classifier.Ruleset, year: int, now: d
         data = cmd_report.found_data(cfg, year, b.id)
         data = data if data is not None and data.exists() else None   # not written yet
         problems = _checked(cfg, rules, counted, year, b.id, data,
-                            raw[b.id][year] if cfg.district else None, checks, now)
+                            raw[b.id][year] if cfg.district else None, checks, now,
+                            [g for g in gaps if not cfg.district or g.source_id in mine_ids(b.id)])
         # the health of the sources it has now: a dropped one is crawled no more
         mine = district.sources_of(cfg, b.id) if cfg.district else cfg.sources
         rows.append(Row(

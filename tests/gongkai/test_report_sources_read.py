@@ -208,12 +208,12 @@ def test_a_configured_source_never_crawled_is_an_error(site, capsys):
 
 
 def test_details_that_could_not_be_read_are_a_warning(site, capsys):
-    site["gone"].add("/col/d/0_1.html")
+    site["broken"].add("/col/d/0_1.html")         # 500: kept from the list, read again later
     assert crawl(JAN).status == "ok"
     rc, lines = check(capsys)
     assert rc == 0 and len(lines) == 1
     assert lines[0].startswith("warning: [COUNTS-SOURCE-PAGES-UNREAD]")
-    assert "有 1 条 2024 年信息的页面没能读取" in lines[0] and "404" in lines[0]
+    assert "有 1 条 2024 年信息的页面没能读取" in lines[0] and "HTTP 500" in lines[0]
     obj, warned = counts(capsys)
     assert obj["total"] == 6 and len(warned) == 1
     assert "1 item(s) of 2024 counted from the list's title and date only" in warned[0]
