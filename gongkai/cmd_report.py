@@ -243,7 +243,7 @@ def source_gaps(cfg: Config, st: Store, year: int, now: datetime,
 # COUNTS-*: the counts are short, not the form's figures (the browser's form still saves)
 _RULES = {"failing": "COUNTS-SOURCE-FAILING", "never": "COUNTS-SOURCE-NEVER-READ",
           "stale": "COUNTS-SOURCE-NOT-READ-SINCE", "capped": "COUNTS-SOURCE-PAGE-CAP",
-          "unread": "COUNTS-SOURCE-PAGES-UNREAD"}
+          "unread": "COUNTS-SOURCE-PAGES-UNREAD", "feedgap": "COUNTS-SOURCE-FEED-GAP"}
 
 
 def year_conflicts(st: Store, year: int, source_ids: set[str] | None) -> list[report.Problem]:

@@ -29,11 +29,11 @@ class Gap:
     source_id: str
     name: str
     severity: str       # error: the year's count may be short | warning: it is not
-    kind: str           # failing | never (no pass yet) | stale | capped | unread
+    kind: str           # failing | never (no pass yet) | stale | capped | unread | feedgap
     since: str          # Beijing time the problem began ("" when not known)
     good_at: str        # Beijing time the newest good pass started ("" never)
     reason: str         # one line
-    count: int = 0      # failed passes (failing), unread pages (unread)
+    count: int = 0      # failed passes (failing), unread pages (unread), gaps (feedgap)
 
     @property
     def short(self) -> bool:
@@ -138,8 +138,30 @@ def gaps(st: Any, year: int, now: datetime, source_ids: Iterable[str], *,
                            "passes")
             found.append(Gap(**common, severity="warning", kind="unread", since="",
                              reason=_line("; ".join(w for w in why if w)), count=len(mine)))
+        # a feed that listed only its newest entries may have skipped some between two passes
+        spans = _feed_gaps(memo, year)
+        if spans:
+            found.append(Gap(**common, severity="warning", kind="feedgap", since=spans[0][0],
+                             reason=_line("; ".join(f"{a} – {b}" for a, b in spans)),
+                             count=len(spans)))
     found.sort(key=lambda g: not g.short)
     return found
+
+
+def _feed_gaps(memo: dict, year: int) -> list[tuple[str, str]]:
+    """(from, to) in Beijing time of the feed's possible gaps (collectors' ``feed_gap``) that
+    overlap ``year``."""
+    note = memo.get("feed_gap")
+    out = []
+    for g in note.get("gaps", []) if isinstance(note, dict) else []:
+        try:
+            a, b = (datetime.fromisoformat(g["from"]), datetime.fromisoformat(g["to"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if a.tzinfo and b.tzinfo and year in range(collectors.beijing_date(a).year,
+                                                   collectors.beijing_date(b).year + 1):
+            out.append((display.when(a.isoformat(), ""), display.when(b.isoformat(), "")))
+    return out
 
 
 def counts_lines(found: list[Gap], year: int) -> list[str]:
@@ -158,6 +180,10 @@ def counts_lines(found: list[Gap], year: int) -> list[str]:
 
 def counts_line(g: Gap, year: int) -> str:
     """One finding as ``gongkai counts`` words it (without the source's name)."""
+    if g.kind == "feedgap":
+        return (f"the feed listed only its newest entries and may have skipped some published "
+                f"between {g.reason}: the {year} count may be short by them; check the account's "
+                f"history for that time and add what is missing (`gongkai add`, a board import)")
     if g.kind == "unread":
         return (f"{g.count} item(s) of {year} counted from the list's title and date only "
                 f"(their page could not be read; filed by their title): {g.reason}"
@@ -186,17 +212,22 @@ def check_message(g: Gap, year: int) -> str:
     """``report check``'s finding: Chinese for the officer, the same in English after it."""
     english = {"failing": f"failing since {g.since}", "never": "never read to the end",
                "stale": "not read since the year ended", "capped": "stopped at the page cap",
-               "unread": "pages unread"}[g.kind]
+               "unread": "pages unread", "feedgap": f"possible feed gap {g.reason}"}[g.kind]
     english = f"source {g.source_id}: {english}; " + (
         f"the {year} count may be short" if g.short else
-        "check their category" if g.kind == "unread" else f"the {year} count is not affected")
+        "check their category" if g.kind == "unread" else
+        "check the account's history for that time" if g.kind == "feedgap" else
+        f"the {year} count is not affected")
     return f"{officer_text(g, year)} ({english})"
 
 
 def officer_text(g: Gap, year: int, ids: bool = True) -> str:
     """The finding in Chinese; ``ids=False``: as the web pages show it, by the source's name."""
     who = f"来源“{g.name}”" + (f"（{g.source_id}）" if ids and g.name != g.source_id else "")
-    if g.kind == "unread":
+    if g.kind == "feedgap":
+        text = (f"{who}的订阅源只列出最新的若干篇，{g.reason} 之间发布的文章可能漏采，"
+                f"{year} 年的统计数可能偏少：请对照该账号的历史消息，补录遗漏的信息")
+    elif g.kind == "unread":
         text = (f"{who}有 {g.count} 条 {year} 年信息的页面没能读取，只按列表的标题和日期计入、"
                 f"按标题分类，请核对其分类。例：{g.reason}" if g.count else
                 f"{who}有文章页面还没能读取（{g.reason}），相关信息按摘要分类，请核对其分类")

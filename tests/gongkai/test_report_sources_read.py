@@ -261,3 +261,24 @@ def test_the_web_pages_name_the_source_that_leaves_the_year_short(site, tmp_path
     assert want in c.get("/sources").text.split('id="year-gaps"')[1]
     form = c.get("/report/2024").text
     assert want in form and "1 个错误" in form
+
+
+def test_a_feeds_possible_gap_in_the_year_is_a_warning(site, capsys):
+    # the feed collector's note (collectors/_feedpass.py check_gap) of a feed that listed only
+    # its newest entries: items of the gap's days may be missing from the year
+    assert crawl(JAN).status == "ok"
+    cfg = config.load("gongkai.toml")
+    with Store(cfg.db_path) as st:
+        run = st.begin_run("col", JAN)
+        st.end_run(run, status="ok", now=JAN, n_seen=6, n_new=0, memo={**st.memo("col"),
+                   "feed_gap": {"note": "possible gap", "gaps": [
+                       {"from": "2023-03-01T02:00:00+00:00", "to": "2023-03-04T02:00:00+00:00"},
+                       {"from": "2024-12-31T15:00:00+00:00", "to": "2025-01-02T02:00:00+00:00"}]}})
+    rc, lines = check(capsys)
+    assert rc == 0 and len(lines) == 1        # a warning: no one can know what was missed
+    assert lines[0].startswith("warning: [COUNTS-SOURCE-FEED-GAP]")
+    assert "2024-12-31 23:00" in lines[0] and "2023" not in lines[0]   # Beijing time, the year's
+    assert "补录遗漏的信息" in lines[0]
+    obj, warned = counts(capsys)
+    assert obj["total"] == 6 and len(warned) == 1
+    assert "may have skipped some published between 2024-12-31 23:00" in warned[0]
