@@ -28,15 +28,15 @@ import logging
 import re
 from datetime import datetime
 from typing import Any, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ._base import Option, SourceKind, check_range, check_url, register
 from . import _consensus as consensus
 from ._dates import BEIJING, beijing_date
 from ._http import FetchError, Response, _host
 from ._item import CollectState, ConfigError, Item, SourceError
-from ._listing import Row, family_pattern, find_list, page_address
-from ._pager import page_url_candidates
+from ._listing import Row, family_pattern, page_address
+from ._advice import answer, unreachable
 from ._pages import STUB_BYTES, page_title, problem, soup_of
 from ._sanity import Dropped, screen
 from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
@@ -438,7 +438,7 @@ class Website(SourceKind):
         how = "page_url" if pattern else "the column's naming"
         pattern = pattern or family_pattern(self.opts["url"]) or ""
         if not pattern:
-            raise ColumnError("truncated", self._unreachable(page, page_no, rows, ""))
+            raise ColumnError("truncated", unreachable(self, page, page_no, rows, ""))
         url = page_address(pattern, page_no + 1, self.opts["url"])
         return ListRequest(url, label=f"{url} (by {how})")
 
@@ -450,42 +450,10 @@ class Website(SourceKind):
         try:
             resp = self._fetch(request, page_no, rows_so_far, promised)
         except SourceError as exc:
-            tried = f"tried {request.url}: {_answer(exc)}"
-            raise ColumnError("truncated", self._unreachable(before, page_no - 1, rows_so_far,
+            tried = f"tried {request.url}: {answer(exc)}"
+            raise ColumnError("truncated", unreachable(self, before, page_no - 1, rows_so_far,
                                                              tried)) from exc
         return resp
-
-    def _unreachable(self, page: ListPage, page_no: int, rows: int, tried: str) -> str:
-        read = f"{page_no} page{'s' if page_no > 1 else ''} ({rows} rows)"
-        guess, checked = self._checked_guess(page, page_no, tried)
-        return (f"{self.opts['url']}: {page.unreachable}; {read} read" + (f"; {tried}" if tried else "")
-                + f" — set page_url = \"{guess}\"{checked} (the address of page 2 as a browser shows it, its "
-                f"number written {{n}}, or {{n-1}} when page 2 is numbered 1) to read the rest, or "
-                f"max_pages = {page_no} to accept the column cut short")
-
-    def _checked_guess(self, page: ListPage, page_no: int, tried: str) -> tuple[str, str]:
-        """The ``page_url`` to advise and what checked it: page 2 fetched by each pattern the
-        column's address suggests answers with a list of rows, not page 1's. The pattern just
-        tried and failed (``tried``) is not advised again; when none answers, a guess says so."""
-        used = self.opts["page_url"] or family_pattern(self.opts["url"]) or ""
-        failed = used if tried else ""
-        first = {r.url for r in page.rows} if page_no == 1 else set()
-        patterns = [p for p in dict.fromkeys([self.opts["page_url"], *page_url_candidates(self.opts["url"])])
-                    if p and p != failed]
-        for pattern in patterns:
-            url = page_address(pattern, 2, self.opts["url"])
-            try:
-                resp = self.http.get(url, allowed_hosts=self.hosts)
-            except (FetchError, SourceError):
-                continue
-            if resp.status != 200 or problem(resp, soup_of(resp.text)):
-                continue
-            rows, _note = find_list(soup_of(resp.text), resp.url)
-            if rows and {r.url for r in rows} != first:
-                return pattern, f" (checked: page 2, {url}, lists {len(rows)} rows)"
-        guess = next((p for p in (self.opts["page_url"], family_pattern(self.opts["url"]),
-                                  _example(self.opts["url"])) if p and p != failed), _example(self.opts["url"]))
-        return guess, " (unchecked: no address tried for page 2 answered with a list)"
 
     def _note_cap(self, memo: dict, capped_at: int | None, total: int | None, *,
                   read_to_end: bool) -> None:
@@ -557,20 +525,4 @@ class Website(SourceKind):
         if row.date is None:
             self._undated.append(item.published_at is None)
         return item
-
-
-def _example(url: str) -> str:
-    """A page_url to start from, in the column address's own shape (a guess to check in a browser)."""
-    parts = urlsplit(url)
-    name = parts.path.rsplit("/", 1)[-1] or "index.html"
-    if parts.query:
-        return f"{name}?{parts.query}&page={{n}}"
-    stem, dot, ext = name.rpartition(".")
-    return f"{stem}_{{n}}.{ext}" if dot else f"{name}_{{n}}.html"
-
-
-def _answer(exc: SourceError) -> str:
-    said = str(exc)
-    m = re.search(r"\(HTTP \d+\)|HTTP \d+|soft 404|stub|empty response|repeats page \d+", said)
-    return m.group(0).strip("()") if m else said[:120]
 
