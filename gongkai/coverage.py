@@ -193,7 +193,7 @@ def counts_line(g: Gap, year: int) -> str:
                   f"{year} was read to its start, the count is not affected")
         return f"the last pass stopped short of the column's end ({g.reason}): {effect}"
     if g.kind == "stale":
-        return (f"last complete pass started {g.good_at}, before {year} ended; items "
+        return (f"last complete pass started {g.good_at} Beijing time, before {year} ended; items "
                 f"published since have not been looked for: the {year} count may be short "
                 f"(`gongkai crawl --source {g.source_id}`)")
     if g.kind == "never":
@@ -205,7 +205,8 @@ def counts_line(g: Gap, year: int) -> str:
     effect = (f"the {year} count may be short" if g.short else
               f"that pass came after {year} ended, so every item of {year} was seen: the count "
               "is not affected")
-    return f"FAILING since {g.since} ({passes}; {last}): {effect} — {g.reason}"
+    return (f"FAILING since {g.since} Beijing time ({passes}; {last}): {effect} — "
+            f"{g.reason}")
 
 
 def check_message(g: Gap, year: int) -> str:

@@ -134,8 +134,8 @@ def test_a_source_failing_since_before_the_year_ended_is_an_error(site, capsys):
     # counts: the object as it was, one warning line saying what it does to the year
     obj, warned = counts(capsys)
     assert obj["total"] == 0 and len(warned) == 1
-    assert "FAILING since 2024-12-21 10:00 (2 failed passes; no pass has ever completed)" in \
-        warned[0] and "the 2024 count may be short" in warned[0] and "HTTP 500" in warned[0]
+    assert ("FAILING since 2024-12-21 10:00 Beijing time (2 failed passes; no pass has ever "
+            "completed)") in warned[0] and "the 2024 count may be short" in warned[0] and "HTTP 500" in warned[0]
     # the report itself refuses to be written short without --force, saying why
     capsys.readouterr()
     assert cli.main(["report", "--year", str(YEAR), "--format", "md", "-o", "r.md"]) == 2
@@ -168,7 +168,7 @@ def test_failing_after_a_whole_pass_past_the_year_end_is_a_warning(site, capsys)
     assert "2024 年的信息已全部看过，本年统计不受影响" in lines[0]
     obj, warned = counts(capsys)
     assert obj["total"] == 6 and len(warned) == 1
-    assert "FAILING since 2025-01-08 10:00" in warned[0]
+    assert "FAILING since 2025-01-08 10:00 Beijing time" in warned[0]
     assert "every item of 2024 was seen: the count is not affected" in warned[0]
 
 
