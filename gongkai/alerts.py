@@ -167,7 +167,7 @@ def send_webhook(url: str, payload: dict) -> None:
     # The bots answer HTTP 200 with an error code in the body (bad key, keyword missing, ...).
     try:
         answer = json.loads(raw or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return
     if isinstance(answer, dict):
         code = answer.get("errcode", answer.get("code", answer.get("StatusCode", 0)))

@@ -158,6 +158,8 @@ def _labelled_file(path: Path, names: tuple[str, ...]) -> list[tuple[str, str, s
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise app.UsageError(f"{path}: line {n}: not JSON ({e.msg})") from None
+        except RecursionError:   # the json module recurses once per nesting level
+            raise app.UsageError(f"{path}: line {n}: not JSON (nested too deep)") from None
         if not isinstance(obj, dict) or not all(
                 isinstance(obj.get(k, ""), str) for k in ("title", "body", "label")):
             raise app.UsageError(f'{path}: line {n}: expected {{"title", "body", "label"}} strings')

@@ -232,6 +232,8 @@ def _classify_one(clf: classifier.Classifier, line: str, newline: str = "") -> t
             except json.JSONDecodeError as with_newline:
                 e = with_newline
         return f"not JSON ({e.msg})", False
+    except RecursionError:      # the json module recurses once per nesting level
+        return "not JSON (nested too deep)", False
     if not isinstance(obj, dict) or not isinstance(obj.get("title", ""), str) \
             or not isinstance(obj.get("body", ""), str):
         return 'expected {"title": str, "body": str}', False

@@ -112,7 +112,8 @@ def test_workers_read_a_file_stdin_by_themselves(monkeypatch, tmp_path, large):
     assert all(data[r[1] - 3 + r[2] - 1:][:1] == b"\n" for r in ranges)
 
 
-@pytest.mark.parametrize("bad", ['{"title": "a', '{"title": "a\r', "[1, 2]", "\ufeff\n"])
+@pytest.mark.parametrize("bad", ['{"title": "a', '{"title": "a\r', "[1, 2]", "\ufeff\n",
+                                 '{"title": ' + "[" * 100_000])
 @pytest.mark.parametrize("source", ["pipe", "file", "large file"])
 def test_a_bad_line_is_the_same_error_after_the_same_output(monkeypatch, tmp_path, bad, source):
     monkeypatch.setattr(parallel, "POOL_BYTES", 1000 if source == "large file" else 10**9)
@@ -136,3 +137,13 @@ def test_an_undecodable_byte_is_a_one_line_error_after_the_lines_before_it():
     assert r.stderr.decode().strip() == ("gongkai: error: stdin line 6: not UTF-8 text "
                                          "(invalid start byte)")
     assert r.stdout.count(b"\n") == 5
+
+
+def test_json_nested_too_deep_is_a_one_line_error():
+    # the json module recurses once per nesting level: a RecursionError, not a JSONDecodeError
+    stdin = (_line(0) + "\n" + '{"title": ' + "[" * 100_000 + "\n").encode()
+    r = subprocess.run([sys.executable, "-m", "gongkai", "classify"], input=stdin,
+                       capture_output=True, cwd=ROOT, env={"PATH": "/usr/bin:/bin"})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.decode().strip() == "gongkai: error: stdin line 2: not JSON (nested too deep)"
+    assert r.stdout.count(b"\n") == 1

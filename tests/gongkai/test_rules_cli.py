@@ -142,6 +142,15 @@ def test_rules_test_unknown_label_names_the_line(tmp_path, capsys):
     assert "line 2" in err and "促销" in err
 
 
+def test_rules_test_json_nested_too_deep_names_the_line(tmp_path, capsys):
+    p = tmp_path / "labels.jsonl"
+    p.write_text('{"title": "a", "label": "促消费"}\n{"title": ' + "[" * 100_000 + "\n",
+                 encoding="utf-8")
+    rc, _, err = _run(capsys, "rules", "test", p)
+    assert rc == 2 and err.count("\n") == 1
+    assert "line 2: not JSON (nested too deep)" in err
+
+
 def test_rules_test_on_reviewed_items(db, capsys):
     rc, _, err = _run(capsys, "rules", "test", "--db", db)
     assert rc == 2 and "no reviewed items" in err
