@@ -25,6 +25,7 @@ _EMPTY = re.compile(r"^\W*(?:暂无(?:相关)?(?:信息|数据|内容|记录|文
                     r"\W*$")
 _EMPTY_WORDS = re.compile(r"暂无|没有|无相关")
 _EMPTY_MAX = 30     # characters of the element that says it
+_PLACEHOLDER_UP = 4  # levels above the words whose id or class a filling script would name
 
 
 def login_page(requested: str, resp: Response, soup: BeautifulSoup) -> str:
@@ -45,12 +46,30 @@ def login_page(requested: str, resp: Response, soup: BeautifulSoup) -> str:
 
 def says_empty(soup: BeautifulSoup) -> str:
     """The words by which a column page says it has no items yet ("暂无信息", "暂无数据", "没有找到
-    相关记录"), standing alone in an element of their own; "" when it says no such thing."""
+    相关记录"), standing alone in an element of their own; "" when it says no such thing, or when
+    a script of the page loads or writes content (its "暂无数据" may be the placeholder the rows
+    replace in a browser: that column is not known to be empty)."""
+    scripts = "\n".join(s.string or "" for s in soup.find_all("script"))
     for text in (soup.body or soup).find_all(string=_EMPTY_WORDS):
         el = text.parent
         if type(text) is not NavigableString or el is None or el.name in ("script", "style", "option"):
             continue
         said = " ".join(el.get_text(" ").split())
-        if len(said) <= _EMPTY_MAX and _EMPTY.match(said):
+        if len(said) <= _EMPTY_MAX and _EMPTY.match(said) and not _filled(el, scripts):
             return said
     return ""
+
+
+def _filled(el, scripts: str) -> bool:
+    """True when a script of the page names the element holding *el* (its id or one of its
+    classes, up to a few levels up), or writes into it: the words are a placeholder a browser
+    replaces with the rows (never run here, only looked for)."""
+    for node in [el, *el.parents][:_PLACEHOLDER_UP + 1]:
+        if getattr(node, "name", None) in (None, "body", "html", "[document]"):
+            break
+        if node.find("script") is not None:
+            return True
+        names = [node.get("id") or ""] + list(node.get("class") or [])
+        if any(len(n) > 1 and re.search(r"[#.'\"]" + re.escape(n) + r"\b", scripts) for n in names):
+            return True
+    return False

@@ -241,6 +241,21 @@ def test_an_empty_column_that_says_so_is_ok_with_a_note(http):
             one_pass(site, http, {"page1_rows": 4})
 
 
+@pytest.mark.parametrize("filler", [
+    '<script>$.getJSON("/news/data/list_1.json", function (d) { $("#rows").html(d.html); });'
+    '</script>',
+    '<script>document.getElementById("rows").innerHTML = rows;</script>',
+    '<script>$(".nodata").hide();</script>'])
+def test_a_placeholder_a_script_replaces_is_no_empty_column(http, filler):
+    # rows built by the page's script (never run here): its "暂无数据" is what a browser replaces
+    empty = column([]).replace(
+        '<ul class="list"></ul>', '<h2>商务动态</h2><p>本栏目发布卫滨区商务局工作动态。</p>'
+        f'<ul class="list" id="rows"><li class="nodata">暂无数据</li></ul>{filler}')
+    with Column({"/news/index.html": empty}) as site:
+        with pytest.raises(SourceError, match="no items found"):
+            one_pass(site, http)
+
+
 def test_an_empty_page_without_those_words_still_fails(http):
     with Column({"/news/index.html": column([])}) as site:
         with pytest.raises(SourceError, match="no items found"):
