@@ -23,6 +23,7 @@ from ._dates import short_year_shape
 from ._links import clean as _clean, row_href
 from ._pager import Pager, family_pattern, find_next, page_address, visible_text_of
 from ._mainlist import choose, page_names, side_of
+from ._scriptrows import was_written, write_out
 from ._rowdates import (UNDATED, Dated, date_columns, date_in, page_year, short_years_unread,
                         table_row_date, year_written)
 
@@ -132,7 +133,9 @@ def find_list(soup: BeautifulSoup, base: str, *,
     sidebar aside (``_mainlist``). Rows are grouped by their container's shape, and a sidebar's
     rows apart from the rest even when their ``ul`` looks the same. A row without a readable
     date (an empty date cell, a pinned notice) among the column's dated rows is the column's
-    too: it is kept, undated, for its own page to date or a person to settle."""
+    too: it is kept, undated, for its own page to date or a person to settle. Rows a script
+    writes with literal ``document.write`` calls are read in its place (``_scriptrows``)."""
+    write_out(soup)
     groups: dict[tuple, list[tuple[Tag, Row]]] = {}
     undated: list[tuple[Tag, Row]] = []
     headers: dict[int, list[int] | None] = {}
@@ -179,7 +182,11 @@ def find_list(soup: BeautifulSoup, base: str, *,
     if choice.note:
         log.info("%s: %s", base, choice.note)
     chosen = _with_undated(ordered[choice.index][1], undated, order)
-    return dedupe_rows(settle_short_years([r for _, r in chosen], context_year)), choice.note
+    note = choice.note
+    if chosen and all(was_written(tag) for tag, _ in chosen):
+        said = "rows written by the page's script (document.write string literals, not run)"
+        note = f"{note}; {said}" if note else said
+    return dedupe_rows(settle_short_years([r for _, r in chosen], context_year)), note
 
 
 def settle_short_years(rows: list[Row], context_year: int | None) -> list[Row]:

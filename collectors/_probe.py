@@ -26,6 +26,7 @@ from ._listing import Row
 from ._mainlist import page_names, side_of
 from ._pages import problem as page_problem, soup_of
 from ._presets import PRESETS, Detection, detect
+from ._scriptrows import json_lists
 from ._verify import Verdict, verify
 from ._website import Website
 
@@ -58,6 +59,7 @@ class ProbeResult:
     evidence: list[str] = field(default_factory=list)       # why the chosen reading is trusted
     feed_entries: int = 0
     page_url: str = ""                    # verified with this page_url (goes in the snippet)
+    list_json: str = ""                   # the rows come from this JSON list the page loads
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,8 @@ class ProbeResult:
             lines += [f'{k} = "{_toml(v)}"' for k, v in self.selectors.items()]
         else:
             lines.append(f'preset = "{self.preset or "auto"}"')
+        if self.list_json:
+            lines.append(f'list_json = "{_toml(self.list_json)}"')
         if self.page_url:
             lines.append(f'page_url = "{_toml(self.page_url)}"')
         lines += ['interval = "6h"', 'attribution = "all"      # "mention" on a shared column']
@@ -127,6 +131,8 @@ def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = N
     for name in names:
         opts = {"url": url, "preset": name, **extra, **(selectors or {})}
         result.verdicts.append(verify(Website(opts, http), now))
+    lists = _json_list_readings(result, http, url, soup, resp.url, {host, *allow_hosts}, extra, now) \
+        if preset in ("auto", "datafile") and not selectors else {}
     if selectors:
         result.selectors = dict(selectors)
     suggestion = suggest_selectors(soup) if preset == "auto" else {}
@@ -148,11 +154,29 @@ def probe(url: str, http: Any, *, preset: str = "auto", now: datetime | None = N
         _explain_html(result, resp, soup)
         return result
     result.preset, result.rows, result.evidence = best.preset, best.rows, best.evidence
+    result.list_json = lists.get(id(best), "")
     _say_undated(result)
     result.next_page, result.total_pages = best.next_page, best.total_pages
     if best.preset == "selectors" and not selectors:
         result.selectors = suggestion
     return result
+
+
+def _json_list_readings(result: ProbeResult, http: Any, url: str, soup, base: str, hosts: set[str],
+                        extra: dict[str, Any], now: datetime) -> dict[int, str]:
+    """Verify a reading of each JSON list the page's scripts load (``_scriptrows``; never run):
+    the verdicts by ``id``, with the list's address. A list on a host the source does not allow
+    is said, not read."""
+    found: dict[int, str] = {}
+    for data_url in json_lists(soup, base)[:3]:
+        if (urlsplit(data_url).hostname or "").lower() not in hosts:
+            result.findings.append(f"the page's script loads a JSON list at {data_url}, on a host "
+                                   "the source does not allow (allow_hosts): not read")
+            continue
+        v = verify(Website({"url": url, "preset": "datafile", **extra, "list_json": data_url}, http), now)
+        result.verdicts.append(v)
+        found[id(v)] = data_url
+    return found
 
 
 def _say_undated(result: ProbeResult) -> None:

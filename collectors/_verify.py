@@ -75,7 +75,11 @@ def _verify(site: Website, now: datetime, detail: bool, v: Verdict) -> Verdict:
     state = CollectState(now=now, since=now)     # since: no conditional GET, nothing remembered
     ctx = Context(context_year=now.year, options=site.opts)
     try:
-        opened = site._first_page(site._preset(None), ListRequest(site.opts["url"]), state, ctx)
+        preset = site._preset(None)
+        # a column read from the JSON list its page loads starts there (datafile's list_json)
+        first = preset.first(site.opts["url"], {}) if preset and site.opts.get("list_json") \
+            else ListRequest(site.opts["url"])
+        opened = site._first_page(preset, first, state, ctx)
     except SourceError as exc:
         v.detection = site.detection
         v.problems.append(f"page 1: {exc}")

@@ -81,6 +81,8 @@ class Website(SourceKind):
                            "JavaScript, e.g. list_{n}.html ({n-1} when page 2 is index_1.html)"),
         "max_pages": Option(int, 100, help="hard cap on list pages per run"),
         "allow_hosts": Option(list, [], help="other hosts whose detail pages may be fetched"),
+        "list_json": Option(str, "", help="the JSON list the column page's script loads, e.g. "
+                            "data/list_1.json (preset datafile; links resolve against url)"),
     }
 
     detection: Detection | None = None   # what "auto" found on this pass, for the log and probe
@@ -111,6 +113,10 @@ class Website(SourceKind):
             raise ConfigError("key 'allow_hosts' must be a list of host names")
         if (opts["title_selector"] or opts["date_selector"]) and not opts["item_selector"]:
             raise ConfigError("keys 'title_selector'/'date_selector' need 'item_selector'")
+        if opts["list_json"] and opts["preset"] in ("auto", "datafile"):
+            opts["preset"] = "datafile"    # rows from the page's JSON list: that reads them
+        elif opts["list_json"]:
+            raise ConfigError(f"key 'list_json' needs preset = \"datafile\", got {preset!r}")
         if opts["item_selector"] and preset == "auto":
             opts["preset"] = "selectors"   # selectors given: that is the preset meant
         if opts["preset"] != "auto":

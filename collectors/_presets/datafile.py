@@ -44,6 +44,8 @@ from .._http import Response
 from .._item import SourceError
 from .._listing import Row, anchor_title, dedupe_rows, row_href
 from .._pages import problem, soup_of
+from .._pager import page_address
+from .._scriptrows import json_name, numbered_page
 from ._base import Context, ListPage, ListRequest, Preset, pages_for, register_preset
 
 _MAX_DEPTH = 5          # how deep in the JSON a record list may sit ({data: {searchResult: {result}}})
@@ -395,6 +397,8 @@ class Datafile(Preset):
         self._first_urls: set[str] = set()
         self._per_page = 0
         self._seen: set[str] = set()
+        self._base = ""          # the column page a ``list_json`` belongs to: links resolve there
+        self._first_url = ""
 
     @classmethod
     def fingerprints(cls, text: str, url: str) -> list[tuple[int, str]]:
@@ -408,9 +412,23 @@ class Datafile(Preset):
         return [(12, f"JSON list of {len(found.records)} {kind} at {found.where}")]
 
     def first(self, url: str, memo: dict) -> ListRequest:
+        listed = self.options.get("list_json") or ""
+        if listed:
+            # the column page's script loads this list: its rows are the page's (_scriptrows)
+            self._base = url
+            data_url = urljoin(url, listed)
+            return ListRequest(data_url, None, "json", f"{data_url} (the JSON list the page loads)")
         return ListRequest(url, None, "json", f"{url} (data file)")
 
     def parse(self, request: ListRequest, response: Response, ctx: Context, memo: dict) -> ListPage:
+        first = self._page_of.get(request.url, 1) == 1
+        page = self._read(request, response, ctx)
+        if self._base and first and page.rows:
+            page.notes.append(f"rows from the JSON list {json_name(request.url, self._base)} "
+                              "(loaded by the page's script, not run)")
+        return page
+
+    def _read(self, request: ListRequest, response: Response, ctx: Context) -> ListPage:
         number = self._page_of.get(request.url, 1)
         where = request.label or request.url
         data = load(response.text)
@@ -424,12 +442,13 @@ class Datafile(Preset):
                 return ListPage([], None, "no list of records (title, link, date) in the JSON")
             return ListPage([], None, f"the record list at {empty} is empty")
         if found.html:
-            rows = _html_rows(found.records, response.url, ctx.context_year)
+            rows = _html_rows(found.records, self._base or response.url, ctx.context_year)
         else:
-            rows = _dict_rows(found.records, response.url)
+            rows = _dict_rows(found.records, self._base or response.url)
         rows = dedupe_rows(rows)
         urls = {r.url for r in rows}
         if number == 1:
+            self._first_url = request.url
             self._param = page_param(request.url)
             self._first_urls = urls
             self._per_page = _stated(found, _SIZE_KEYS) or len(found.records)
@@ -459,18 +478,28 @@ class Datafile(Preset):
                                     "cut short")
             return ListPage(rows, None, f"last page by the stated total ({total or pages})",
                             pages, promised=True)
-        if self._param is None:
+        if self._param is None and self._by_address(number + 1) is None:
             raise _column_error("truncated", f"{where} states {total or pages} "
                                 f"{'records' if total else 'pages'} but holds {len(rows)} records, "
                                 "and its URL has no page parameter (page=, pageNo=, pageIndex=, "
-                                "p= …) to ask for the rest")
+                                "p= …, or list_N.json) to ask for the rest: set page_url")
         return ListPage(rows, self._next(request.url, number, pages),
                         f"stated total {total or pages}", pages, promised=True)
 
+    def _by_address(self, n: int) -> str | None:
+        """Page ``n`` of a list without a page parameter: the source's ``page_url``, else the
+        number in the first list's name (``list_1.json`` → ``list_2.json``)."""
+        pattern = self.options.get("page_url") or ""
+        if pattern:
+            return page_address(pattern, n, self._base or self._first_url)
+        return numbered_page(self._first_url, n)
+
     def _next(self, url: str, number: int, pages: int | None) -> ListRequest:
-        assert self._param is not None
-        name, start = self._param
-        nxt = with_page(url, name, start + number)
+        if self._param is None:
+            nxt = self._by_address(number + 1) or ""
+        else:
+            name, start = self._param
+            nxt = with_page(url, name, start + number)
         self._page_of[nxt] = number + 1
         of = f" of {pages}" if pages else ""
         return ListRequest(nxt, None, "json", f"records page {number + 1}{of}")
