@@ -198,6 +198,8 @@ def was_written(row: Tag) -> bool:
 _CALL = re.compile(r"(?:getJSON|fetch|\bajax|\$\.get|\$\.post|axios(?:\.get)?|\burl)\s*[(:=]", re.I)
 _JSONISH = re.compile(r"\.json(?:$|\?)|[?&](?:page|pageNo|pageIndex|pageNum|p)=", re.I)
 _NOT_LIST = re.compile(r"(?:^|/)(?:package|manifest|config|menu|nav|site|lang)\w*\.json", re.I)
+# Addresses a call may load that are not data (scripts, styles, pictures, pages).
+_ASSET = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|s?html?|jsp|aspx?|php|pdf|docx?|xlsx?)(?:$|[?#])", re.I)
 
 
 def json_lists(soup: BeautifulSoup, base: str) -> list[str]:
@@ -214,10 +216,14 @@ def json_lists(soup: BeautifulSoup, base: str) -> list[str]:
         reader.run()
         for parts in reader.literals:
             address = _page_one(parts)
-            if not address or _NOT_LIST.search(address) or not _JSONISH.search(address):
+            if not address or _NOT_LIST.search(address):
                 continue
             at = code.find(parts[0]) if parts[0] else -1
             called = at > 0 and bool(_CALL.search(code[max(0, at - 40):at]))
+            # a .json or ?page= address anywhere; any other address only as what a call loads
+            if not _JSONISH.search(address) and (not called or _ASSET.search(address)
+                                                 or not address.startswith(("/", "http", "."))):
+                continue
             url = urljoin(base, address)
             if urlsplit(url).scheme in ("http", "https"):
                 found[url] = min(found.get(url, 2), 0 if called else 1)

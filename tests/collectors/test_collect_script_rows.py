@@ -237,6 +237,32 @@ def test_a_fetch_with_a_computed_page_number_and_a_paged_api_with_epoch_ms(site,
     assert len(crawl(http, {"url": s.base + "/ax/index.html", "list_json": "/api/list?page=1&size=2"})) == 3
 
 
+def test_an_api_a_call_loads_is_read_with_or_without_a_page_number(site, http):
+    # {code, digest_list: [{id, source, url, type, title, time}]}: a list API met in the wild
+    # (getPageList?page=1&page_size=10); no total: read until an empty page
+    def digest(k0, n):
+        return [{"id": k, "source": "http://other.example/x", "url": f"/news/2025/t202503{k:02d}_{k}.html",
+                 "type": 0, "title": f"区商务局招标动态第{k}期", "time": f"2025-03-{k:02d} 16:55:02"}
+                for k in range(k0, k0 + n)]
+    s = site({
+        "/p/index.html": _list_page('$.getJSON("/digest/getPageList?page=1&page_size=2&type=1", show);'),
+        "/digest/getPageList?page=1&page_size=2&type=1": _json({"code": 0, "digest_list": digest(1, 2)}),
+        "/digest/getPageList?page=2&page_size=2&type=1": _json({"code": 0, "digest_list": digest(3, 1)}),
+        "/digest/getPageList?page=3&page_size=2&type=1": _json({"code": 0, "digest_list": []}),
+        "/q/index.html": _list_page('$(function () { $.ajax({ url: "/api/articles", type: "get", '
+                                    'dataType: "json", success: function (r) { show(r.digest_list); } }); });'
+                                    'var logo = "/images/logo.png";'),
+        "/api/articles": _json({"code": 0, "digest_list": digest(5, 3)}),
+    })
+    paged = probe(s.base + "/p/index.html", http, now=NOW)
+    assert paged.ok and paged.list_json.endswith("/digest/getPageList?page=1&page_size=2&type=1"), paged.problem
+    assert len(crawl(http, {"url": s.base + "/p/index.html", "list_json": paged.list_json})) == 3
+    whole = probe(s.base + "/q/index.html", http, now=NOW)
+    assert whole.ok and whole.list_json == s.base + "/api/articles", whole.problem
+    assert [r.title for r in whole.rows] == ["区商务局招标动态第5期", "区商务局招标动态第6期", "区商务局招标动态第7期"]
+    assert "/images/logo.png" not in s.requests
+
+
 BROKEN = {
     "error-200": {"code": 500, "msg": "系统繁忙，请稍后再试", "data": None},
     "empty": {"total": 0, "data": []},
