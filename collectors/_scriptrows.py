@@ -190,7 +190,9 @@ def write_out(soup: BeautifulSoup) -> int:
 
 
 def was_written(row: Tag) -> bool:
-    return row.get(WRITTEN) == "1" or row.find_parent(attrs={WRITTEN: "1"}) is not None
+    """The row, or the link in it (one script per row), was written by a script."""
+    return (row.get(WRITTEN) == "1" or row.find_parent(attrs={WRITTEN: "1"}) is not None
+            or row.find(attrs={WRITTEN: "1"}) is not None)
 
 
 # -- JSON lists ------------------------------------------------------------------------------

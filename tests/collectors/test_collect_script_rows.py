@@ -127,6 +127,11 @@ WRITES = {
                  "启动仪式</a><span>2025-02-10</span></li>';\nstr += '<li><a href=\"./202503/"
                  "t20250311_12.html\">区商务局召开招商引资项目推进会</a>' + '<span>2025-03-11</span></li>'\n"
                  "document.write(str);"),
+    # one script per row, writing the link inside a static <li> that holds the date
+    "per-row": ("</script><li><script>document.write(\"<a href='./202502/t20250210_11.html'>区商务局举办"
+                "新春消费季启动仪式</a>\");</script><span>2025-02-10</span></li>\n<li><script>"
+                "var title = '区商务局召开招商引资项目推进会'; document.write('<a href=\"./202503/t20250311_12.html\">'"
+                " + title + '</a>');</script><span>2025-03-11</span></li><script>"),
 }
 WANT = [("区商务局举办新春消费季启动仪式", "2025-02-10"), ("区商务局召开招商引资项目推进会", "2025-03-11")]
 
