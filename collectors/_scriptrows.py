@@ -29,7 +29,7 @@ WRITTEN = "data-gk-written"       # marks the elements put in place of a writing
 _MAX_SCRIPT = 400_000             # a script larger than this is not a list template
 _TOKEN = re.compile(r"""
     (?P<s>'(?:[^'\\\n]|\\.|\\\n)*'|"(?:[^"\\\n]|\\.|\\\n)*"|`(?:[^`\\$]|\\.|\$(?!\{))*`)
-  | (?P<c>//[^\n]*|/\*.*?\*/|<!--|-->)
+  | (?P<c>//[^\n]*|/\*.*?(?:\*/|\Z)|<!--|-->)
   | (?P<w>[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)
   | (?P<n>\d+(?:\.\d+)?)
   | (?P<o>===|!==|==|!=|<=|>=|=>|\+=|\+\+|&&|\|\||[-+=(){}\[\];,?:<>!*/%&|.])
@@ -39,6 +39,7 @@ _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\n|.
 _SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": "", "\n": ""}
 _WRITE = re.compile(r"\bdocument\s*\.\s*write(?:ln)?\s*\(")
 _UNKNOWN = object()               # a term whose value only running the script would give
+_MAX_DEPTH = 20                   # parentheses deeper than this are not a string expression
 
 
 def _unquote(literal: str) -> str:
@@ -90,14 +91,14 @@ class _Reader:
             i += 1
         return i
 
-    def _term(self, i: int) -> tuple[object, int, tuple[str, ...]]:
+    def _term(self, i: int, depth: int) -> tuple[object, int, tuple[str, ...]]:
         kind, text = self._at(i)
         if kind == "s":
             return text, i + 1, (text,)
         if kind == "n":
             return _UNKNOWN, i + 1, ("",)      # a number: adding it is arithmetic, not text
-        if (kind, text) == ("o", "("):
-            value, j, parts = self._expr(i + 1)
+        if (kind, text) == ("o", "(") and depth < _MAX_DEPTH:
+            value, j, parts = self._expr(i + 1, depth + 1)
             if self._at(j) == ("o", ")"):
                 return value, j + 1, parts if value is not _UNKNOWN else ("",)
             return _UNKNOWN, self._skip_balanced(i), ("",)
@@ -112,11 +113,11 @@ class _Reader:
             return value, j, (value,) if isinstance(value, str) else ("",)
         return _UNKNOWN, i, ("",)
 
-    def _expr(self, i: int) -> tuple[object, int, tuple[str, ...]]:
-        value, i, parts = self._term(i)
+    def _expr(self, i: int, depth: int = 0) -> tuple[object, int, tuple[str, ...]]:
+        value, i, parts = self._term(i, depth)
         first = value
         while self._at(i) == ("o", "+"):
-            more, j, extra = self._term(i + 1)
+            more, j, extra = self._term(i + 1, depth)
             parts += extra
             value = value + more if isinstance(value, str) and isinstance(more, str) else _UNKNOWN
             i = j

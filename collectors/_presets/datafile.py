@@ -133,9 +133,16 @@ class _Found:
         return ".".join(self.path) or "(top level)"
 
 
+_JSONP = re.compile(r"[A-Za-z_$][\w$.]{0,80}\s*\(\s*([\[{].*[\]}])\s*\)\s*;?\s*", re.S)
+
+
 def load(text: str) -> Any:
-    """The JSON value of a body, or None when it is not JSON (an HTML page)."""
+    """The JSON value of a body, or None when it is not JSON (an HTML page). A JSONP answer
+    (``callback([...])``, gov.cn's ``pushInfoJsonpCallBack``) is its JSON, read, never run."""
     body = text.lstrip("\ufeff \t\r\n")
+    wrapped = _JSONP.fullmatch(body) if body[:1].isalpha() or body[:1] in "_$" else None
+    if wrapped:
+        body = wrapped.group(1)
     if not body.startswith(("{", "[")):
         return None
     try:

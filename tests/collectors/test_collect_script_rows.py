@@ -268,6 +268,21 @@ def test_an_api_a_call_loads_is_read_with_or_without_a_page_number(site, http):
     assert "/images/logo.png" not in s.requests
 
 
+def test_a_jsonp_list_is_read_as_data(site, http):
+    # gov.cn's 最新政策 box: $.ajax({url: "…/pushinfo.jsonp", dataType: "jsonp", jsonpCallback: …})
+    body = "pushInfoJsonpCallBack(" + json.dumps(
+        [{"title": f"国务院办公厅关于促进消费的通知（{k}）", "link": f"/zhengce/content/202501/content_70{k}.htm",
+          "pubDate": f"2025-01-0{k}"} for k in range(1, 4)], ensure_ascii=False) + ");"
+    s = site({"/zc/index.html": _list_page('$(function () { $.ajax({ type: "GET", url: "/pushinfo/v150203/'
+                                           'pushinfo.jsonp", dataType: "jsonp", jsonp: "pushInfoJsonpCallBack",'
+                                           ' jsonpCallback: "pushInfoJsonpCallBack", success: show }); });'),
+              "/pushinfo/v150203/pushinfo.jsonp": (200, "application/javascript", body)})
+    result = probe(s.base + "/zc/index.html", http, now=NOW)
+    assert result.ok and result.list_json == s.base + "/pushinfo/v150203/pushinfo.jsonp", result.problem
+    assert [(r.title[-3:], str(beijing_date(r.date))) for r in result.rows] == [
+        ("（1）", "2025-01-01"), ("（2）", "2025-01-02"), ("（3）", "2025-01-03")]
+
+
 BROKEN = {
     "error-200": {"code": 500, "msg": "系统繁忙，请稍后再试", "data": None},
     "empty": {"total": 0, "data": []},
