@@ -332,3 +332,16 @@ def test_list_json_needs_the_datafile_preset():
     with pytest.raises(ConfigError, match="'list_json' needs preset"):
         REGISTRY["website"]({"url": "http://127.0.0.1:1/a/index.html", "preset": "trs",
                              "list_json": "data/list_1.json"}, None)
+
+
+def test_a_hostile_script_is_read_in_bounded_time_and_depth():
+    # 100,000 nested parentheses once raised RecursionError; an unclosed /* and a long string
+    # must neither hang nor hide the literal rows written before them
+    hostile = ("document.write('<li><a href=\"./202501/t20250105_1.html\">区商务局召开会议</a>"
+               "<span>2025-01-05</span></li>');\n"
+               "document.write('x' + " + "(" * 100_000 + ");\nvar s = '" + "a" * 100_000 + "/*" * 50_000)
+    soup = soup_of(PAGE_HEAD + f"<ul class=\"list\"><script>{hostile}</script></ul>" + PAGE_FOOT)
+    start = time.monotonic()
+    rows, note = find_list(soup, "http://127.0.0.1:1/col/index.html", context_year=2025)
+    assert [r.title for r in rows] == ["区商务局召开会议"] and "written by the page's script" in note
+    assert time.monotonic() - start < 5
