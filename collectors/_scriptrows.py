@@ -233,6 +233,15 @@ def json_lists(soup: BeautifulSoup, base: str) -> list[str]:
     return sorted(found, key=lambda u: found[u])
 
 
+def json_hint(soup: BeautifulSoup, base: str) -> str:
+    """For a column page without rows: the JSON list its script loads, as advice ("" if none)."""
+    found = json_lists(soup, base)
+    if not found:
+        return ""
+    return (f"; its script loads its rows from the JSON list {found[0]}: set preset = \"datafile\" "
+            f"and list_json = \"{found[0]}\" (check with `gongkai probe {base}`)")
+
+
 def _page_one(parts: tuple[str, ...]) -> str:
     """The address a concatenation names for page 1: one computed hole after ``_``, ``=`` or ``/``
     (the page number) is 1; any other hole and it names nothing readable."""

@@ -38,6 +38,7 @@ from ._item import CollectState, ConfigError, Item, SourceError
 from ._listing import Row, family_pattern, page_address
 from ._advice import answer, unreachable
 from ._pages import STUB_BYTES, page_title, problem, soup_of
+from ._scriptrows import json_hint
 from ._sanity import Dropped, screen
 from ._presets import PRESETS, Context, Detection, ListPage, ListRequest, Preset, detect, preset_names
 from ._rowdates import year_written
@@ -95,6 +96,7 @@ class Website(SourceKind):
         self._list_years: dict[str, str] = {}
         self._column_title = ""   # page 1's <title>: a detail titled only with it has no title
         self._says_empty = ""     # page 1 without rows: its "暂无信息", if it says so
+        self._loads_json = ""     # page 1 without rows: the JSON list its script loads, said
         self._undated: list[bool] = []   # this pass's rows without a list date: left undated?
 
     @classmethod
@@ -173,8 +175,9 @@ class Website(SourceKind):
                     had = f"; it listed {before} last time" if before else ""
                     furniture = (f"; only page furniture matched ({', '.join(d.reason for d in dropped[:3])})"
                                  if dropped else "")
-                    raise ColumnError("empty", f"no items found on {where}{had}{furniture} — layout "
-                                      "changed? run `gongkai probe URL` and set preset/selectors")
+                    raise ColumnError("empty", f"no items found on {where}{had}{furniture}"
+                                      f"{self._loads_json} — layout changed? run `gongkai probe "
+                                      "URL` and set preset/selectors")
                 stop = f"page {page_no} has no items: end of the list"
                 ended = True
                 break
@@ -366,12 +369,14 @@ class Website(SourceKind):
     def _read_column_page(self, request: ListRequest, resp: Response, page: ListPage) -> None:
         """What page 1 says beside its rows: its title (a detail page titled only with the site's
         name has no title of its own) and, with no rows, the words of an empty column."""
-        self._says_empty = ""
+        self._says_empty = self._loads_json = ""
         if request.kind == "html":
             soup = soup_of(resp.text)
             self._column_title = page_title(soup)
             if not page.rows:
-                self._says_empty = says_empty(soup)
+                # a page whose script loads its rows from JSON: its 暂无信息 is the placeholder
+                self._loads_json = json_hint(soup, resp.url)
+                self._says_empty = "" if self._loads_json else says_empty(soup)
 
     def _remember_detection(self, found: Detection, memo: dict) -> None:
         log.info("%s: detected %s", self.opts["url"], found.describe())

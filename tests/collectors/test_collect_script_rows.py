@@ -345,3 +345,13 @@ def test_a_hostile_script_is_read_in_bounded_time_and_depth():
     rows, note = find_list(soup, "http://127.0.0.1:1/col/index.html", context_year=2025)
     assert [r.title for r in rows] == ["区商务局召开会议"] and "written by the page's script" in note
     assert time.monotonic() - start < 5
+
+
+def test_a_crawl_of_the_page_alone_fails_naming_the_json_list_and_its_placeholder_is_not_an_empty_column(site, http):
+    s = site({"/n/index.html": _html('<ul id="list"><li class="empty">暂无信息</li></ul><script>'
+                                     '$.getJSON("data/list_1.json", show);</script>'),
+              "/n/data/list_1.json": _json({"data": _records(1, 2)})})
+    with pytest.raises(SourceError) as err:
+        crawl(http, {"url": s.base + "/n/index.html", "preset": "trs"})
+    assert f'list_json = "{s.base}/n/data/list_1.json"' in str(err.value)
+    assert len(crawl(http, {"url": s.base + "/n/index.html", "list_json": "data/list_1.json"})) == 2
