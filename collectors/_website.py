@@ -73,7 +73,7 @@ class Website(SourceKind):
     name = "website"
     options = {
         "url": Option(str, help="the column's first list page"),
-        "preset": Option(str, "auto", help="auto | trs | hanweb | jpaas | list | selectors"),
+        "preset": Option(str, "auto", help="auto | trs | hanweb | jpaas | list | selectors | datafile"),
         "item_selector": Option(str, "", help="CSS selector of one list row"),
         "title_selector": Option(str, "", help="CSS selector of the title link inside a row"),
         "date_selector": Option(str, "", help="CSS selector of the date inside a row"),
