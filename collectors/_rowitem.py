@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 RETRY_PASSES = 8          # passes that try an unreadable detail page before it is given up on
 MAX_UNREAD = 300          # rows remembered for a retry (a bounded memo)
+MAX_FINAL = 2000          # rows remembered as unread for good (a year of a busy column)
 RETRY_PER_PASS = 20       # remembered rows not on this pass's pages fetched again per pass
 WALL_AFTER = 3            # detail pages in a row answered by a challenge (or timing out)
 
@@ -78,6 +79,10 @@ class RowReader:
         self.hosts = hosts
         unread = memo.get("unread_details")
         self.unread: dict[str, dict] = unread if isinstance(unread, dict) else {}
+        # rows whose page will not be asked for again (given up, gone, a stub to elsewhere):
+        # their items keep the list's title, said by report check until their page is read
+        final = memo.get("unread_final")
+        self.final: dict[str, dict] = final if isinstance(final, dict) else {}
         self.memo = memo
         self.site_names: set[str] = set()
         self.failed: list[str] = []      # this pass: reasons of the detail pages not read
@@ -177,6 +182,8 @@ class RowReader:
             retry = gone.retry and self._remember(key, row, how, gone.why, tried=not deferred)
             if not retry:
                 self.unread.pop(key, None)
+                if not gone.extra.get("refused"):
+                    self._given_up(key, row, gone.why)
             if known:
                 return None
             if gone.told:
@@ -187,8 +194,19 @@ class RowReader:
                 return Item(**list_fields, external=True, extra=extra)
             return Item(**list_fields, extra=extra)
         self.unread.pop(key, None)
+        if self.final.pop(key, None) is not None and not self.final:
+            self.memo.pop("unread_final", None)
         self._streak = ("", 0)
         return self._complete(key, row, resp, soup, around)
+
+    def _given_up(self, key: str, row: Row, why: str) -> None:
+        """Note a row whose page no later pass will ask for (its item keeps the list's title);
+        the newest MAX_FINAL are kept."""
+        self.final.pop(key, None)
+        self.final[key] = {"date": row.date.isoformat() if row.date else None, "why": why}
+        while len(self.final) > MAX_FINAL:
+            del self.final[next(iter(self.final))]
+        self.memo["unread_final"] = self.final
 
     def _note_streak(self, why: str) -> None:
         kind = ("challenge" if why.startswith(("script-only", "verification")) else

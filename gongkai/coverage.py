@@ -126,9 +126,10 @@ def gaps(st: Any, year: int, now: datetime, source_ids: Iterable[str], *,
                                  "" if not r["oldest"] else f"; oldest item read: {r['oldest']}")))
         # details the collector keeps to read again: a website's rows kept with the list's
         # title and date (of this year), a WeChat feed's articles not fetched yet
-        rows_unread = memo.get("unread_details")
-        mine = [e for e in rows_unread.values() if isinstance(e, dict)
-                and _year_of(e.get("date")) in (year, None)] if isinstance(rows_unread, dict) else []
+        # (and the rows whose page no pass will ask for again: given up, gone, a stub)
+        mine = [e for part in ("unread_details", "unread_final")
+                if isinstance(memo.get(part), dict) for e in memo[part].values()
+                if isinstance(e, dict) and _year_of(e.get("date")) in (year, None)]
         retry = memo.get("wx_retry")
         waiting = len(retry) if isinstance(retry, dict) else 0
         if mine or waiting:

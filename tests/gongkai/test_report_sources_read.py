@@ -282,3 +282,14 @@ def test_a_feeds_possible_gap_in_the_year_is_a_warning(site, capsys):
     obj, warned = counts(capsys)
     assert obj["total"] == 6 and len(warned) == 1
     assert "may have skipped some published between 2024-12-31 23:00" in warned[0]
+
+
+def test_a_detail_gone_for_good_stays_a_warning_on_later_passes(site, capsys):
+    # a 404 is not asked for again: its item keeps the list's title (filed by it) on every pass
+    site["gone"].add("/col/d/0_1.html")
+    for day in range(3):
+        assert crawl(JAN + timedelta(days=day)).status == "ok"
+        rc, lines = check(capsys)
+        assert rc == 0 and len(lines) == 1, (day, lines)
+        assert lines[0].startswith("warning: [COUNTS-SOURCE-PAGES-UNREAD]")
+        assert "有 1 条 2024 年信息的页面没能读取" in lines[0] and "404" in lines[0]
