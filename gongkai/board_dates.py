@@ -28,3 +28,19 @@ def year_typo(title: str, day: date) -> dict:
             "date_review": f"年份存疑 the title names {day.year + 1} but the date typed is "
                            f"{day.isoformat()}: last year's year typed in "
                            f"{'January' if day.month == 1 else 'February'}? settle the date"}
+
+
+def sheet_year_typo(day: date, sheet_year: int) -> dict:
+    """The ``meta`` of an entry dated more than a year away from its sheet's year (the year the
+    sheet's name or title row names, else the year most of its rows have): 2015-11-03 typed on
+    a 2025 sheet is a year typo until a person says otherwise — never counted silently."""
+    if not sheet_year or abs(day.year - sheet_year) <= 1:
+        return {}
+    return {"date_conflict": {"years": sorted([day.year, sheet_year]), "chosen": day.isoformat()},
+            "date_review": f"年份存疑 the date typed is {day.isoformat()} on a sheet of "
+                           f"{sheet_year}: a year typo? settle the date"}
+
+
+def entry_conflict(title: str, day: date, sheet_year: int = 0) -> dict:
+    """The year conflict of a board entry, if any (``year_typo``, then ``sheet_year_typo``)."""
+    return year_typo(title, day) or sheet_year_typo(day, sheet_year)

@@ -9,7 +9,7 @@ from pathlib import Path
 import classifier
 import store as store_mod
 
-from . import app, board_dates, display, manual
+from . import app, board_copies, board_dates, display, manual
 from .config import Config, Source
 
 
@@ -118,9 +118,11 @@ def cmd_add(args) -> int:
 def _tell_year_typos(saved) -> None:
     """Entries whose title names the next year of a January/February date (board_dates)."""
     for entry, _ in saved:
-        why = board_dates.year_typo(entry.title, entry.day).get("date_review")
+        why = board_dates.entry_conflict(entry.title, entry.day,
+                                         entry.sheet_year).get("date_review")
         if why:
             where = f"row {entry.row}" if entry.row else "this entry"
+            where = f"sheet {entry.sheet!r} {where}" if entry.sheet else where
             print(f"gongkai: note: {where}: {why} (sent to review)", file=sys.stderr)
 
 
@@ -206,6 +208,8 @@ def cmd_import(args) -> int:
         raise app.UsageError(str(e)) from None
     for w in plan.warnings:
         print(f"gongkai: warning: {w}", file=sys.stderr)
+    for note in plan.notes:
+        print(f"gongkai: note: {args.file} {note}", file=sys.stderr)
     for row, message in plan.errors:
         print(f"{args.file} row {row}: {message}", file=sys.stderr)
     if plan.errors and not args.skip_bad:
@@ -220,27 +224,50 @@ def cmd_import(args) -> int:
                   f"{entry.day.isoformat()}\t{entry.title}")
         print(f"dry run, nothing written: {args.file} -> {src.id}: "
               f"{known.count(False)} new, {known.count(True)} already recorded{skipped}")
+        _tell_sheets(plan)
         return 0
     with app.open_store(args, cfg) as st:
+        copies = board_copies.earlier_files(st, src.id, manual.keys_of(plan.entries, src.id),
+                                            manual.origin_of(args.file))
         _, saved = manual.import_file(st, cfg, src, args.file, now=now, plan=plan, skip_bad=True,
                                       classifier=classifier.Classifier(app.load_rules(cfg)))
         retyped = _retyped(st, src, saved)
         dropped = _dropped(st, src, args.file, saved)
+        here = {item_id for _, item_id, _ in saved}
+        copied = [(other, n, total, st.left_out(src.id, other, here))
+                  for other, n, total in copies]
     new = sum(1 for _, _, is_new in saved if is_new)
     print(f"imported {args.file} -> {src.id}: {new} new, {len(saved) - new} already recorded"
           f"{skipped}")
+    _tell_sheets(plan)
     _tell_retyped(retyped)
     _tell_year_typos([(entry, item_id) for entry, item_id, _ in saved])
     if dropped:
-        ids = " ".join(str(r["id"]) for r in dropped)
-        shown = "; ".join(f"#{r['id']} {r['pub_date']} {r['title'][:30]}" for r in dropped[:5])
-        more = f"; … and {len(dropped) - 5} more" if len(dropped) > 5 else ""
-        print(f"gongkai: note: {len(dropped)} entr{'y' if len(dropped) == 1 else 'ies'} imported "
-              f"before from a file named {Path(args.file).name} {'is' if len(dropped) == 1 else 'are'}"
-              f" not in this one ({shown}{more}); if this file corrects that one, take "
-              f"{'it' if len(dropped) == 1 else 'them'} back: gongkai withdraw {ids}",
-              file=sys.stderr)
+        _tell_dropped(dropped, f"from a file named {Path(args.file).name}")
+    for other, n, total, left in copied:
+        name = other.removeprefix("gongkai import ")
+        print(f"gongkai: note: this file looks like a corrected copy of {name}, imported before "
+              f"({n} of its {total} counted rows are here)", file=sys.stderr)
+        if left:
+            _tell_dropped(left, f"from {name}")
     return 0
+
+
+def _tell_dropped(dropped: list[dict], source: str) -> None:
+    ids = " ".join(str(r["id"]) for r in dropped)
+    shown = "; ".join(f"#{r['id']} {r['pub_date']} {r['title'][:30]}" for r in dropped[:5])
+    more = f"; … and {len(dropped) - 5} more" if len(dropped) > 5 else ""
+    print(f"gongkai: note: {len(dropped)} entr{'y' if len(dropped) == 1 else 'ies'} imported "
+          f"before {source} {'is' if len(dropped) == 1 else 'are'}"
+          f" not in this one ({shown}{more}); if this file corrects that one, take "
+          f"{'it' if len(dropped) == 1 else 'them'} back: gongkai withdraw {ids}",
+          file=sys.stderr)
+
+
+def _tell_sheets(plan) -> None:
+    """A workbook of several sheets: each sheet read with its rows, each skipped with why."""
+    if plan.sheets:
+        print(f"  sheets: {'; '.join(plan.sheets)}")
 
 
 def _dropped(st, src: Source, path: str, saved) -> list[dict]:

@@ -1,17 +1,18 @@
 """Manual channels (the bulletin board 政务信息公开栏 and anything else nobody can crawl): one entry
 from the command line, or a spreadsheet of entries.
 
-Spreadsheet layout (first sheet of an .xlsx, or after a cover page the one sheet with the headers;
-or a .csv in UTF-8, UTF-8 with BOM or GBK): row 1 holds the headers, every later row is one 信息.
-Headers may be Chinese or English, in any order:
+Spreadsheet layout (every sheet of an .xlsx whose headers are recognised, see board_sheets; or a
+.csv in UTF-8, UTF-8 with BOM or GBK): the header row (row 1, or below a title row), then one 信息
+a row; a total row (合计, 小计, 共N条) is skipped and said. Headers may be Chinese or English, in
+any order:
 
 ======================  ============================  =========
 column                  accepted headers              required
 ======================  ============================  =========
 title                   标题 / 题目 / title            yes
-date                    发布日期 / 日期 / date         yes (2024-03-05, 2024/3/5, 2024年3月5日, an Excel date)
+date                    发布日期 / 日期 / 公示日期 / date  yes (2024-03-05, 2024/3/5, 2024年3月5日, an Excel date)
 time                    时间 / time                    no (09:30)
-body                    正文 / 内容 / body             no
+body                    正文 / 内容 / 事项 / body      no (内容/事项 is the title with no 标题 column)
 url                     链接 / 网址 / url              no
 byline                  来源 / 发布机构 / byline       no
 ======================  ============================  =========
@@ -53,10 +54,10 @@ FUTURE_SLACK = timedelta(minutes=5)
 TEMPLATE_HEADERS = ("标题", "发布日期", "时间", "正文", "链接", "来源")
 _HEADERS = {
     "title": ("标题", "题目", "信息标题", "文章标题", "名称", "title", "headline"),
-    "date": ("发布日期", "日期", "发布时间", "公开日期", "张贴日期", "date", "published",
+    "date": ("发布日期", "日期", "发布时间", "公开日期", "公示日期", "张贴日期", "张贴时间", "date", "published",
              "pubdate", "publishdate", "publisheddate"),
     "time": ("时间", "time"),
-    "body": ("正文", "内容", "正文内容", "摘要", "body", "content", "text"),
+    "body": ("正文", "内容", "正文内容", "摘要", "事项", "body", "content", "text"),
     "url": ("链接", "网址", "原文链接", "url", "link"),
     "byline": ("来源", "发布机构", "发布单位", "作者", "byline", "author", "source"),
 }
@@ -84,6 +85,8 @@ class Entry:
     byline: str = ""
     row: int = 0
     has_time: bool = False
+    sheet: str = ""                 # the sheet of a workbook of several
+    sheet_year: int = 0             # the year its sheet is of (name, title row, most rows)
 
     @property
     def day(self) -> date:
@@ -98,6 +101,8 @@ class Plan:
     entries: list[Entry] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)     # rows skipped on purpose (totals)
+    sheets: list[str] = field(default_factory=list)    # each sheet read or skipped, and why
 
 
 def manual_key(source_id: str, title: str, day: date) -> str:
@@ -245,11 +250,32 @@ def iter_rows(path: str | Path, sheet: int = 0) -> Iterator[tuple[int, list[Any]
     if suffix in (".csv", ".txt"):
         rows = _csv_rows(p)
     elif suffix in (".xlsx", ".xlsm"):
+        not_xlsx(p)
         rows = _xlsx_rows(p, sheet)
     elif suffix == ".xls":
         raise ManualError(f"{p}: the old .xls format is not read; save it as .xlsx or .csv")
     else:
         raise ManualError(f"{p}: unknown file type {suffix or '(none)'!r}; use .xlsx or .csv")
+    return limited(p, rows)
+
+
+def not_xlsx(p: Path) -> None:
+    """ManualError naming what an .xlsx that is no workbook is: Excel's lock file, an old .xls."""
+    if "~$" in p.name:
+        raise ManualError(f"{p}: an Excel lock file (~$…, kept while the workbook is open in "
+                          "Excel), not a workbook: import the file beside it")
+    with p.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ManualError(f"{p}: an old .xls workbook (or a password-protected one) named .xlsx; "
+                          "open it in Excel and save it as .xlsx (Excel Workbook)")
+    if not head.startswith(b"PK"):
+        raise ManualError(f"{p}: not a readable .xlsx file (it does not start like a workbook); "
+                          "save it from Excel as .xlsx, or as .csv")
+
+
+def limited(p: Path, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """``rows`` of ``p``, a ManualError at the first row past a limit."""
     text = 0
     with closing(rows):
         for n, cells in rows:
@@ -308,98 +334,11 @@ def _xlsx_rows(p: Path, sheet: int = 0) -> Iterator[tuple[int, list[Any]]]:
 
 
 def plan_import(path: str | Path, source_id: str, *, now: datetime) -> Plan:
-    """Read and check a file. Nothing is written anywhere. An .xlsx whose first sheet lacks the
-    title and date headers (a cover page, 封面) is read from the one other sheet that has them;
-    with none, or several, the error names the sheets and the headers found."""
-    try:
-        return _plan_sheet(path, source_id, now, 0)
-    except _NoHeaders as e:
-        if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
-            raise ManualError(f"{path} row {e.row}: {e.what}") from None
-        first = e
-    names = _sheet_names(Path(path))
-    fits = []
-    for i in range(1, len(names)):
-        try:
-            fits.append((i, _plan_sheet(path, source_id, now, i)))
-        except _NoHeaders:
-            pass
-    if len(fits) == 1:
-        i, plan = fits[0]
-        plan.warnings.insert(0, f"{path}: the first sheet {names[0]!r} has no title and date "
-                                f"headers; read sheet {names[i]!r}, which has them")
-        return plan
-    where = (f"; sheets {', '.join(repr(names[i]) for i, _ in fits)} all have them: put the one "
-             "to import first" if fits else "; no other sheet has them either")
-    raise ManualError(f"{path} sheet {names[0]!r} row {first.row}: {first.what}{where}")
-
-
-def _sheet_names(p: Path) -> list[str]:
-    # the first sheet was read, so the workbook is within the limits and readable
-    import openpyxl
-    wb = openpyxl.load_workbook(p, read_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
-class _NoHeaders(Exception):
-    def __init__(self, row: int, missing: list[str], headers: list[Any]):
-        self.row = row
-        found = [_text(c)[:20] for c in headers if _text(c)]
-        self.found = ", ".join(found[:8]) + (", …" if len(found) > 8 else "") or "nothing"
-        names = {"title": "标题 (or 题目, title)", "date": "发布日期 (or 日期, date)"}
-        self.what = (f"no {' and no '.join(missing)} column (found: {self.found}); expected "
-                     f"headers {' and '.join(names[m] for m in missing)}, optionally "
-                     f"{', '.join(TEMPLATE_HEADERS[2:])} (see `gongkai import --template`)")
-
-
-def _plan_sheet(path: str | Path, source_id: str, now: datetime, sheet: int) -> Plan:
-    plan = Plan(str(path))
-    with closing(iter_rows(path, sheet)) as rows:
-        # blank rows above the headers are skipped
-        first = next((r for r in rows if any(_text(c) for c in r[1])), None)
-        if first is None:
-            if sheet:
-                raise _NoHeaders(1, ["title", "date"], [])
-            raise ManualError(f"{path}: the file is empty (row 1 must hold the headers)")
-        header_row, headers = first
-        columns: dict[str, int] = {}
-        for i, cell in enumerate(headers):
-            if not _text(cell):
-                continue
-            name = _header_name(cell)
-            if name is None:
-                plan.warnings.append(
-                    f"{path}: column {_text(cell)!r} is not one gongkai reads; ignored")
-            elif name and name in columns:
-                raise ManualError(f"{path} row {header_row}: two columns mean {name} "
-                                  f"({_text(headers[columns[name]])!r} and {_text(cell)!r})")
-            elif name:
-                columns[name] = i
-        missing = [n for n in ("title", "date") if n not in columns]
-        if missing:
-            raise _NoHeaders(header_row, missing, headers)
-        seen: dict[str, int] = {}
-        for n, cells in rows:
-            if not any(_text(c) for c in cells):
-                continue   # blank rows between blocks are common in hand-kept sheets
-            get = {name: (cells[i] if i < len(cells) else None) for name, i in columns.items()}
-            try:
-                entry = make_entry(title=get["title"], day=get["date"], when=get.get("time"),
-                                   body=get.get("body") or "", url=get.get("url") or "",
-                                   byline=get.get("byline") or "", now=now, row=n)
-            except ManualError as e:
-                plan.errors.append((n, str(e)))
-                continue
-            key = manual_key(source_id, entry.title, entry.day)
-            if key in seen:
-                plan.errors.append((n, f"duplicate of row {seen[key]} (same title and date)"))
-                continue
-            seen[key] = n
-            plan.entries.append(entry)
-    return plan
+    """Read and check a file. Nothing is written anywhere. Every sheet of an .xlsx whose header
+    is recognised is read (gongkai.board_sheets); a workbook with none is refused, naming the
+    sheets and the headers found."""
+    from . import board_sheets
+    return board_sheets.plan_workbook(path, source_id, now=now)
 
 
 def write_template(path: str | Path, bureau: str = "") -> None:
@@ -435,7 +374,7 @@ def write_template(path: str | Path, bureau: str = "") -> None:
                 ("正文", "否", "正文或摘要，用于分类"),
                 ("链接", "否", "有网上版本时填写 http(s) 链接"),
                 ("来源", "否", f"发布机构，如 {bureau}" if bureau else "发布机构（本单位全称）"),
-                ("", "", "第 1 行是表头，从第 2 行起每行一条信息；只读取第一个工作表。"),
+                ("", "", "第 1 行是表头，从第 2 行起每行一条信息；读取每个有表头的工作表。"),
                 ("", "", "有错误的行会按行号列出，整个文件不导入（除非使用 --skip-bad）。"),
                 ("", "", "重复导入同一文件不会重复计数。")):
             help_ws.append(list(line))
@@ -463,6 +402,8 @@ def raw_of(entry: Entry, origin: str) -> bytes:
     """What the person typed, kept like a crawled page is kept (for audit and re-parsing)."""
     data = {"origin": origin, "row": entry.row, "title": entry.title, "date": entry.date_raw,
             "body": entry.body, "url": entry.url, "byline": entry.byline}
+    if entry.sheet:
+        data["sheet"] = entry.sheet
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
@@ -494,7 +435,8 @@ def store_entries(st, cfg, src, entries: list[Entry], *, now: datetime, origin: 
             why = owners.attribution
             # the file it came from: a corrected copy of that file tells what it dropped
             rec["meta"] = {"attribution_reason": why.reason, "origin": origin,
-                           **board_dates.year_typo(entry.title, entry.day)}
+                           **board_dates.entry_conflict(entry.title, entry.day,
+                                                        entry.sheet_year)}
             item_id, is_new = st.save_item(
                 src.id, src.channel, rec, attribution=why.value, now=now,
                 raw=raw_of(entry, origin), raw_url=entry.url or f"manual:{src.id}",

@@ -108,6 +108,9 @@ def test_xlsx_cells_dates_serials_and_text(tmp_path):
         "2024-03-08T00:00:00+08:00"]
     assert plan.errors == [(7, "bad date '三月九日' (write it like 2024-03-05)")]
     assert plan.warnings == []
+    # a sheet without headers beside the one read is named as skipped in the summary
+    assert plan.sheets == ["read 'Sheet' 5 rows", "'第二页' skipped: no title and date headers "
+                           "(found: 不读, 2024-01-01)"]
 
 
 def test_unknown_column_is_a_warning_and_two_title_columns_an_error(tmp_path):

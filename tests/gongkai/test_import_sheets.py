@@ -50,13 +50,14 @@ def test_the_one_other_sheet_with_the_headers_is_read_and_said(tmp_path, capsys)
     assert "1 new" in captured.out and "read sheet '登记'" in captured.err
 
 
-def test_several_sheets_with_the_headers_are_named_not_guessed(tmp_path, capsys):
-    path = _book(tmp_path / "b2.xlsx", COVER, DATA, ("登记2", DATA[1]))
+def test_several_sheets_with_the_headers_are_all_read(tmp_path, capsys):
+    other = ("登记2", [["标题", "发布日期"], ["招商推介会公告", "2024-06-07"]])
+    path = _book(tmp_path / "b2.xlsx", COVER, DATA, other)
     cfg = tmp_path / "gongkai.toml"
     cfg.write_text(CONFIG, encoding="utf-8")
-    assert main(["import", str(path), "--config", str(cfg)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "'登记', '登记2'" in err and "first" in err
+    assert main(["import", str(path), "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "2 new" in out and "read '登记' 1 row, '登记2' 1 row" in out
 
 
 def test_csv_with_wrong_headers_says_what_it_found(tmp_path):
