@@ -253,8 +253,15 @@ def _plan_sheet(plan: Plan, rows: list[tuple[int, list[Any]]], source_id: str, n
             continue
         seen[key] = f"sheet {label!r} row {n}" if label else f"row {n}"
         entries.append(replace(entry, sheet=label))
-    year = named_year or _most(years)
-    plan.entries.extend(replace(e, sheet_year=year) for e in entries)
+    if named_year:
+        plan.entries.extend(replace(e, sheet_year=named_year) for e in entries)
+        return
+    # a sheet that names no year may hold several years on purpose (a board's history): only a
+    # year as rare as a typo (one row, or a tenth of them) is set against the year most rows have
+    year, held = _most(years), Counter(years)
+    rare = max(1, len(years) // 10)
+    plan.entries.extend(replace(e, sheet_year=year if held[e.day.year] <= rare else 0)
+                        for e in entries)
 
 
 def _in_merged(merged, row: int, col: int, rows) -> str:

@@ -86,7 +86,7 @@ class Entry:
     row: int = 0
     has_time: bool = False
     sheet: str = ""                 # the sheet of a workbook of several
-    sheet_year: int = 0             # the year its sheet is of (name, title row, most rows)
+    sheet_year: int = 0             # the year its sheet sets against its date (0: none)
 
     @property
     def day(self) -> date:

@@ -161,7 +161,8 @@ def test_without_a_year_in_the_name_the_year_most_rows_have_is_the_sheets(tmp_pa
     path = _book(tmp_path / "b.xlsx", ("Sheet", [["标题", "发布日期"], ["甲", "2025-03-01"],
                                                ["乙", "2015-11-03"], ["丙", "2025-05-01"]]))
     plan = manual.plan_import(path, "board", now=NOW)
-    assert {e.title: e.sheet_year for e in plan.entries} == {"甲": 2025, "乙": 2025, "丙": 2025}
+    # the lone 2015 row is set against 2025; the rows of the common year need no check
+    assert {e.title: e.sheet_year for e in plan.entries} == {"甲": 0, "乙": 2025, "丙": 0}
 
 
 # -- messages ------------------------------------------------------------------------------------
@@ -256,3 +257,10 @@ def test_a_corrected_copy_under_a_new_name_lists_what_it_no_longer_holds(tmp_pat
     nxt = [["标题", "发布日期"], ["丁通知", "2025-04-01"], ["己通知", "2025-06-01"]]
     assert main(["import", str(_book(tmp_path / "may.xlsx", ("2025年", nxt))), "--config", cfg]) == 0
     assert "corrected copy" not in capsys.readouterr().err
+
+
+def test_a_history_of_several_years_on_one_unnamed_sheet_is_not_a_typo(tmp_path):
+    rows = [["标题", "发布日期"]] + [[f"通知{y}-{m}", f"{y}-{m:02d}-01"]
+                                     for y in (2021, 2022, 2025) for m in (1, 2, 3)]
+    plan = manual.plan_import(_book(tmp_path / "b.xlsx", ("Sheet", rows)), "board", now=NOW)
+    assert len(plan.entries) == 9 and {e.sheet_year for e in plan.entries} == {0}
