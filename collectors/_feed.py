@@ -95,7 +95,9 @@ class Feed(SourceKind):
         own_hosts = {urlsplit(u).hostname or "" for u in bridge}
         entries = [(unwrap_link(e), str(e.get("id") or ""), entry_title(e), raw_date(e))
                    for e in parsed.entries]
-        identities = Identities(entries, bridge, state.memo)
+        now = state.now or datetime.now(timezone.utc)
+        served = server_time(resp.headers)
+        identities = Identities(entries, bridge, state.memo, now, served)
         items: list[Item] = []
         placeholders: list[Placeholder] = []
         for n, entry in enumerate(parsed.entries):
@@ -110,9 +112,7 @@ class Feed(SourceKind):
         note_placeholders(url, state, placeholders, any_items=bool(items))
         _check_garbled(url, items)
         identities.save()
-        now = state.now or datetime.now(timezone.utc)
-        items = watch_dates([_check_date(i, now) for i in items], state.memo, now,
-                            server_time(resp.headers))
+        items = watch_dates([_check_date(i, now) for i in items], state.memo, now, served)
         gap = check_gap(url, items, len(parsed.entries), state.memo, state.is_known, now)
         if gap:
             state.memo["warning"] = gap
@@ -215,6 +215,8 @@ class Feed(SourceKind):
             key = identities.key(link, guid, entry_title(entry), raw_date(entry))
         if key is None and link:
             key = canonical_url(link)
+            if identities is not None:
+                identities.own(link, entry_title(entry), raw_date(entry))
         if key is None and guid:
             key = f"guid:{guid}"
         if key is None:

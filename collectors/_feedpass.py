@@ -4,7 +4,9 @@
   entry the same link — their own account page, ``https://mp.weixin.qq.com/``, the feed — so the
   link cannot tell two articles apart: keyed by it, the second overwrites the first and one
   publication is lost. Such an entry is keyed by its guid, or, when the bridge's guids change
-  on every fetch, by the key its content (title and date) was given at the first pass.
+  on every fetch, by the key its content (title and date) was given at the first pass. An
+  article keeps its first key: the one its link gave while it was alone behind it, or the one
+  its title gave when its date is the fetch time or moved (a bridge's stand-in, not an identity).
 - **Dates that are no publication date** (:func:`watch_dates`). A bridge that has no date for
   an entry writes the time of the request (we-mp-rss, feeddd's grab time, wechat-feeds.md §5):
   a date equal to the fetch time, or one that moves between fetches of the same entry, is not
@@ -24,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ._consensus import precision_of
-from ._dates import BEIJING
+from ._dates import BEIJING, parse_date
 from ._item import Item
 from ._urls import canonical_url, wechat_key
 
@@ -37,6 +39,8 @@ _MEMO_GAPS = 10
 # pass's own clock, read before the request (robots.txt and the host's delay come first)
 _NOW_SLACK = timedelta(seconds=10)
 _NOW_AFTER = timedelta(seconds=120)
+# a date that moves by less is the same article's; more, another article of the same title
+_MOVED = timedelta(days=2)
 
 
 def _is_root(url: str) -> bool:
@@ -49,29 +53,54 @@ class Identities:
 
     A link is not an article's own when it is a site's root, a WeChat page that is no article,
     the feed or the bridge's home itself, or the same link on entries with different guids or
-    titles (in this fetch or an earlier one: remembered in ``memo["shared_links"]``)."""
+    titles (in this fetch or an earlier one: remembered in ``memo["shared_links"]``, the most
+    recently seen kept).
+
+    An entry's first key is kept on later passes (the memo's ``entry_keys`` by content,
+    ``title_keys`` by title, ``link_owners`` for the entry a link was once alone on): a date that
+    is the fetch time (*now*, or the server's clock *served*) or that moved is not part of it."""
 
     def __init__(self, entries: Iterable[tuple[str, str, str, str]], bridge_urls: Iterable[str],
-                 memo: dict) -> None:
+                 memo: dict, now: datetime | None = None, served: datetime | None = None) -> None:
         """*entries*: (link, guid, title, raw date) of every entry of the fetch."""
         self.memo = memo
+        self.now, self.served = now, served
         entries = list(entries)
         shared = memo.get("shared_links")
-        self.shared: set[str] = set(shared) if isinstance(shared, list) else set()
+        # ordered oldest to most recently seen (a dict keeps insertion order)
+        self.shared: dict[str, None] = dict.fromkeys(
+            s for s in (shared if isinstance(shared, list) else []) if isinstance(s, str))
         self.bridge = {canonical_url(u) for u in bridge_urls if u}
         seen: dict[str, tuple[str, str]] = {}
         for link, guid, title, _ in entries:
             if not link or wechat_key(link):
                 continue
             canon = canonical_url(link)
-            if canon in seen and seen[canon] != (guid, title):
-                self.shared.add(canon)
+            if canon in self.shared or (canon in seen and seen[canon] != (guid, title)):
+                self.shared.pop(canon, None)
+                self.shared[canon] = None            # seen now: the most recent
             seen.setdefault(canon, (guid, title))
         self._guids = _counts(g for _, g, _, _ in entries)
-        self._prints = _counts(_fingerprint(t, d) for _, _, t, d in entries)
-        known = memo.get("entry_keys")
-        self._keys: dict[str, str] = dict(known) if isinstance(known, dict) else {}
+        self._stamps = [self._stamp(d) for _, _, _, d in entries]
+        self._slots = set(_slots((t, s) for (_, _, t, _), s in zip(entries, self._stamps)))
+        self._keys = _memo_dict(memo, "entry_keys")
+        self._titles = _memo_dict(memo, "title_keys")
+        self._owners = _memo_dict(memo, "link_owners")
         self._used: dict[str, str] = {}
+        self._used_titles: dict[str, list] = {}
+        self._owned: dict[str, list] = {}
+        self._given: set[str] = set()
+        self._marks: dict[str, int] = {}
+        self._title_marks: dict[str, int] = {}
+
+    def _stamp(self, raw_date: str) -> str:
+        """The entry's date as part of its identity: "" when it is the fetch time."""
+        raw = raw_date.strip()
+        when = parse_date(raw) if raw and self.now is not None else None
+        if (when is not None and precision_of(raw) == "second"
+                and _at_fetch_time(when, self.now, self.served)):
+            return ""
+        return raw
 
     def foreign(self, link: str) -> bool:
         """True when *link* is not the entry's own article."""
@@ -82,25 +111,86 @@ class Identities:
         return (_is_root(link) or canon in self.shared or canon in self.bridge
                 or host in ("mp.weixin.qq.com", "weixin.qq.com"))
 
+    def own(self, link: str, title: str, raw_date: str) -> None:
+        """The entry alone on *link* is keyed by it: remembered, so that when the link is later
+        shared this entry keeps that key."""
+        if title:
+            self._owned[canonical_url(link)] = [_fingerprint(title, ""), self._stamp(raw_date)]
+
     def key(self, link: str, guid: str, title: str, raw_date: str) -> str:
         """The key of an entry whose link is not its own (:meth:`foreign`)."""
-        mark = _fingerprint(title, raw_date)
-        usable_print = self._prints.get(mark) == 1 and bool(title)
-        if usable_print and mark in self._keys:
-            key = self._keys[mark]        # the same content: the key it had (guids that change)
-        elif guid and self._guids.get(guid) == 1 and canonical_url(guid) != canonical_url(link):
+        stamp = self._stamp(raw_date)
+        slot = _next_slot(self._marks, _fingerprint(title, stamp))
+        tslot = _next_slot(self._title_marks, _fingerprint(title, ""))
+        canon = canonical_url(link)
+        owner = self._owners.get(canon)
+        key = ""
+        if (title and isinstance(owner, list) and len(owner) == 2 and owner[0] == tslot
+                and _same_date(owner[1], stamp)):
+            key = canon                            # the article once alone on this link
+        if not key and title:
+            key = self._keys.get(slot, "")         # the same content: guids that change
+        by_title = self._titles.get(tslot) if title else None
+        if not key and isinstance(by_title, list) and len(by_title) == 3:
+            old_key, old_stamp, old_slot = by_title
+            if not stamp or not old_stamp:
+                key = old_key                      # the date is (or was) the fetch time
+            elif (old_slot not in self._slots and not self._unique_guid(link, guid)
+                  and _moved(old_stamp, stamp)):
+                key = old_key                      # a date that moved: the same article
+        if not key and self._unique_guid(link, guid):
             key = f"guid:{guid}"
-        else:
-            key = "entry:" + mark
-        if usable_print:
-            self._used[mark] = key
+        if not key or not isinstance(key, str) or key in self._given:
+            key = "entry:" + (slot if "#" not in slot else _fingerprint(slot, ""))
+        self._given.add(key)
+        if title:
+            self._used[slot] = key
+            self._used_titles[tslot] = [key, stamp, slot]
+            if key == canon:
+                self._owned[canon] = [tslot, stamp]
         return key
+
+    def _unique_guid(self, link: str, guid: str) -> bool:
+        return bool(guid) and self._guids.get(guid) == 1 and canonical_url(guid) != canonical_url(link)
 
     def save(self) -> None:
         if self.shared:
-            self.memo["shared_links"] = sorted(self.shared)[-_MEMO_LINKS:]
+            self.memo["shared_links"] = list(self.shared)[-_MEMO_LINKS:]
         if self._used:
             self.memo["entry_keys"] = dict(list(self._used.items())[:_MEMO_ENTRIES])
+            self.memo["title_keys"] = dict(list(self._used_titles.items())[:_MEMO_ENTRIES])
+        owners = {k: v for k, v in self._owners.items() if k not in self._owned}
+        owners.update(self._owned)
+        if owners:
+            self.memo["link_owners"] = dict(list(owners.items())[-_MEMO_ENTRIES:])
+
+
+def _memo_dict(memo: dict, name: str) -> dict:
+    value = memo.get(name)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _next_slot(counts: dict[str, int], mark: str) -> str:
+    """*mark*, or *mark*#n for its n-th entry in one fetch (the same title twice)."""
+    counts[mark] = counts.get(mark, 0) + 1
+    return mark if counts[mark] == 1 else f"{mark}#{counts[mark]}"
+
+
+def _slots(pairs: Iterable[tuple[str, str]]) -> Iterator[str]:
+    counts: dict[str, int] = {}
+    for title, stamp in pairs:
+        yield _next_slot(counts, _fingerprint(title, stamp))
+
+
+def _same_date(old: str, new: str) -> bool:
+    return not old or not new or old == new or _moved(old, new)
+
+
+def _moved(old: str, new: str) -> bool:
+    """Two dates of one article whose date moved between fetches (a bridge's grab time), not two
+    articles of one title (a weekly bulletin's): less than two days apart."""
+    a, b = parse_date(old), parse_date(new)
+    return a is not None and b is not None and abs(a - b) < _MOVED
 
 
 def _fingerprint(title: str, raw_date: str) -> str:
