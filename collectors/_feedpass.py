@@ -126,12 +126,13 @@ class Identities:
         owner = self._owners.get(canon)
         key = ""
         if (title and isinstance(owner, list) and len(owner) == 2 and owner[0] == tslot
-                and _same_date(owner[1], stamp)):
+                and isinstance(owner[1], str) and _same_date(owner[1], stamp)):
             key = canon                            # the article once alone on this link
         if not key and title:
             key = self._keys.get(slot, "")         # the same content: guids that change
         by_title = self._titles.get(tslot) if title else None
-        if not key and isinstance(by_title, list) and len(by_title) == 3:
+        if (not key and isinstance(by_title, list) and len(by_title) == 3
+                and all(isinstance(v, str) for v in by_title)):
             old_key, old_stamp, old_slot = by_title
             if not stamp or not old_stamp:
                 key = old_key                      # the date is (or was) the fetch time
