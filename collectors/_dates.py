@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -162,8 +163,14 @@ def find_dates(text: str) -> list[tuple[datetime, str, str]]:
     s = _normalise(text)
     spans: list[tuple[int, int, datetime, str]] = []
     for pattern in _FIND_PATTERNS:
+        # an earlier pattern's dates, which never overlap one another: sorted by start, their
+        # ends are sorted too, so the one starting last before a match is the only one to check
+        # (a row of n dates costs n log n, not n squared). A pattern's own matches never overlap.
+        taken = sorted((start, end) for start, end, _, _ in spans)
+        starts = [start for start, _ in taken]
         for m in pattern.finditer(s):
-            if any(m.start() < end and start < m.end() for start, end, _, _ in spans):
+            k = bisect_left(starts, m.end()) - 1
+            if k >= 0 and taken[k][1] > m.start():
                 continue
             g = m.groupdict()
             dt = _build(g["y"], g["m"], g["d"], g, None)

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import re
 
+# A processing instruction or a comment, each read one way only: the lazy ``<!--.*?-->`` under
+# ``*`` could also span several (``<?a?><?b?>`` as one), and a feed of 30 of them before no DOCTYPE
+# backtracked 2^30 ways.
+_PI = rb"<\?(?:[^?]|\?(?!>))*+\?>"
+_COMMENT = rb"<!--(?:[^-]|-(?!->))*+-->"
 # A page, not a feed: a bridge's error page or login wall
-HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+HTML_START = re.compile(rb"^\s*+(?:" + _COMMENT + rb"\s*+)*+<(?:!doctype\s+html|html|head|body)\b",
+                        re.I | re.S)
 # An entity declared in the DOCTYPE: no feed needs one, and nested ones expand without limit
 # (billion laughs). Refused before parsing, as defusedxml does: expat stops the expansion, but
 # feedparser then falls back to its loose parser and keeps "&lol9;" as an entry's title.
 _DTD_ENTITY = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE\b.*?<!ENTITY\b", re.I | re.S)
+    rb"^(?:\xef\xbb\xbf)?\s*+(?:" + _PI + rb"\s*+|" + _COMMENT + rb"\s*+)*+<!DOCTYPE\b.*?<!ENTITY\b",
+    re.I | re.S)
 # UTF-16/32 feeds (by BOM or by how "<?" is spelled, XML 1.0 appendix F), narrowed for that check
 _WIDE = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),

@@ -32,7 +32,8 @@ _HEAD_WRITTEN = re.compile(r"成文|生成|印发|签发|制发|形成")
 _HEAD_NOT_PUBLISHED = re.compile(r"实施|施行|生效|有效|废止|截止|失效|更新|修改")
 # The same words label dates inside a row ("成文日期：2025-12-28 发布日期：2026-01-04"); an
 # 更新时间 is a row's date only when it shows no other.
-_LABEL_TAIL = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[\]】)）]?\s*[:：]?\s*[\[【(（]?\s*$")
+# (one ``\s*`` per blank run: four in a row before ``$`` cost n^4 steps on a label and n blanks)
+_LABEL_TAIL = re.compile(r"([\u4e00-\u9fff]{1,8})\s*+(?:[\]】)）]\s*+)?(?:[:：]\s*+)?(?:[\[【(（]\s*+)?$")
 _LABEL_UPDATED = re.compile(r"更新|修改")
 _HEAD_LABEL = re.compile(r"索引号|标题|名称|文号|字号|日期|时间|序号|发布|发文|机构|机关")
 

@@ -28,7 +28,8 @@ from bs4 import BeautifulSoup, Tag
 WRITTEN = "data-gk-written"       # marks the elements put in place of a writing script
 _MAX_SCRIPT = 400_000             # a script larger than this is not a list template
 _TOKEN = re.compile(r"""
-    (?P<s>'(?:[^'\\\n]|\\.|\\\n)*'|"(?:[^"\\\n]|\\.|\\\n)*"|`(?:[^`\\$]|\\.|\$(?!\{))*`)
+    (?P<s>'(?:[^'\\\n]|\\.)*+'|"(?:[^"\\\n]|\\.)*+"|`(?:[^`\\$]|\\.|\$(?!\{))*+`)
+  | (?P<u>'(?:[^'\\\n]|\\.)*+|"(?:[^"\\\n]|\\.)*+|`(?:[^`\\$]|\\.|\$(?!\{))*+)
   | (?P<c>//[^\n]*|/\*.*?(?:\*/|\Z)|<!--|-->)
   | (?P<w>[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)
   | (?P<n>\d+(?:\.\d+)?)
@@ -38,6 +39,10 @@ _TOKEN = re.compile(r"""
 _ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\n|.)", re.S)
 _SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": "", "\n": ""}
 _WRITE = re.compile(r"\bdocument\s*\.\s*write(?:ln)?\s*\(")
+# A link with an address, tag by tag: one search for ``<a\b[^>]*\bhref`` scanned from each of
+# n unclosed ``<a`` to the end (n^2)
+_LINK_TAG = re.compile(r"<a\b[^>]*+", re.I)
+_HREF = re.compile(r"\bhref", re.I)
 _UNKNOWN = object()               # a term whose value only running the script would give
 _MAX_DEPTH = 20                   # parentheses deeper than this are not a string expression
 
@@ -53,14 +58,19 @@ def _unquote(literal: str) -> str:
     return _ESCAPE.sub(one, literal[1:-1])
 
 
-def _tokens(code: str) -> list[tuple[str, str]]:
+def _tokens(code: str, where: list[int] | None = None) -> list[tuple[str, str]]:
+    """The script's tokens; ``where`` (if given) receives each token's offset in ``code``."""
     out = []
     for m in _TOKEN.finditer(code):
         kind = m.lastgroup or "x"
         if kind == "c":
             continue
         text = m.group(kind)
+        if kind == "u":                 # an unclosed string: one unknown token to its line's end
+            kind = "x"
         out.append((kind, _unquote(text) if kind == "s" else re.sub(r"\s+", "", text)))
+        if where is not None:
+            where.append(m.start())
     return out
 
 
@@ -72,7 +82,8 @@ class _Reader:
         self.t = tokens
         self.vars: dict[str, object] = {}
         self.writes: list[str] = []
-        self.literals: list[tuple[str, ...]] = []   # concatenations with holes ("" marks one)
+        # concatenations with holes ("" marks one), with the index of their first token
+        self.literals: list[tuple[tuple[str, ...], int]] = []
 
     def _at(self, i: int) -> tuple[str, str]:
         return self.t[i] if i < len(self.t) else ("", "")
@@ -114,18 +125,23 @@ class _Reader:
         return _UNKNOWN, i, ("",)
 
     def _expr(self, i: int, depth: int = 0) -> tuple[object, int, tuple[str, ...]]:
-        value, i, parts = self._term(i, depth)
-        first = value
+        start = i
+        value, i, first_parts = self._term(i, depth)
+        # pieces gathered in lists and joined once: a chain of n terms costs n, not n squared
+        parts, texts = list(first_parts), [value]
+        known = isinstance(value, str)          # 0 + 1 + "…" is not the text it looks like
         while self._at(i) == ("o", "+"):
-            more, j, extra = self._term(i + 1, depth)
-            parts += extra
-            value = value + more if isinstance(value, str) and isinstance(more, str) else _UNKNOWN
-            i = j
-        if not isinstance(first, str):
-            value = _UNKNOWN                    # 0 + 1 + "…" is not the text it looks like
-        if len(parts) > 1 or isinstance(value, str):
-            self.literals.append(parts)
-        return value, i, parts
+            more, i, extra = self._term(i + 1, depth)
+            parts.extend(extra)
+            if known and isinstance(more, str):
+                texts.append(more)
+            else:
+                known = False
+        value = "".join(texts) if known else _UNKNOWN   # type: ignore[arg-type]
+        joined = tuple(parts)
+        if len(joined) > 1 or known:
+            self.literals.append((joined, start))
+        return value, i, joined
 
     def run(self) -> None:
         i = 0
@@ -177,7 +193,7 @@ def write_out(soup: BeautifulSoup) -> int:
         reader = _Reader(_tokens(code))
         reader.run()
         html = "".join(reader.writes)
-        if not re.search(r"<a\b[^>]*\bhref", html, re.I):
+        if not any(_HREF.search(tag.group()) for tag in _LINK_TAG.finditer(html)):
             continue
         fragment = BeautifulSoup(html, "html.parser")
         nodes = list(fragment.contents)
@@ -215,13 +231,14 @@ def json_lists(soup: BeautifulSoup, base: str) -> list[str]:
         code = script.string or ""
         if ".json" not in code and not _CALL.search(code):
             continue
-        reader = _Reader(_tokens(code))
+        where: list[int] = []
+        reader = _Reader(_tokens(code, where))
         reader.run()
-        for parts in reader.literals:
+        for parts, first in reader.literals:
             address = _page_one(parts)
             if not address or _NOT_LIST.search(address):
                 continue
-            at = code.find(parts[0]) if parts[0] else -1
+            at = where[first] if parts[0] and first < len(where) else -1
             called = at > 0 and bool(_CALL.search(code[max(0, at - 40):at]))
             # a .json or ?page= address anywhere; any other address only as what a call loads
             if not _JSONISH.search(address) and (not called or _ASSET.search(address)

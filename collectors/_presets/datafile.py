@@ -133,12 +133,18 @@ class _Found:
         return ".".join(self.path) or "(top level)"
 
 
-_JSONP = re.compile(r"[A-Za-z_$][\w$.]{0,80}\s*\(\s*([\[{].*[\]}])\s*\)\s*;?\s*", re.S)
+# (blanks after the call read one way: ``\s*;?\s*`` split n trailing blanks n^2 ways before a stray x)
+_JSONP = re.compile(r"[A-Za-z_$][\w$.]{0,80}\s*\(\s*([\[{].*[\]}])\s*\)\s*+;?\s*+", re.S)
+
+
+class TooDeep(ValueError):
+    """A JSON body nested deeper than the json module recurses (100,000 ``[``): refused."""
 
 
 def load(text: str) -> Any:
     """The JSON value of a body, or None when it is not JSON (an HTML page). A JSONP answer
-    (``callback([...])``, gov.cn's ``pushInfoJsonpCallBack``) is its JSON, read, never run."""
+    (``callback([...])``, gov.cn's ``pushInfoJsonpCallBack``) is its JSON, read, never run.
+    TooDeep for JSON nested past the json module's recursion."""
     body = text.lstrip("\ufeff \t\r\n")
     wrapped = _JSONP.fullmatch(body) if body[:1].isalpha() or body[:1] in "_$" else None
     if wrapped:
@@ -147,6 +153,8 @@ def load(text: str) -> Any:
         return None
     try:
         return json.loads(body)
+    except RecursionError:              # the json module recurses once per nesting level
+        raise TooDeep("JSON nested too deep") from None
     except ValueError:
         return None
 
@@ -270,7 +278,10 @@ class Datafile(Preset):
 
     @classmethod
     def fingerprints(cls, text: str, url: str) -> list[tuple[int, str]]:
-        data = load(text)
+        try:
+            data = load(text)
+        except TooDeep:
+            return [(1, "a JSON body, but nested too deep to read")]
         if data is None:
             return []
         found = find_records(data)
@@ -299,7 +310,10 @@ class Datafile(Preset):
     def _read(self, request: ListRequest, response: Response, ctx: Context) -> ListPage:
         number = self._page_of.get(request.url, 1)
         where = request.label or request.url
-        data = load(response.text)
+        try:
+            data = load(response.text)
+        except TooDeep as e:
+            raise SourceError(f"{response.url} did not answer a readable JSON list: {e}") from None
         if data is None:
             why = problem(response, soup_of(response.text)) or f"starts {response.text[:60]!r}"
             raise SourceError(f"{response.url} did not answer JSON: {why}")
