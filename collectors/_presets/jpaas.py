@@ -64,7 +64,7 @@ def query_data(raw: str) -> dict:
                     lambda: ast.literal_eval(raw)):
         try:
             value = attempt()
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, RecursionError, MemoryError):   # nested too deep
             continue
         if isinstance(value, dict):
             return {str(k): _param(v) for k, v in value.items()}
@@ -148,6 +148,8 @@ class Jpaas(Preset):
         except ValueError:
             raise SourceError(f"jpaas API at {response.url} did not answer JSON "
                               f"(verification page?): {response.text[:80]!r}") from None
+        except RecursionError:          # the json module recurses once per nesting level
+            raise SourceError(f"jpaas API at {response.url} answered JSON nested too deep") from None
         if not isinstance(data, dict) or data.get("success") is False:
             message = data.get("message") if isinstance(data, dict) else data
             said = f"{data.get('code', '')} {message}" if isinstance(data, dict) else str(message)

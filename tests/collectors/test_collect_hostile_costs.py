@@ -126,3 +126,14 @@ print(s.write_out(BeautifulSoup(page, "html.parser")),
       datafile.load("cb([1])" + " " * 300_000 + "x"), datafile.load("cb([1]) ;\n"))
 """)
     assert out.split() == ["0", "None", "[1]"]
+
+
+def test_a_jpaas_answer_or_query_data_nested_too_deep_is_refused_not_an_internal_error():
+    from collectors import SourceError
+    from collectors._http import Response
+    from collectors._presets import jpaas
+    with pytest.raises(ValueError, match="unreadable queryData"):
+        jpaas.query_data("[" * 100_000)
+    api = jpaas.Jpaas({})
+    with pytest.raises(SourceError, match="nested too deep"):
+        api._api_page(None, Response("http://127.0.0.1:1/api", 200, text="[" * 100_000), None, {})
