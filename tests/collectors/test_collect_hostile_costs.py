@@ -33,8 +33,8 @@ def _run(code: str) -> str:
     # both \\. (re.S) and \\\n matched a backslash-newline: 2^60 ways to fail to close the string
     "\"<script>document.write('\" + '\\\\\\n' * 60 + '</script>'",
     # each of 100,000 unclosed strings (\\' keeps them open) scanned to the line's end: n^2
-    "\"<script>x = '\" + \"\\\\'\" * 100_000 + '</script>'",
-    "'<script>x = `' + '\\\\`' * 100_000 + '</script>'",
+    "\"<script>document.write(x); x = '\" + \"\\\\'\" * 100_000 + '</script>'",
+    "'<script>document.write(x); x = `' + '\\\\`' * 100_000 + '</script>'",
 ])
 def test_an_unclosed_string_costs_one_pass_and_the_rows_written_before_it_are_kept(hostile):
     out = _run(f"""
