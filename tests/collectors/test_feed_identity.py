@@ -13,27 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
-from _feed_bridge import Bridge
-from test_feed_trial7 import rss, serve
+from test_feed_trial7 import _server, bridge, rss, serve  # noqa: F401 (fixtures)
 
 from collectors import BEIJING, REGISTRY, CollectState
 
 T0 = datetime(2025, 10, 20, 2, 0, 0, tzinfo=timezone.utc)
 A = "区商务局开展成品油市场专项检查"
 B = "区商务局举办中秋消费促进活动"
-
-
-@pytest.fixture(scope="module")
-def _server():
-    served = Bridge().start()
-    yield served
-    served.stop()
-
-
-@pytest.fixture
-def bridge(_server):
-    return _server.reset()
 
 
 def collect(url, http, memo, now):
