@@ -260,12 +260,13 @@ class Store(CountQueries, OpsQueries, ChannelQueries, DupeQueries, ReviewQueries
                 update.update(last_seen_at=_ts(now), upstream_status=upstream)
                 keep_hand_set_date(self.db, item_id, update)   # a person's date stays theirs
                 kept = self.item_bodies(item_id) if bodies is not None else {}
-                if _text_changed(row[2:], record):
+                changed = _text_changed(row[2:], record)
+                if changed:
                     # new text (a detail page read at last, where the list's title was all there
                     # was): an automatic decision is made again on it; a person's stays
                     self.db.execute("UPDATE items SET ruleset_version = NULL WHERE id = ? AND "
                                     "decided_by = 'auto'", [item_id])
-                if bodies is not None and kept and not _text_changed(row[2:], record):
+                if bodies is not None and kept and not changed:
                     # the same text judged again: a body it named stays (only a config edit can
                     # have dropped it — an alias renamed, a body added — and that is
                     # gongkai.reattribute's to tell); a body it names now is added
